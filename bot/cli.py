@@ -1,0 +1,112 @@
+"""`briefing-bot`: run, console, validate, preview, post. Parses arguments; app.py builds."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.content.errors import ContentError
+from bot.content.loader import load_content
+from bot.store import StoreCorrupt
+
+EXIT_BAD_INPUT = 2
+log = logging.getLogger("bot")
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config TOML file")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS)
+    top = argparse.ArgumentParser(
+        prog="briefing-bot", parents=[common], description="뉴랄브리핑 (Neural Briefing) bot"
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", parents=[common], help="start every enabled platform")
+    sub.add_parser("console", parents=[common], help="chat with the bot in this terminal")
+    validate = sub.add_parser("validate", parents=[common], help="check content, print a summary")
+    validate.add_argument(
+        "dir", nargs="?", type=Path, help="content folder (default: bot.content_dir)"
+    )
+    preview = sub.add_parser("preview", parents=[common], help="print issue N as it would be sent")
+    preview.add_argument("number", type=int)
+    preview.add_argument("--platform", choices=["console"], default="console")
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    verbose = getattr(args, "verbose", False)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "aiohttp.access", "slack_bolt", "slack_sdk", "telegram", "apscheduler"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    config = getattr(args, "config", None) or _default_config()
+    try:
+        settings, warnings = load_settings(config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for message in warnings:
+        print(message, file=sys.stderr)
+    try:
+        return _dispatch(args, settings, config)
+    except ContentError as exc:
+        for content_problem in exc.problems:
+            print(content_problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except StoreCorrupt as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _default_config() -> Path | None:
+    env = os.environ.get("BRIEFING_CONFIG")
+    if env:
+        return Path(env)
+    return Path("config.toml") if Path("config.toml").exists() else None
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
+    from bot import app as application
+
+    if args.command == "validate":
+        content_dir = args.dir or application.resolve(settings, config, settings.bot.content_dir)
+        return _validate(content_dir)
+    built = application.build(settings, config)
+    if args.command == "preview":
+        from bot.preview import preview
+
+        return preview(built, args.number, args.platform)
+    if args.command == "console":
+        from bot.adapters.console import ConsolePlatform
+
+        asyncio.run(ConsolePlatform(built.service).run(show_latest=sys.stdin.isatty()))
+        return 0
+    asyncio.run(application.run(built))
+    return 0
+
+
+def _validate(content_dir: Path) -> int:
+    content = load_content(content_dir)  # raises ContentError with every problem
+    for warning in content.warnings:
+        print(warning, file=sys.stderr)
+    summary = content.summary()
+    counts = ", ".join(f"{value} {key}" for key, value in summary.items())
+    print(f"ok: {counts} ({len(content.warnings)} warnings)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,197 @@
+"""Settings: `config.toml` (see config.example.toml) plus the environment, validated by pydantic.
+
+One model per section, unknown keys rejected. Environment variables override the file as
+`BRIEFING_<SECTION>__<KEY>` (e.g. `BRIEFING_BOT__LANGUAGE=en`); secrets come only from the
+environment (`SLACK_BOT_TOKEN`, ...). Every problem is reported as `path:line: message`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zoneinfo
+from pathlib import Path
+from typing import Any, Literal
+
+from croniter import croniter
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+_SECRET_KEY = re.compile(r"token|secret|password", re.IGNORECASE)
+ENV_SECRETS = {
+    "slack": "SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET",
+    "telegram": "TELEGRAM_BOT_TOKEN or TELEGRAM_WEBHOOK_SECRET",
+}
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BotSection(_Section):
+    content_dir: Path = Path("content")
+    data_path: Path = Path("data/briefing.json")
+    timezone: str = "Asia/Seoul"
+    language: Literal["ko", "en"] = "ko"
+    admins: tuple[str, ...] = ()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r} (use an IANA name like Asia/Seoul)"
+            ) from None
+        return value
+
+    @field_validator("admins")
+    @classmethod
+    def _platform_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for admin in value:
+            platform, _, user = admin.partition(":")
+            if platform not in {"slack", "telegram", "console"} or not user:
+                raise ValueError(
+                    f"{admin!r} is not platform:user (e.g. slack:U0123, telegram:123456)"
+                )
+        return value
+
+
+class ScheduleSection(_Section):
+    cron: str = "30 8 * * *"
+    catch_up_minutes: int = Field(180, ge=0, le=24 * 60)
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        if len(value.split()) != 5 or not croniter.is_valid(value):
+            raise ValueError(f"{value!r} is not a 5-field cron expression (e.g. '30 8 * * *')")
+        return value
+
+
+class ConsoleSection(_Section):
+    enabled: bool = True
+
+
+class SlackSection(_Section):
+    enabled: bool = False
+    mode: Literal["socket", "http"] = "socket"
+    api_url: str = "https://slack.com/api/"
+    channels: tuple[str, ...] = ()
+    http_port: int = Field(3000, ge=1, le=65535)
+
+
+class TelegramSection(_Section):
+    enabled: bool = False
+    mode: Literal["polling", "webhook"] = "polling"
+    api_url: str = "https://api.telegram.org/bot"
+    chats: tuple[int | str, ...] = ()
+    webhook_url: str = ""
+    webhook_port: int = Field(8443, ge=1, le=65535)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        extra="forbid", env_prefix="BRIEFING_", env_nested_delimiter="__", frozen=True
+    )
+
+    bot: BotSection = BotSection()
+    schedule: ScheduleSection = ScheduleSection()
+    console: ConsoleSection = ConsoleSection()
+    slack: SlackSection = SlackSection()
+    telegram: TelegramSection = TelegramSection()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (env_settings, init_settings)  # the environment overrides the file
+
+
+class Secrets(BaseSettings):
+    """Tokens, read only from the environment; SecretStr keeps them out of reprs and logs."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    slack_bot_token: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    telegram_bot_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def load_settings(path: str | Path | None) -> tuple[Settings, list[str]]:
+    """Settings and warnings from a TOML file (None: defaults + environment only)."""
+    data: dict[str, Any] = {}
+    warnings: list[str] = []
+    lines: list[str] = []
+    where = str(path) if path else "<defaults>"
+    if path is not None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError([f"{where}: cannot read the config file ({exc})"]) from None
+        lines = text.split("\n")
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
+            raise ConfigError([f"{where}:{line}: not valid TOML: {exc}"]) from None
+        warnings = _drop_secrets(data, lines, where)
+    try:
+        return Settings(**data), warnings
+    except ValidationError as exc:
+        raise ConfigError([_describe(err, lines, where) for err in exc.errors()]) from None
+
+
+def _drop_secrets(data: dict[str, Any], lines: list[str], where: str) -> list[str]:
+    warnings = []
+    for section, values in data.items():
+        if not isinstance(values, dict):
+            continue
+        for key in [k for k in values if _SECRET_KEY.search(k)]:
+            del values[key]
+            env = ENV_SECRETS.get(section, "an environment variable")
+            line = _line_of(lines, (section, key))
+            warnings.append(
+                f"{where}:{line}: warning: [{section}] {key} looks like a secret; secrets are read "
+                f"only from the environment ({env}), so this value is ignored"
+            )
+    return warnings
+
+
+def _describe(err: Any, lines: list[str], where: str) -> str:
+    loc = tuple(str(part) for part in err["loc"])
+    line = _line_of(lines, loc)
+    name = f"[{loc[0]}] {'.'.join(loc[1:])}" if len(loc) > 1 else f"[{loc[0]}]" if loc else "config"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        message = "unknown key (check the spelling against config.example.toml)"
+    return f"{where}:{line}: {name}: {message}"
+
+
+def _line_of(lines: list[str], loc: tuple[str, ...]) -> int:
+    """Best line for a (section, key) location: the key's line, else the section's, else 1."""
+    section_line = 0
+    current = ""
+    for number, raw in enumerate(lines, 1):
+        stripped = raw.strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            current = stripped.strip("[]").strip()
+            if loc and current == loc[0]:
+                section_line = number
+        elif len(loc) > 1 and current == loc[0] and re.match(rf"{re.escape(loc[1])}\s*=", stripped):
+            return number
+    return section_line or 1

@@ -1,0 +1,34 @@
+"""Errors the core understands; adapters translate SDK errors into these, once, at the boundary.
+
+PlatformError                 anything a chat platform said no to
+ ├── RecipientGone            blocked, kicked, deleted, archived, not a member: stop sending there
+ ├── RateLimited              429 / flood control: wait `retry_after` seconds for that chat, retry
+ ├── TransientError           timeouts, resets, 5xx, malformed replies: retry with backoff
+ └── MessageRejected          the platform refused this message (markup, size): log it, move on
+"""
+
+from __future__ import annotations
+
+
+class PlatformError(Exception):
+    def __init__(self, message: str, *, chat: str = "") -> None:
+        super().__init__(message)
+        self.chat = chat
+
+
+class RecipientGone(PlatformError):
+    pass
+
+
+class RateLimited(PlatformError):
+    def __init__(self, message: str, *, retry_after: float, chat: str = "") -> None:
+        super().__init__(message, chat=chat)
+        self.retry_after = retry_after
+
+
+class TransientError(PlatformError):
+    pass
+
+
+class MessageRejected(PlatformError):
+    pass

@@ -1,0 +1,59 @@
+"""Every user-facing string of the core, in Korean and English (`bot.language`)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Language = Literal["ko", "en"]
+
+_STRINGS: dict[str, tuple[str, str]] = {
+    # key: (ko, en)
+    "contents": ("목차", "Contents"),
+    "keywords": ("키워드", "Keywords"),
+    "useful_links": ("Useful links", "Useful links"),
+    "section_of": ("제 {number:04d}호 · {section}", "Issue {number} · {section}"),
+    "items": ("{count}개", "{count} items"),
+    "term_aliases": ("다른 이름: {aliases}", "Also known as: {aliases}"),
+    "term_first": ("처음 나온 곳: 제 {number:04d}호 ({date}) · {section}", "First appeared: issue {number} ({date}) · {section}"),
+    "term_missing_arg": ("찾을 용어를 적어 주세요. 예: /term NP-hard", "Which term? For example: /term NP-hard"),
+    "term_miss": ("'{query}'은(는) 용어집에 없습니다.", "'{query}' is not in the glossary."),
+    "did_you_mean": ("혹시 이 용어인가요?", "Did you mean:"),
+    "no_suggestion": ("비슷한 용어도 없습니다. /search 로 본문을 찾아보세요.", "Nothing close either. Try /search to look through the issues."),
+    "issue_missing_arg": ("몇 호를 볼까요? 예: /issue 1", "Which issue? For example: /issue 1"),
+    "issue_bad_number": ("'{arg}'은(는) 호수가 아닙니다. 예: /issue 1", "'{arg}' is not an issue number. For example: /issue 1"),
+    "issue_not_found": ("제 {number}호는 없습니다. 있는 호: {available}", "There is no issue {number}. Available: {available}"),
+    "archive_empty": ("아직 발행된 호가 없습니다.", "No issue has been published yet."),
+    "search_missing_arg": ("찾을 말을 적어 주세요. 예: /search EfficientNet", "What should I search for? For example: /search EfficientNet"),
+    "search_results": ("'{query}' 검색 결과", "Results for '{query}'"),
+    "search_none": ("'{query}'에 맞는 글이 없습니다.", "Nothing matches '{query}'."),
+    "search_where": ("제 {number:04d}호 · {section}", "issue {number} · {section}"),
+    "subscribed": ("구독했습니다. 매일 아침 뉴랄브리핑을 DM으로 보내 드립니다. 그만 받으려면 /unsubscribe", "Subscribed: you will get 뉴랄브리핑 by direct message every morning. /unsubscribe to stop."),
+    "already_subscribed": ("이미 구독 중입니다. 그만 받으려면 /unsubscribe", "You are already subscribed. /unsubscribe to stop."),
+    "unsubscribed": ("구독을 취소했습니다. 다시 받으려면 /subscribe", "Unsubscribed. /subscribe to start again."),
+    "not_subscribed": ("구독 중이 아닙니다. 구독하려면 /subscribe", "You are not subscribed. /subscribe to start."),
+    "admin_only": ("관리자만 쓸 수 있는 명령입니다.", "Only admins can use this command."),
+    "unknown_command": ("'{name}'은(는) 모르는 명령입니다. /help 로 명령 목록을 보세요.", "Unknown command '{name}'. Try /help for the list."),
+    "too_long": ("입력이 너무 깁니다 ({length}자). {limit}자 이내로 적어 주세요.", "That is too long ({length} characters); keep it under {limit}."),
+    "takes_no_argument": ("/{name} 명령은 인자를 받지 않습니다.", "/{name} takes no argument."),
+    "reloaded": ("콘텐츠를 다시 읽었습니다: 호 {issues}개, 용어 {terms}개.", "Content reloaded: {issues} issues, {terms} terms."),
+    "reload_failed": ("새 콘텐츠에 문제가 있어 이전 콘텐츠를 계속 씁니다:", "The new content has problems; still serving the previous content:"),
+    "stats": ("통계", "Stats"),
+    "stats_line": ("호 {issues}개 (최신 제 {latest}호), 용어 {terms}개, 구독자 {subscribers}명", "{issues} issues (latest {latest}), {terms} terms, {subscribers} subscribers"),
+    "post_unavailable": ("이 실행에서는 발송 기능이 꺼져 있습니다.", "Delivery is not available in this run."),
+    "post_started": ("발송을 시작합니다: {what}", "Delivery started: {what}"),
+    "post_done": ("발송 완료: 대상 {destinations}곳, 메시지 {sent}개, 실패 {failed}곳", "Delivery done: {destinations} destinations, {sent} messages, {failed} failed"),
+    "help_title": ("뉴랄브리핑 봇 명령", "뉴랄브리핑 (Neural Briefing) commands"),
+    "help_term": ("/term <용어> — 용어 풀이 (예: /term NP-hard)", "/term <term> — look up a term (e.g. /term NP-hard)"),
+    "help_issue": ("/issue <번호> — 지난 호 보기 (예: /issue 1)", "/issue <n> — show an issue (e.g. /issue 1)"),
+    "help_latest": ("/latest — 최신 호 보기", "/latest — show the latest issue"),
+    "help_search": ("/search <검색어> — 지난 글 찾기", "/search <words> — search the archive"),
+    "help_subscribe": ("/subscribe, /unsubscribe — 매일 DM 구독 켜기/끄기", "/subscribe, /unsubscribe — daily DM on/off"),
+    "help_help": ("/help — 이 도움말", "/help — this help"),
+    "help_admin": ("관리자: /post [번호], /reload, /stats", "Admins: /post [n], /reload, /stats"),
+    "start": ("안녕하세요! 뉴랄브리핑 봇입니다. 매일 아침 머신러닝 소식을 정리해 드립니다. /subscribe 하면 DM으로 받아 보실 수 있어요.", "Hello! This is the 뉴랄브리핑 (Neural Briefing) bot, a daily machine-learning briefing in Korean. Send /subscribe to get it here every morning."),
+}  # fmt: skip
+
+
+def t(language: Language, key: str, **values: object) -> str:
+    ko, en = _STRINGS[key]
+    return (en if language == "en" else ko).format(**values)

@@ -1,0 +1,93 @@
+"""The neutral message model: what the core says, before any platform's markup.
+
+A `Message` is a title plus blocks; a `Block` is lines (one item with its notes, say); a `Line`
+is spans at an indent, optionally a bullet. Renderers escape every span's text; nothing here
+is markup. A `Thread` is a parent message and its ordered replies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Style(StrEnum):
+    TEXT = "text"
+    BOLD = "bold"
+    ITALIC = "italic"
+    CODE = "code"
+    LINK = "link"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    text: str
+    style: Style = Style.TEXT
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    spans: tuple[Span, ...]
+    indent: int = 0
+    bullet: bool = False
+
+    @property
+    def plain(self) -> str:
+        return "".join(span.text for span in self.spans)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    blocks: tuple[Block, ...]
+    title: str | None = None
+    link_previews: bool = False
+
+    @property
+    def plain(self) -> str:
+        parts = [self.title] if self.title else []
+        parts += ["\n".join(line.plain for line in block.lines) for block in self.blocks]
+        return "\n\n".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    parent: Message
+    replies: tuple[Message, ...] = ()
+
+    @property
+    def messages(self) -> tuple[Message, ...]:
+        return (self.parent, *self.replies)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRef:
+    """An opaque handle to a posted message: Slack `ts`, Telegram `message_id`, ..."""
+
+    platform: str
+    chat: str
+    id: str
+    thread: str | None = field(default=None)
+
+
+def text(value: str) -> Span:
+    return Span(value)
+
+
+def bold(value: str) -> Span:
+    return Span(value, Style.BOLD)
+
+
+def link(value: str, url: str) -> Span:
+    return Span(value, Style.LINK, url)
+
+
+def simple(*lines: str | Line, title: str | None = None) -> Message:
+    """A one-block message from strings (plain lines) or ready `Line`s."""
+    built = tuple(line if isinstance(line, Line) else Line((Span(line),)) for line in lines)
+    return Message((Block(built),), title=title)

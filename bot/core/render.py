@@ -1,0 +1,113 @@
+"""Content to neutral messages: an issue as a thread, a glossary answer, search results."""
+
+from __future__ import annotations
+
+from bot.content.archive import SearchHit
+from bot.content.models import GlossaryEntry, Inline, Issue, Item, Note, NoteKind
+from bot.core.i18n import Language, t
+from bot.core.messages import Block, Line, Message, Span, Style, Thread, bold, text
+
+_STYLE = {"text": Style.TEXT, "strong": Style.BOLD, "em": Style.ITALIC, "code": Style.CODE,
+          "link": Style.LINK, "math": Style.CODE}  # fmt: skip
+
+
+def spans(runs: tuple[Inline, ...]) -> tuple[Span, ...]:
+    return tuple(Span(run.text, _STYLE[run.kind], run.url) for run in runs)
+
+
+def issue_parent(issue: Issue, lang: Language) -> Message:
+    toc = tuple(
+        Line((text(f"{n}. {section.name} ({t(lang, 'items', count=len(section.items))})"),))
+        for n, section in enumerate(issue.sections, 1)
+    )
+    blocks = [
+        Block((Line((text(issue.dateline),)),)),
+        Block((Line((bold(t(lang, "contents")),)), *toc)),
+    ]
+    if issue.keywords:
+        kw = Line((bold(t(lang, "keywords") + ": "), text(", ".join(issue.keywords))))
+        blocks.append(Block((kw,)))
+    return Message(tuple(blocks), title=issue.heading)
+
+
+def item_block(item: Item) -> Block:
+    title = (Span(item.plain_title, Style.LINK, item.url),) if item.url else _bold_title(item.title)
+    lines = [Line(title, bullet=True)]
+    for note in item.notes:
+        lines.extend(_note_lines(note, 1))
+    return Block(tuple(lines))
+
+
+def _bold_title(runs: tuple[Inline, ...]) -> tuple[Span, ...]:
+    return tuple(
+        Span(s.text, Style.BOLD) if s.style in {Style.TEXT, Style.BOLD} else s for s in spans(runs)
+    )
+
+
+def _note_lines(note: Note, indent: int) -> list[Line]:
+    label = (bold(f"[{note.kind.value}] "),) if note.kind is not NoteKind.PLAIN else ()
+    lines = [Line((*label, *spans(note.text)), indent=indent, bullet=True)]
+    for child in note.children:
+        lines.extend(_note_lines(child, indent + 1))
+    return lines
+
+
+def issue_thread(issue: Issue, lang: Language) -> Thread:
+    replies = []
+    for section in issue.sections:
+        header = Line((bold(t(lang, "section_of", number=issue.number, section=section.name)),))
+        replies.append(Message((Block((header,)), *(item_block(item) for item in section.items))))
+    if issue.links:
+        links = Line((bold(t(lang, "useful_links")),))
+        replies.append(Message((Block((links,)), *(item_block(item) for item in issue.links))))
+    return Thread(issue_parent(issue, lang), tuple(replies))
+
+
+def issue_compact(issue: Issue, lang: Language) -> Message:
+    """One message for places that cannot hold a thread: the parent plus every item title."""
+    parent = issue_parent(issue, lang)
+    sections = tuple(
+        Block((Line((bold(section.name),)), *(_title_line(item) for item in section.items)))
+        for section in issue.sections
+    )
+    return Message(parent.blocks + sections, title=parent.title)
+
+
+def _title_line(item: Item) -> Line:
+    return Line(item_block(item).lines[0].spans, indent=1, bullet=True)
+
+
+def glossary_answer(entry: GlossaryEntry, issue: Issue | None, lang: Language) -> Message:
+    lines = [Line((text(entry.definition),))]
+    if entry.definition_en and lang == "en":
+        lines = [Line((text(entry.definition_en),)), Line((text(entry.definition),))]
+    blocks = [Block(tuple(lines))]
+    if entry.aliases:
+        blocks.append(
+            Block((Line((text(t(lang, "term_aliases", aliases=", ".join(entry.aliases))),)),))
+        )
+    date = issue.date.isoformat() if issue else "?"
+    first = t(lang, "term_first", number=entry.first_issue, date=date, section=entry.first_section)
+    blocks.append(Block((Line((text(first),)),)))
+    return Message(tuple(blocks), title=entry.term)
+
+
+def term_miss(query: str, suggestions: tuple[GlossaryEntry, ...], lang: Language) -> Message:
+    lines = [Line((text(t(lang, "term_miss", query=query)),))]
+    if suggestions:
+        lines.append(Line((text(t(lang, "did_you_mean")),)))
+        lines.extend(Line((bold(e.term),), indent=1, bullet=True) for e in suggestions)
+    else:
+        lines.append(Line((text(t(lang, "no_suggestion")),)))
+    return Message((Block(tuple(lines)),))
+
+
+def search_results(query: str, hits: list[SearchHit], lang: Language) -> Message:
+    if not hits:
+        return Message((Block((Line((text(t(lang, "search_none", query=query)),)),)),))
+    blocks = []
+    for hit in hits:
+        where = t(lang, "search_where", number=hit.issue.number, section=hit.section)
+        head = item_block(hit.item).lines[0]
+        blocks.append(Block((head, Line((text(where),), indent=1))))
+    return Message(tuple(blocks), title=t(lang, "search_results", query=query))

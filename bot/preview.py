@@ -1,0 +1,25 @@
+"""`briefing-bot preview N --platform P`: print exactly what would be sent for issue N."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.app import App
+from bot.core.render import issue_thread
+
+
+def preview(app: App, number: int, platform: str) -> int:
+    issue = app.content.archive.get(number)
+    if issue is None:
+        print(
+            f"no issue {number} (have: {', '.join(map(str, app.content.archive.numbers))})",
+            file=sys.stderr,
+        )
+        return 2
+    thread = issue_thread(issue, app.settings.bot.language)
+    if platform == "console":
+        from bot.adapters.console import render_thread
+
+        print(render_thread(thread))
+        return 0
+    raise ValueError(f"no renderer for platform {platform!r}")

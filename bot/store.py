@@ -1,0 +1,194 @@
+"""Durable state in one tinydb file: subscriptions and the delivery ledger.
+
+The file is tinydb's JSON document format (`{"table": {"1": {...}}}`), so plain TinyDB can
+open it. We keep the documents in memory with an index by key, and write the whole file
+atomically (temp file, fsync, rename, fsync of the directory) through `AtomicJSONStorage`, a
+tinydb `Storage`. Writers that arrive while a write is in flight are grouped into the next
+one, so every change is durable before it is acknowledged and concurrent writers share the
+cost. A file that cannot be read is never replaced: start-up fails naming it, after saving a
+copy beside it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+from tinydb.storages import Storage
+
+from bot.core.ports import Subscriber
+
+log = logging.getLogger(__name__)
+Doc = dict[str, Any]
+SUBSCRIPTIONS = "subscriptions"
+
+
+class StoreCorrupt(Exception):
+    """The data file exists but is not a tinydb database we can read."""
+
+
+class AtomicJSONStorage(Storage):
+    """tinydb storage: orjson, whole-file atomic replace, fsynced."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    def read(self) -> dict[str, dict[str, Any]] | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        if not raw.strip():
+            return None
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise StoreCorrupt(f"{self.path}: not valid JSON ({exc})") from None
+        if not isinstance(data, dict) or not all(isinstance(t, dict) for t in data.values()):
+            raise StoreCorrupt(f"{self.path}: not a tinydb database (expected tables of documents)")
+        return data
+
+    def write(self, data: dict[str, dict[str, Any]]) -> None:
+        self.write_bytes(orjson.dumps(data))
+
+    def write_bytes(self, payload: bytes) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, self.path)
+        fd = os.open(self.path.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class Table:
+    """Documents of one table, indexed by their `key` field."""
+
+    def __init__(self, docs: dict[str, Doc]) -> None:
+        self.docs = docs
+        self.by_key: dict[str, str] = {}
+        for doc_id, doc in docs.items():
+            self.by_key[str(doc.get("key", doc_id))] = doc_id
+        self.next_id = max((int(i) for i in docs if i.isdigit()), default=0) + 1
+
+    def get(self, key: str) -> Doc | None:
+        doc_id = self.by_key.get(key)
+        return None if doc_id is None else self.docs[doc_id]
+
+    def put(self, key: str, doc: Doc) -> None:
+        doc_id = self.by_key.get(key)
+        if doc_id is None:
+            doc_id = str(self.next_id)
+            self.next_id += 1
+            self.by_key[key] = doc_id
+        self.docs[doc_id] = {**doc, "key": key}
+
+    def delete(self, key: str) -> bool:
+        doc_id = self.by_key.pop(key, None)
+        if doc_id is None:
+            return False
+        del self.docs[doc_id]
+        return True
+
+    def __iter__(self) -> Iterator[Doc]:
+        return iter(self.docs.values())
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+
+class Store:
+    def __init__(self, path: Path, data: dict[str, dict[str, Doc]] | None = None) -> None:
+        self.path = path
+        self.storage = AtomicJSONStorage(path)
+        self._data: dict[str, dict[str, Doc]] = data or {}
+        self._tables = {name: Table(docs) for name, docs in self._data.items()}
+        self._changes = 0
+        self._written = 0
+        self._write_lock = asyncio.Lock()
+
+    @classmethod
+    def open(cls, path: str | Path) -> Store:
+        """Load the file (or start empty if there is none); refuse a corrupt one loudly."""
+        path = Path(path)
+        try:
+            data = AtomicJSONStorage(path).read()
+        except StoreCorrupt as exc:
+            backup = path.with_name(f"{path.name}.corrupt-{dt.datetime.now():%Y%m%d-%H%M%S}")
+            shutil.copy2(path, backup)
+            raise StoreCorrupt(
+                f"{exc}. The file is left as it is and a copy is saved as {backup}; "
+                "repair or move it away, then start again."
+            ) from None
+        return cls(path, data)
+
+    def table(self, name: str) -> Table:
+        if name not in self._tables:
+            self._data[name] = {}
+            self._tables[name] = Table(self._data[name])
+        return self._tables[name]
+
+    async def commit(self) -> None:
+        """Make every change made so far durable; concurrent callers share one write."""
+        self._changes += 1
+        wanted = self._changes
+        async with self._write_lock:
+            if self._written >= wanted:
+                return
+            target = self._changes
+            payload = orjson.dumps(self._data)
+            await asyncio.to_thread(self.storage.write_bytes, payload)
+            self._written = target
+
+
+class Subscriptions:
+    """The `SubscriptionStore` port on top of `Store`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.table = store.table(SUBSCRIPTIONS)
+
+    @staticmethod
+    def key(platform: str, user: str) -> str:
+        return f"{platform}:{user}"
+
+    async def subscribe(self, platform: str, user: str, chat: str) -> bool:
+        key = self.key(platform, user)
+        existing = self.table.get(key)
+        if existing is not None and existing.get("chat") == chat:
+            return False
+        since = existing["since"] if existing else dt.datetime.now(dt.UTC).isoformat()
+        self.table.put(key, {"platform": platform, "user": user, "chat": chat, "since": since})
+        await self.store.commit()
+        return existing is None
+
+    async def unsubscribe(self, platform: str, user: str) -> bool:
+        removed = self.table.delete(self.key(platform, user))
+        if removed:
+            await self.store.commit()
+        return removed
+
+    async def is_subscribed(self, platform: str, user: str) -> bool:
+        return self.table.get(self.key(platform, user)) is not None
+
+    async def subscribers(self, platform: str | None = None) -> list[Subscriber]:
+        return [
+            Subscriber(doc["platform"], doc["user"], doc["chat"], doc.get("since", ""))
+            for doc in self.table
+            if platform is None or doc["platform"] == platform
+        ]
+
+    async def count(self) -> int:
+        return len(self.table)

@@ -1,0 +1,593 @@
+"""A strict local fake of the Slack Web API, Socket Mode and ``response_url``.
+
+Serve it on a free port and point the real SDK at it::
+
+    async with FakeSlackAPI() as slack:
+        slack.add_channel("C1")
+        client = AsyncWebClient(token="xoxb-test-token", base_url=slack.base_url)
+        await client.chat_postMessage(channel="C1", text="hi")
+        assert slack.messages("C1")[0].text == "hi"
+
+Wire behaviour follows /work/shared/PLATFORMS.md §1: JSON or form bodies merged with the query
+string, ``application/json`` answers, ``{"ok": false, "error": ...}`` with HTTP 200 for API errors
+and HTTP 429 + ``Retry-After`` for rate limits. Where the fake is stricter than Slack it says so:
+
+* Channels are addressed by ID only (no ``#name``); unknown IDs are ``channel_not_found``, as are
+  private channels the bot is not in; a public channel without the bot is ``not_in_channel``.
+* ``thread_ts`` must be the ``ts`` of a top-level message already posted in that channel, else
+  ``thread_not_found``. (Real Slack may post an unknown or reply ``thread_ts`` as a new message.)
+* ``conversations.open`` supports 1:1 DMs only (several users answer ``fake_unsupported_mpim``).
+* ``chat.postEphemeral`` and ``views.publish`` need users registered with `add_user`.
+* ``response_url`` accepts JSON bodies only; a URL may be used any number of times.
+* With ``enforce_limits`` only ``chat.postMessage`` is limited: a burst of 3 per channel, then one
+  per second. All periods are divided by ``time_scale``; ``Retry-After`` is in the same scaled
+  seconds (``ceil``, at least 1), so a client sleeping ``Retry-After / time_scale`` keeps pace.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import math
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Self
+
+from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp.test_utils import TestServer
+
+from tests.fakes.slack_blocks import SlackError, flag, home_view, invalid_arguments, message_content
+
+JsonDict = dict[str, Any]
+Handler = Callable[[JsonDict], Awaitable[JsonDict]]
+
+BOT_ID = "B0001"
+APP_ID = "A0001"
+BURST = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One Web API request: ``params`` is the form or JSON body merged over the query string."""
+
+    method: str
+    params: JsonDict
+    headers: dict[str, str]
+    at: float  # time.monotonic()
+
+
+@dataclass(frozen=True, slots=True)
+class Posted:
+    channel: str
+    ts: str
+    text: str | None
+    blocks: list[Any] | None
+    thread_ts: str | None
+    unfurl_links: bool | None
+    unfurl_media: bool | None
+    reply_broadcast: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Ephemeral:
+    channel: str
+    user: str
+    message_ts: str
+    text: str | None
+    blocks: list[Any] | None
+    thread_ts: str | None
+
+
+@dataclass(slots=True)
+class _Channel:
+    members_include_bot: bool
+    archived: bool
+    is_private: bool
+
+
+@dataclass(slots=True)
+class _Failure:
+    channel: str | None
+    method: str | None
+    error: str
+    remaining: int
+    retry_after: int
+
+
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+def _json(body: JsonDict, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    return web.json_response(body, status=status, headers=headers)
+
+
+class FakeSlackAPI:
+    """The fake server plus its scenario knobs (`add_channel`, `add_user`, `fail_next`) and its
+    records (`calls`, `messages`, `ephemerals`, `views`, `responses`, `envelopes`, `acks`).
+
+    Close SDK clients (especially a Socket Mode client) before the fake, or they try to reconnect.
+    """
+
+    def __init__(
+        self,
+        *,
+        bot_token: str = "xoxb-test-token",
+        app_token: str = "xapp-test-token",
+        team_id: str = "T0001",
+        bot_user_id: str = "UBOT",
+        enforce_limits: bool = False,
+        time_scale: float = 1.0,
+    ) -> None:
+        self.bot_token, self.app_token = bot_token, app_token
+        self.team_id, self.bot_user_id = team_id, bot_user_id
+        self.enforce_limits, self.time_scale = enforce_limits, time_scale
+        self.calls: list[Call] = []
+        self.envelopes: list[JsonDict] = []  # sent over Socket Mode
+        self.acks: list[JsonDict] = []  # received over Socket Mode
+        self._channels: dict[str, _Channel] = {}
+        self._users: dict[str, bool] = {}  # user id -> deleted
+        self._dms: dict[str, str] = {}  # user id -> D… channel id
+        self._messages: dict[str, list[Posted]] = {}
+        self._ephemerals: dict[str, list[Ephemeral]] = {}
+        self._views: dict[str, list[JsonDict]] = {}
+        self._responses: dict[str, list[JsonDict]] = {}
+        self._failures: list[_Failure] = []
+        self._buckets: dict[str, _Bucket] = {}
+        self._seq = itertools.count(1)  # response URL ids and socket tickets
+        self._ts_seq = itertools.count(1)
+        self._release = asyncio.Event()
+        self._hung = 0
+        self._closing = False
+        self._sockets: list[web.WebSocketResponse] = []
+        self._socket_connected = asyncio.Event()
+        self._ack_waiters: dict[str, asyncio.Future[JsonDict]] = {}
+        self._server: TestServer | None = None
+        self._handlers: dict[str, Handler] = {
+            "auth.test": self._auth_test,
+            "apps.connections.open": self._connections_open,
+            "chat.postMessage": self._post_message,
+            "chat.postEphemeral": self._post_ephemeral,
+            "conversations.open": self._conversations_open,
+            "views.publish": self._views_publish,
+        }
+
+    # lifecycle -------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_post("/respond/{response_id}", self._respond)
+        app.router.add_get("/socket", self._socket)
+        self._server = TestServer(app, host="127.0.0.1")
+        await self._server.start_server()
+
+    async def close(self) -> None:
+        self._closing = True
+        self._release.set()
+        for ws in list(self._sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"fake shutting down")
+        for waiter in self._ack_waiters.values():
+            waiter.cancel()
+        if self._server is not None:
+            await self._server.close()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def origin(self) -> str:
+        if self._server is None:
+            raise RuntimeError("FakeSlackAPI is not started")
+        return f"http://127.0.0.1:{self._server.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.origin}/api/"
+
+    # scenario setup and inspection -----------------------------------------------------------
+
+    def add_channel(
+        self,
+        channel_id: str,
+        *,
+        members_include_bot: bool = True,
+        archived: bool = False,
+        is_private: bool = False,
+    ) -> None:
+        self._channels[channel_id] = _Channel(members_include_bot, archived, is_private)
+
+    def add_user(self, user_id: str, *, deleted: bool = False) -> None:
+        """Register (or re-register, e.g. to deactivate) a user."""
+        self._users[user_id] = deleted
+
+    def dm_channel(self, user_id: str) -> str | None:
+        """The D… id `conversations.open` returned for this user, if it was called."""
+        return self._dms.get(user_id)
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def messages(self, channel_id: str) -> list[Posted]:
+        return list(self._messages.get(channel_id, []))
+
+    def ephemerals(self, channel_id: str) -> list[Ephemeral]:
+        return list(self._ephemerals.get(channel_id, []))
+
+    def views(self, user_id: str) -> list[JsonDict]:
+        """Every view published for this user, oldest first."""
+        return list(self._views.get(user_id, []))
+
+    def response_url(self) -> str:
+        response_id = f"R{next(self._seq):06d}"
+        self._responses[response_id] = []
+        return f"{self.origin}/respond/{response_id}"
+
+    def responses(self, url_or_id: str) -> list[JsonDict]:
+        """JSON bodies POSTed to a `response_url()` (pass the URL or its last path segment)."""
+        return list(self._responses[url_or_id.rstrip("/").rsplit("/", 1)[-1]])
+
+    def fail_next(
+        self,
+        channel: str | None,
+        error: str,
+        *,
+        count: int = 1,
+        retry_after: int = 1,
+        method: str | None = None,
+    ) -> None:
+        """Fail the next `count` Web API calls with `error`.
+
+        Matches calls whose ``channel`` param equals `channel` (None: any call) and, if given,
+        whose method is `method`. Errors: ``"ratelimited"`` (429 + Retry-After), ``"500"``/``"503"``
+        (that status, HTML body), ``"malformed"`` (200, ``application/json`` that is not JSON),
+        ``"timeout"`` (hang until `release_hung` then answer normally, or until `close`),
+        ``"reset"`` (drop the connection), or any Slack error code (200 ``{"ok": false}``).
+        """
+        self._failures.append(_Failure(channel, method, error, count, retry_after))
+
+    @property
+    def hung_requests(self) -> int:
+        return self._hung
+
+    def release_hung(self) -> None:
+        self._release.set()
+        self._release = asyncio.Event()
+
+    # Socket Mode -----------------------------------------------------------------------------
+
+    async def wait_socket_connected(self, timeout: float = 5) -> None:  # noqa: ASYNC109
+        await asyncio.wait_for(self._socket_connected.wait(), timeout)
+
+    async def push_envelope(
+        self,
+        type: str,
+        payload: JsonDict,
+        *,
+        retry_attempt: int = 0,
+        retry_reason: str = "",
+        timeout: float = 5,  # noqa: ASYNC109
+    ) -> JsonDict | None:
+        """Send an envelope to the newest socket; return the client's ack, or None on timeout."""
+        if not self._sockets:
+            raise RuntimeError("no Socket Mode client is connected")
+        envelope_id = str(uuid.uuid4())
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": type,
+            "payload": payload,
+            "accepts_response_payload": type != "events_api",
+            "retry_attempt": retry_attempt,
+            "retry_reason": retry_reason,
+        }
+        waiter = asyncio.get_running_loop().create_future()
+        self._ack_waiters[envelope_id] = waiter
+        self.envelopes.append(envelope)
+        try:
+            await self._sockets[-1].send_json(envelope)
+            return await asyncio.wait_for(waiter, timeout)
+        except TimeoutError:
+            return None
+        finally:
+            self._ack_waiters.pop(envelope_id, None)
+
+    async def send_disconnect(self, reason: str = "refresh_requested") -> None:
+        """Ask the client to reconnect, as Slack does before rotating a socket."""
+        await self._sockets[-1].send_json({"type": "disconnect", "reason": reason})
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(timeout=1.0)
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json(
+            {
+                "type": "hello",
+                "num_connections": len(self._sockets),
+                "debug_info": {"host": "fake-slack", "approximate_connection_time": 18060},
+                "connection_info": {"app_id": APP_ID},
+            }
+        )
+        self._socket_connected.set()
+        try:
+            async for message in ws:
+                if message.type == WSMsgType.TEXT:
+                    self._on_ack(message.data)
+        finally:
+            self._sockets.remove(ws)
+            if not self._sockets:
+                self._socket_connected.clear()
+        return ws
+
+    def _on_ack(self, data: str) -> None:
+        try:
+            ack = json.loads(data)
+        except ValueError:
+            ack = {"not_json": data}
+        self.acks.append(ack)
+        waiter = self._ack_waiters.get(ack.get("envelope_id", ""))
+        if waiter is not None and not waiter.done():
+            waiter.set_result(ack)
+
+    # HTTP plumbing ---------------------------------------------------------------------------
+
+    async def _respond(self, request: web.Request) -> web.Response:
+        response_id = request.match_info["response_id"]
+        if response_id not in self._responses:
+            return web.Response(status=404, text="no_service")
+        try:
+            body = await request.json()
+        except ValueError:
+            return web.Response(status=400, text="invalid_payload")
+        if not isinstance(body, dict):
+            return web.Response(status=400, text="invalid_payload")
+        if not (body.get("text") or body.get("blocks") or body.get("delete_original")):
+            return web.Response(status=400, text="no_text")
+        self._responses[response_id].append(body)
+        return web.Response(text="ok")
+
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        method = request.match_info["method"]
+        params: JsonDict = dict(request.query)
+        try:
+            params.update(await self._body(request))
+        except SlackError as error:
+            return _json({"ok": False, "error": error.code})
+        self.calls.append(Call(method, params, dict(request.headers), time.monotonic()))
+        failure = self._take_failure(method, params)
+        if failure is not None:
+            failed = await self._inject(request, failure)
+            if failed is not None:
+                return failed
+        try:
+            handler = self._handlers.get(method)
+            if handler is None:
+                raise SlackError("unknown_method")
+            self._authorize(method, request, params)
+            if method == "chat.postMessage" and self.enforce_limits:
+                wait = self._rate_limit_wait(str(params.get("channel")))
+                if wait is not None:
+                    return self._ratelimited(max(1, math.ceil(wait * self.time_scale)))
+            return _json(await handler(params))
+        except SlackError as error:
+            return _json({"ok": False, "error": error.code, **error.extra})
+
+    async def _body(self, request: web.Request) -> JsonDict:
+        if not request.body_exists:
+            return {}
+        if request.content_type == "application/json":
+            try:
+                body = await request.json()
+            except ValueError:
+                raise SlackError("invalid_json") from None
+            if not isinstance(body, dict):
+                raise SlackError("json_not_object")
+            return body
+        if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return {key: value for key, value in (await request.post()).items()}
+        raise SlackError("invalid_form_data")
+
+    def _take_failure(self, method: str, params: JsonDict) -> _Failure | None:
+        for failure in self._failures:
+            if failure.channel not in (None, params.get("channel")):
+                continue
+            if failure.method not in (None, method):
+                continue
+            failure.remaining -= 1
+            if failure.remaining <= 0:
+                self._failures.remove(failure)
+            return failure
+        return None
+
+    async def _inject(self, request: web.Request, failure: _Failure) -> web.StreamResponse | None:
+        """The response for an injected failure; None lets a released hung request through."""
+        error = failure.error
+        if error == "ratelimited":
+            return self._ratelimited(failure.retry_after)
+        if error.isdigit():
+            html = f"<html><body><h1>{error} Server Error</h1></body></html>"
+            return web.Response(status=int(error), text=html, content_type="text/html")
+        if error == "malformed":
+            return web.Response(text="<html>upstream error</html>", content_type="application/json")
+        if error == "timeout":
+            self._hung += 1
+            try:
+                await self._release.wait()
+            finally:
+                self._hung -= 1
+            if not self._closing:
+                return None
+            error = "reset"
+        if error == "reset":
+            if request.transport is not None:
+                request.transport.close()
+            return web.Response(status=503)  # never reaches the client
+        return _json({"ok": False, "error": error})
+
+    def _ratelimited(self, retry_after: int) -> web.Response:
+        body = {"ok": False, "error": "ratelimited"}
+        return _json(body, status=429, headers={"Retry-After": str(retry_after)})
+
+    def _rate_limit_wait(self, channel: str) -> float | None:
+        """Seconds (real) until this channel may post again, or None after taking a token."""
+        now, period = time.monotonic(), 1.0 / self.time_scale
+        bucket = self._buckets.setdefault(channel, _Bucket(BURST, now))
+        bucket.tokens = min(BURST, bucket.tokens + (now - bucket.updated) / period)
+        bucket.updated = now
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return None
+        return (1 - bucket.tokens) * period
+
+    def _authorize(self, method: str, request: web.Request, params: JsonDict) -> None:
+        header = request.headers.get("Authorization", "")
+        token = header.removeprefix("Bearer ") if header else params.get("token")
+        if not token:
+            raise SlackError("not_authed")
+        expected, other = self.bot_token, self.app_token
+        if method == "apps.connections.open":
+            expected, other = other, expected
+        if token == other:
+            raise SlackError("not_allowed_token_type")
+        if token != expected:
+            raise SlackError("invalid_auth")
+
+    # Web API methods -------------------------------------------------------------------------
+
+    async def _auth_test(self, params: JsonDict) -> JsonDict:
+        return {
+            "ok": True,
+            "url": "https://fake.slack.com/",
+            "team": "Fake",
+            "user": "newsbot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": BOT_ID,
+            "is_enterprise_install": False,
+        }
+
+    async def _connections_open(self, params: JsonDict) -> JsonDict:
+        ws_url = self.origin.replace("http://", "ws://")
+        return {"ok": True, "url": f"{ws_url}/socket?ticket={next(self._seq)}"}
+
+    async def _post_message(self, params: JsonDict) -> JsonDict:
+        channel = self._writable_channel(params)
+        text, blocks, extra = message_content(params)
+        thread_ts = self._thread(channel, params)
+        posted = Posted(
+            channel=channel,
+            ts=self._next_ts(),
+            text=text,
+            blocks=blocks,
+            thread_ts=thread_ts,
+            unfurl_links=flag(params, "unfurl_links"),
+            unfurl_media=flag(params, "unfurl_media"),
+            reply_broadcast=flag(params, "reply_broadcast"),
+        )
+        self._messages.setdefault(channel, []).append(posted)
+        message: JsonDict = {
+            "type": "message",
+            "text": text or "",
+            "user": self.bot_user_id,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": self.team_id,
+            "ts": posted.ts,
+        }
+        if blocks:
+            message["blocks"] = blocks
+        if thread_ts:
+            message |= {"thread_ts": thread_ts, "parent_user_id": self.bot_user_id}
+        return {"ok": True, "channel": channel, "ts": posted.ts, "message": message, **extra}
+
+    async def _post_ephemeral(self, params: JsonDict) -> JsonDict:
+        channel = self._writable_channel(params)
+        user = params.get("user")
+        if not isinstance(user, str) or self._users.get(user, True):
+            raise SlackError("user_not_in_channel")
+        text, blocks, extra = message_content(params)
+        thread_ts = self._thread(channel, params)
+        ephemeral = Ephemeral(channel, user, self._next_ts(), text, blocks, thread_ts)
+        self._ephemerals.setdefault(channel, []).append(ephemeral)
+        return {"ok": True, "message_ts": ephemeral.message_ts, **extra}
+
+    async def _conversations_open(self, params: JsonDict) -> JsonDict:
+        users = [u for u in str(params.get("users") or "").split(",") if u]
+        if not users:
+            raise SlackError("users_list_not_supplied")
+        if len(users) > 1:
+            raise SlackError("fake_unsupported_mpim")
+        user = users[0]
+        if user not in self._users:
+            raise SlackError("user_not_found")
+        if self._users[user]:
+            raise SlackError("user_disabled")
+        if user in self._dms:
+            channel = {"id": self._dms[user]}
+            return {"ok": True, "no_op": True, "already_open": True, "channel": channel}
+        self._dms[user] = f"D{user}"
+        return {"ok": True, "channel": {"id": self._dms[user]}}
+
+    async def _views_publish(self, params: JsonDict) -> JsonDict:
+        user = params.get("user_id")
+        if not isinstance(user, str) or self._users.get(user, True):
+            raise invalid_arguments("invalid `user_id`")
+        view = home_view(params.get("view"))
+        published = self._views.setdefault(user, [])
+        current_hash = f"{len(published)}.fakehash"
+        if params.get("hash") not in (None, current_hash):
+            raise SlackError("hash_conflict")
+        result = {
+            **view,
+            "id": f"V{user}",
+            "team_id": self.team_id,
+            "app_id": APP_ID,
+            "bot_id": BOT_ID,
+            "hash": f"{len(published) + 1}.fakehash",
+        }
+        published.append(result)
+        return {"ok": True, "view": result}
+
+    # helpers for the methods -----------------------------------------------------------------
+
+    def _writable_channel(self, params: JsonDict) -> str:
+        channel_id = params.get("channel")
+        if not isinstance(channel_id, str) or not channel_id:
+            raise SlackError("channel_not_found")
+        if channel_id in self._dms.values():
+            return channel_id
+        channel = self._channels.get(channel_id)
+        if channel is None or (channel.is_private and not channel.members_include_bot):
+            raise SlackError("channel_not_found")
+        if channel.archived:
+            raise SlackError("is_archived")
+        if not channel.members_include_bot:
+            raise SlackError("not_in_channel")
+        return channel_id
+
+    def _thread(self, channel: str, params: JsonDict) -> str | None:
+        thread_ts = params.get("thread_ts")
+        if thread_ts in (None, ""):
+            return None
+        parents = {m.ts for m in self._messages.get(channel, []) if m.thread_ts is None}
+        if thread_ts not in parents:
+            raise SlackError("thread_not_found")
+        return str(thread_ts)
+
+    def _next_ts(self) -> str:
+        seq = next(self._ts_seq)
+        return f"{1_700_000_000 + seq // 1_000_000}.{seq % 1_000_000:06d}"
