@@ -100,7 +100,8 @@ class _IssueParser:
         try:
             front = tomllib.loads("\n".join(lines[1:end]))
         except tomllib.TOMLDecodeError as exc:
-            self.error(_toml_line(exc) + 1, f"front matter is not valid TOML: {_toml_msg(exc)}")
+            line = _toml_line(exc) or end - 1  # "at end of document": the last line of it
+            self.error(line + 1, f"front matter is not valid TOML: {_toml_msg(exc)}")
             return None
         return self._check_front(front, lines[1:end])
 
@@ -280,10 +281,10 @@ def _short(runs: tuple[Inline, ...]) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def _toml_line(exc: tomllib.TOMLDecodeError) -> int:
+def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
     match = re.search(r"line (\d+)", str(exc))
-    return int(match.group(1)) if match else 1
+    return int(match.group(1)) if match else None
 
 
 def _toml_msg(exc: tomllib.TOMLDecodeError) -> str:
-    return re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))

@@ -1,0 +1,43 @@
+"""Shared fixtures: the real content, a service over a temp store, and a free port."""
+
+from __future__ import annotations
+
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from bot.content.loader import Content, load_content
+from bot.core.service import Briefing
+from bot.store import Store, Subscriptions
+
+# PTB 22 warns (an error under our filterwarnings) when it builds RetryAfter with an int delay;
+# with PTB_TIMEDELTA it uses timedelta, as the adapter expects.
+os.environ.setdefault("PTB_TIMEDELTA", "true")
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+SEED = ROOT.parent / "shared" / "seed" / "000_d649431efd7e0d2a.txt"
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(CONTENT)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "briefing.json")
+
+
+@pytest.fixture
+def service(content: Content, store: Store) -> Briefing:
+    return Briefing(content, Subscriptions(store), language="ko", admins=frozenset({"fake:admin"}))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port

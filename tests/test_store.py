@@ -1,0 +1,69 @@
+"""Subscriptions are durable, idempotent, survive restarts, and a corrupt file is never replaced."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from tinydb import TinyDB
+
+from bot.store import Store, StoreCorrupt, Subscriptions
+
+
+async def test_subscribe_twice_stays_one_and_survives_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    subs = Subscriptions(Store.open(path))
+    assert await subs.subscribe("telegram", "42", "42") is True
+    assert await subs.subscribe("telegram", "42", "42") is False
+    reopened = Subscriptions(Store.open(path))
+    assert [s.user for s in await reopened.subscribers()] == ["42"]
+    assert await reopened.is_subscribed("telegram", "42")
+    assert await reopened.unsubscribe("telegram", "42") is True
+    assert await Subscriptions(Store.open(path)).count() == 0
+
+
+async def test_the_file_is_a_tinydb_database(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    await Subscriptions(Store.open(path)).subscribe("slack", "U1", "D1")
+    with TinyDB(path) as db:
+        docs = db.table("subscriptions").all()
+    assert docs == [
+        {
+            "platform": "slack",
+            "user": "U1",
+            "chat": "D1",
+            "since": docs[0]["since"],
+            "key": "slack:U1",
+        }
+    ]
+
+
+async def test_concurrent_subscribes_lose_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    subs = Subscriptions(Store.open(path))
+    await asyncio.gather(*(subs.subscribe("telegram", str(n), str(n)) for n in range(500)))
+    await asyncio.gather(*(subs.unsubscribe("telegram", str(n)) for n in range(0, 500, 2)))
+    on_disk = json.loads(path.read_text())["subscriptions"]
+    assert sorted(int(d["user"]) for d in on_disk.values()) == list(range(1, 500, 2))
+
+
+@pytest.mark.parametrize(
+    "payload", [b'{"subscriptions": {"1": {"platform"', b"[1, 2]", b"\x00\xff garbage"]
+)
+def test_a_corrupt_file_is_refused_and_kept(tmp_path: Path, payload: bytes) -> None:
+    path = tmp_path / "d.json"
+    path.write_bytes(payload)
+    with pytest.raises(StoreCorrupt, match=str(path)) as caught:
+        Store.open(path)
+    assert path.read_bytes() == payload
+    backups = list(tmp_path.glob("d.json.corrupt-*"))
+    assert len(backups) == 1 and backups[0].read_bytes() == payload
+    assert str(backups[0]) in str(caught.value)
+
+
+def test_an_empty_or_missing_file_starts_empty(tmp_path: Path) -> None:
+    (tmp_path / "empty.json").write_bytes(b"")
+    assert len(Store.open(tmp_path / "empty.json").table("subscriptions")) == 0
+    assert len(Store.open(tmp_path / "missing.json").table("subscriptions")) == 0
