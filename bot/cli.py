@@ -92,6 +92,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
     if args.command == "console":
         from bot.adapters.console import ConsolePlatform
 
+        if not getattr(args, "verbose", False):  # the answers are the output; keep stderr quiet
+            logging.getLogger("bot").setLevel(logging.WARNING)
         asyncio.run(ConsolePlatform(built.service).run(show_latest=sys.stdin.isatty()))
         return 0
     asyncio.run(application.run(built))

@@ -9,7 +9,7 @@ from bot.content.archive import Archive
 from bot.content.errors import ContentError, Problem
 from bot.content.glossary import Glossary, load_glossary
 from bot.content.models import Issue
-from bot.content.parser import parse_issue_file, read_text
+from bot.content.parser import MAX_GLOSSARY_BYTES, parse_issue_file, read_text
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,7 @@ def _glossary(path: Path, problems: list[Problem]) -> Glossary:
         problems.append(Problem(str(path), 0, "no glossary: /term will find nothing", warning=True))
         return Glossary([])
     try:
-        return load_glossary(path, read_text(path))
+        return load_glossary(path, read_text(path, MAX_GLOSSARY_BYTES))
     except ContentError as exc:
         problems.extend(exc.problems)
         return Glossary([])

@@ -20,20 +20,20 @@ from bot.content.errors import ContentError, Problem
 from bot.content.inline import InlineProblem, new_markdown, parse_inline
 from bot.content.models import Inline, Issue, Item, Note, NoteKind, Section
 
-MAX_FILE_BYTES = 1_000_000
+MAX_FILE_BYTES = 1_000_000  # an issue; a daily newsletter is ~20 kB
+MAX_GLOSSARY_BYTES = 32_000_000
 LINK_SECTIONS = frozenset({"useful links", "유용한 링크"})
 _TAG = re.compile(r"^(\*\*)?\[(?P<tag>[^\]\[\\]{1,30})\](\*\*)?(?!\()\s*")
 _KINDS = {kind.value: kind for kind in NoteKind if kind is not NoteKind.PLAIN}
 _FRONT_KEYS = {"number": int, "date": dt.date, "title": str, "keywords": list}
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 content file, turning size and encoding faults into `Problem`s."""
     data = path.read_bytes()
-    if len(data) > MAX_FILE_BYTES:
-        raise ContentError(
-            [Problem(str(path), 1, f"file is {len(data):,} bytes; the limit is 1 MB")]
-        )
+    if len(data) > limit:
+        message = f"file is {len(data):,} bytes; the limit is {limit:,}"
+        raise ContentError([Problem(str(path), 1, message)])
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
