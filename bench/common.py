@@ -13,10 +13,14 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[index]
 
 
-def report(name: str, value: float, unit: str, baseline: float | None = None, goal: str = "") -> str:
+def report(
+    name: str, value: float, unit: str, baseline: float | None = None, goal: str = ""
+) -> str:
     line = f"{name}: {value:,.1f} {unit}"
     if baseline:
-        line += f" (baseline: {baseline:,.1f} {unit}, ratio: {baseline / value:,.1f}x)" if value else ""
+        line += (
+            f" (baseline: {baseline:,.1f} {unit}, ratio: {baseline / value:,.1f}x)" if value else ""
+        )
     if goal:
         line += f" [goal: {goal}]"
     return line

@@ -49,17 +49,19 @@ def resolve(settings: Settings, config_path: Path | None, value: Path) -> Path:
 
 def build(settings: Settings, config_path: Path | None = None) -> App:
     content_dir = resolve(settings, config_path, settings.bot.content_dir)
-    content = load_content(content_dir)
+    data_path = resolve(settings, config_path, settings.bot.data_path)
+    cache = data_path.with_name("content-cache.json")  # an accelerator beside the data file
+    content = load_content(content_dir, cache)
     for warning in content.warnings:
         log.debug("%s", warning)
-    store = Store.open(resolve(settings, config_path, settings.bot.data_path))
+    store = Store.open(data_path)
     subscriptions = Subscriptions(store)
     service = Briefing(
         content,
         subscriptions,
         language=settings.bot.language,
         admins=frozenset(settings.bot.admins),
-        reload=lambda: load_content(content_dir),
+        reload=lambda: load_content(content_dir, cache),
     )
     return App(settings, Secrets(), content, store, subscriptions, service)
 

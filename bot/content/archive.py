@@ -1,16 +1,30 @@
-"""The archive: every issue by number, the latest, and ranked search over titles and notes."""
+"""The archive: every issue by number, the latest, and ranked search over titles and notes.
+
+The archive keeps each issue's validated source and a flat search index (one `Doc` per item);
+the full `Issue` model is built when an issue is asked for, so a three-year archive starts fast
+and stays small in memory. Search scans one folded corpus per field with `str.find` (C speed)
+and maps hits to items by offset, so Korean words with particles (`EfficientNet인데`) match.
+"""
 
 from __future__ import annotations
 
+import bisect
+import datetime as dt
+import heapq
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from itertools import accumulate
 
-from bot.content.models import Issue, Item, Note
+from bot.content.models import Issue, Note
+from bot.content.parser import parse_issue
 
 _WORD = re.compile(r"\w+")
 MAX_QUERY_WORDS = 8
+PARSED_CACHE = 64
+_SEP = "\x00"
 
 
 def fold(text: str) -> str:
@@ -18,74 +32,172 @@ def fold(text: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class SearchHit:
-    issue: Issue
+class Doc:
+    """One item, as search sees it."""
+
+    issue: int
     section: str
-    item: Item
-    score: float
+    title: str
+    url: str | None
+    title_folded: str
+    body_folded: str
 
 
 @dataclass(frozen=True, slots=True)
-class _Doc:
-    issue: Issue
-    section: str
-    item: Item
+class Entry:
+    """One issue: what the archive keeps without building the full model."""
+
+    number: int
+    date: dt.date
     title: str
-    body: str
+    path: str
+    source: str
+    sections: int
+    items: int
+    docs: tuple[Doc, ...] = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    issue: int
+    section: str
+    title: str
+    url: str | None
+    score: float
+
+
+def entry_of(issue: Issue, source: str) -> Entry:
+    docs = tuple(
+        Doc(
+            issue.number,
+            section.name,
+            item.plain_title,
+            item.url,
+            fold(item.plain_title),
+            fold(_notes_text(item.notes)),
+        )
+        for section in issue.sections
+        for item in section.items
+    )
+    sections = len(issue.sections)
+    return Entry(
+        issue.number, issue.date, issue.title, issue.path, source, sections, len(docs), docs
+    )
+
+
+class _Index:
+    """Token → items posting lists for titles and bodies, plus the vocabulary as one string so
+    that a query word also finds the tokens it is part of (`efficientnet` in `efficientnet인데`)."""
+
+    def __init__(self, docs: list[Doc]) -> None:
+        titles: dict[str, array[int]] = {}
+        bodies: dict[str, array[int]] = {}
+        for index, doc in enumerate(docs):
+            for token in set(_WORD.findall(doc.title_folded)):
+                titles.setdefault(token, array("I")).append(index)
+            for token in set(_WORD.findall(doc.body_folded)):
+                bodies.setdefault(token, array("I")).append(index)
+        self.titles, self.bodies = titles, bodies
+        self.vocabulary = sorted(titles.keys() | bodies.keys())
+        self._joined = _SEP.join(self.vocabulary)
+        self._starts = list(accumulate((len(t) + 1 for t in self.vocabulary[:-1]), initial=0))
+
+    def tokens_containing(self, word: str) -> list[str]:
+        found, pos = [], self._joined.find(word)
+        while pos != -1:
+            index = bisect.bisect_right(self._starts, pos) - 1
+            found.append(self.vocabulary[index])
+            if index + 1 >= len(self._starts):
+                break
+            pos = self._joined.find(word, self._starts[index + 1])
+        return found
+
+    def items_with(self, word: str) -> tuple[set[int], set[int]]:
+        """(items whose title contains `word`, items whose notes contain it)."""
+        tokens = self.tokens_containing(word)
+        empty: array[int] = array("I")
+        title = set().union(*(self.titles.get(t, empty) for t in tokens))
+        body = set().union(*(self.bodies.get(t, empty) for t in tokens))
+        return title, body
 
 
 class Archive:
-    def __init__(self, issues: list[Issue]) -> None:
-        self._by_number = {issue.number: issue for issue in issues}
-        self._numbers = sorted(self._by_number)
-        self._docs = [
-            _Doc(issue, section.name, item, fold(item.plain_title), fold(_notes_text(item.notes)))
-            for issue in sorted(issues, key=lambda i: -i.number)
-            for section in issue.sections
-            for item in section.items
-        ]
+    def __init__(self, entries: list[Entry], parsed: dict[int, Issue] | None = None) -> None:
+        self._entries = {entry.number: entry for entry in entries}
+        self._numbers = sorted(self._entries)
+        self._parsed: OrderedDict[int, Issue] = OrderedDict(parsed or {})
+        newest_first = sorted(entries, key=lambda e: -e.number)
+        self._docs = [doc for entry in newest_first for doc in entry.docs]
+        self._index: _Index | None = None
+
+    def prepare_search(self) -> None:
+        """Build the search index now (it is otherwise built by the first search)."""
+        if self._index is None:
+            self._index = _Index(self._docs)
+
+    @classmethod
+    def of(cls, issues: list[Issue]) -> Archive:
+        """An archive of ready issues (tests, small archives)."""
+        return cls([entry_of(issue, "") for issue in issues], {i.number: i for i in issues})
 
     def __len__(self) -> int:
-        return len(self._by_number)
-
-    def __iter__(self) -> Iterator[Issue]:
-        return (self._by_number[n] for n in self._numbers)
-
-    def get(self, number: int) -> Issue | None:
-        return self._by_number.get(number)
+        return len(self._entries)
 
     @property
-    def latest(self) -> Issue | None:
-        return self._by_number[self._numbers[-1]] if self._numbers else None
+    def entries(self) -> list[Entry]:
+        return [self._entries[n] for n in self._numbers]
 
     @property
     def numbers(self) -> tuple[int, ...]:
         return tuple(self._numbers)
 
-    def search(self, query: str, limit: int = 5) -> list[SearchHit]:
-        """Items whose title or notes contain the query words, best first, newest on ties.
+    def get(self, number: int) -> Issue | None:
+        entry = self._entries.get(number)
+        if entry is None:
+            return None
+        issue = self._parsed.get(number)
+        if issue is None:
+            issue, _ = parse_issue(entry.source, entry.path)  # validated when loaded: cannot fail
+            self._parsed[number] = issue
+            if len(self._parsed) > PARSED_CACHE:
+                self._parsed.popitem(last=False)
+        else:
+            self._parsed.move_to_end(number)
+        return issue
 
-        Matching is by substring so that Korean words with particles (`EfficientNet인데`) match.
-        """
-        words = list(dict.fromkeys(_WORD.findall(fold(query))))[:MAX_QUERY_WORDS]
+    @property
+    def latest(self) -> Issue | None:
+        return self.get(self._numbers[-1]) if self._numbers else None
+
+    def search(self, query: str, limit: int = 5) -> list[SearchHit]:
+        """Items whose title or notes contain every query word; title matches weigh more,
+        newer issues win ties."""
+        words = sorted(dict.fromkeys(_WORD.findall(fold(query))), key=len, reverse=True)[
+            :MAX_QUERY_WORDS
+        ]
         if not words:
             return []
-        phrase = " ".join(words)
-        hits: list[SearchHit] = []
-        for doc in self._docs:
-            score = 0.0
-            for word in words:
-                in_title = word in doc.title
-                in_body = word in doc.body
-                if not (in_title or in_body):
-                    break
-                score += 3.0 * in_title + 1.0 * in_body + 0.1 * min(doc.body.count(word), 5)
-            else:
-                if len(words) > 1 and phrase in doc.title:
-                    score += 2.0
-                hits.append(SearchHit(doc.issue, doc.section, doc.item, score))
-        hits.sort(key=lambda h: (-h.score, -h.issue.number))
-        return hits[:limit]
+        self.prepare_search()
+        assert self._index is not None
+        sets = [self._index.items_with(word) for word in words]
+        candidates = set.intersection(*(title | body for title, body in sets))
+        if len(words) == 1:
+            title, body = sets[0]
+            levels = [(4.0, title & body), (3.0, title - body), (1.0, body - title)]
+            return [
+                self._hit(index, score)
+                for score, level in levels
+                for index in heapq.nsmallest(limit, level)
+            ][:limit]
+        scored = [
+            (-sum(3.0 * (i in title) + 1.0 * (i in body) for title, body in sets), i)
+            for i in candidates
+        ]
+        return [self._hit(index, -neg) for neg, index in heapq.nsmallest(limit, scored)]
+
+    def _hit(self, index: int, score: float) -> SearchHit:
+        doc = self._docs[index]
+        return SearchHit(doc.issue, doc.section, doc.title, doc.url, score)
 
 
 def _notes_text(notes: tuple[Note, ...]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from bot.content.models import GlossaryEntry
 
 _IGNORED = re.compile(r"[\s\-‐‑‒–—―_·・.]+")
 MAX_SUGGESTIONS = 3
-_SUGGEST_CUTOFF = 62.0
+_SUGGEST_CUTOFF = 60.0
+_PREFILTER_ABOVE = 1000  # keys; below this, compare with every key
+_CANDIDATES = 200
 
 
 def normalise(text: str) -> str:
@@ -46,6 +49,11 @@ class Glossary:
                 self._index.setdefault(normalise(name), (entry, name))
         self._keys = list(self._index)
         self._fuzzy_keys = [_jamo(k) for k in self._keys]
+        self._grams: dict[str, list[int]] = {}
+        if len(self._keys) > _PREFILTER_ABOVE:
+            for index, key in enumerate(self._fuzzy_keys):
+                for gram in _grams(key):
+                    self._grams.setdefault(gram, []).append(index)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -60,17 +68,36 @@ class Glossary:
         return Lookup(None, suggestions=self.suggest(key))
 
     def suggest(self, key: str) -> tuple[GlossaryEntry, ...]:
-        found: list[GlossaryEntry] = []
+        """Up to three entries whose names are close to `key` (an edit ratio on jamo)."""
+        query = _jamo(key)
+        candidates = self._candidates(query)
+        choices = [self._fuzzy_keys[i] for i in candidates]
         matches = process.extract(
-            _jamo(key), self._fuzzy_keys, scorer=fuzz.WRatio, limit=12, score_cutoff=_SUGGEST_CUTOFF
+            query, choices, scorer=fuzz.ratio, limit=12, score_cutoff=_SUGGEST_CUTOFF
         )
-        for _, _, index in matches:
-            entry = self._index[self._keys[index]][0]
+        found: list[GlossaryEntry] = []
+        for _, _, position in matches:
+            entry = self._index[self._keys[candidates[position]]][0]
             if entry not in found:
                 found.append(entry)
             if len(found) == MAX_SUGGESTIONS:
                 break
         return tuple(found)
+
+    def _candidates(self, query: str) -> list[int]:
+        """Every key for a small glossary; for a large one, the keys sharing most jamo trigrams
+        with the query (a close spelling shares most of them)."""
+        if not self._grams:
+            return list(range(len(self._keys)))
+        shared: Counter[int] = Counter()
+        for gram in _grams(query):
+            shared.update(self._grams.get(gram, ()))
+        return [index for index, _ in shared.most_common(_CANDIDATES)]
+
+
+def _grams(text: str) -> set[str]:
+    """Jamo trigrams: selective enough that few keys share one, loose enough for a typo."""
+    return {text[i : i + 3] for i in range(len(text) - 2)} or {text}
 
 
 def load_glossary(path: Path, text: str) -> Glossary:

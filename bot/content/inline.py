@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -19,8 +20,16 @@ class InlineProblem(ValueError):
     """A paragraph that cannot be shown safely (an unsafe link, for example)."""
 
 
-def new_markdown() -> MarkdownIt:
+@cache
+def inline_markdown() -> MarkdownIt:
+    """The parser for one paragraph's inline Markdown (built once, on first use)."""
     return MarkdownIt("commonmark", {"html": False})
+
+
+@cache
+def block_markdown() -> MarkdownIt:
+    """The parser for a file's block structure; inline content is parsed per paragraph later."""
+    return MarkdownIt("commonmark", {"html": False}).disable("inline")
 
 
 def parse_inline(md: MarkdownIt, source: str) -> tuple[tuple[Inline, ...], list[str]]:

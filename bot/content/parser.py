@@ -13,11 +13,10 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from bot.content.errors import ContentError, Problem
-from bot.content.inline import InlineProblem, new_markdown, parse_inline
+from bot.content.inline import InlineProblem, block_markdown, inline_markdown, parse_inline
 from bot.content.models import Inline, Issue, Item, Note, NoteKind, Section
 
 MAX_FILE_BYTES = 1_000_000  # an issue; a daily newsletter is ~20 kB
@@ -28,17 +27,22 @@ _KINDS = {kind.value: kind for kind in NoteKind if kind is not NoteKind.PLAIN}
 _FRONT_KEYS = {"number": int, "date": dt.date, "title": str, "keywords": list}
 
 
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 text of a content file, or a `ContentError` naming the line of the first bad byte."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ContentError([Problem(str(path), line, f"not valid UTF-8 ({exc.reason})")]) from None
+
+
 def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 content file, turning size and encoding faults into `Problem`s."""
     data = path.read_bytes()
     if len(data) > limit:
         message = f"file is {len(data):,} bytes; the limit is {limit:,}"
         raise ContentError([Problem(str(path), 1, message)])
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ContentError([Problem(str(path), line, f"not valid UTF-8 ({exc.reason})")]) from None
+    return decode(data, path)
 
 
 def parse_issue_file(path: Path) -> tuple[Issue, list[Problem]]:
@@ -59,7 +63,6 @@ class _IssueParser:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
-        self.md: MarkdownIt = new_markdown()
         self.offset = 0
 
     def error(self, line: int, message: str, *, warning: bool = False) -> None:
@@ -152,7 +155,7 @@ class _IssueParser:
             else:
                 sections.append(Section(name=name, items=tuple(items), line=name_line))
 
-        for node in SyntaxTreeNode(self.md.parse(body)).children:
+        for node in SyntaxTreeNode(block_markdown().parse(body)).children:
             line = self._line(node)
             if node.type == "heading" and node.tag == "h2":
                 close()
@@ -251,7 +254,7 @@ class _IssueParser:
 
     def _inline_source(self, source: str, line: int) -> tuple[Inline, ...]:
         try:
-            runs, warnings = parse_inline(self.md, source)
+            runs, warnings = parse_inline(inline_markdown(), source)
         except InlineProblem as exc:
             self.error(line, str(exc))
             return ()

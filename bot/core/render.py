@@ -107,7 +107,8 @@ def search_results(query: str, hits: list[SearchHit], lang: Language) -> Message
         return Message((Block((Line((text(t(lang, "search_none", query=query)),)),)),))
     blocks = []
     for hit in hits:
-        where = t(lang, "search_where", number=hit.issue.number, section=hit.section)
-        head = item_block(hit.item).lines[0]
+        where = t(lang, "search_where", number=hit.issue, section=hit.section)
+        title = Span(hit.title, Style.LINK, hit.url) if hit.url else bold(hit.title)
+        head = Line((title,), bullet=True)
         blocks.append(Block((head, Line((text(where),), indent=1))))
     return Message(tuple(blocks), title=t(lang, "search_results", query=query))
