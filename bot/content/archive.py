@@ -1,6 +1,7 @@
 """The archive: every issue by number, the latest, and ranked search over titles and notes.
 
-The archive keeps each issue's validated source and a flat search index (one `Doc` per item);
+The archive keeps each issue's validated source (compressed) and a flat search index (one `Doc`
+per item), so an editor saving a broken file never changes what is served before `/reload`;
 the full `Issue` model is built when an issue is asked for, so a three-year archive starts fast
 and stays small in memory. Search scans one folded corpus per field with `str.find` (C speed)
 and maps hits to items by offset, so Korean words with particles (`EfficientNet인데`) match.
@@ -12,7 +13,9 @@ import bisect
 import datetime as dt
 import heapq
 import re
+import threading
 import unicodedata
+import zlib
 from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -51,7 +54,7 @@ class Entry:
     date: dt.date
     title: str
     path: str
-    source: str
+    source: bytes  # zlib-compressed UTF-8 of the file as it was validated
     sections: int
     items: int
     docs: tuple[Doc, ...] = field(repr=False)
@@ -67,6 +70,7 @@ class SearchHit:
 
 
 def entry_of(issue: Issue, source: str) -> Entry:
+    """The archive's record of a parsed issue; `source` is the text it was parsed from."""
     docs = tuple(
         Doc(
             issue.number,
@@ -81,7 +85,7 @@ def entry_of(issue: Issue, source: str) -> Entry:
     )
     sections = len(issue.sections)
     return Entry(
-        issue.number, issue.date, issue.title, issue.path, source, sections, len(docs), docs
+        issue.number, issue.date, issue.title, issue.path, pack(source), sections, len(docs), docs
     )
 
 
@@ -129,11 +133,14 @@ class Archive:
         newest_first = sorted(entries, key=lambda e: -e.number)
         self._docs = [doc for entry in newest_first for doc in entry.docs]
         self._index: _Index | None = None
+        self._index_lock = threading.Lock()
 
     def prepare_search(self) -> None:
-        """Build the search index now (it is otherwise built by the first search)."""
-        if self._index is None:
-            self._index = _Index(self._docs)
+        """Build the search index now (it is otherwise built by the first search). Safe to call
+        from a worker thread at start-up while the event loop serves other commands."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = _Index(self._docs)
 
     @classmethod
     def of(cls, issues: list[Issue]) -> Archive:
@@ -157,7 +164,7 @@ class Archive:
             return None
         issue = self._parsed.get(number)
         if issue is None:
-            issue, _ = parse_issue(entry.source, entry.path)  # validated when loaded: cannot fail
+            issue, _ = parse_issue(unpack(entry.source), entry.path)  # validated when loaded
             self._parsed[number] = issue
             if len(self._parsed) > PARSED_CACHE:
                 self._parsed.popitem(last=False)
@@ -198,6 +205,14 @@ class Archive:
     def _hit(self, index: int, score: float) -> SearchHit:
         doc = self._docs[index]
         return SearchHit(doc.issue, doc.section, doc.title, doc.url, score)
+
+
+def pack(source: str) -> bytes:
+    return zlib.compress(source.encode("utf-8"), 6)
+
+
+def unpack(source: bytes) -> str:
+    return zlib.decompress(source).decode("utf-8")
 
 
 def _notes_text(notes: tuple[Note, ...]) -> str:

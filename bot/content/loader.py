@@ -17,10 +17,10 @@ from typing import Any
 
 import orjson
 
-from bot.content.archive import Archive, Doc, Entry, entry_of
+from bot.content.archive import Archive, Doc, Entry, entry_of, pack
 from bot.content.errors import ContentError, Problem
 from bot.content.glossary import Glossary, load_glossary
-from bot.content.models import Issue
+from bot.content.models import GlossaryEntry, Issue
 from bot.content.parser import MAX_FILE_BYTES, MAX_GLOSSARY_BYTES, decode, parse_issue
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def load_content(content_dir: Path, cache_path: Path | None = None) -> Content:
             )
         owners[loaded.number] = str(path)
         entries.append(loaded)
-    glossary = _glossary(content_dir / "glossary.toml", problems)
+    glossary = _glossary(content_dir / "glossary.toml", problems, cache, fresh)
     for entry in glossary.entries:
         if owners and entry.first_issue not in owners:
             message = f"{entry.term!r}: first_issue {entry.first_issue} is not in the archive"
@@ -133,7 +133,7 @@ def _entry_from_cache(raw: dict[str, Any], path: str, source: str) -> Entry:
     number = raw["number"]
     docs = tuple(Doc(number, *doc) for doc in raw["docs"])
     date = dt.date.fromisoformat(raw["date"])
-    return Entry(number, date, raw["title"], path, source, raw["sections"], len(docs), docs)
+    return Entry(number, date, raw["title"], path, pack(source), raw["sections"], len(docs), docs)
 
 
 def _read_cache(path: Path | None) -> dict[str, Any]:
@@ -156,23 +156,30 @@ def _write_cache(path: Path, data: dict[str, Any]) -> None:
         log.warning("cannot write the content cache %s: %s", path, exc)
 
 
-def _glossary(path: Path, problems: list[Problem]) -> Glossary:
+def _glossary(
+    path: Path, problems: list[Problem], cache: dict[str, Any], fresh: dict[str, Any]
+) -> Glossary:
     if not path.exists():
         problems.append(Problem(str(path), 0, "no glossary: /term will find nothing", warning=True))
         return Glossary([])
     try:
         data = path.read_bytes()
         if len(data) > MAX_GLOSSARY_BYTES:
-            raise ContentError(
+            message = f"file is {len(data):,} bytes; the limit is {MAX_GLOSSARY_BYTES:,}"
+            raise ContentError([Problem(str(path), 1, message)])
+        key = f"{CACHE_VERSION}:{path}:{hashlib.blake2b(data, digest_size=16).hexdigest()}"
+        if key in cache:
+            fresh[key] = cache[key]
+            entries = cache[key]["entries"]  # validated when cached
+            return Glossary(
                 [
-                    Problem(
-                        str(path),
-                        1,
-                        f"file is {len(data):,} bytes; the limit is {MAX_GLOSSARY_BYTES:,}",
-                    )
+                    GlossaryEntry.model_construct(**{**raw, "aliases": tuple(raw["aliases"])})
+                    for raw in entries
                 ]
             )
-        return load_glossary(path, decode(data, path))
+        glossary = load_glossary(path, decode(data, path))
+        fresh[key] = {"entries": [entry.model_dump(mode="json") for entry in glossary.entries]}
+        return glossary
     except ContentError as exc:
         problems.extend(exc.problems)
         return Glossary([])
