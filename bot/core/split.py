@@ -51,20 +51,21 @@ def _is_regional(char: str) -> bool:
 
 def cut_point(text: str, limit: int) -> int:
     """The best index <= limit to cut `text` at: after a space if one is near, else a grapheme
-    boundary. Always > 0 when limit > 0 so that splitting makes progress."""
+    boundary; 0 if the first cluster alone is longer than `limit`."""
     if len(text) <= limit:
         return len(text)
-    space = text.rfind(" ", 0, limit + 1)
+    space = text.rfind(" ", 0, limit)
     if space > limit // 2:
         return space + 1
     index = limit
     while index > 0 and not is_boundary(text, index):
         index -= 1
-    if index == 0:  # one cluster longer than the limit (pathological): cut at a code point
-        index = limit
-        while index > 1 and "\udc00" <= text[index] <= "\udfff":
-            index -= 1
     return index
+
+
+def forced_cut(text: str, limit: int) -> int:
+    """Last resort for one cluster longer than a whole message: cut at a code point."""
+    return max(1, min(limit, len(text) - 1))
 
 
 def split_line(line: Line, budget: int, measure: Callable[[Line], int]) -> list[Line]:
@@ -84,8 +85,8 @@ def split_line(line: Line, budget: int, measure: Callable[[Line], int]) -> list[
             current.append(span)
             continue
         cut = _longest_fit(span, _fits(make, list(current), measure, budget))
-        if cut == 0 and not current:
-            cut = max(cut_point(span.text, 1), 1)  # even one cluster is over budget: progress
+        if cut == 0 and not current:  # a single cluster longer than a whole line (pathological)
+            cut = forced_cut(span.text, _longest_prefix(span, _fits(make, [], measure, budget)))
         if cut:
             current.append(_head(span, cut))
             span = replace(span, text=span.text[cut:])
@@ -111,17 +112,22 @@ def _head(span: Span, n: int) -> Span:
     return replace(span, text=span.text[:n])
 
 
-def _longest_fit(span: Span, fits: Callable[[Span], bool]) -> int:
-    """Largest good cut n of the span's text whose head still fits (fits is monotone in n)."""
-    text = span.text
-    low, high = 0, len(text)
+def _longest_prefix(span: Span, fits: Callable[[Span], bool]) -> int:
+    """Largest n whose head span[:n] fits, by bisection."""
+    low, high = 0, len(span.text)
     while low < high:
         mid = (low + high + 1) // 2
         if fits(_head(span, mid)):
             low = mid
         else:
             high = mid - 1
-    return cut_point(text, low) if low < len(text) else low
+    return low
+
+
+def _longest_fit(span: Span, fits: Callable[[Span], bool]) -> int:
+    """Largest good cut n of the span's text whose head still fits (fits is monotone in n)."""
+    low = _longest_prefix(span, fits)
+    return cut_point(span.text, low) if low < len(span.text) else low
 
 
 def pack(units: Sequence[T], budget: int, size: Callable[[T], int], sep: int = 0) -> list[list[T]]:
