@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def test_a_broken_file_is_refused_even_when_the_cache_knew_it(
     cache = tmp_path / "cache.json"
     load_content(generated, cache)
     (generated / "issues" / "0005.md").write_text("no front matter\n", encoding="utf-8")
-    with pytest.raises(ContentError, match="0005.md:1: missing front matter"):
+    with pytest.raises(ContentError, match=r"0005\.md:1: missing front matter"):
         load_content(generated, cache)
 
 
@@ -69,7 +70,7 @@ def test_search_ranks_title_matches_first_and_newest_first(generated: Path) -> N
     assert hits, "the generator uses the seed's words"
     scores = [hit.score for hit in hits]
     assert scores == sorted(scores, reverse=True)
-    for a, b in zip(hits, hits[1:], strict=False):
+    for a, b in itertools.pairwise(hits):
         if a.score == b.score:
             assert a.issue >= b.issue
 
