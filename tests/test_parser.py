@@ -84,7 +84,9 @@ def test_invalid_utf8_and_huge_files_name_the_line(tmp_path: Path) -> None:
         parse_issue_file(bad)
     huge = tmp_path / "0004.md"
     huge.write_bytes(b"x" * 5_000_000)
-    with pytest.raises(ContentError, match=r"0004.md:1: file is 5,000,000 bytes; the limit is 1,000,000"):
+    with pytest.raises(
+        ContentError, match=r"0004.md:1: file is 5,000,000 bytes; the limit is 1,000,000"
+    ):
         parse_issue_file(huge)
 
 
