@@ -18,7 +18,8 @@ os.environ.setdefault("PTB_TIMEDELTA", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-SEED = ROOT.parent / "shared" / "seed" / "000_d649431efd7e0d2a.txt"
+# A byte-for-byte copy of shared/seed/000_d649431efd7e0d2a.txt, the issue as its author wrote it.
+SEED = ROOT / "tests" / "fixtures" / "seed_0001.txt"
 
 
 @pytest.fixture(scope="session")

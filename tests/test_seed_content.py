@@ -102,3 +102,10 @@ def thread_text_of(content: Content) -> str:
     issue = content.archive.get(1)
     assert issue is not None
     return "\n".join(m.plain for m in issue_thread(issue, "ko").messages)
+
+
+def test_the_fixture_is_the_authors_file_when_shared_is_beside_the_repo() -> None:
+    shared = SEED.parents[3] / "shared" / "seed" / "000_d649431efd7e0d2a.txt"
+    if shared.exists():
+        assert shared.read_bytes() == SEED.read_bytes()
+    assert SEED.read_bytes().count(b"\n") > 100
