@@ -22,4 +22,9 @@ def preview(app: App, number: int, platform: str) -> int:
 
         print(render_thread(thread))
         return 0
+    if platform == "slack":
+        from bot.adapters.slack_render import preview_json
+
+        print(preview_json(thread))
+        return 0
     raise ValueError(f"no renderer for platform {platform!r}")

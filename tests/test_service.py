@@ -102,6 +102,8 @@ async def test_latest_search_and_help(service: Briefing) -> None:
     help_text = (await ask(service, "/help")).message.plain
     assert "/term" in help_text and "/subscribe" in help_text and "/post" not in help_text
     assert "/post" in (await ask(service, "/help", user="admin")).message.plain
+    slack_help = (await ask(service, "/help", user="U1", platform="slack")).message.plain
+    assert "/briefing — 이 도움말" in slack_help and "/help" not in slack_help
     nothing = await ask(service, "/search qqqzzz")
     assert "맞는 글이 없습니다" in nothing.message.plain
 

@@ -50,6 +50,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "help_subscribe": ("/subscribe, /unsubscribe — 매일 DM 구독 켜기/끄기", "/subscribe, /unsubscribe — daily DM on/off"),
     "help_help": ("/help — 이 도움말", "/help — this help"),
     "help_admin": ("관리자: /post [번호], /reload, /stats", "Admins: /post [n], /reload, /stats"),
+    "help_help_slack": ("/briefing — 이 도움말", "/briefing — this help"),
+    "help_admin_slack": ("관리자: /briefing post [번호], /briefing reload, /briefing stats", "Admins: /briefing post [n], /briefing reload, /briefing stats"),
     "start": ("안녕하세요! 뉴랄브리핑 봇입니다. 매일 아침 머신러닝 소식을 정리해 드립니다. /subscribe 하면 DM으로 받아 보실 수 있어요.", "Hello! This is the 뉴랄브리핑 (Neural Briefing) bot, a daily machine-learning briefing in Korean. Send /subscribe to get it here every morning."),
 }  # fmt: skip
 

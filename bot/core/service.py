@@ -95,7 +95,7 @@ class Briefing:
                 gone = await self.subscriptions.unsubscribe(command.platform, command.user)
                 return self.say("unsubscribed" if gone else "not_subscribed")
             case c.Help():
-                return Reply(self.help(self.is_admin(command)))
+                return Reply(self.help(self.is_admin(command), command.platform))
             case c.Start():
                 return Reply(simple(t(lang, "start"), *self.help(False).blocks[0].lines))
             case c.PostNow(number):
@@ -125,18 +125,14 @@ class Briefing:
             public=public,
         )
 
-    def help(self, admin: bool) -> Message:
-        keys = [
-            "help_term",
-            "help_issue",
-            "help_latest",
-            "help_search",
-            "help_subscribe",
-            "help_help",
-        ]
-        lines = [Line((text(t(self.language, key)),), bullet=True) for key in keys]
+    def help(self, admin: bool, platform: str = "") -> Message:
+        """The command list; Slack spells help and the admin commands as `/briefing ...`."""
+        slack = platform == "slack"
+        keys = ["help_term", "help_issue", "help_latest", "help_search", "help_subscribe"]
+        keys += ["help_help_slack" if slack else "help_help"]
         if admin:
-            lines.append(Line((text(t(self.language, "help_admin")),), bullet=True))
+            keys += ["help_admin_slack" if slack else "help_admin"]
+        lines = [Line((text(t(self.language, key)),), bullet=True) for key in keys]
         return Message((Block(tuple(lines)),), title=t(self.language, "help_title"))
 
     def reload(self) -> Reply:
