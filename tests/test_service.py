@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from bot.content.loader import load_content
 from bot.core.ports import Command
 from bot.core.service import Briefing, Reply
+from tests.conftest import CONTENT
 
 
 async def ask(service: Briefing, line: str, *, user: str = "u1", platform: str = "fake") -> Reply:
@@ -129,3 +134,26 @@ async def test_english_replies(service: Briefing) -> None:
     assert reply.message.plain.index("NP-complete problem") < reply.message.plain.index(
         "NP-Hard 문제란"
     )
+
+
+async def test_reload_with_broken_content_keeps_serving_and_tells_the_admin(
+    tmp_path: Path, service: Briefing
+) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    service._reload = lambda: load_content(tmp_path / "content")
+    broken = tmp_path / "content" / "issues" / "0002.md"
+    broken.write_text(
+        '+++\nnumber = 2\ndate = 2019-05-31\ntitle = "x"\n+++\n\n## arXiv\n\n- item\n  - [요엑] tag\n',
+        encoding="utf-8",
+    )
+    reply = await ask(service, "/reload", user="admin")
+    assert "이전 콘텐츠를 계속 씁니다" in reply.message.plain
+    assert f"{broken}:10: unknown note tag [요엑]" in reply.message.plain
+    assert (await ask(service, "/latest")).thread is not None
+    assert "제 2호는 없습니다" in (await ask(service, "/issue 2")).message.plain
+    broken.write_text(
+        broken.read_text(encoding="utf-8").replace("[요엑]", "[요약]"), encoding="utf-8"
+    )
+    assert "호 2개" in (await ask(service, "/reload", user="admin")).message.plain
+    assert (await ask(service, "/issue 2")).thread is not None
+    assert "관리자만" in (await ask(service, "/reload")).message.plain
