@@ -22,6 +22,11 @@ def preview(app: App, number: int, platform: str) -> int:
 
         print(render_thread(thread))
         return 0
+    if platform == "telegram":
+        from bot.adapters.telegram_render import preview_lines
+
+        print("\n".join(preview_lines(thread)))
+        return 0
     if platform == "slack":
         from bot.adapters.slack_render import preview_json
 
