@@ -97,7 +97,7 @@ class Harness:
 
     async def answers(self, chat: int, count: int = 1) -> list[SentMessage]:
         """Wait (event-driven) until `chat` has received `count` messages."""
-        async with asyncio.timeout(3):
+        async with asyncio.timeout(10):
             while len(self.fake.messages(chat)) < count:
                 await self.fake.wait_for_calls(
                     "sendMessage", len(self.fake.calls_to("sendMessage")) + 1
@@ -105,7 +105,7 @@ class Harness:
         return self.fake.messages(chat)
 
 
-async def until(condition: Callable[[], Awaitable[bool]], within: float = 2.0) -> None:
+async def until(condition: Callable[[], Awaitable[bool]], within: float = 10.0) -> None:
     """For effects the fake cannot see (the store): poll briefly instead of a fixed sleep."""
     async with asyncio.timeout(within):
         while not await condition():  # noqa: ASYNC110  (nothing to wait on but the store)
@@ -124,7 +124,7 @@ async def open_harness(
     `api_timeout=seconds` for the other set-ups. On exit it is stopped and leaves no task."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", SECRET)
-    async with asyncio.timeout(4.5):
+    async with asyncio.timeout(15):
         fake = FakeTelegramAPI(TOKEN, "newsbot")
         await fake.start()
         fake.add_chat(ADMIN, "private")
