@@ -47,7 +47,7 @@ SECRET = "test-signing-secret"
 JsonDict = dict[str, Any]
 
 
-async def until(predicate: Callable[[], object], timeout: float = 5) -> None:  # noqa: ASYNC109
+async def until(predicate: Callable[[], object], timeout: float = 15) -> None:  # noqa: ASYNC109
     """Wait for a condition on the fake's records (polling; never a fixed sleep)."""
     async with asyncio.timeout(timeout):
         while True:
