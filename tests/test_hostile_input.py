@@ -10,12 +10,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.adapters import slack_render
+from bot.adapters import slack_render, telegram_render
 from bot.content.loader import Content
 from bot.core.ports import Command
 from bot.core.service import Briefing, Reply
 from bot.store import Store, Subscriptions
 from tests.fakes.slack_blocks import block_errors
+from tests.fakes.telegram_html import parse_html
 
 NASTY = [
     "<!channel>", "<!here>", "<@U123>", "<#C123>", "@everyone", "<b>x</b>", "</b>", "<a href='x'>",
@@ -69,3 +70,21 @@ def test_any_argument_renders_to_safe_slack_payloads(
         for payload in slack_render.render_message(message):
             assert_slack_safe(payload)
             assert len(payload["blocks"]) <= 50
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.sampled_from(COMMANDS), arguments)
+def test_any_argument_renders_to_html_telegram_accepts(
+    content: Content, tmp_path_factory: Any, name: str, argument: str
+) -> None:
+    store = Store.open(tmp_path_factory.mktemp("t") / "d.json")
+    service = Briefing(content, Subscriptions(store), admins=frozenset({"telegram:U1"}))
+    reply = handle(service, name, argument, "telegram")
+    for message in [reply.message, *(reply.thread.messages if reply.thread else ())]:
+        for html in telegram_render.render(message):
+            parsed = parse_html(html)  # strict: raises on any tag or entity Telegram would refuse
+            assert 1 <= len(parsed.text) <= 4096
+            assert len(html.encode("utf-8")) <= 32768
+            assert parsed.text.strip(), "an empty message would be refused"
