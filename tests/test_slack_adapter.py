@@ -7,6 +7,7 @@ envelopes over the fake's websocket. Every assertion is on what the fake receive
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import random
@@ -94,9 +95,15 @@ class Harness:
         assert (status, answer) == (200, "")  # acked at once, with an empty body
         return url
 
-    async def event(self, event: JsonDict, event_id: str, **headers: str) -> tuple[int, str]:
+    async def event(
+        self, event: JsonDict, event_id: str, *, delay: int = 0, **headers: str
+    ) -> tuple[int, str]:
+        """Deliver an event; `delay` seconds later than now, as Slack re-signs a redelivery."""
         body = json.dumps(event_body(event, event_id))
-        return await self.post(body, content_type="application/json", headers=headers)
+        stamp = int(time.time()) + delay
+        return await self.post(
+            body, content_type="application/json", timestamp=stamp, headers=headers
+        )
 
 
 def slash_body(fake: FakeSlackAPI, command: str, text: str, **fields: str) -> tuple[str, str]:
@@ -371,6 +378,63 @@ async def test_a_stale_timestamp_gets_401(slack: Harness) -> None:
     assert slack.fake.responses(url) == []
 
 
+async def test_no_signature_gets_401_and_does_nothing(slack: Harness) -> None:
+    calls = api_calls(slack.fake)
+    body, url = slash_body(slack.fake, "/term", "NP-hard")
+    async with slack.session.post(
+        slack.url, data=body.encode(), headers={"Content-Type": "application/x-www-form-urlencoded"}
+    ) as response:
+        assert response.status == 401
+    assert api_calls(slack.fake) == calls and slack.fake.responses(url) == []
+
+
+async def test_a_replayed_request_is_refused_and_answered_once(slack: Harness) -> None:
+    body, url = slash_body(slack.fake, "/term", "NP-hard")
+    stamp = int(time.time())
+    assert (await slack.post(body, timestamp=stamp))[0] == 200
+    assert (await slack.post(body, timestamp=stamp))[0] == 401
+    await until(lambda: slack.fake.responses(url))
+    assert len(slack.fake.responses(url)) == 1
+
+
+def api_calls(fake: FakeSlackAPI) -> list[str]:
+    """What the bot asked of Slack, less bolt's lazy auth.test on the first request."""
+    return [call.method for call in fake.calls if call.method != "auth.test"]
+
+
+async def test_a_huge_body_is_refused_before_anything_runs(slack: Harness) -> None:
+    calls = api_calls(slack.fake)
+    body, url = slash_body(slack.fake, "/term", "x" * 2_000_000)
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": SignatureVerifier(SECRET).generate_signature(
+            timestamp=stamp, body=body
+        ),
+    }
+    async with slack.session.post(
+        slack.url, data=io.BytesIO(body.encode()), headers=headers
+    ) as response:
+        assert response.status == 413
+    assert api_calls(slack.fake) == calls and slack.fake.responses(url) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [("{not json", "application/json"), ("payload=%7Bnot%20json", "application/x-www-form-urlencoded"),
+     ("\x00\xff", "application/octet-stream"), ("", "application/json")],
+)  # fmt: skip
+async def test_malformed_signed_payloads_get_an_error_and_no_side_effect(
+    slack: Harness, body: str, content_type: str
+) -> None:
+    calls = api_calls(slack.fake)
+    status, _ = await slack.post(body, content_type=content_type)
+    assert status in {400, 401, 404}
+    assert api_calls(slack.fake) == calls
+    assert (await slack.command("/term", "NP-hard")) is not None  # and the bot keeps serving
+
+
 DOC_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 DOC_TIMESTAMP = 1531420618
 DOC_BODY = (
@@ -434,9 +498,10 @@ async def test_a_redelivered_event_never_gets_a_second_answer(slack: Harness) ->
     retried = await slack.event(
         dm("term NP-hard", client_msg_id="m1"),
         "Ev1",
+        delay=1,
         **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"},
     )
-    duplicate = await slack.event(dm("term NP-hard", client_msg_id="m1"), "Ev1")
+    duplicate = await slack.event(dm("term NP-hard", client_msg_id="m1"), "Ev1", delay=2)
     await slack.event(dm("term BERT", ts="1700000200.000200", client_msg_id="m2"), "Ev2")
     await until(lambda: len(slack.fake.messages("DU1")) >= 2)
 

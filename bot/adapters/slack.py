@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Literal
 
 from aiohttp import ClientError, web
@@ -164,6 +166,7 @@ class SlackPlatform:
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
+        self._replays = _Replays()
         self._socket: AsyncSocketModeHandler | None = None
 
     # the port ----------------------------------------------------------------------------
@@ -246,11 +249,48 @@ class SlackPlatform:
             self._runner = None
 
     async def _events(self, request: web.Request) -> web.Response:
-        response = await self.bolt.async_dispatch(await to_bolt_request(request))
+        signature = request.headers.get("X-Slack-Signature", "")
+        if self._replays.seen(signature):
+            log.warning("slack: refused a replayed request (same signature within 5 minutes)")
+            return web.json_response({"error": "invalid request"}, status=401)
+        try:
+            bolt_request = await to_bolt_request(request)
+        except (ValueError, UnicodeDecodeError):  # bolt parses the body before it checks it
+            return web.json_response({"error": "invalid request body"}, status=400)
+        response = await self.bolt.async_dispatch(bolt_request)
+        if response.status == 200:
+            self._replays.remember(signature)
         return await to_aiohttp_response(response)
 
     async def _healthz(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "platform": self.name, "mode": self.mode})
+
+
+class _Replays:
+    """Signatures of requests already accepted. Slack's signature covers the timestamp, and bolt
+    refuses timestamps older than 5 minutes, so remembering 5 minutes of them stops a captured
+    request from being played again."""
+
+    WINDOW = 5 * 60 + 30
+    LIMIT = 100_000
+
+    def __init__(self) -> None:
+        self._seen: OrderedDict[str, float] = OrderedDict()
+
+    def seen(self, signature: str) -> bool:
+        self._expire()
+        return bool(signature) and signature in self._seen
+
+    def remember(self, signature: str) -> None:
+        if signature:
+            self._seen[signature] = time.monotonic()
+            if len(self._seen) > self.LIMIT:
+                self._seen.popitem(last=False)
+
+    def _expire(self) -> None:
+        cutoff = time.monotonic() - self.WINDOW
+        while self._seen and next(iter(self._seen.values())) < cutoff:
+            self._seen.popitem(last=False)
 
 
 def _secret(app: App, field: str) -> str | None:
