@@ -9,13 +9,19 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.errors import ContentError
 from bot.content.loader import load_content
 from bot.store import StoreCorrupt
 
+if TYPE_CHECKING:
+    from bot.app import App
+
 EXIT_BAD_INPUT = 2
+EXIT_BUSY = 75  # EX_TEMPFAIL: another process is delivering with this data file
+EXIT_STOPPED = 143  # 128 + SIGTERM: `post` was stopped; the next run resumes where it ended
 log = logging.getLogger("bot")
 
 
@@ -36,6 +42,15 @@ def parser() -> argparse.ArgumentParser:
     preview = sub.add_parser("preview", parents=[common], help="print issue N as it would be sent")
     preview.add_argument("number", type=int)
     preview.add_argument("--platform", choices=["console"], default="console")
+    post = sub.add_parser(
+        "post",
+        parents=[common],
+        help="deliver once: the newest issue to every destination that has not had it",
+    )
+    post.add_argument("--issue", type=int, help="deliver issue N instead of the newest")
+    post.add_argument(
+        "--dry-run", action="store_true", help="log what would be sent; send and record nothing"
+    )
     return top
 
 
@@ -67,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreCorrupt as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except ConfigError as exc:  # found while starting a platform (a missing token, ...)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
 
@@ -84,6 +103,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
     if args.command == "validate":
         content_dir = args.dir or application.resolve(settings, config, settings.bot.content_dir)
         return _validate(content_dir)
+    if args.command in ("run", "post"):
+        return _locked(args, settings, config)
     built = application.build(settings, config)
     if args.command == "preview":
         from bot.preview import preview
@@ -96,8 +117,47 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
             logging.getLogger("bot").setLevel(logging.WARNING)
         asyncio.run(ConsolePlatform(built.service).run(show_latest=sys.stdin.isatty()))
         return 0
-    asyncio.run(application.run(built))
-    return 0
+    raise AssertionError(f"unhandled command {args.command!r}")
+
+
+def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
+    """`run` and `post` own the data file while they live (see bot/locking.py): `run` waits
+    for the lock, `post` exits with EXIT_BUSY if another process holds it. A dry run only
+    reads, so it takes no lock."""
+    from bot import app as application
+    from bot.locking import DataLock, LockHeld
+
+    lock = DataLock(application.resolve(settings, config, settings.bot.data_path))
+    dry_run = args.command == "post" and args.dry_run
+    try:
+        if not dry_run:
+            lock.acquire(wait=args.command == "run")
+    except LockHeld as exc:
+        print(f"briefing-bot post: {exc}; nothing sent", file=sys.stderr)
+        return EXIT_BUSY
+    try:
+        built = application.build(settings, config)
+        if args.command == "run":
+            asyncio.run(application.run(built))
+            return 0
+        return _post(built, args.issue, dry_run)
+    finally:
+        lock.release()
+
+
+def _post(built: App, issue: int | None, dry_run: bool) -> int:
+    from bot import app as application
+
+    if issue is not None and built.content.archive.get(issue) is None:
+        print(f"briefing-bot post: there is no issue {issue}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report = asyncio.run(application.post(built, issue=issue, dry_run=dry_run))
+    print(("dry run: " if dry_run else "") + report.summary)
+    for failure in report.failures:
+        print(f"failed: {failure}", file=sys.stderr)
+    if report.failed:
+        return 1
+    return EXIT_STOPPED if report.stopped else 0
 
 
 def _validate(content_dir: Path) -> int:

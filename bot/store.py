@@ -16,18 +16,22 @@ import datetime as dt
 import logging
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 from tinydb.storages import Storage
 
-from bot.core.ports import Subscriber
+from bot.core.messages import MessageRef
+from bot.core.ports import PartRecord, Subscriber
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
 SUBSCRIPTIONS = "subscriptions"
+DELIVERIES = "deliveries"
+RELEASES = "releases"
+SCHEDULE = "schedule"
 
 
 class StoreCorrupt(Exception):
@@ -153,12 +157,17 @@ class Store:
             self._written = target
 
 
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 class Subscriptions:
     """The `SubscriptionStore` port on top of `Store`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, clock: Callable[[], dt.datetime] = _utcnow) -> None:
         self.store = store
         self.table = store.table(SUBSCRIPTIONS)
+        self.clock = clock
 
     @staticmethod
     def key(platform: str, user: str) -> str:
@@ -169,7 +178,7 @@ class Subscriptions:
         existing = self.table.get(key)
         if existing is not None and existing.get("chat") == chat:
             return False
-        since = existing["since"] if existing else dt.datetime.now(dt.UTC).isoformat()
+        since = existing["since"] if existing else self.clock().isoformat()
         self.table.put(key, {"platform": platform, "user": user, "chat": chat, "since": since})
         await self.store.commit()
         return existing is None
@@ -192,3 +201,103 @@ class Subscriptions:
 
     async def count(self) -> int:
         return len(self.table)
+
+
+class Ledger:
+    """The delivery ledger (the core's `Ledger` port) in table "deliveries" of `Store`.
+
+    While a thread is being delivered there is one document per (issue, destination, part),
+    `"1|telegram:dm:42|3"`, in state "pending" or "sent" with the message reference. When the
+    whole thread is out, one done marker `"1|telegram:dm:42"` (part count, parent id, time)
+    replaces the part documents, so the file grows by one small document per delivered
+    (issue, destination). Release times live in table "releases". Changes are durable only
+    after `commit()`.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.table = store.table(DELIVERIES)
+        self.releases = store.table(RELEASES)
+        self._parts: dict[tuple[int, str], dict[int, PartRecord]] = {}
+        self._done: set[tuple[int, str]] = set()
+        for doc in self.table:
+            if doc.get("done"):
+                self._done.add((doc["issue"], doc["dest"]))
+            else:
+                self._parts.setdefault((doc["issue"], doc["dest"]), {})[doc["part"]] = _record(doc)
+
+    def released_at(self, issue: int) -> dt.datetime | None:
+        doc = self.releases.get(str(issue))
+        return dt.datetime.fromisoformat(doc["released_at"]) if doc else None
+
+    def release(self, issue: int, at: dt.datetime) -> dt.datetime:
+        known = self.released_at(issue)
+        if known is not None:
+            return known
+        self.releases.put(str(issue), {"issue": issue, "released_at": at.isoformat()})
+        return at
+
+    def is_done(self, issue: int, destination: str) -> bool:
+        return (issue, destination) in self._done
+
+    def started(self, destination: str) -> list[int]:
+        return sorted(i for (i, d), parts in self._parts.items() if d == destination and parts)
+
+    def parts(self, issue: int, destination: str) -> dict[int, PartRecord]:
+        return dict(self._parts.get((issue, destination), {}))
+
+    def mark_pending(self, issue: int, destination: str, part: int) -> None:
+        self._put(issue, destination, PartRecord(part, "pending"))
+
+    def mark_sent(self, issue: int, destination: str, part: int, ref: MessageRef) -> None:
+        self._put(issue, destination, PartRecord(part, "sent", ref))
+
+    def mark_done(self, issue: int, destination: str, parts: int) -> None:
+        records = self._parts.pop((issue, destination), {})
+        for part in records:
+            self.table.delete(f"{issue}|{destination}|{part}")
+        parent = records.get(0)
+        self.table.put(
+            f"{issue}|{destination}",
+            {"issue": issue, "dest": destination, "done": True, "parts": parts,
+             "parent": parent.ref.id if parent and parent.ref else None,
+             "at": _utcnow().isoformat()},
+        )  # fmt: skip
+        self._done.add((issue, destination))
+
+    async def commit(self) -> None:
+        await self.store.commit()
+
+    def _put(self, issue: int, destination: str, record: PartRecord) -> None:
+        self._parts.setdefault((issue, destination), {})[record.part] = record
+        ref = record.ref
+        self.table.put(
+            f"{issue}|{destination}|{record.part}",
+            {"issue": issue, "dest": destination, "part": record.part, "state": record.state,
+             "platform": ref.platform if ref else None, "chat": ref.chat if ref else None,
+             "id": ref.id if ref else None, "thread": ref.thread if ref else None},
+        )  # fmt: skip
+
+
+def _record(doc: Doc) -> PartRecord:
+    ref = None
+    if doc.get("id") is not None:
+        ref = MessageRef(doc["platform"], doc["chat"], doc["id"], doc.get("thread"))
+    return PartRecord(doc["part"], doc["state"], ref)
+
+
+class RunLog:
+    """When the last scheduled delivery run was due (table "schedule"), so a missed run is
+    caught up once."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.table = store.table(SCHEDULE)
+
+    def last_run(self) -> dt.datetime | None:
+        doc = self.table.get("last_run")
+        return dt.datetime.fromisoformat(doc["at"]) if doc else None
+
+    async def record(self, due: dt.datetime) -> None:
+        self.table.put("last_run", {"at": due.isoformat()})
+        await self.store.commit()

@@ -1,8 +1,11 @@
-"""The ports the core needs: a chat platform to send through, and a subscription store."""
+"""The ports the core needs: a chat platform to send through, a subscription store, and for
+delivery a ledger, a pacer and a clock."""
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
 from bot.core.messages import Message, MessageRef
@@ -65,14 +68,85 @@ class SubscriptionStore(Protocol):
 @dataclass(frozen=True, slots=True)
 class DeliveryReport:
     destinations: int = 0
+    planned: int = 0  # messages this run set out to send (or, dry, would send)
     sent: int = 0
     retried: int = 0
     skipped: int = 0
     failed: int = 0
     nothing_new: int = 0
+    unsubscribed: int = 0  # DM subscribers found gone (blocked the bot, ...) and unsubscribed
+    stopped: bool = False  # a stop was requested: the run ended early, the next one resumes
+    failures: tuple[str, ...] = ()  # "destination: reason" for each destination that failed
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"destinations {self.destinations}, messages planned {self.planned}, "
+            f"sent {self.sent}, retried "
+            f"{self.retried}, skipped {self.skipped}, failed {self.failed}"
+            f" (nothing new {self.nothing_new}, unsubscribed {self.unsubscribed})"
+            + (", stopped early" if self.stopped else "")
+        )
 
 
 class Deliverer(Protocol):
     async def deliver(
         self, issue: int | None = None, *, dry_run: bool = False
     ) -> DeliveryReport: ...
+
+
+class Clock(Protocol):
+    """Wall time (aware, UTC) for records, a monotonic clock and sleep for waits; fakes in tests."""
+
+    def now(self) -> datetime: ...
+
+    def monotonic(self) -> float: ...
+
+    async def sleep(self, seconds: float) -> None: ...
+
+
+class Pacer(Protocol):
+    """Admission to send one message: `async with pacer.slot("telegram", "-100123", "channel")`.
+
+    `kind` is "channel" (a configured channel or group) or "dm" (a subscriber's private chat).
+    """
+
+    def slot(self, platform: str, chat: str, kind: str) -> AbstractAsyncContextManager[None]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PartRecord:
+    """One part of a thread at one destination: "pending" (about to be sent, or perhaps sent by
+    a process that died before recording it) or "sent" with the platform's reference."""
+
+    part: int
+    state: str
+    ref: MessageRef | None = None
+
+
+class Ledger(Protocol):
+    """What was delivered where. Mutations are in memory until `commit()` makes them durable."""
+
+    def released_at(self, issue: int) -> datetime | None:
+        """When a delivery run first started delivering `issue`, if one ever did."""
+        ...
+
+    def release(self, issue: int, at: datetime) -> datetime:
+        """Record `at` as the release time of `issue` unless it has one; return the one kept."""
+        ...
+
+    def is_done(self, issue: int, destination: str) -> bool: ...
+
+    def started(self, destination: str) -> list[int]:
+        """Issues with parts recorded at `destination` but no done marker, oldest first."""
+        ...
+
+    def parts(self, issue: int, destination: str) -> dict[int, PartRecord]: ...
+
+    def mark_pending(self, issue: int, destination: str, part: int) -> None: ...
+
+    def mark_sent(self, issue: int, destination: str, part: int, ref: MessageRef) -> None: ...
+
+    def mark_done(self, issue: int, destination: str, parts: int) -> None: ...
+
+    async def commit(self) -> None: ...

@@ -1,0 +1,57 @@
+"""The fake Telegram and Slack APIs of tests/fakes in a process of their own, for benchmarks
+(so the servers' work does not share a CPU with the bot's).
+
+    python -m bench.fake_servers TG_SCALE SLACK_SCALE SUBSCRIBERS CHANNELS
+
+Prints one JSON line `{"telegram": base_url, "slack": base_url}`, then answers every line on
+stdin with a JSON line of figures (monotonic times are comparable across processes on Linux);
+end of input stops it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+FIRST_SUBSCRIBER = 10_000_000
+
+
+def channel_id(n: int) -> str:
+    return f"C{n:04d}"
+
+
+def figures(telegram: FakeTelegramAPI, slack: FakeSlackAPI, subscribers: int, channels: int) -> Any:
+    tg_times = [m.at for n in range(subscribers) for m in telegram.messages(FIRST_SUBSCRIBER + n)]
+    calls = slack.calls_to("chat.postMessage")
+    posted = sum(len(slack.messages(channel_id(n))) for n in range(channels))
+    return {
+        "tg_sent": len(tg_times),
+        "tg_last": max(tg_times, default=0.0),
+        "tg_429": telegram.stats()["rate_limited"],
+        "slack_sent": posted,
+        "slack_last": max((c.at for c in calls), default=0.0),
+        "slack_429": len(calls) - posted,  # every other answer to chat.postMessage was a 429
+    }
+
+
+async def serve(tg_scale: float, slack_scale: float, subscribers: int, channels: int) -> None:
+    telegram = FakeTelegramAPI(enforce_limits=True, time_scale=tg_scale)
+    slack = FakeSlackAPI(enforce_limits=True, time_scale=slack_scale)
+    async with telegram, slack:
+        for n in range(subscribers):
+            telegram.add_chat(FIRST_SUBSCRIBER + n, "private")
+        for n in range(channels):
+            slack.add_channel(channel_id(n))
+        print(json.dumps({"telegram": telegram.base_url, "slack": slack.base_url}), flush=True)
+        while await asyncio.to_thread(sys.stdin.readline):
+            print(json.dumps(figures(telegram, slack, subscribers, channels)), flush=True)
+
+
+if __name__ == "__main__":
+    tg, sl, subs, chans = sys.argv[1:5]
+    asyncio.run(serve(float(tg), float(sl), int(subs), int(chans)))
