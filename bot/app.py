@@ -77,14 +77,15 @@ def resolve(settings: Settings, config_path: Path | None, value: Path) -> Path:
     return (config_path.parent / value).resolve()
 
 
-def build(settings: Settings, config_path: Path | None = None) -> App:
+def build(settings: Settings, config_path: Path | None = None, *, read_only: bool = False) -> App:
+    """Everything, wired; `read_only` for commands that do not hold the data lock."""
     content_dir = resolve(settings, config_path, settings.bot.content_dir)
     data_path = resolve(settings, config_path, settings.bot.data_path)
     cache = data_path.with_name("content-cache.json")  # an accelerator beside the data file
     content = load_content(content_dir, cache)
     for warning in content.warnings:
         log.debug("%s", warning)
-    store = Store.open(data_path)
+    store = Store.open(data_path, fold=not read_only)
     subscriptions = Subscriptions(store)
     service = Briefing(
         content,
@@ -203,6 +204,7 @@ async def run(app: App, *, console_input: bool = True) -> None:
             request_stop()
             await app.engine.idle()
             await stop_platforms(app)
+            await app.store.close()
 
 
 async def _serve(app: App, stop: asyncio.Event, console_input: bool) -> None:
@@ -218,6 +220,7 @@ async def _serve(app: App, stop: asyncio.Event, console_input: bool) -> None:
         log.warning("no platform is enabled: set [console] or [slack]/[telegram] enabled = true")
         return
     schedule = asyncio.create_task(scheduler(app, stop).run())
+    index = asyncio.create_task(asyncio.to_thread(app.service.content.archive.prepare_search))
     try:
         while not stop.is_set():
             done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
@@ -232,6 +235,7 @@ async def _serve(app: App, stop: asyncio.Event, console_input: bool) -> None:
         stop.set()
         app.engine.request_stop()
         await schedule  # returns once a delivery in progress has recorded its message in flight
+        await index
 
 
 async def post(app: App, *, issue: int | None = None, dry_run: bool = False) -> DeliveryReport:
@@ -247,3 +251,4 @@ async def post(app: App, *, issue: int | None = None, dry_run: bool = False) -> 
             return await app.engine.deliver(issue, dry_run=dry_run)
         finally:
             await stop_platforms(app)
+            await app.store.close()

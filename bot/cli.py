@@ -41,7 +41,7 @@ def parser() -> argparse.ArgumentParser:
     )
     preview = sub.add_parser("preview", parents=[common], help="print issue N as it would be sent")
     preview.add_argument("number", type=int)
-    preview.add_argument("--platform", choices=["console"], default="console")
+    preview.add_argument("--platform", choices=["console", "telegram", "slack"], default="console")
     post = sub.add_parser(
         "post",
         parents=[common],
@@ -103,27 +103,37 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
     if args.command == "validate":
         content_dir = args.dir or application.resolve(settings, config, settings.bot.content_dir)
         return _validate(content_dir)
-    if args.command in ("run", "post"):
+    if args.command in ("run", "post", "console"):
         return _locked(args, settings, config)
-    built = application.build(settings, config)
     if args.command == "preview":
         from bot.preview import preview
 
-        return preview(built, args.number, args.platform)
-    if args.command == "console":
-        from bot.adapters.console import ConsolePlatform
-
-        if not getattr(args, "verbose", False):  # the answers are the output; keep stderr quiet
-            logging.getLogger("bot").setLevel(logging.WARNING)
-        asyncio.run(ConsolePlatform(built.service).run(show_latest=sys.stdin.isatty()))
-        return 0
+        return preview(
+            application.build(settings, config, read_only=True), args.number, args.platform
+        )
     raise AssertionError(f"unhandled command {args.command!r}")
 
 
+def _console(built: App, verbose: bool) -> int:
+    from bot.adapters.console import ConsolePlatform
+
+    if not verbose:  # the answers are the output; keep stderr quiet
+        logging.getLogger("bot").setLevel(logging.WARNING)
+
+    async def session() -> None:
+        try:
+            await ConsolePlatform(built.service).run(show_latest=sys.stdin.isatty())
+        finally:
+            await built.store.close()
+
+    asyncio.run(session())
+    return 0
+
+
 def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
-    """`run` and `post` own the data file while they live (see bot/locking.py): `run` waits
-    for the lock, `post` exits with EXIT_BUSY if another process holds it. A dry run only
-    reads, so it takes no lock."""
+    """`run`, `post` and `console` own the data file while they live (see bot/locking.py):
+    `run` waits for the lock, `post` and `console` exit with EXIT_BUSY if another process
+    holds it. A dry run only reads, so it takes no lock and opens the store read-only."""
     from bot import app as application
     from bot.locking import DataLock, LockHeld
 
@@ -133,10 +143,13 @@ def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -
         if not dry_run:
             lock.acquire(wait=args.command == "run")
     except LockHeld as exc:
-        print(f"briefing-bot post: {exc}; nothing sent", file=sys.stderr)
+        outcome = "nothing sent" if args.command == "post" else "stop it or talk to it there"
+        print(f"briefing-bot {args.command}: {exc}; {outcome}", file=sys.stderr)
         return EXIT_BUSY
     try:
-        built = application.build(settings, config)
+        built = application.build(settings, config, read_only=dry_run)
+        if args.command == "console":
+            return _console(built, getattr(args, "verbose", False))
         if args.command == "run":
             asyncio.run(application.run(built))
             return 0

@@ -100,3 +100,25 @@ def test_a_corrupt_data_file_stops_start_up_clearly(config: Path) -> None:
 def test_preview_prints_the_console_thread(config: Path) -> None:
     done = run("preview", "1", "--config", str(config))
     assert done.returncode == 0 and "└ 1/10" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("platform", "expected"),
+    [("telegram", "--- message 11/11"), ("slack", '"thread_ts": "<parent ts>"')],
+)
+def test_preview_prints_what_each_platform_would_be_sent(
+    config: Path, platform: str, expected: str
+) -> None:
+    done = run("preview", "1", "--platform", platform, "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout
+
+
+def test_the_console_refuses_a_data_file_another_bot_holds(config: Path) -> None:
+    from bot.locking import DataLock
+
+    with DataLock(config.parent / "data" / "briefing.json") as lock:
+        assert lock is not None
+        done = run("console", "--config", str(config), stdin="/subscribe\n")
+    assert done.returncode == 75
+    assert "briefing-bot console:" in done.stderr and "Traceback" not in done.stderr
