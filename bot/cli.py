@@ -64,6 +64,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for noisy in ("httpx", "aiohttp.access", "slack_bolt", "slack_sdk", "telegram", "apscheduler"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    from bot.config import Secrets
+    from bot.logsafe import install
+
+    install(Secrets())
     config = getattr(args, "config", None) or _default_config()
     try:
         settings, warnings = load_settings(config)

@@ -1,0 +1,52 @@
+"""Keep secrets out of logs: a filter on the root handlers that masks every token and signing
+secret of the environment wherever it would appear — messages, arguments, tracebacks — so that
+no library's debug line (an HTTP URL with a Telegram token in its path, say) can leak one."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Secrets
+
+MASK = "***"
+MIN_SECRET = 6  # shorter values would mask ordinary words
+
+
+class RedactSecrets(logging.Filter):
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__()
+        self.secrets = sorted({s for s in secrets if len(s) >= MIN_SECRET}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, MASK)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self.secrets:
+            return True
+        message = record.getMessage()
+        clean = self.redact(message)
+        if clean != message:
+            record.msg, record.args = clean, None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+def secret_values(secrets: Secrets) -> list[str]:
+    values = []
+    for name in type(secrets).model_fields:
+        value = getattr(secrets, name)
+        if value is not None:
+            values.append(value.get_secret_value())
+    return values
+
+
+def install(secrets: Secrets) -> None:
+    """Attach the filter to every handler of the root logger (they see every record)."""
+    redact = RedactSecrets(secret_values(secrets))
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(redact)
