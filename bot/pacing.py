@@ -83,6 +83,8 @@ class Pacer:
         yield
 
     def _chat_limiter(self, platform: str, chat: str, kind: str, limits: Limits) -> AsyncLimiter:
+        if platform == "telegram":
+            chat = chat.split(":", 1)[0]  # a forum topic ("-100…:7") shares its group's limit
         limiter = self._chats.get((platform, chat))
         if limiter is None:
             bucket = limits.dm if _is_private(platform, chat, kind) else limits.group

@@ -72,3 +72,12 @@ async def test_the_console_is_not_paced() -> None:
 def test_nonsense_settings_are_refused(options: dict[str, float]) -> None:
     with pytest.raises(ValueError, match="headroom"):
         Pacer(**options)
+
+
+def test_forum_topics_share_their_groups_bucket() -> None:
+    from bot.pacing import TELEGRAM, Pacer
+
+    pacer = Pacer()
+    first = pacer._chat_limiter("telegram", "-1001:7", "channel", TELEGRAM)
+    assert pacer._chat_limiter("telegram", "-1001:9", "channel", TELEGRAM) is first
+    assert pacer._chat_limiter("telegram", "-1002", "channel", TELEGRAM) is not first
