@@ -218,7 +218,7 @@ async def test_rate_limit_is_retried_by_the_sdk_handler(
     started = time.monotonic()
     response = await client.chat_postMessage(channel="C1", text="hello")
 
-    assert 1.0 <= time.monotonic() - started < 2.0
+    assert time.monotonic() - started >= 1.0  # waited for Retry-After
     assert response["ts"] == slack.messages("C1")[0].ts
     assert len(slack.calls_to("chat.postMessage")) == 2
 

@@ -614,7 +614,7 @@ async def test_a_rate_limited_send_is_retried_by_the_sdk_and_delivered(slack: Ha
     started = time.monotonic()
     ref = await slack.platform.send("C1", simple("hello"))
 
-    assert 1.0 <= time.monotonic() - started < 2.5
+    assert time.monotonic() - started >= 1.0  # waited for Retry-After
     assert ref.id == slack.fake.messages("C1")[0].ts
     assert len(slack.fake.calls_to("chat.postMessage")) == 2
 
