@@ -130,13 +130,21 @@ def _longest_fit(span: Span, fits: Callable[[Span], bool]) -> int:
     return cut_point(span.text, low) if low < len(span.text) else low
 
 
-def pack(units: Sequence[T], budget: int, size: Callable[[T], int], sep: int = 0) -> list[list[T]]:
-    """Greedy packing of units (each <= budget) into groups whose sizes plus separators fit."""
+def pack(
+    units: Sequence[T],
+    budget: int,
+    size: Callable[[T], int],
+    sep: int = 0,
+    first: int | None = None,
+) -> list[list[T]]:
+    """Greedy packing of units (each <= budget, and <= `first`) into groups whose sizes plus
+    separators fit; the first group may have a smaller budget (`first`, room for a title)."""
     groups: list[list[T]] = []
     used = 0
     for unit in units:
         cost = size(unit)
-        if groups and used + sep + cost <= budget:
+        room = first if first is not None and len(groups) == 1 else budget
+        if groups and used + sep + cost <= room:
             groups[-1].append(unit)
             used += sep + cost
         else:
@@ -181,17 +189,7 @@ def split_message(
     ]
     if not blocks:
         return [message]
-    parts: list[list[Block]] = []
-    used = 0
-    for block in blocks:
-        room = first_budget if len(parts) == 1 else budget
-        cost = block_size(block)
-        if parts and used + block_sep + cost <= room:
-            parts[-1].append(block)
-            used += block_sep + cost
-        else:
-            parts.append([block])
-            used = cost
+    parts = pack(blocks, budget, block_size, block_sep, first=first_budget)
     return [
         Message(tuple(part), message.title if i == 0 else None, message.link_previews)
         for i, part in enumerate(parts)
