@@ -111,11 +111,7 @@ async def _platforms(app: App) -> None:
     from bot.adapters.slack import build_slack
     from bot.adapters.telegram import build_telegram
 
-    telegram = await build_telegram(app)
-    # The adapter's own PTB AIORateLimiter paces at 30/s of *real* time; the engine's pacer
-    # already keeps the overall, group and private-chat limits, on this bench's compressed
-    # clock, so the PTB one is taken out here (it would cap the bench at 30 messages/s).
-    telegram.application.bot._rate_limiter = None
+    telegram = await build_telegram(app)  # no PTB rate limiter: the engine's pacer paces
     await telegram.start(receive=False)
     app.platforms.append(telegram)
     app.senders.update(telegram=telegram, slack=await build_slack(app, host="127.0.0.1", port=0))
@@ -158,12 +154,17 @@ def _line(name: str, value: str, baseline: str, ratio: str) -> str:
 
 
 def main() -> list[str]:
+    saved = dict(os.environ)
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     os.environ.update(TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN", SLACK_BOT_TOKEN="xoxb-test-token",
                       SLACK_SIGNING_SECRET="bench-secret")  # fmt: skip
     logging.basicConfig(level=logging.WARNING)
     _quiet_failed_imports()
-    run = asyncio.run(_fanout())
+    try:
+        run = asyncio.run(_fanout())
+    finally:  # the benches that follow start from the same environment as this one did
+        os.environ.clear()
+        os.environ.update(saved)
     f, parts = run.servers, 11
     tg_wall = f["tg_last"] - run.started
     tg_rate = f["tg_sent"] / tg_wall / TG_SCALE  # in the platform's (uncompressed) seconds
