@@ -17,7 +17,7 @@ from bench.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
-import resource, sys, time
+import sys, time
 from pathlib import Path
 from bot.app import build
 from bot.config import load_settings
@@ -26,7 +26,9 @@ app = build(settings, Path(sys.argv[1]))
 ready = time.time()
 app.content.archive.prepare_search()  # `run` builds it in a worker thread after start-up
 indexed = time.time()
-rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process image's peak. (ru_maxrss would carry over the parent's size from fork.)
+status = open("/proc/self/status").read()
+rss = int(status.split("VmHWM:")[1].split()[0]) / 1024
 print(ready, indexed, rss, app.content.summary()["issues"], len(app.subscriptions.table))
 """
 

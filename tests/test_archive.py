@@ -84,3 +84,19 @@ def test_search_needs_every_word_and_matches_inside_korean_words(content: object
     assert [h.section for h in content.archive.search("앙상블")] == ["구글블로그"]
     assert [h.section for h in content.archive.search("efficientnet 품평글")] == ["레딧"]
     assert content.archive.search("   ") == []
+
+
+def test_a_large_glossary_still_suggests_the_misspelt_term(tmp_path: Path) -> None:
+    """Above 1,000 names the suggestions come from a trigram prefilter; it must keep recall."""
+    from bot.content.glossary import load_glossary
+
+    path = generate(tmp_path / "g", issues=1, terms=2_000) / "glossary.toml"
+    glossary = load_glossary(path, path.read_text(encoding="utf-8"))
+    sample = glossary.entries[::40]
+    found = 0
+    for entry in sample:
+        term = entry.term
+        typo = term[:3] + term[4] + term[3] + term[5:]  # two letters swapped
+        result = glossary.lookup(typo)
+        found += result.entry is entry or entry in result.suggestions
+    assert found >= 0.95 * len(sample), f"{found} of {len(sample)}"

@@ -20,7 +20,7 @@ _IGNORED = re.compile(r"[\s\-‐‑‒–—―_·・.]+")
 MAX_SUGGESTIONS = 3
 _SUGGEST_CUTOFF = 60.0
 _PREFILTER_ABOVE = 1000  # keys; below this, compare with every key
-_CANDIDATES = 200
+_CANDIDATES = 100
 
 
 def normalise(text: str) -> str:
