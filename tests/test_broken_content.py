@@ -3,7 +3,9 @@ and exit code 2, never a traceback."""
 
 from __future__ import annotations
 
+import logging
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,28 @@ CORPUS: dict[str, tuple[str, bytes, str]] = {
     "glossary bad TOML": ("glossary.toml", b"[[terms]\n", "glossary.toml:1: not valid TOML"),
     "glossary unknown issue": ("glossary.toml", ENTRY.format(term="X", alias="y").replace("first_issue = 1", "first_issue = 99").encode(), "glossary.toml:1: 'X': first_issue 99 is not in the archive"),
 }  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def logging_restored() -> Iterator[None]:
+    """`main()` configures logging for a process; undo that for the tests that follow."""
+    names = [
+        "",
+        "bot",
+        "httpx",
+        "aiohttp.access",
+        "slack_bolt",
+        "slack_sdk",
+        "telegram",
+        "apscheduler",
+    ]
+    levels = {name: logging.getLogger(name).level for name in names}
+    handlers = {h: list(h.filters) for h in logging.getLogger().handlers}
+    yield
+    for name, level in levels.items():
+        logging.getLogger(name).setLevel(level)
+    for handler, filters in handlers.items():
+        handler.filters[:] = filters
 
 
 @pytest.mark.parametrize("case", sorted(CORPUS))
