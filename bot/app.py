@@ -10,7 +10,6 @@ lets the message in flight finish and be recorded, then the platforms stop.
 from __future__ import annotations
 
 import asyncio
-import inspect
 import logging
 import os
 import signal
@@ -40,11 +39,13 @@ PACE_SCALE_ENV = "BRIEFING_PACE_SCALE"
 
 class Runnable(Protocol):
     """A platform adapter that runs inside the shared event loop and sends for the core.
-    Adapters that can start send-only (no updates, no listener) take `start(receive=False)`."""
+    Every adapter can also start send-only (`start(receive=False)`), for `briefing-bot post`."""
 
     name: str
 
-    async def start(self) -> None: ...
+    async def start(self, *, receive: bool = True) -> None:
+        """Connect; `receive=False` sends only (no updates, no listener: `briefing-bot post`)."""
+        ...
 
     async def stop(self) -> None: ...
 
@@ -151,10 +152,7 @@ async def start_platforms(app: App, *, receive: bool) -> None:
     `receive=False` asks adapters that support it for send-only mode."""
     for factory in platform_factories(app):
         platform = await factory()
-        if not receive and "receive" in inspect.signature(platform.start).parameters:
-            await platform.start(receive=False)  # type: ignore[call-arg]
-        else:
-            await platform.start()
+        await platform.start(receive=receive)
         app.platforms.append(platform)
         app.senders[platform.name] = platform
         log.info("%s platform started%s", platform.name, "" if receive else " (send-only)")
