@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -12,8 +13,9 @@ from hypothesis import strategies as st
 
 from bot.adapters import slack_render, telegram_render
 from bot.content.loader import Content
+from bot.core.messages import Message
 from bot.core.ports import Command
-from bot.core.service import Briefing, Reply
+from bot.core.service import Briefing
 from bot.store import Store, Subscriptions
 from tests.fakes.slack_blocks import block_errors
 from tests.fakes.telegram_html import parse_html
@@ -52,37 +54,38 @@ def assert_slack_safe(payload: dict[str, Any]) -> None:
         assert not _ENTITY.search(leaf), leaf
 
 
-def handle(service: Briefing, name: str, argument: str, platform: str) -> Reply:
-    return asyncio.run(service.handle(Command(platform, "C1", "U1", name, argument, is_dm=False)))
+def answers(content: Content, tmp: Path, platform: str, name: str, argument: str) -> list[Message]:
+    """Every message the bot would send for `/name argument` (the reply and any thread)."""
+    service = Briefing(
+        content, Subscriptions(Store.open(tmp / "d.json")), admins=frozenset({f"{platform}:U1"})
+    )
+    command = Command(platform, "C1", "U1", name, argument, is_dm=False)
+    reply = asyncio.run(service.handle(command))
+    return [reply.message, *(reply.thread.messages if reply.thread else ())]
 
 
-@settings(
+PROPERTY = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+@PROPERTY
 @given(st.sampled_from(COMMANDS), arguments)
 def test_any_argument_renders_to_safe_slack_payloads(
     content: Content, tmp_path_factory: Any, name: str, argument: str
 ) -> None:
-    store = Store.open(tmp_path_factory.mktemp("s") / "d.json")
-    service = Briefing(content, Subscriptions(store), admins=frozenset({"slack:U1"}))
-    reply = handle(service, name, argument, "slack")
-    for message in [reply.message, *(reply.thread.messages if reply.thread else ())]:
+    for message in answers(content, tmp_path_factory.mktemp("s"), "slack", name, argument):
         for payload in slack_render.render_message(message):
             assert_slack_safe(payload)
             assert len(payload["blocks"]) <= 50
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@PROPERTY
 @given(st.sampled_from(COMMANDS), arguments)
 def test_any_argument_renders_to_html_telegram_accepts(
     content: Content, tmp_path_factory: Any, name: str, argument: str
 ) -> None:
-    store = Store.open(tmp_path_factory.mktemp("t") / "d.json")
-    service = Briefing(content, Subscriptions(store), admins=frozenset({"telegram:U1"}))
-    reply = handle(service, name, argument, "telegram")
-    for message in [reply.message, *(reply.thread.messages if reply.thread else ())]:
+    for message in answers(content, tmp_path_factory.mktemp("t"), "telegram", name, argument):
         for html in telegram_render.render(message):
             parsed = parse_html(html)  # strict: raises on any tag or entity Telegram would refuse
             assert 1 <= len(parsed.text) <= 4096
