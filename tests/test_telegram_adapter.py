@@ -161,6 +161,19 @@ async def test_term_in_a_private_chat_is_answered_in_html(harness: Harness) -> N
     assert "at least as difficult as NP-complete" in sent.plain_text
 
 
+async def test_an_edited_command_is_not_answered_again(harness: Harness) -> None:
+    harness.fake.push_update(command(PRIVATE_CHAT, 11, "/term NP-hard"))
+    await harness.answers(USER)
+    edited = command(PRIVATE_CHAT, 11, "/term BERT")
+    edited["edited_message"] = {**edited.pop("message"), "edit_date": 1700000100}
+    harness.fake.push_update(edited)  # even if Telegram sent it: edits are not asked for
+    harness.fake.push_update(command(PRIVATE_CHAT, 12, "/term AutoML"))
+    sent = await harness.answers(USER, 2)
+    assert [m.plain_text.split("\n")[0] for m in sent] == ["NP-hard", "AutoML"]
+    allowed = harness.fake.calls_to("getUpdates")[0].params.get("allowed_updates")
+    assert "edited_message" not in allowed
+
+
 async def test_user_text_comes_back_escaped(harness: Harness) -> None:
     harness.fake.push_update(command(PRIVATE_CHAT, 11, "/term <b>x</b> & </i>"))
     [sent] = await harness.answers(USER)
@@ -219,7 +232,7 @@ async def test_commands_are_registered_in_korean_and_english(harness: Harness) -
     [delete] = harness.fake.calls_to("deleteWebhook")  # polling start: pending updates are kept
     assert delete.params["drop_pending_updates"] is False
     [poll, *_] = await harness.fake.wait_for_calls("getUpdates")
-    assert poll.params["allowed_updates"] == ["message", "edited_message", "my_chat_member"]
+    assert poll.params["allowed_updates"] == ["message", "my_chat_member"]
 
 
 async def test_unknown_commands_answer_in_private_only(harness: Harness) -> None:

@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.MY_CHAT_MEMBER]
+# Edits are not asked for: an edited command must not be answered (or posted) a second time.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER]
 _SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 

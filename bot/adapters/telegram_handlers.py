@@ -40,6 +40,7 @@ HANDLED = (
     "post", "reload", "stats",
 )  # fmt: skip
 DEEP_LINK = "https://t.me/{bot}?start=subscribe"
+NEW = filters.UpdateType.MESSAGE  # never edited messages: a command is answered once
 _OPEN_DM_FIRST = {
     "ko": "DM으로 받으려면 먼저 봇과 1:1 대화를 열어 주세요. 이 링크로 시작하면 바로 구독됩니다:",
     "en": "To subscribe by direct message, open a private chat with me first. Starting it from "
@@ -137,8 +138,8 @@ class TelegramHandlers:
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         for name in HANDLED:
-            application.add_handler(CommandHandler(name, self.on_command))
-        application.add_handler(MessageHandler(filters.COMMAND, self.on_other_command))
+            application.add_handler(CommandHandler(name, self.on_command, filters=NEW))
+        application.add_handler(MessageHandler(filters.COMMAND & NEW, self.on_other_command))
         application.add_handler(
             ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
         )
