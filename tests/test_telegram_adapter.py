@@ -174,6 +174,15 @@ async def test_an_edited_command_is_not_answered_again(harness: Harness) -> None
     assert "edited_message" not in allowed
 
 
+async def test_plain_text_in_a_private_chat_reads_as_a_command(harness: Harness) -> None:
+    for n, text in enumerate(["term NP-hard", "용어 BERT", "hello there"]):
+        harness.fake.push_update({"message": {"message_id": 30 + n, "date": 1700000000, "text": text,
+                                  "from": {"id": USER, "is_bot": False, "first_name": "Ada"}, "chat": PRIVATE_CHAT}})  # fmt: skip
+    sent = await harness.answers(USER, 3)
+    assert sent[0].plain_text.startswith("NP-hard") and sent[1].plain_text.startswith("BERT")
+    assert "/help" in sent[2].plain_text and "'hello'" in sent[2].plain_text
+
+
 async def test_user_text_comes_back_escaped(harness: Harness) -> None:
     harness.fake.push_update(command(PRIVATE_CHAT, 11, "/term <b>x</b> & </i>"))
     [sent] = await harness.answers(USER)

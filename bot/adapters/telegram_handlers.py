@@ -140,6 +140,8 @@ class TelegramHandlers:
         for name in HANDLED:
             application.add_handler(CommandHandler(name, self.on_command, filters=NEW))
         application.add_handler(MessageHandler(filters.COMMAND & NEW, self.on_other_command))
+        plain = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & NEW
+        application.add_handler(MessageHandler(plain, self.on_private_text))
         application.add_handler(
             ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
         )
@@ -168,6 +170,16 @@ class TelegramHandlers:
         if chat.type == ChatType.PRIVATE or addressed:
             command = self.command(chat, user, message, parts)
             await self.answer(command, message.message_id, context.bot.username)
+
+    async def on_private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Text without a slash in a private chat reads as a command, as in a Slack DM
+        (`term NP-hard`, `용어 NP-hard`); anything else gets the core's pointer to /help."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None or not message.text:
+            return
+        name, _, argument = message.text.strip().partition(" ")
+        command = self.command(chat, user, message, (name.casefold(), "", argument))
+        await self.answer(command, message.message_id, context.bot.username)
 
     async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = update.my_chat_member
