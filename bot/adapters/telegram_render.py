@@ -21,6 +21,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import replace
+from functools import lru_cache
 
 from bot.core.messages import Block, Line, Message, Span, Style, Thread
 from bot.core.split import split_message
@@ -122,7 +123,13 @@ def to_plain(part: Message) -> str:
 
 def render(message: Message, *, limit: int = LIMIT) -> list[str]:
     """The message as Telegram HTML texts, in order; [] when there is nothing to send."""
-    return [text for part in split(message, limit=limit) if (text := to_html(part)).strip()]
+    return list(_render(message, limit))
+
+
+@lru_cache(maxsize=256)
+def _render(message: Message, limit: int) -> tuple[str, ...]:
+    """Messages are immutable, and a fan-out sends the same thread to every subscriber."""
+    return tuple(text for part in split(message, limit=limit) if (text := to_html(part)).strip())
 
 
 def preview_lines(thread: Thread) -> list[str]:
