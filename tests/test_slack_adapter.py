@@ -629,6 +629,26 @@ async def test_a_rate_limit_that_outlasts_the_retries_is_rate_limited(slack: Har
     assert len(slack.fake.calls_to("chat.postMessage")) == 4
 
 
+async def test_a_5xx_is_retried_by_the_sdk_and_the_bot_keeps_serving(slack: Harness) -> None:
+    slack.fake.fail_next("C1", "503")
+
+    ref = await slack.platform.send("C1", simple("hello"))
+
+    assert ref.id == slack.fake.messages("C1")[0].ts
+    assert len(slack.fake.calls_to("chat.postMessage")) == 2
+    url = await slack.command("/term", "NP-hard")
+    await until(lambda: slack.fake.responses(url))
+
+
+async def test_a_5xx_burst_that_outlasts_the_retries_is_transient(slack: Harness) -> None:
+    slack.fake.fail_next("C1", "500", count=3)
+
+    with pytest.raises(TransientError):
+        await slack.platform.send("C1", simple("hello"))
+
+    assert len(slack.fake.calls_to("chat.postMessage")) == 3
+
+
 async def test_rejected_blocks_are_message_rejected(slack: Harness) -> None:
     slack.fake.fail_next("C1", "invalid_blocks")
 
