@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -115,3 +116,17 @@ async def test_a_refused_webhook_url_is_a_clear_error_and_leaves_nothing_running
         assert not platform.application.running
     await asyncio.sleep(0)
     assert [t for t in asyncio.all_tasks() if t is not asyncio.current_task()] == []
+
+
+async def test_a_huge_body_is_refused_before_anything_runs(
+    harness: Harness, http: aiohttp.ClientSession
+) -> None:
+    body = json.dumps(update(1, "/term " + "x" * 2_000_000)).encode()
+    headers = {"Content-Type": "application/json", HEADER: SECRET}
+    async with http.post(
+        url(harness, "/telegram"), data=io.BytesIO(body), headers=headers
+    ) as response:
+        assert response.status == 413
+    assert await post(http, harness, json.dumps(update(2, "/help")), {HEADER: SECRET}) == 200
+    [answer] = await harness.answers(USER)  # only the second one was handled
+    assert answer.plain_text.startswith("뉴랄브리핑 봇 명령")
