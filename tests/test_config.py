@@ -61,3 +61,17 @@ def test_the_environment_overrides_the_file(
     monkeypatch.setenv("BRIEFING_BOT__LANGUAGE", "en")
     settings, _ = load_settings(ROOT / "config.example.toml")
     assert settings.bot.language == "en"
+
+
+@pytest.mark.parametrize("text", ["", "[bot]\n", "[slack]\n[telegram]\n"])
+def test_every_key_has_a_default_so_nothing_is_required(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    settings, warnings = load_settings(path)
+    assert warnings == [] and settings.console.enabled and settings.bot.language == "ko"
+
+
+def test_a_section_that_is_not_a_table_is_one_clear_line(tmp_path: Path) -> None:
+    assert problems(tmp_path, 'bot = "x"\n') == [
+        "c.toml:1: [bot]: Input should be a valid dictionary or instance of BotSection"
+    ]
