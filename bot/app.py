@@ -60,7 +60,6 @@ class Runnable(Protocol):
 class App:
     settings: Settings
     secrets: Secrets
-    content: Content
     store: Store
     subscriptions: Subscriptions
     service: Briefing
@@ -69,6 +68,11 @@ class App:
     engine: DeliveryEngine
     platforms: list[Runnable] = field(default_factory=list)
     senders: dict[str, ChatPlatform] = field(default_factory=dict)  # the engine's platforms
+
+    @property
+    def content(self) -> Content:
+        """The content being served: the service's, which `/reload` replaces."""
+        return self.service.content
 
 
 def resolve(settings: Settings, config_path: Path | None, value: Path) -> Path:
@@ -107,9 +111,8 @@ def build(settings: Settings, config_path: Path | None = None, *, read_only: boo
         language=settings.bot.language,
     )
     service.deliverer = engine
-    app = App(settings, Secrets(), content, store, subscriptions, service, ledger, RunLog(store),
-              engine, senders=senders)  # fmt: skip
-    return app
+    return App(settings, Secrets(), store, subscriptions, service, ledger, RunLog(store), engine,
+               senders=senders)  # fmt: skip
 
 
 def delivery_channels(settings: Settings) -> dict[str, list[str]]:

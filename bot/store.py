@@ -315,13 +315,14 @@ class Ledger:
         self.store = store
         self.table = store.table(DELIVERIES)
         self.releases = store.table(RELEASES)
-        self._parts: dict[tuple[int, str], dict[int, PartRecord]] = {}
+        # destination -> issue -> part -> record, for the threads not yet done
+        self._parts: dict[str, dict[int, dict[int, PartRecord]]] = {}
         self._done: set[tuple[int, str]] = set()
         for doc in self.table:
             if doc.get("done"):
                 self._done.add((doc["issue"], doc["dest"]))
             else:
-                self._parts.setdefault((doc["issue"], doc["dest"]), {})[doc["part"]] = _record(doc)
+                self._issue(doc["issue"], doc["dest"])[doc["part"]] = _record(doc)
 
     def released_at(self, issue: int) -> dt.datetime | None:
         doc = self.releases.get(str(issue))
@@ -338,10 +339,10 @@ class Ledger:
         return (issue, destination) in self._done
 
     def started(self, destination: str) -> list[int]:
-        return sorted(i for (i, d), parts in self._parts.items() if d == destination and parts)
+        return sorted(i for i, parts in self._parts.get(destination, {}).items() if parts)
 
     def parts(self, issue: int, destination: str) -> dict[int, PartRecord]:
-        return dict(self._parts.get((issue, destination), {}))
+        return dict(self._parts.get(destination, {}).get(issue, {}))
 
     def mark_pending(self, issue: int, destination: str, part: int) -> None:
         self._put(issue, destination, PartRecord(part, "pending"))
@@ -350,7 +351,7 @@ class Ledger:
         self._put(issue, destination, PartRecord(part, "sent", ref))
 
     def mark_done(self, issue: int, destination: str, parts: int) -> None:
-        records = self._parts.pop((issue, destination), {})
+        records = self._parts.get(destination, {}).pop(issue, {})
         for part in records:
             self.table.delete(f"{issue}|{destination}|{part}")
         parent = records.get(0)
@@ -365,8 +366,11 @@ class Ledger:
     async def commit(self) -> None:
         await self.store.commit()
 
+    def _issue(self, issue: int, destination: str) -> dict[int, PartRecord]:
+        return self._parts.setdefault(destination, {}).setdefault(issue, {})
+
     def _put(self, issue: int, destination: str, record: PartRecord) -> None:
-        self._parts.setdefault((issue, destination), {})[record.part] = record
+        self._issue(issue, destination)[record.part] = record
         ref = record.ref
         self.table.put(
             f"{issue}|{destination}|{record.part}",

@@ -156,11 +156,6 @@ class TelegramPlatform:
     async def open_dm(self, user: str) -> str:
         return str(user)
 
-    @property
-    def chats(self) -> list[str]:
-        """The configured destinations of the daily briefing, as chat strings."""
-        return [str(chat) for chat in self.section.chats]
-
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self, *, receive: bool = True) -> None:
         """Connect (getMe); with `receive`, also register commands and take updates. A start
