@@ -45,9 +45,10 @@ class ScaledPacer:
     """The real `Pacer`, one per platform, each on its platform's compressed clock."""
 
     def __init__(self, scales: dict[str, float]) -> None:
-        from bot.pacing import Pacer
+        from bot.adapters.pacing import Pacer
+        from bot.app import RATE_LIMITS
 
-        self.pacers = {name: Pacer(time_scale=scale) for name, scale in scales.items()}
+        self.pacers = {name: Pacer(RATE_LIMITS, time_scale=scale) for name, scale in scales.items()}
 
     def slot(self, platform: str, chat: str, kind: str) -> AsyncIterator[None]:
         return self.pacers[platform].slot(platform, chat, kind)  # type: ignore[return-value]
@@ -107,35 +108,43 @@ async def _ask(proc: asyncio.subprocess.Process) -> dict[str, Any]:
     return figures
 
 
-async def _platforms(app: App) -> None:
-    from bot.adapters.slack import build_slack
-    from bot.adapters.telegram import build_telegram
+async def _platforms(app: App) -> list[Any]:
+    """Telegram started send-only and Slack built, both in the app's registry (no PTB rate
+    limiter: the engine's pacer paces)."""
+    from bot.adapters.slack.platform import build_slack
+    from bot.adapters.telegram.platform import build_telegram
 
-    telegram = await build_telegram(app)  # no PTB rate limiter: the engine's pacer paces
+    telegram = await build_telegram(app.settings.telegram, app.secrets, app.service)
     await telegram.start(receive=False)
-    app.platforms.append(telegram)
-    app.senders.update(telegram=telegram, slack=await build_slack(app, host="127.0.0.1", port=0))
+    slack = await build_slack(
+        app.settings.slack, app.secrets, app.service, host="127.0.0.1", port=0
+    )
+    app.platforms.add(telegram)
+    app.platforms.add(slack)
+    return [telegram]
 
 
 async def _fanout() -> Run:
     from bot import app as application
+    from bot.adapters.clock import SystemClock
     from bot.core.delivery import DeliveryEngine
 
     async with _servers() as (urls, proc):
         with tempfile.TemporaryDirectory() as tmp:
             app = application.build(_settings(Path(tmp), urls))
             await _subscribe_all(app)
-            await _platforms(app)
+            running = await _platforms(app)
             engine = DeliveryEngine(
                 content=lambda: app.content, channels=application.delivery_channels(app.settings),
-                platforms=app.senders, subscriptions=app.subscriptions, ledger=app.ledger,
+                platforms=app.platforms, subscriptions=app.subscriptions, ledger=app.ledger,
                 pacer=ScaledPacer({"telegram": TG_SCALE, "slack": SLACK_SCALE}),
-                concurrency=CONCURRENCY, progress_every=None,
+                clock=SystemClock(), concurrency=CONCURRENCY, progress_every=None,
             )  # fmt: skip
             started = time.monotonic()
             report = await engine.deliver()
             wall = time.monotonic() - started
-            await application.stop_platforms(app)
+            for platform in running:
+                await platform.stop()
         return Run(started, wall, report.failed, await _ask(proc))
 
 

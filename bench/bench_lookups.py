@@ -18,8 +18,10 @@ from bench.generate import generate
 from bot.content.archive import fold
 from bot.content.glossary import _jamo, normalise
 from bot.content.loader import Content, load_content
+from bot.core.live_content import LiveContent
+from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command
-from bot.core.service import Briefing
+from bot.core.service import CommandService
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 300
@@ -86,7 +88,12 @@ def _sync_p99(fn: Callable[[str], object], queries: list[str]) -> float:
 
 
 async def _measure(label: str, content: Content) -> list[str]:
-    service = Briefing(content, _NoSubscriptions(), language="ko")  # type: ignore[arg-type]
+    service = CommandService(
+        LiveContent(content),
+        _NoSubscriptions(),  # type: ignore[arg-type]
+        PlatformRegistry(),
+        language="ko",
+    )
     queries = _queries(content, random.Random(11))
     content.archive.prepare_search()
     lines = []

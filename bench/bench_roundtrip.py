@@ -67,13 +67,14 @@ async def _trips(one: Callable[[int], Awaitable[None]]) -> list[float]:
 
 
 async def telegram(tmp: Path) -> tuple[list[float], list[float]]:
-    from bot.adapters.telegram import build_telegram
+    from bot.adapters.telegram.platform import build_telegram
 
     async with FakeTelegramAPI(TOKEN, "newsbot") as fake:
         fake.add_chat(USER, "private")
         app = _app(tmp, telegram={"enabled": True, "api_url": fake.base_url})
         spent = _timed_core(app)
-        platform = await build_telegram(app)
+        platform = await build_telegram(app.settings.telegram, app.secrets, app.service)
+        app.platforms.add(platform)
         await platform.start()
         try:
 
@@ -99,13 +100,16 @@ async def telegram(tmp: Path) -> tuple[list[float], list[float]]:
 
 
 async def slack(tmp: Path) -> tuple[list[float], list[float]]:
-    from bot.adapters.slack import build_slack
+    from bot.adapters.slack.platform import build_slack
 
     async with FakeSlackAPI() as fake, aiohttp.ClientSession() as session:
         fake.add_channel("C1")
         app = _app(tmp, slack={"enabled": True, "api_url": fake.base_url, "mode": "http"})
         spent = _timed_core(app)
-        platform = await build_slack(app, host="127.0.0.1", port=0)
+        platform = await build_slack(
+            app.settings.slack, app.secrets, app.service, host="127.0.0.1", port=0
+        )
+        app.platforms.add(platform)
         await platform.start()
         url = f"http://127.0.0.1:{platform.port}/slack/events"
         try:

@@ -1,5 +1,10 @@
 """The composition root: settings → content, store, core service, delivery, platforms. Nothing
-else builds objects; `cli.py` only parses arguments and calls in here.
+else builds objects, and nothing but the CLI imports this module; every builder gets what it
+uses (its settings section, the secrets, the service), never the `App`.
+
+The order breaks the one cycle there is (the service posts through the engine, which sends
+through the platforms, whose inbound traffic goes to the service): the platform registry is
+made first and empty, handed to the engine and the service, and platforms join it as they start.
 
 `run()` starts every enabled platform (the console included: its delivery destination is the
 console subscriber, if someone typed /subscribe there), the scheduler and the console loop;
@@ -14,65 +19,51 @@ import logging
 import os
 import signal
 import zoneinfo
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+from bot.adapters import pacing
+from bot.adapters.clock import SystemClock
+from bot.adapters.slack.limits import LIMITS as SLACK_LIMITS
+from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
-from bot.core.delivery import DeliveryEngine, SystemClock
-from bot.core.messages import Message, MessageRef
-from bot.core.ports import ChatPlatform, DeliveryReport
-from bot.core.service import Briefing
-from bot.pacing import Pacer
-from bot.schedule import Schedule, Scheduler
+from bot.core.delivery import DeliveryEngine
+from bot.core.live_content import LiveContent
+from bot.core.platforms import PlatformRegistry
+from bot.core.ports import DeliveryReport, Runnable
+from bot.core.schedule import Schedule, Scheduler
+from bot.core.service import CommandService
 from bot.store import Ledger, RunLog, Store, Subscriptions
 
 log = logging.getLogger(__name__)
 # Divides every pacing period: only for tests and benchmarks against local fake servers that
 # compress time the same way. Never set it against the real platforms.
 PACE_SCALE_ENV = "BRIEFING_PACE_SCALE"
+RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
 
 
-class Runnable(Protocol):
-    """A platform adapter that runs inside the shared event loop and sends for the core.
-    Every adapter can also start send-only (`start(receive=False)`), for `briefing-bot post`."""
-
-    name: str
-
-    async def start(self, *, receive: bool = True) -> None:
-        """Connect; `receive=False` sends only (no updates, no listener: `briefing-bot post`)."""
-        ...
-
-    async def stop(self) -> None: ...
-
-    async def send(
-        self, chat: str, message: Message, *, reply_to: MessageRef | None = None
-    ) -> MessageRef: ...
-
-    async def open_dm(self, user: str) -> str: ...
-
-
-@dataclass
+@dataclass(frozen=True)
 class App:
     settings: Settings
     secrets: Secrets
     store: Store
     subscriptions: Subscriptions
-    service: Briefing
     ledger: Ledger
     runs: RunLog
+    live: LiveContent
+    platforms: PlatformRegistry  # the started ones, which the engine and the service send through
     engine: DeliveryEngine
-    platforms: list[Runnable] = field(default_factory=list)
-    senders: dict[str, ChatPlatform] = field(default_factory=dict)  # the engine's platforms
+    service: CommandService
 
     @property
     def content(self) -> Content:
-        """The content being served: the service's, which `/reload` replaces."""
-        return self.service.content
+        """The content being served (`/reload` replaces it)."""
+        return self.live.current
 
 
 def resolve(settings: Settings, config_path: Path | None, value: Path) -> Path:
@@ -83,36 +74,39 @@ def resolve(settings: Settings, config_path: Path | None, value: Path) -> Path:
 
 
 def build(settings: Settings, config_path: Path | None = None, *, read_only: bool = False) -> App:
-    """Everything, wired; `read_only` for commands that do not hold the data lock."""
+    """Everything but the platforms, wired; `read_only` for commands that do not hold the
+    data lock."""
     content_dir = resolve(settings, config_path, settings.bot.content_dir)
     data_path = resolve(settings, config_path, settings.bot.data_path)
     cache = data_path.with_name("content-cache.json")  # an accelerator beside the data file
     content = load_content(content_dir, cache)
     for warning in content.warnings:
         log.debug("%s", warning)
+    live = LiveContent(content, lambda: load_content(content_dir, cache))
     store = Store.open(data_path, fold=not read_only)
     subscriptions = Subscriptions(store)
-    service = Briefing(
-        content,
-        subscriptions,
-        language=settings.bot.language,
-        admins=frozenset(settings.bot.admins),
-        reload=lambda: load_content(content_dir, cache),
-    )
     ledger = Ledger(store)
-    senders: dict[str, ChatPlatform] = {}
+    platforms = PlatformRegistry()
     engine = DeliveryEngine(
-        content=lambda: service.content,
+        content=lambda: live.current,
         channels=delivery_channels(settings),
-        platforms=senders,
+        platforms=platforms,
         subscriptions=subscriptions,
         ledger=ledger,
-        pacer=Pacer(time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)),
+        pacer=pacing.Pacer(RATE_LIMITS, time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)),
+        clock=SystemClock(),
         language=settings.bot.language,
     )
-    service.deliverer = engine
-    return App(settings, Secrets(), store, subscriptions, service, ledger, RunLog(store), engine,
-               senders=senders)  # fmt: skip
+    service = CommandService(
+        live,
+        subscriptions,
+        platforms,
+        language=settings.bot.language,
+        admins=frozenset(settings.bot.admins),
+        deliverer=engine,
+    )
+    return App(settings, Secrets(), store, subscriptions, ledger, RunLog(store), live,
+               platforms, engine, service)  # fmt: skip
 
 
 def delivery_channels(settings: Settings) -> dict[str, list[str]]:
@@ -128,45 +122,43 @@ def delivery_channels(settings: Settings) -> dict[str, list[str]]:
     return channels
 
 
-def platform_factories(app: App) -> list[Callable[[], Awaitable[Runnable]]]:
-    """The enabled non-console platforms, built lazily so their SDKs load only when used."""
-    factories: list[Callable[[], Awaitable[Runnable]]] = []
+async def build_platforms(app: App) -> list[Runnable]:
+    """The enabled non-console platforms, not started; their SDKs load only when enabled."""
+    built: list[Runnable] = []
     if app.settings.telegram.enabled:
+        from bot.adapters.telegram.platform import build_telegram
 
-        async def telegram() -> Runnable:
-            from bot.adapters.telegram import build_telegram
-
-            return await build_telegram(app)
-
-        factories.append(telegram)
+        built.append(await build_telegram(app.settings.telegram, app.secrets, app.service))
     if app.settings.slack.enabled:
+        from bot.adapters.slack.platform import build_slack
 
-        async def slack() -> Runnable:
-            from bot.adapters.slack import build_slack
-
-            return await build_slack(app)
-
-        factories.append(slack)
-    return factories
+        built.append(await build_slack(app.settings.slack, app.secrets, app.service))
+    return built
 
 
-async def start_platforms(app: App, *, receive: bool) -> None:
-    """Start every enabled non-console platform and hand it to the delivery engine;
-    `receive=False` asks adapters that support it for send-only mode."""
-    for factory in platform_factories(app):
-        platform = await factory()
-        await platform.start(receive=receive)
-        app.platforms.append(platform)
-        app.senders[platform.name] = platform
-        log.info("%s platform started%s", platform.name, "" if receive else " (send-only)")
-
-
-async def stop_platforms(app: App) -> None:
-    while app.platforms:
-        platform = app.platforms.pop()
-        app.senders.pop(platform.name, None)
-        await platform.stop()
-        log.info("%s platform stopped", platform.name)
+@asynccontextmanager
+async def started(app: App, *, receive: bool) -> AsyncIterator[list[Runnable]]:
+    """Every enabled non-console platform, started and in the registry while inside (joined
+    just before its start, so an update that arrives during the start finds it); stopped and
+    removed on the way out. `receive=False` starts them send-only."""
+    running: list[Runnable] = []
+    try:
+        for platform in await build_platforms(app):
+            app.platforms.add(platform)
+            try:
+                await platform.start(receive=receive)
+            except BaseException:
+                app.platforms.remove(platform.name)
+                raise
+            running.append(platform)
+            log.info("%s platform started%s", platform.name, "" if receive else " (send-only)")
+        yield running
+    finally:
+        while running:
+            platform = running.pop()
+            app.platforms.remove(platform.name)
+            await platform.stop()
+            log.info("%s platform stopped", platform.name)
 
 
 @contextmanager
@@ -199,36 +191,39 @@ async def run(app: App, *, console_input: bool = True) -> None:
 
     with stop_signals(request_stop):
         try:
-            await start_platforms(app, receive=True)
-            await _serve(app, stop, console_input)
+            async with started(app, receive=True) as running:
+                try:
+                    await _serve(app, running, stop, console_input)
+                finally:
+                    request_stop()
+                    await app.engine.idle()
         finally:
-            request_stop()
-            await app.engine.idle()
-            await stop_platforms(app)
             await app.store.close()
 
 
-async def _serve(app: App, stop: asyncio.Event, console_input: bool) -> None:
+async def _serve(
+    app: App, running: list[Runnable], stop: asyncio.Event, console_input: bool
+) -> None:
     waiters: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
     if app.settings.console.enabled:
         from bot.adapters.console import ConsolePlatform
 
-        console = ConsolePlatform(app.service)
-        app.senders[console.name] = console
+        terminal = ConsolePlatform(app.service)
+        app.platforms.add(terminal)
         if console_input:
-            waiters.append(asyncio.create_task(console.run()))
-    if not app.platforms and len(waiters) == 1:
+            waiters.append(asyncio.create_task(terminal.run()))
+    if not running and len(waiters) == 1:
         log.warning("no platform is enabled: set [console] or [slack]/[telegram] enabled = true")
         return
     schedule = asyncio.create_task(scheduler(app, stop).run())
-    index = asyncio.create_task(asyncio.to_thread(app.service.content.archive.prepare_search))
+    index = asyncio.create_task(asyncio.to_thread(app.content.archive.prepare_search))
     try:
         while not stop.is_set():
             done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()
                 waiters.remove(task)
-            if not app.platforms:  # console only: its end of input ends the bot
+            if not running:  # console only: its end of input ends the bot
                 break
         for task in waiters:
             task.cancel()
@@ -237,19 +232,20 @@ async def _serve(app: App, stop: asyncio.Event, console_input: bool) -> None:
         app.engine.request_stop()
         await schedule  # returns once a delivery in progress has recorded its message in flight
         await index
+        app.platforms.remove("console")
 
 
 async def post(app: App, *, issue: int | None = None, dry_run: bool = False) -> DeliveryReport:
     """One delivery run (`briefing-bot post`): platforms send-only, then stopped."""
     with stop_signals(app.engine.request_stop):
         try:
-            if not dry_run:
-                await start_platforms(app, receive=False)
+            if dry_run:
+                return await app.engine.deliver(issue, dry_run=True)
+            async with started(app, receive=False):
                 if app.settings.console.enabled:
                     from bot.adapters.console import ConsolePlatform
 
-                    app.senders["console"] = ConsolePlatform(app.service)
-            return await app.engine.deliver(issue, dry_run=dry_run)
+                    app.platforms.add(ConsolePlatform(app.service))
+                return await app.engine.deliver(issue)
         finally:
-            await stop_platforms(app)
             await app.store.close()

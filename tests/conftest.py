@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import Content, load_content
-from bot.core.service import Briefing
+from bot.core.live_content import LiveContent
+from bot.core.platforms import PlatformRegistry
+from bot.core.service import CommandService
+from bot.core.testing import RecordingPlatform
 from bot.store import Store, Subscriptions
 
 # PTB 22 warns (an error under our filterwarnings) when it builds RetryAfter with an int delay;
@@ -33,8 +36,19 @@ def store(tmp_path: Path) -> Store:
 
 
 @pytest.fixture
-def service(content: Content, store: Store) -> Briefing:
-    return Briefing(content, Subscriptions(store), language="ko", admins=frozenset({"fake:admin"}))
+def fake_platform() -> RecordingPlatform:
+    return RecordingPlatform()
+
+
+@pytest.fixture
+def service(content: Content, store: Store, fake_platform: RecordingPlatform) -> CommandService:
+    return CommandService(
+        LiveContent(content),
+        Subscriptions(store),
+        PlatformRegistry(fake_platform),
+        language="ko",
+        admins=frozenset({"fake:admin"}),
+    )
 
 
 def free_port() -> int:

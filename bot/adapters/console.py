@@ -12,9 +12,10 @@ import sys
 from typing import TextIO
 
 from bot.core.commands import split_text
+from bot.core.i18n import t
 from bot.core.messages import Line, Message, MessageRef, Style, Thread
 from bot.core.ports import Command
-from bot.core.service import Briefing
+from bot.core.service import CommandService
 
 PROMPT = "뉴랄브리핑> "
 _INDENT = "    "
@@ -52,7 +53,7 @@ class ConsolePlatform:
 
     name = "console"
 
-    def __init__(self, service: Briefing, out: TextIO | None = None) -> None:
+    def __init__(self, service: CommandService, out: TextIO | None = None) -> None:
         self.service = service
         self.out = out or sys.stdout
         self._ids = itertools.count(1)
@@ -90,7 +91,8 @@ class ConsolePlatform:
             reply = self.service.issue(latest.number)
             if reply.thread:
                 self.write(render_thread(reply.thread))
-            self.write("\n/help 로 명령 목록을 봅니다. Ctrl-D 로 끝냅니다." if interactive else "")
+            hint = t(self.service.language, "console_hint")
+            self.write("\n" + hint if interactive else "")
         while True:
             if interactive:
                 self.out.write(PROMPT)

@@ -2,13 +2,19 @@
 
 `parse("term", "NP-hard")` is `TermQuery("NP-hard")`; a bad argument is a `BadInput` that
 carries the message key to answer with, so the handlers never see a malformed command.
+
+`COMMANDS` is the one table of every command: the core's dispatch and /help, Telegram's command
+menu and handlers, and Slack's slash commands (and the manifest test) all derive from it. Adding
+a command means a row here, its handler in `service.py`, and its strings in `i18n.py`.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 MAX_ARGUMENT = 200
 _SPACE = re.compile(r"\s+")
@@ -86,22 +92,60 @@ Parsed = (
     TermQuery | IssueQuery | LatestQuery | SearchQuery | Subscribe | Unsubscribe | Help | Start
     | PostNow | Reload | Stats | Unknown | BadInput
 )  # fmt: skip
-ADMIN_COMMANDS = frozenset({"post", "reload", "stats"})
-COMMANDS = ("term", "issue", "latest", "search", "subscribe", "unsubscribe", "help")
-ALIASES = {
-    "용어": "term", "호": "issue", "최신": "latest", "검색": "search", "구독": "subscribe",
-    "구독취소": "unsubscribe", "도움말": "help", "briefing": "help", "발송": "post",
-    "t": "term", "s": "search", "define": "term",
-}  # fmt: skip
+Who = Literal["everyone", "admins"]
 
 
-_NO_ARGUMENT: dict[str, type[Subscribe | Unsubscribe | Help | Reload | Stats]] = {
-    "subscribe": Subscribe,
-    "unsubscribe": Unsubscribe,
-    "help": Help,
-    "reload": Reload,
-    "stats": Stats,
-}
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    """One command, everything every platform needs to know of it.
+
+    `parse` turns the (cleaned) argument into a frozen command object; `help` is the catalogue
+    key of its line in /help (None: not listed), `menu` of its entry in Telegram's command menu
+    (None: not advertised); `slash` says it is a Slack slash command of its own (the others are
+    `/briefing <name>` there).
+    """
+
+    name: str
+    parse: Callable[[str], Parsed]
+    aliases: tuple[str, ...] = ()
+    who: Who = "everyone"
+    help: str | None = None
+    menu: str | None = None
+    slash: bool = False
+
+
+def _no_argument(kind: Callable[[], Parsed]) -> Callable[[str], Parsed]:
+    return lambda arg: kind()
+
+
+COMMANDS: tuple[CommandSpec, ...] = (
+    CommandSpec("term", lambda a: TermQuery(a) if a else BadInput("term_missing_arg"),
+                ("용어", "t", "define"), help="help_term", menu="menu_term", slash=True),
+    CommandSpec("issue", lambda a: _issue(a), ("호",), help="help_issue", menu="menu_issue",
+                slash=True),
+    CommandSpec("latest", lambda a: LatestQuery(public=_is_public(a)), ("최신",),
+                help="help_latest", menu="menu_latest", slash=True),
+    CommandSpec("search", lambda a: SearchQuery(a) if a else BadInput("search_missing_arg"),
+                ("검색", "s"), help="help_search", menu="menu_search", slash=True),
+    CommandSpec("subscribe", _no_argument(Subscribe), ("구독",), help="help_subscribe",
+                menu="menu_subscribe", slash=True),
+    CommandSpec("unsubscribe", _no_argument(Unsubscribe), ("구독취소",),
+                menu="menu_unsubscribe", slash=True),
+    CommandSpec("help", _no_argument(Help), ("도움말", "briefing"), help="help_help",
+                menu="menu_help"),
+    CommandSpec("start", lambda a: Start(a)),
+    CommandSpec("post", lambda a: _post(a), ("발송",), who="admins", help="help_post"),
+    CommandSpec("reload", _no_argument(Reload), who="admins", help="help_reload"),
+    CommandSpec("stats", _no_argument(Stats), who="admins", help="help_stats"),
+)  # fmt: skip
+BY_NAME = {spec.name: spec for spec in COMMANDS}
+ALIASES = {alias: spec.name for spec in COMMANDS for alias in spec.aliases}
+
+
+def spec(name: str) -> CommandSpec | None:
+    """The command a name or alias stands for (case-insensitive)."""
+    name = name.casefold()
+    return BY_NAME.get(ALIASES.get(name, name))
 
 
 def clean(text: str) -> str:
@@ -122,38 +166,32 @@ def split_text(line: str) -> tuple[str, str]:
 
 
 def parse(name: str, argument: str) -> Parsed:
-    name = ALIASES.get(name.casefold(), name.casefold())
+    found = spec(name)
     raw_length = len(argument)
     arg = clean(argument)
     if raw_length > 10 * MAX_ARGUMENT or len(arg) > MAX_ARGUMENT:
         return BadInput("too_long", (("length", raw_length), ("limit", MAX_ARGUMENT)))
-    match name:
-        case "term":
-            return TermQuery(arg) if arg else BadInput("term_missing_arg")
-        case "issue":
-            return _issue(arg)
-        case "latest":
-            return LatestQuery(public=arg.casefold() in {"public", "공개"})
-        case "search":
-            return SearchQuery(arg) if arg else BadInput("search_missing_arg")
-        case "subscribe" | "unsubscribe" | "help" | "reload" | "stats":
-            return _NO_ARGUMENT[name]()
-        case "start":
-            return Start(arg)
-        case "post":
-            if not arg:
-                return PostNow()
-            number = _number(arg)
-            return PostNow(number) if number else BadInput("issue_bad_number", (("arg", arg),))
-        case _:
-            return Unknown(clean(name)[:32])
+    if found is None:
+        return Unknown(clean(name.casefold())[:32])
+    return found.parse(arg)
+
+
+def _is_public(arg: str) -> bool:
+    return arg.casefold() in {"public", "공개"}
+
+
+def _post(arg: str) -> Parsed:
+    if not arg:
+        return PostNow()
+    number = _number(arg)
+    return PostNow(number) if number else BadInput("issue_bad_number", (("arg", arg),))
 
 
 def _issue(arg: str) -> Parsed:
     if not arg:
         return BadInput("issue_missing_arg")
     words = arg.split()
-    public = len(words) == 2 and words[1].casefold() in {"public", "공개"}
+    public = len(words) == 2 and _is_public(words[1])
     number = _number(words[0]) if len(words) == 1 or public else None
     if number is None:
         return BadInput("issue_bad_number", (("arg", arg[:40]),))

@@ -1,11 +1,7 @@
-"""Delivery: every destination gets the newest issue it has not had, as a thread, exactly once.
+"""Delivery, running: every destination gets the newest issue it has not had, as a thread,
+exactly once.
 
-Destinations are the configured channels of every enabled platform plus the DM subscribers on
-those platforms. Per destination the plan is: finish any issue a previous run left half-sent,
-then the target issue (the newest in the archive, or the one asked for) unless it is already
-done there. A DM subscriber gets an issue only if it was released (a run first started
-delivering it) after they subscribed, so subscribing after today's run does not bring today's
-issue with the next catch-up run; `/latest` and `/issue N` are there for that.
+What each destination gets is planned by `delivery_plan.py`; this module runs the plan.
 
 The ledger protocol, per part of a thread (parent = part 0, then the replies in order):
 
@@ -27,9 +23,10 @@ no idempotency key that would close the window.
 Fan-out: destinations run concurrently, `concurrency` workers per platform (an int, or a
 number per platform name; one platform's queue never starves another's); the parts of one
 destination go strictly in order, each through `Pacer.slot` (the platform's limits).
-Errors (bot.core.errors): RateLimited pauses only that destination for `retry_after` and
-retries the same part; TransientError retries with exponential backoff and jitter;
-RecipientGone unsubscribes a DM subscriber and reports a channel as failed;
+Errors (bot.core.errors), retried by `bot.core.retry` (the one retry layer): RateLimited pauses
+only that destination for `retry_after` and retries the same part; TransientError retries with
+exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber and reports a channel
+as failed;
 MessageRejected and exhausted retries fail that destination (reported,
 retried by the next run) while the others go on. A set stop event (SIGTERM) lets every worker
 finish and record the message in flight, then the run returns.
@@ -40,88 +37,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping, Sequence
 
 from bot.content.loader import Content
-from bot.core.errors import PlatformError, RateLimited, RecipientGone, TransientError
+from bot.core.delivery_plan import Destination, Job, Planner, Tally
+from bot.core.errors import RecipientGone
 from bot.core.i18n import Language
-from bot.core.messages import Message, MessageRef, Thread
-from bot.core.ports import ChatPlatform, Clock, DeliveryReport, Ledger, Pacer, SubscriptionStore
-from bot.core.render import issue_thread
+from bot.core.messages import Message, MessageRef
+from bot.core.platforms import PlatformRegistry
+from bot.core.ports import Clock, DeliveryReport, Ledger, Pacer, SubscriptionStore
+from bot.core.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    platform: str
-    chat: str
-    user: str | None = None  # set for a DM subscriber
-    since: datetime | None = None  # when that subscriber subscribed
-
-    @property
-    def key(self) -> str:
-        """The ledger key: "slack:C1", "telegram:-100123", "telegram:dm:42"."""
-        return f"{self.platform}:dm:{self.user}" if self.user else f"{self.platform}:{self.chat}"
-
-    @property
-    def kind(self) -> str:
-        return "dm" if self.user else "channel"
-
-
-@dataclass(frozen=True, slots=True)
-class RetryPolicy:
-    attempts: int = 5  # tries of one part when it keeps failing transiently
-    base_delay: float = 1.0  # first backoff; doubled per attempt, jittered by ±50 %
-    max_delay: float = 60.0
-    rate_limited_attempts: int = 10  # 429s in a row on one part before the destination fails
-
-    def backoff(self, attempt: int, rng: random.Random) -> float:
-        delay = min(self.max_delay, self.base_delay * 2.0 ** (attempt - 1))
-        return delay * rng.uniform(0.5, 1.5)
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
+__all__ = ["DeliveryEngine", "Destination", "RetryPolicy"]
 
 
 class _Skip(Exception):
     """This destination stops here for now (stop requested, unsubscribed); not a failure."""
-
-
-@dataclass
-class _Tally:
-    total: int = 0
-    sent: int = 0
-    retried: int = 0
-    skipped: int = 0
-    nothing_new: int = 0
-    unsubscribed: int = 0
-    failures: list[str] = field(default_factory=list)
-
-    def report(self, destinations: int, stopped: bool) -> DeliveryReport:
-        return DeliveryReport(
-            destinations=destinations, planned=self.total, sent=self.sent, retried=self.retried,
-            skipped=self.skipped, failed=len(self.failures), nothing_new=self.nothing_new,
-            unsubscribed=self.unsubscribed, stopped=stopped, failures=tuple(self.failures),
-        )  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    dest: Destination
-    issues: tuple[int, ...]
 
 
 class DeliveryEngine:
@@ -132,25 +65,24 @@ class DeliveryEngine:
         *,
         content: Callable[[], Content],
         channels: Mapping[str, Sequence[str]],
-        platforms: Mapping[str, ChatPlatform],
+        platforms: PlatformRegistry,
         subscriptions: SubscriptionStore,
         ledger: Ledger,
         pacer: Pacer,
+        clock: Clock,
         language: Language = "ko",
-        clock: Clock | None = None,
-        policy: RetryPolicy = RetryPolicy(),
+        policy: RetryPolicy = DELIVERY,
         concurrency: int | Mapping[str, int] = 64,
         progress_every: float | None = 5.0,
         rng: random.Random | None = None,
     ) -> None:
-        self.content, self.channels, self.platforms = content, channels, platforms
+        self.planner = Planner(content, channels, subscriptions, ledger, language)
+        self.content, self.platforms = content, platforms
         self.subscriptions, self.ledger, self.pacer = subscriptions, ledger, pacer
-        self.language, self.clock = language, clock or SystemClock()
-        self.policy, self.concurrency, self.progress_every = policy, concurrency, progress_every
-        self.rng = rng or random.Random()
+        self.clock, self.concurrency, self.progress_every = clock, concurrency, progress_every
         self._stop = asyncio.Event()
+        self.retrier = Retrier(policy, clock, self._stop, rng or random.Random())
         self._running = asyncio.Lock()
-        self._threads: dict[int, Thread] = {}
 
     def request_stop(self) -> None:
         """Finish and record the messages in flight, start no other, end the run (SIGTERM)."""
@@ -172,84 +104,23 @@ class DeliveryEngine:
             if not dry_run:
                 self.ledger.release(target, self.clock.now())
                 await self.ledger.commit()
-            self._threads = {}
-            tally = _Tally()
-            destinations = await self.destinations()
-            jobs = self._plan(destinations, target, tally)
+            self.planner.start_run()
+            tally = Tally()
+            destinations = await self.planner.destinations()
+            released = self.ledger.released_at(target) or self.clock.now()
+            jobs = self.planner.plan(destinations, target, released, tally)
             if dry_run:
-                return self._dry_run(jobs, len(destinations), tally)
+                return self.planner.dry_run(jobs, len(destinations), tally)
             await self._run(jobs, tally)
             report = tally.report(len(destinations), self._stop.is_set())
             log.info("delivery of issue %d done: %s", target, report.summary)
             return report
 
     async def destinations(self) -> list[Destination]:
-        found: dict[str, Destination] = {}
-        for platform, chats in self.channels.items():
-            for chat in chats:
-                dest = Destination(platform, str(chat))
-                found.setdefault(dest.key, dest)
-        for sub in await self.subscriptions.subscribers():
-            if sub.platform in self.channels:
-                dest = Destination(sub.platform, sub.chat, sub.user, _parse_time(sub.since))
-                found.setdefault(dest.key, dest)
-        return list(found.values())
+        return await self.planner.destinations()
 
-    # ---- planning ----------------------------------------------------------------------------
-
-    def _plan(self, destinations: Iterable[Destination], target: int, tally: _Tally) -> list[_Job]:
-        jobs = []
-        released = self.ledger.released_at(target) or self.clock.now()
-        archive = self.content().archive
-        for dest in destinations:
-            issues = {n for n in self.ledger.started(dest.key) if archive.get(n) is not None}
-            if self.ledger.is_done(target, dest.key):
-                log.debug("%s: nothing new (issue %d already delivered)", dest.key, target)
-            elif dest.since is not None and released < dest.since:
-                log.debug("%s: subscribed after issue %d was released", dest.key, target)
-            else:
-                issues.add(target)
-            if not issues:
-                tally.nothing_new += 1
-                continue
-            job = _Job(dest, tuple(sorted(issues)))
-            tally.total += sum(self._remaining(job.dest, n) for n in job.issues)
-            jobs.append(job)
-        if tally.nothing_new:
-            log.info(
-                "delivery: nothing new for %d destination(s) (issue %d delivered or not due)",
-                tally.nothing_new, target,
-            )  # fmt: skip
-        return jobs
-
-    def _thread(self, number: int) -> Thread:
-        if number not in self._threads:
-            issue = self.content().archive.get(number)
-            assert issue is not None, f"issue {number} vanished from the archive"
-            self._threads[number] = issue_thread(issue, self.language)
-        return self._threads[number]
-
-    def _remaining(self, dest: Destination, number: int) -> int:
-        done = self.ledger.parts(number, dest.key)
-        total = len(self._thread(number).messages)
-        return sum(1 for p in range(total) if p not in done or done[p].state != "sent")
-
-    def _dry_run(self, jobs: list[_Job], destinations: int, tally: _Tally) -> DeliveryReport:
-        for job in jobs:
-            for number in job.issues:
-                log.info(
-                    "dry run: %s would get issue %d (%d of %d messages)", job.dest.key, number,
-                    self._remaining(job.dest, number), len(self._thread(number).messages),
-                )  # fmt: skip
-        log.info("dry run: %d messages to %d destinations; nothing sent", tally.total, len(jobs))
-        return DeliveryReport(
-            destinations=destinations, planned=tally.total, nothing_new=tally.nothing_new
-        )
-
-    # ---- running -----------------------------------------------------------------------------
-
-    async def _run(self, jobs: list[_Job], tally: _Tally) -> None:
-        queues: dict[str, deque[_Job]] = {}
+    async def _run(self, jobs: list[Job], tally: Tally) -> None:
+        queues: dict[str, deque[Job]] = {}
         for job in sorted(jobs, key=lambda j: j.dest.kind != "channel"):
             queues.setdefault(job.dest.platform, deque()).append(job)
         workers = [
@@ -270,11 +141,11 @@ class DeliveryEngine:
             return self.concurrency
         return self.concurrency.get(platform, 64)
 
-    async def _worker(self, queue: deque[_Job], tally: _Tally) -> None:
+    async def _worker(self, queue: deque[Job], tally: Tally) -> None:
         while queue and not self._stop.is_set():
             await self._deliver_job(queue.popleft(), tally)
 
-    async def _deliver_job(self, job: _Job, tally: _Tally) -> None:
+    async def _deliver_job(self, job: Job, tally: Tally) -> None:
         dest = job.dest
         failed = []
         try:
@@ -294,7 +165,7 @@ class DeliveryEngine:
         if failed:
             tally.failures.append("; ".join(failed))
 
-    async def _gone(self, dest: Destination, exc: RecipientGone, tally: _Tally) -> None:
+    async def _gone(self, dest: Destination, exc: RecipientGone, tally: Tally) -> None:
         if dest.user is None:
             log.error("%s: the channel is gone (%s); check the configuration", dest.key, exc)
             tally.failures.append(f"{dest.key}: gone: {exc}")
@@ -303,8 +174,8 @@ class DeliveryEngine:
         log.info("%s: recipient gone (%s); unsubscribed", dest.key, exc)
         tally.unsubscribed += 1
 
-    async def _deliver_issue(self, dest: Destination, number: int, tally: _Tally) -> None:
-        messages = self._thread(number).messages
+    async def _deliver_issue(self, dest: Destination, number: int, tally: Tally) -> None:
+        messages = self.planner.thread(number).messages
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
         dirty = False
@@ -342,42 +213,23 @@ class DeliveryEngine:
             raise _Skip("unsubscribed during the run")
 
     async def _send(
-        self, dest: Destination, message: Message, reply_to: MessageRef | None, tally: _Tally
+        self, dest: Destination, message: Message, reply_to: MessageRef | None, tally: Tally
     ) -> MessageRef:
         platform = self.platforms.get(dest.platform)
-        if platform is None:
-            raise PlatformError(f"the {dest.platform} platform is not started", chat=dest.chat)
-        transient = limited = 0
-        while True:
-            try:
-                async with self.pacer.slot(dest.platform, dest.chat, dest.kind):
-                    return await platform.send(dest.chat, message, reply_to=reply_to)
-            except RateLimited as exc:
-                limited += 1
-                if limited >= self.policy.rate_limited_attempts:
-                    raise
-                wait = max(exc.retry_after, 0.0)
-                log.info("%s: rate limited; pausing it for %.1f s", dest.key, wait)
-            except TransientError as exc:
-                transient += 1
-                if transient >= self.policy.attempts:
-                    raise
-                wait = self.policy.backoff(transient, self.rng)
-                log.warning("%s: %s; retry %d in %.1f s", dest.key, exc, transient, wait)
+
+        async def paced() -> MessageRef:
+            async with self.pacer.slot(dest.platform, dest.chat, dest.kind):
+                return await platform.send(dest.chat, message, reply_to=reply_to)
+
+        def retried() -> None:
             tally.retried += 1
-            await self._pause(wait)
 
-    async def _pause(self, seconds: float) -> None:
-        """Sleep `seconds` for this destination only; a stop request cuts it short."""
-        sleeper = asyncio.ensure_future(self.clock.sleep(seconds))
-        stopper = asyncio.ensure_future(self._stop.wait())
-        await asyncio.wait({sleeper, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        sleeper.cancel()
-        stopper.cancel()
-        if self._stop.is_set():
-            raise _Skip("stop requested")
+        try:
+            return await self.retrier.call(paced, dest.key, retried)
+        except Stopped as why:
+            raise _Skip(str(why)) from None
 
-    async def _progress(self, tally: _Tally) -> None:
+    async def _progress(self, tally: Tally) -> None:
         assert self.progress_every is not None
         started = self.clock.monotonic()
         while True:
@@ -390,14 +242,6 @@ class DeliveryEngine:
                 "delivery progress: %d/%d messages, %.1f msg/s, ETA %s",
                 tally.sent, tally.total, rate, eta,
             )  # fmt: skip
-
-
-def _parse_time(value: str) -> datetime | None:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _describe(exc: BaseException) -> str:

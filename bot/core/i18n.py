@@ -1,4 +1,9 @@
-"""Every user-facing string of the core, in Korean and English (`bot.language`)."""
+"""The one catalogue of every word the bot says, in Korean and English (`bot.language`).
+
+Adapters included: a platform's own answers (Slack's "could not open a DM", the App Home, the
+Telegram command menu) are keys here too, so a test can check that every key has both languages
+and that no adapter sends a literal of its own (tests/core/test_i18n.py).
+"""
 
 from __future__ import annotations
 
@@ -34,13 +39,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "admin_only": ("관리자만 쓸 수 있는 명령입니다.", "Only admins can use this command."),
     "unknown_command": ("'{name}'은(는) 모르는 명령입니다. /help 로 명령 목록을 보세요.", "Unknown command '{name}'. Try /help for the list."),
     "too_long": ("입력이 너무 깁니다 ({length}자). {limit}자 이내로 적어 주세요.", "That is too long ({length} characters); keep it under {limit}."),
-    "takes_no_argument": ("/{name} 명령은 인자를 받지 않습니다.", "/{name} takes no argument."),
     "reloaded": ("콘텐츠를 다시 읽었습니다: 호 {issues}개, 용어 {terms}개.", "Content reloaded: {issues} issues, {terms} terms."),
     "reload_failed": ("새 콘텐츠에 문제가 있어 이전 콘텐츠를 계속 씁니다:", "The new content has problems; still serving the previous content:"),
     "stats": ("통계", "Stats"),
     "stats_line": ("호 {issues}개 (최신 제 {latest}호), 용어 {terms}개, 구독자 {subscribers}명", "{issues} issues (latest {latest}), {terms} terms, {subscribers} subscribers"),
     "post_unavailable": ("이 실행에서는 발송 기능이 꺼져 있습니다.", "Delivery is not available in this run."),
-    "post_started": ("발송을 시작합니다: {what}", "Delivery started: {what}"),
     "post_done": ("발송 완료: 대상 {destinations}곳, 메시지 {sent}개, 실패 {failed}곳", "Delivery done: {destinations} destinations, {sent} messages, {failed} failed"),
     "help_title": ("뉴랄브리핑 봇 명령", "뉴랄브리핑 (Neural Briefing) commands"),
     "help_term": ("/term <용어> — 용어 풀이 (예: /term NP-hard)", "/term <term> — look up a term (e.g. /term NP-hard)"),
@@ -49,11 +52,37 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "help_search": ("/search <검색어> — 지난 글 찾기", "/search <words> — search the archive"),
     "help_subscribe": ("/subscribe, /unsubscribe — 매일 DM 구독 켜기/끄기", "/subscribe, /unsubscribe — daily DM on/off"),
     "help_help": ("/help — 이 도움말", "/help — this help"),
-    "help_admin": ("관리자: /post [번호], /reload, /stats", "Admins: /post [n], /reload, /stats"),
-    "help_help_slack": ("/briefing — 이 도움말", "/briefing — this help"),
-    "help_admin_slack": ("관리자: /briefing post [번호], /briefing reload, /briefing stats", "Admins: /briefing post [n], /briefing reload, /briefing stats"),
+    "help_post": ("/post [번호]", "/post [n]"),
+    "help_reload": ("/reload", "/reload"),
+    "help_stats": ("/stats", "/stats"),
+    "help_admins": ("관리자: {commands}", "Admins: {commands}"),
+    "menu_term": ("용어 풀이 (예: /term NP-hard)", "Look up a term (e.g. /term NP-hard)"),
+    "menu_issue": ("지난 호 보기 (예: /issue 1)", "Show an issue (e.g. /issue 1)"),
+    "menu_latest": ("최신 호 보기", "Show the latest issue"),
+    "menu_search": ("지난 글 찾기", "Search the archive"),
+    "menu_subscribe": ("매일 아침 DM으로 받기", "Get the daily briefing by direct message"),
+    "menu_unsubscribe": ("DM 구독 끄기", "Stop the daily direct message"),
+    "menu_help": ("명령 목록", "List the commands"),
+    "internal_error": ("⚠️ 내부 오류가 났습니다. 운영자가 로그를 확인합니다.", "⚠️ Internal error; the operator has been notified in the log."),
+    "failed": ("⚠️ 처리 중 오류가 났습니다. 운영자가 로그를 확인합니다.", "⚠️ Something went wrong; the operator can see it in the log."),
+    "no_dm": ("DM을 열 수 없어 구독하지 못했습니다. 앱의 메시지 탭을 한 번 연 뒤 다시 시도해 주세요.", "Could not open a direct message with you, so you are not subscribed. Open the app's Messages tab once, then try again."),
+    "not_posted": ("⚠️ 이 채널에 올리지 못했습니다. 잠시 뒤 다시 시도해 주세요.", "⚠️ Could not post in this channel; please try again in a moment."),
+    "open_dm_first": ("DM으로 받으려면 먼저 봇과 1:1 대화를 열어 주세요. 이 링크로 시작하면 바로 구독됩니다:", "To subscribe by direct message, open a private chat with me first. Starting it from this link subscribes you:"),
+    "home_subscribe": ("DM으로 받기", "Subscribe"),
+    "home_unsubscribe": ("DM 구독 취소", "Unsubscribe"),
+    "home_is_subscribed": ("매일 아침 이 앱의 메시지 탭으로 뉴랄브리핑을 받고 있습니다.", "You get 뉴랄브리핑 in this app's Messages tab every morning."),
+    "home_not_subscribed": ("구독하면 매일 아침 이 앱의 메시지 탭으로 뉴랄브리핑을 보내 드립니다.", "Subscribe to get 뉴랄브리핑 in this app's Messages tab every morning."),
+    "console_hint": ("/help 로 명령 목록을 봅니다. Ctrl-D 로 끝냅니다.", "/help lists the commands. Ctrl-D ends."),
     "start": ("안녕하세요! 뉴랄브리핑 봇입니다. 매일 아침 머신러닝 소식을 정리해 드립니다. /subscribe 하면 DM으로 받아 보실 수 있어요.", "Hello! This is the 뉴랄브리핑 (Neural Briefing) bot, a daily machine-learning briefing in Korean. Send /subscribe to get it here every morning."),
 }  # fmt: skip
+
+
+KEYS = frozenset(_STRINGS)
+
+
+def translations(key: str) -> tuple[str, str]:
+    """(ko, en) of `key`, for tests of the catalogue."""
+    return _STRINGS[key]
 
 
 def t(language: Language, key: str, **values: object) -> str:

@@ -1,12 +1,12 @@
-"""The ports the core needs: a chat platform to send through, a subscription store, and for
-delivery a ledger, a pacer and a clock."""
+"""The ports the core needs: a chat platform to send through (and, for the composition root, to
+run), a subscription store, and for delivery a ledger, a pacer, a clock and a run record."""
 
 from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.core.messages import Message, MessageRef
 
@@ -22,6 +22,9 @@ class Command:
     text: str = ""
     is_dm: bool = False
     dm_chat: str | None = None  # where a DM to this user goes, when the adapter knows it
+    # How a user starts a DM with the bot, on platforms where the bot may not write first
+    # (Telegram's t.me/<bot>?start=subscribe); None where it may (Slack's conversations.open).
+    start_link: str | None = None
 
 
 class ChatPlatform(Protocol):
@@ -39,6 +42,17 @@ class ChatPlatform(Protocol):
     async def open_dm(self, user: str) -> str:
         """The chat id of a direct conversation with `user`."""
         ...
+
+
+class Runnable(ChatPlatform, Protocol):
+    """A platform adapter that runs inside the shared event loop and sends for the core.
+    Every adapter can also start send-only (`start(receive=False)`), for `briefing-bot post`."""
+
+    async def start(self, *, receive: bool = True) -> None:
+        """Connect; `receive=False` sends only (no updates, no listener: `briefing-bot post`)."""
+        ...
+
+    async def stop(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +128,16 @@ class Pacer(Protocol):
     def slot(self, platform: str, chat: str, kind: str) -> AbstractAsyncContextManager[None]: ...
 
 
+PartState = Literal["pending", "sent"]
+
+
 @dataclass(frozen=True, slots=True)
 class PartRecord:
     """One part of a thread at one destination: "pending" (about to be sent, or perhaps sent by
     a process that died before recording it) or "sent" with the platform's reference."""
 
     part: int
-    state: str
+    state: PartState
     ref: MessageRef | None = None
 
 
@@ -150,3 +167,11 @@ class Ledger(Protocol):
     def mark_done(self, issue: int, destination: str, parts: int) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+class RunRecord(Protocol):
+    """When the last scheduled delivery run was due, so a missed run is caught up once."""
+
+    def last_run(self) -> datetime | None: ...
+
+    async def record(self, due: datetime) -> None: ...

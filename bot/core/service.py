@@ -1,17 +1,26 @@
-"""The command handlers: one place that decides what every command answers, on every platform."""
+"""The command service: one place that decides what every command answers, on every platform.
+
+Adapters turn their platform's traffic into a `Command` and send back the `Reply`; what to do
+is decided here, including what needs a platform: opening the DM a /subscribe goes to, checking
+that the bot may write there first (Telegram, from a group), and ending a subscription whose
+recipient is gone.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.content.errors import ContentError
 from bot.content.loader import Content
+from bot.content.models import Issue
 from bot.core import commands as c
 from bot.core import render
+from bot.core.errors import MessageRejected, PlatformError, RecipientGone
 from bot.core.i18n import Language, t
-from bot.core.messages import Block, Line, Message, Thread, bold, simple, text
+from bot.core.live_content import LiveContent
+from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
+from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command, Deliverer, SubscriptionStore
 
 log = logging.getLogger(__name__)
@@ -31,23 +40,39 @@ class Reply:
     public: bool = False
 
 
-class Briefing:
+@dataclass(frozen=True, slots=True)
+class HomeState:
+    """What a platform's home screen (Slack's App Home) shows one user."""
+
+    latest: Issue | None
+    subscribed: bool
+    language: Language
+
+
+class CommandService:
+    """Answers every `Command`; also what adapters ask of the core outside a command (the
+    Home tab's state, a recipient who left)."""
+
     def __init__(
         self,
-        content: Content,
+        content: LiveContent,
         subscriptions: SubscriptionStore,
+        platforms: PlatformRegistry,
         *,
         language: Language = "ko",
         admins: frozenset[str] = frozenset(),
-        reload: Callable[[], Content] | None = None,
         deliverer: Deliverer | None = None,
     ) -> None:
-        self.content = content
+        self.live = content
         self.subscriptions = subscriptions
+        self.platforms = platforms
         self.language: Language = language
         self.admins = admins
-        self._reload = reload
         self.deliverer = deliverer
+
+    @property
+    def content(self) -> Content:
+        return self.live.current
 
     def is_admin(self, command: Command) -> bool:
         return command.platform == "console" or f"{command.platform}:{command.user}" in self.admins
@@ -64,13 +89,14 @@ class Briefing:
             command.user,
             type(parsed).__name__,
         )
-        if isinstance(parsed, c.PostNow | c.Reload | c.Stats) and not self.is_admin(command):
+        spec = c.spec(command.name)
+        if spec is not None and spec.who == "admins" and not self.is_admin(command):
             return self.say("admin_only")
         try:
             return await self._dispatch(parsed, command)
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
-            return Reply(simple("⚠️ Internal error; the operator has been notified in the log."))
+            return self.say("internal_error")
 
     async def _dispatch(self, parsed: c.Parsed, command: Command) -> Reply:
         lang = self.language
@@ -88,9 +114,7 @@ class Briefing:
                 hits = self.content.archive.search(words)
                 return Reply(render.search_results(words, hits, lang))
             case c.Subscribe():
-                chat = command.dm_chat or command.chat
-                new = await self.subscriptions.subscribe(command.platform, command.user, chat)
-                return self.say("subscribed" if new else "already_subscribed")
+                return await self.subscribe(command)
             case c.Unsubscribe():
                 gone = await self.subscriptions.unsubscribe(command.platform, command.user)
                 return self.say("unsubscribed" if gone else "not_subscribed")
@@ -126,20 +150,74 @@ class Briefing:
         )
 
     def help(self, admin: bool, platform: str = "") -> Message:
-        """The command list; Slack spells help and the admin commands as `/briefing ...`."""
-        slack = platform == "slack"
-        keys = ["help_term", "help_issue", "help_latest", "help_search", "help_subscribe"]
-        keys += ["help_help_slack" if slack else "help_help"]
+        """The command list, from the command table; on Slack, a command that is not a slash
+        command of its own is spelled `/briefing <name>` (and help is `/briefing`)."""
+        lang = self.language
+        lines = [
+            Line((text(self._spelled(spec, platform)),), bullet=True)
+            for spec in c.COMMANDS
+            if spec.help is not None and spec.who == "everyone"
+        ]
         if admin:
-            keys += ["help_admin_slack" if slack else "help_admin"]
-        lines = [Line((text(t(self.language, key)),), bullet=True) for key in keys]
-        return Message((Block(tuple(lines)),), title=t(self.language, "help_title"))
+            listed = [self._spelled(s, platform) for s in c.COMMANDS
+                      if s.help is not None and s.who == "admins"]  # fmt: skip
+            line = t(lang, "help_admins", commands=", ".join(listed))
+            lines.append(Line((text(line),), bullet=True))
+        return Message((Block(tuple(lines)),), title=t(lang, "help_title"))
+
+    def _spelled(self, spec: c.CommandSpec, platform: str) -> str:
+        assert spec.help is not None
+        line = t(self.language, spec.help)
+        if platform != "slack" or spec.slash:
+            return line
+        slack = "/briefing" if spec.name == "help" else f"/briefing {spec.name}"
+        return line.replace(f"/{spec.name}", slack, 1)
+
+    # ---- subscriptions -----------------------------------------------------------------------
+
+    async def subscribe(self, command: Command) -> Reply:
+        """Subscribe the user's DM: the one the adapter knows, else opened on the platform.
+        From a group, where the platform lets the bot write only to users who started it
+        (`command.start_link` is set), the confirmation goes to the DM first: if it cannot,
+        the answer is the link that starts the DM (and subscribes)."""
+        platform, user = command.platform, command.user
+        chat = command.dm_chat
+        if chat is None:
+            try:
+                chat = await self.platforms.get(platform).open_dm(user)
+            except PlatformError as exc:
+                log.warning("%s: cannot open a DM with %s: %s", platform, user, exc)
+                return self.say("no_dm")
+        probe = command.start_link is not None and not command.is_dm
+        if probe and not await self.subscriptions.is_subscribed(platform, user):
+            try:
+                await self.platforms.get(platform).send(
+                    chat, simple(t(self.language, "subscribed"))
+                )
+            except (RecipientGone, MessageRejected) as exc:
+                log.info("cannot message %s user %s privately: %s", platform, user, exc)
+                url = command.start_link or ""
+                line = Line((text(t(self.language, "open_dm_first") + " "), link(url, url)))
+                return Reply(Message((Block((line,)),)))
+        new = await self.subscriptions.subscribe(platform, user, chat)
+        return self.say("subscribed" if new else "already_subscribed")
+
+    async def recipient_gone(self, platform: str, user: str, why: str) -> bool:
+        """A user's DM is gone (they blocked the bot, left the workspace): their subscription
+        ends. True if there was one."""
+        gone = await self.subscriptions.unsubscribe(platform, user)
+        log.info("%s user %s is gone (%s); unsubscribed: %s", platform, user, why, gone)
+        return gone
+
+    async def home(self, platform: str, user: str) -> HomeState:
+        subscribed = await self.subscriptions.is_subscribed(platform, user)
+        return HomeState(self.content.archive.latest, subscribed, self.language)
 
     def reload(self) -> Reply:
-        if self._reload is None:
+        if not self.live.reloadable:
             return self.say("post_unavailable")
         try:
-            fresh = self._reload()
+            fresh = self.live.reload()
         except ContentError as exc:
             problems = [
                 Line((text(str(p)),), bullet=True) for p in exc.problems[:MAX_REPLY_PROBLEMS]
@@ -147,7 +225,6 @@ class Briefing:
             log.warning("reload refused, keeping the previous content:\n%s", exc)
             head = Line((bold(t(self.language, "reload_failed")),))
             return Reply(Message((Block((head, *problems)),)))
-        self.content = fresh
         summary = fresh.summary()
         log.info("content reloaded: %s", summary)
         return self.say("reloaded", issues=summary["issues"], terms=summary["terms"])

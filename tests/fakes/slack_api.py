@@ -8,7 +8,7 @@ Serve it on a free port and point the real SDK at it::
         await client.chat_postMessage(channel="C1", text="hi")
         assert slack.messages("C1")[0].text == "hi"
 
-Wire behaviour follows /work/shared/PLATFORMS.md §1: JSON or form bodies merged with the query
+Wire behaviour follows docs/platforms.md §1: JSON or form bodies merged with the query
 string, ``application/json`` answers, ``{"ok": false, "error": ...}`` with HTTP 200 for API errors
 and HTTP 429 + ``Retry-After`` for rate limits. Where the fake is stricter than Slack it says so:
 

@@ -10,7 +10,7 @@ the blocks are valid. The real API answers ``invalid_blocks`` and lists these st
 ``errors`` and, prefixed with ``"[ERROR] "``, under ``response_metadata.messages``.
 
 Limits come from docs.slack.dev/reference/block-kit and `slack_sdk/models/blocks` (see
-/work/shared/PLATFORMS.md §1.5). Only the block types a newsletter bot uses are accepted:
+docs/platforms.md §1.5). Only the block types a newsletter bot uses are accepted:
 section, header, context, divider, actions, rich_text, markdown and image. Unknown keys are
 rejected, like the real API's "invalid additional property" errors. The exact wording of
 messages other than the item-count and length ones is the fake's own.

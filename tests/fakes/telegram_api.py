@@ -2,7 +2,7 @@
 
 Point python-telegram-bot at it with ``Bot(token, base_url=tg.base_url)`` or
 ``ApplicationBuilder().token(token).base_url(tg.base_url)``. Wire formats, error JSON and texts
-follow /work/shared/PLATFORMS.md section 2 and tdlib/telegram-bot-api: HTTP status == error_code,
+follow docs/platforms.md section 2 and tdlib/telegram-bot-api: HTTP status == error_code,
 errors are ``{"ok": false, "error_code": N, "description": "..."}`` (+ ``parameters``).
 
 Implemented methods (names are case-insensitive, like the real API): getMe, sendMessage,

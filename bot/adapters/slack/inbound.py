@@ -1,0 +1,241 @@
+"""Slack inbound traffic → core `Command`s → answers. Registered on a bolt `AsyncApp`.
+
+- Slash commands (`SLASH_COMMANDS`, from the core's command table: its slash commands and
+  `/briefing` for the rest) are acked at once with an empty body, then answered with
+  `respond()`: ephemeral, except `/issue N public` and `/latest public`, which post the thread in
+  the channel (falling back to an in-channel `respond()` where the app is not a member).
+- Plain-text DMs (`term NP-hard`) are answered in the DM; `@app term NP-hard` in a channel is
+  answered in the mention's thread.
+- App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes.
+- Retried Events API deliveries (`X-Slack-Retry-Num` ≥ 1, or an `event_id` already seen) are
+  acked without acting, so a slow answer never becomes two answers.
+
+Every handler catches its own failures: the log gets the trace, the user a short answer.
+Answers posted with `chat.postMessage` go through the core's retry layer; the words are the
+core's catalogue (`bot.core.i18n`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.clock import SystemClock
+from bot.adapters.slack import home
+from bot.adapters.slack.render import render_message
+from bot.core.commands import COMMANDS, split_text
+from bot.core.errors import PlatformError, RecipientGone
+from bot.core.i18n import Language, t
+from bot.core.messages import Message, MessageRef, Thread, simple
+from bot.core.ports import ChatPlatform, Command
+from bot.core.retry import ANSWERS, Retrier, RetryingPlatform
+from bot.core.service import CommandService, Reply
+from bot.core.threads import send_thread
+
+log = logging.getLogger(__name__)
+
+SLASH_COMMANDS = (*(f"/{spec.name}" for spec in COMMANDS if spec.slash), "/briefing")
+MAX_RESPONSES = 5  # a response_url takes at most 5 posts
+SEEN_EVENTS = 1024
+_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+
+
+def command_name(slash: str, text: str) -> tuple[str, str]:
+    """`/term` + `NP-hard` → ("term", "NP-hard"); `/briefing post 3` → ("post", "3");
+    a bare `/briefing` is help."""
+    name = slash.lstrip("/").casefold()
+    if name != "briefing":
+        return name, text
+    sub, rest = split_text(text)
+    return (sub, rest) if sub else ("help", "")
+
+
+def strip_mentions(text: str) -> str:
+    return _MENTION.sub(" ", text).strip()
+
+
+class SlackHandlers:
+    """The listeners, bound to one platform (for posting) and the core service."""
+
+    def __init__(
+        self, sender: ChatPlatform, service: CommandService, client: AsyncWebClient
+    ) -> None:
+        self.platform = RetryingPlatform(sender, Retrier(ANSWERS, SystemClock()))
+        self.service = service
+        self.client = client
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    @property
+    def language(self) -> Language:
+        return self.service.language
+
+    def say(self, key: str) -> Message:
+        return simple(t(self.language, key))
+
+    def register(self, bolt: AsyncApp) -> None:
+        bolt.middleware(self.skip_redeliveries)
+        for slash in SLASH_COMMANDS:
+            bolt.command(slash)(self.on_command)
+        bolt.event("message")(self.on_message)
+        bolt.event("app_mention")(self.on_mention)
+        bolt.event("app_home_opened")(self.on_home_opened)
+        bolt.action(home.SUBSCRIBE_ACTION)(self.on_home_button)
+        bolt.action(home.UNSUBSCRIBE_ACTION)(self.on_home_button)
+
+    # deliveries --------------------------------------------------------------------------
+
+    async def skip_redeliveries(
+        self,
+        req: AsyncBoltRequest,
+        resp: BoltResponse,
+        body: dict[str, Any],
+        next: Callable[[], Awaitable[None]],  # bolt injects by name
+    ) -> BoltResponse:
+        retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
+        if retry not in ("", "0") or self._already_seen(body):
+            reason = (req.headers.get("x-slack-retry-reason") or [""])[0]
+            log.info("slack: ignoring a redelivered event (retry %s %s)", retry, reason)
+            return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
+        await next()
+        return resp
+
+    def _already_seen(self, body: dict[str, Any]) -> bool:
+        """Remember event ids and message ids (bounded); True if one was seen before."""
+        event = body.get("event")
+        message_id = event.get("client_msg_id") if isinstance(event, dict) else None
+        for key in [str(k) for k in (body.get("event_id"), message_id) if k]:
+            if key in self._seen:
+                return True
+            self._seen[key] = None
+            if len(self._seen) > SEEN_EVENTS:
+                self._seen.popitem(last=False)
+        return False
+
+    # slash commands ----------------------------------------------------------------------
+
+    async def on_command(
+        self, ack: AsyncAck, command: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        await ack()
+        try:
+            await self._slash(command, respond)
+        except Exception:
+            log.exception("slack: %s failed", command.get("command"))
+            await self.respond(respond, self.say("failed"))
+
+    async def _slash(self, command: dict[str, Any], respond: AsyncRespond) -> None:
+        name, text = command_name(str(command.get("command", "")), str(command.get("text", "")))
+        channel, user = str(command.get("channel_id", "")), str(command.get("user_id", ""))
+        reply = await self.run(channel, user, name, text, is_dm=channel.startswith("D"))
+        if reply.public and reply.thread is not None:
+            await self._post_publicly(channel, reply.thread, reply.message, respond)
+        else:
+            await self.respond(respond, reply.message, public=reply.public)
+
+    async def _post_publicly(
+        self, channel: str, thread: Thread, compact: Message, respond: AsyncRespond
+    ) -> None:
+        try:
+            await send_thread(self.platform, channel, thread)
+        except RecipientGone:  # a DM between people, a private channel: not a member
+            await self.respond(respond, compact, public=True)
+        except PlatformError:
+            await self.respond(respond, self.say("not_posted"))
+
+    async def respond(self, respond: AsyncRespond, message: Message, public: bool = False) -> None:
+        """Answer through the command's response_url (never raises: it is the last resort)."""
+        kind = "in_channel" if public else "ephemeral"
+        try:
+            for payload in render_message(message)[:MAX_RESPONSES]:
+                sent = await respond({**payload, "response_type": kind})
+                if sent.status_code != 200:
+                    log.warning("slack: response_url answered %s %s", sent.status_code, sent.body)
+        except Exception:
+            log.exception("slack: could not answer through response_url")
+
+    async def run(
+        self, chat: str, user: str, name: str, text: str, *, is_dm: bool, dm_chat: str | None = None
+    ) -> Reply:
+        """The core's answer to one command. `dm_chat` is the user's DM with the app when this is
+        a message.im event; otherwise the core opens it if it needs it (a slash command's D… may
+        be a DM between people)."""
+        command = Command("slack", chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat)
+        return await self.service.handle(command)
+
+    # messages: DMs and mentions ------------------------------------------------------------
+
+    async def on_message(self, event: dict[str, Any]) -> None:
+        """A DM to the app; other message events (edits, joins, bots, channels) are ignored."""
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        channel, user = str(event.get("channel", "")), str(event.get("user", ""))
+        text = strip_mentions(str(event.get("text", "")))
+        if not user or not text:
+            return
+        try:
+            reply = await self.run(channel, user, *split_text(text), is_dm=True, dm_chat=channel)
+            if reply.thread is not None:
+                await send_thread(self.platform, channel, reply.thread)
+            else:
+                await self.platform.send(channel, reply.message)
+        except Exception:
+            log.exception("slack: answering a DM in %s failed", channel)
+            await self._try_send(channel, self.say("failed"))
+
+    async def on_mention(self, event: dict[str, Any]) -> None:
+        """`@app term NP-hard` in a channel: answer in the mention's thread."""
+        channel, user = str(event.get("channel", "")), str(event.get("user", ""))
+        if channel.startswith("D") or event.get("bot_id") or not user:
+            return  # DMs arrive as message.im
+        ts = str(event.get("ts", ""))
+        where = MessageRef("slack", channel, ts, thread=str(event.get("thread_ts") or ts))
+        name, text = split_text(strip_mentions(str(event.get("text", ""))))
+        try:
+            reply = await self.run(channel, user, name or "help", text, is_dm=False)
+            await self.platform.send(channel, reply.message, reply_to=where)
+        except Exception:
+            log.exception("slack: answering a mention in %s failed", channel)
+            await self._try_send(channel, self.say("failed"), where)
+
+    async def _try_send(self, chat: str, message: Message, where: MessageRef | None = None) -> None:
+        try:
+            await self.platform.send(chat, message, reply_to=where)
+        except Exception:
+            log.exception("slack: could not even report the failure in %s", chat)
+
+    # App Home ------------------------------------------------------------------------------
+
+    async def on_home_opened(self, event: dict[str, Any]) -> None:
+        if event.get("tab", "home") == "home" and event.get("user"):
+            await self.publish_home(str(event["user"]))
+
+    async def on_home_button(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        await ack()
+        user = str((body.get("user") or {}).get("id", ""))
+        action = str(((body.get("actions") or [{}])[0]).get("action_id", ""))
+        if not user:
+            return
+        name = "subscribe" if action == home.SUBSCRIBE_ACTION else "unsubscribe"
+        try:
+            reply = await self.run("", user, name, "", is_dm=False)
+            log.info("slack: home button %s for %s: %s", name, user, reply.message.plain)
+        except Exception:
+            log.exception("slack: home button %s for %s failed", name, user)
+        await self.publish_home(user)
+
+    async def publish_home(self, user: str) -> None:
+        try:
+            view = home.home_view(await self.service.home("slack", user))
+            await self.client.views_publish(user_id=user, view=view)
+        except Exception:
+            log.exception("slack: publishing the Home tab for %s failed", user)

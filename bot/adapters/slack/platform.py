@@ -1,0 +1,198 @@
+"""The Slack platform: bolt's `AsyncApp` on slack_sdk's `AsyncWebClient`, in the shared loop.
+
+Modes (`[slack] mode`):
+- `socket`: Socket Mode through bolt's aiohttp handler (`connect_async`, never the blocking
+  runner). Needs `SLACK_BOT_TOKEN` (xoxb-…) and `SLACK_APP_TOKEN` (xapp-…, connections:write).
+- `http`: `http.py`'s aiohttp server on `[slack] http_port`. Needs `SLACK_BOT_TOKEN` and
+  `SLACK_SIGNING_SECRET`.
+
+Sending and error translation are `send.py`; inbound traffic → commands is `inbound.py`.
+
+Gotcha: with both `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` in the environment, bolt silently
+switches to multi-workspace OAuth and drops the bot token. This is a single-workspace bot, so
+`build_slack` refuses to start then and names the variables to unset.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Literal
+
+from pydantic import SecretStr
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.adapters.slack.http import SlackHttpServer
+from bot.adapters.slack.inbound import SlackHandlers
+from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
+from bot.config import ConfigError, Secrets, SlackSection
+from bot.core.errors import PlatformError
+from bot.core.messages import Message, MessageRef
+from bot.core.service import CommandService
+
+log = logging.getLogger(__name__)
+Mode = Literal["socket", "http"]
+
+
+class SlackConfigError(ConfigError, ValueError):
+    """The Slack adapter cannot start with this configuration: one line, never a secret."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__([message])
+
+
+class _TokenFallbackNoise(logging.Filter):
+    """Drops bolt's "`token` will be unused" warning: AsyncApp reads SLACK_BOT_TOKEN from the
+    environment even when given a client, then warns about it; the client has that token."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _quiet_bolt() -> None:
+    bolt_log = logging.getLogger("slack_bolt.AsyncApp")
+    if not any(isinstance(f, _TokenFallbackNoise) for f in bolt_log.filters):
+        bolt_log.addFilter(_TokenFallbackNoise())
+
+
+def _refused(variable: str, exc: SlackApiError) -> PlatformError | SlackConfigError:
+    """A start-up failure: Slack's "no" to a token is a configuration error; anything else
+    (5xx, a reset) is the usual platform error."""
+    code = error_code(exc)
+    if code is None or code in ("ratelimited", "fatal_error", "internal_error"):
+        return translate(exc, "auth")
+    return SlackConfigError(f"{variable} was refused by Slack ({code})")
+
+
+class SlackPlatform:
+    """The `ChatPlatform` port for Slack (through its `SlackSender`), plus `start`/`stop`."""
+
+    name = PLATFORM
+
+    def __init__(
+        self,
+        bolt: AsyncApp,
+        sender: SlackSender,
+        *,
+        mode: Mode,
+        app_token: str | None = None,
+        host: str = "0.0.0.0",
+        port: int = 3000,
+    ) -> None:
+        self.bolt = bolt
+        self.sender = sender
+        self.client = sender.client
+        self.mode: Mode = mode
+        self._app_token = app_token
+        self._http = SlackHttpServer(bolt, host=host, port=port) if mode == "http" else None
+        self._socket: AsyncSocketModeHandler | None = None
+
+    @property
+    def port(self) -> int:
+        """The HTTP port (the real one once started, when 0 asked for a free one)."""
+        return self._http.port if self._http is not None else 0
+
+    async def send(
+        self, chat: str, message: Message, *, reply_to: MessageRef | None = None
+    ) -> MessageRef:
+        return await self.sender.send(chat, message, reply_to=reply_to)
+
+    async def open_dm(self, user: str) -> str:
+        return await self.sender.open_dm(user)
+
+    async def start(self, *, receive: bool = True) -> None:
+        """Check the bot token, then connect (socket) or listen (http); a refused token is a
+        `SlackConfigError` naming its variable. `receive=False` (`briefing-bot post`) only
+        sends: no socket, which would take a share of the workspace's events, and no server."""
+        try:
+            identity = await self.client.auth_test()
+        except SlackApiError as exc:
+            raise _refused("SLACK_BOT_TOKEN", exc) from None
+        log.info("slack: signed in as %s in %s", identity.get("user"), identity.get("team"))
+        if not receive:
+            return
+        if self._http is not None:
+            await self._http.start()
+        else:
+            await self._connect_socket()
+
+    async def _connect_socket(self) -> None:
+        self._socket = AsyncSocketModeHandler(
+            self.bolt, app_token=self._app_token, web_client=self.client
+        )
+        try:  # the SDK's connect() retries forever; a refused app token must fail here
+            self._socket.client.wss_uri = await self._socket.client.issue_new_wss_url()
+        except SlackApiError as exc:
+            await self.stop()
+            raise _refused("SLACK_APP_TOKEN", exc) from None
+        await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        log.info("slack: connected in Socket Mode")
+
+    async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            self._socket = None
+        if self._http is not None:
+            await self._http.stop()
+
+
+def _secret(value: SecretStr | None) -> str | None:
+    return value.get_secret_value() if value is not None and value.get_secret_value() else None
+
+
+def _tokens(secrets: Secrets, mode: Mode) -> tuple[str, str | None, str | None]:
+    """(bot token, app token, signing secret) for `mode`, or a SlackConfigError naming the
+    missing environment variable."""
+    if os.environ.get("SLACK_CLIENT_ID") and os.environ.get("SLACK_CLIENT_SECRET"):
+        raise SlackConfigError(
+            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: bolt would switch to OAuth and "
+            "ignore SLACK_BOT_TOKEN; unset them (this bot uses one workspace's bot token)"
+        )
+    bot = _secret(secrets.slack_bot_token)
+    if bot is None or not bot.startswith("xoxb-"):
+        raise SlackConfigError("SLACK_BOT_TOKEN must be set to the app's bot token (xoxb-…)")
+    app_token = _secret(secrets.slack_app_token)
+    if mode == "socket" and (app_token is None or not app_token.startswith("xapp-")):
+        raise SlackConfigError(
+            "SLACK_APP_TOKEN must be set to an app-level token (xapp-…, scope connections:write)"
+            ' for [slack] mode = "socket"'
+        )
+    signing = _secret(secrets.slack_signing_secret)
+    if mode == "http" and signing is None:
+        raise SlackConfigError(
+            "SLACK_SIGNING_SECRET must be set to the app's signing secret"
+            ' for [slack] mode = "http"'
+        )
+    return bot, app_token, signing
+
+
+async def build_slack(
+    section: SlackSection,
+    secrets: Secrets,
+    service: CommandService,
+    *,
+    host: str = "0.0.0.0",
+    port: int | None = None,
+) -> SlackPlatform:
+    """The Slack platform (not started). `host`/`port` override `[slack] http_port` (tests pass
+    127.0.0.1 and 0 for a free port; `platform.port` tells which after start)."""
+    bot_token, app_token, signing = _tokens(secrets, section.mode)
+    sender = SlackSender(make_client(bot_token, section.api_url))
+    _quiet_bolt()
+    bolt = AsyncApp(
+        client=sender.client,
+        signing_secret=signing or "",
+        request_verification_enabled=section.mode == "http",
+        name="neural-briefing",
+    )
+    SlackHandlers(sender, service, sender.client).register(bolt)
+    return SlackPlatform(
+        bolt,
+        sender,
+        mode=section.mode,
+        app_token=app_token,
+        host=host,
+        port=section.http_port if port is None else port,
+    )

@@ -1,0 +1,142 @@
+"""Posting to Slack: `chat.postMessage` and `conversations.open` on slack_sdk's `AsyncWebClient`,
+and Slack's errors → the core's errors, once.
+
+Nothing is retried here: a 429, a 5xx, a timeout are translated once and the core's retry layer
+(`bot.core.retry`) decides. The one exception is slack_sdk's connection-error handler: a request
+that finds its pooled keep-alive connection already closed by the server fails before Slack saw
+it, and the handler sends it again on a fresh connection, at once. That is a transport detail
+below our error model, not a Slack failure, so it costs the core no attempt.
+
+Slack answers HTTP 200 with `{"ok": false, "error": "<code>"}` for most failures; 429 carries
+`Retry-After` (seconds). The codes that mean "stop sending there" are in `GONE`, those that mean
+"this message is malformed" in `REJECTED` (https://api.slack.com/methods/chat.postMessage#errors).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiohttp import ClientError
+from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapters.slack.render import render_message
+from bot.core.errors import (
+    MessageRejected,
+    PlatformError,
+    RateLimited,
+    RecipientGone,
+    TransientError,
+)
+from bot.core.messages import Message, MessageRef
+
+log = logging.getLogger(__name__)
+PLATFORM = "slack"
+_INVITE = "invite the app there with /invite @<app name>, or remove it from [slack] channels"
+_USER_GONE = "the user is deactivated or no longer in the workspace"
+GONE = {
+    "channel_not_found": _INVITE,  # also private channels and DMs the app is not in
+    "not_in_channel": _INVITE,
+    "is_archived": "the channel is archived; unarchive it or remove it from [slack] channels",
+    "user_not_found": _USER_GONE,
+    "account_inactive": _USER_GONE,
+    "user_disabled": _USER_GONE,
+}
+REJECTED = frozenset(
+    {"invalid_blocks", "invalid_blocks_format", "msg_blocks_too_long", "msg_too_long",
+     "no_text", "too_many_attachments", "invalid_arguments"}
+)  # fmt: skip
+FAILURES = (SlackClientError, ClientError, TimeoutError)
+
+
+def make_client(token: str, api_url: str) -> AsyncWebClient:
+    """The Web API client; only a stale connection is retried by the SDK (see above)."""
+    return AsyncWebClient(
+        token=token,
+        base_url=api_url,
+        retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=1)],
+    )
+
+
+def _retry_after(headers: Any) -> float:
+    for key, value in dict(headers or {}).items():
+        if str(key).lower() == "retry-after":
+            try:
+                return max(float(value), 0.0)
+            except ValueError:
+                break
+    return 1.0
+
+
+def error_code(exc: SlackApiError) -> str | None:
+    data = getattr(exc.response, "data", None)
+    return str(data.get("error")) if isinstance(data, dict) and data.get("error") else None
+
+
+def translate(exc: Exception, chat: str, payload: dict[str, Any] | None = None) -> PlatformError:
+    """One Slack failure as the core's error, logged once with what an operator needs."""
+    if not isinstance(exc, SlackApiError):
+        log.warning("slack: %s talking to %s: %s", type(exc).__name__, chat, exc)
+        return TransientError(f"slack: {type(exc).__name__}", chat=chat)
+    response = exc.response
+    status = int(getattr(response, "status_code", None) or getattr(response, "status", 0) or 0)
+    code = error_code(exc) or ""
+    if status == 429 or code in ("ratelimited", "rate_limited"):
+        wait = _retry_after(getattr(response, "headers", None))
+        log.info("slack: rate limited in %s; retry after %ss", chat, wait)
+        return RateLimited(f"slack: {code or 429}", retry_after=wait, chat=chat)
+    if code in GONE:
+        log.warning("slack: cannot reach %s (%s): %s", chat, code, GONE[code])
+        return RecipientGone(f"slack: {code}", chat=chat)
+    if code in REJECTED:
+        size = len(json.dumps(payload, ensure_ascii=False)) if payload else 0
+        blocks = len((payload or {}).get("blocks") or [])
+        log.error(
+            "slack: %s refused a message (%s): %d characters, %d blocks", chat, code, size, blocks
+        )
+        return MessageRejected(f"slack: {code}", chat=chat)
+    if not code or status >= 500:
+        log.warning("slack: transient failure in %s (HTTP %s)", chat, status)
+        return TransientError(f"slack: HTTP {status}", chat=chat)
+    log.error("slack: the Web API answered %s for %s", code, chat)
+    return PlatformError(f"slack: {code}", chat=chat)
+
+
+class SlackSender:
+    """The sending half of the `ChatPlatform` port for Slack."""
+
+    name = PLATFORM
+
+    def __init__(self, client: AsyncWebClient) -> None:
+        self.client = client
+
+    async def send(
+        self, chat: str, message: Message, *, reply_to: MessageRef | None = None
+    ) -> MessageRef:
+        """Post every payload of `message`; parts after the first go into the same thread."""
+        thread = (reply_to.thread or reply_to.id) if reply_to else None
+        first: MessageRef | None = None
+        for payload in render_message(message, reply=reply_to is not None):
+            ts = await self._post(chat, payload, thread)
+            if first is None:
+                first = MessageRef(self.name, chat, ts, thread)
+                thread = thread or ts
+        assert first is not None  # render_message always returns at least one payload
+        return first
+
+    async def _post(self, chat: str, payload: dict[str, Any], thread: str | None) -> str:
+        try:
+            response = await self.client.chat_postMessage(channel=chat, thread_ts=thread, **payload)
+        except FAILURES as exc:
+            raise translate(exc, chat, payload) from exc
+        return str(response["ts"])
+
+    async def open_dm(self, user: str) -> str:
+        try:
+            response = await self.client.conversations_open(users=user)
+        except FAILURES as exc:
+            raise translate(exc, user) from exc
+        return str(response["channel"]["id"])

@@ -1,0 +1,201 @@
+"""Telegram updates → core `Command`s → answers in the same chat and forum topic.
+
+A translator: PTB's `Update` becomes a `Command`, `CommandService.handle` decides, and the
+`Reply` goes back through the sender, retried by the core's retry layer (a thread via
+`bot.core.threads.send_thread`). Only what is Telegram-specific lives here: reading the command
+entity, the deep link `t.me/<bot>?start=subscribe` (the core sends it when the bot may not yet
+write to a group member privately), `my_chat_member` "kicked" (reported to the core: the user
+blocked the bot).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import BotCommand, Chat, Message, Update, User
+from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
+from telegram.ext import (
+    Application,
+    BaseUpdateProcessor,
+    ChatMemberHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.telegram.send import PLATFORM, ChatAddress
+from bot.core import messages as m
+from bot.core.commands import COMMANDS
+from bot.core.errors import PlatformError, RecipientGone
+from bot.core.i18n import Language, t
+from bot.core.ports import ChatPlatform, Command
+from bot.core.service import CommandService, Reply
+from bot.core.threads import send_thread
+
+log = logging.getLogger(__name__)
+HANDLED = tuple(spec.name for spec in COMMANDS)
+DEEP_LINK = "https://t.me/{bot}?start=subscribe"
+NEW = filters.UpdateType.MESSAGE  # never edited messages: a command is answered once
+
+
+def bot_commands(language: Language) -> list[BotCommand]:
+    """What setMyCommands advertises: the table's commands that have a menu entry."""
+    return [BotCommand(spec.name, t(language, spec.menu)) for spec in COMMANDS if spec.menu]
+
+
+def command_parts(message: Message) -> tuple[str, str, str] | None:
+    """(`name`, `@addressee` or "", argument text) of a message starting with a bot command."""
+    text = message.text or ""
+    entities = message.entities
+    if not entities or entities[0].type != MessageEntityType.BOT_COMMAND or entities[0].offset:
+        return None
+    length = entities[0].length  # UTF-16 units, but a bot command is ASCII
+    name, _, addressee = text[1:length].partition("@")
+    return name.lower(), addressee, text[length:].strip()
+
+
+def destination(chat: Chat, message: Message) -> str:
+    """The chat string to answer in: the chat, plus the forum topic the command came from."""
+    topic = message.message_thread_id if message.is_topic_message else None
+    return str(ChatAddress(chat.id, topic))
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of one chat are handled in order, different chats concurrently: a chat waiting
+    out flood control (or posting a long thread) holds up no one else."""
+
+    def __init__(self, max_concurrent_updates: int = 256) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # chat -> (lock, users)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        chat = update.effective_chat if isinstance(update, Update) else None
+        if chat is None:
+            await coroutine
+            return
+        lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
+        self._locks[chat.id] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._locks[chat.id]
+            if users == 1:
+                del self._locks[chat.id]
+            else:
+                self._locks[chat.id] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+class TelegramHandlers:
+    """The PTB handlers; `answers` is the sender the replies go through (retried by the core)."""
+
+    def __init__(self, service: CommandService, answers: ChatPlatform) -> None:
+        self.service = service
+        self.platform = answers
+
+    def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        for name in HANDLED:
+            application.add_handler(CommandHandler(name, self.on_command, filters=NEW))
+        application.add_handler(MessageHandler(filters.COMMAND & NEW, self.on_other_command))
+        plain = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & NEW
+        application.add_handler(MessageHandler(plain, self.on_private_text))
+        application.add_handler(
+            ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+        )
+        application.add_error_handler(self.on_error)
+
+    # ---- PTB callbacks -------------------------------------------------------------------
+    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None:
+            return
+        parts = command_parts(message)
+        if parts is not None:
+            command = self.command(chat, user, message, parts, context.bot.username)
+            await self.answer(command, message.message_id)
+
+    async def on_other_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Aliases and unknown commands: the core answers them in private chats, and in groups
+        only when addressed to this bot by name (others may be meant for another bot)."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None:
+            return
+        parts = command_parts(message)
+        if parts is None:
+            return
+        addressed = parts[1].lower() == (context.bot.username or "").lower()
+        if chat.type == ChatType.PRIVATE or addressed:
+            command = self.command(chat, user, message, parts, context.bot.username)
+            await self.answer(command, message.message_id)
+
+    async def on_private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Text without a slash in a private chat reads as a command, as in a Slack DM
+        (`term NP-hard`, `용어 NP-hard`); anything else gets the core's pointer to /help."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None or not message.text:
+            return
+        name, _, argument = message.text.strip().partition(" ")
+        command = self.command(
+            chat, user, message, (name.casefold(), "", argument), context.bot.username
+        )
+        await self.answer(command, message.message_id)
+
+    async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member = update.my_chat_member
+        if member is None or member.chat.type != ChatType.PRIVATE:
+            return
+        if member.new_chat_member.status == ChatMemberStatus.BANNED:  # the user blocked the bot
+            await self.service.recipient_gone(PLATFORM, str(member.chat.id), "blocked the bot")
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        update_id = update.update_id if isinstance(update, Update) else None
+        log.error("Telegram update %s failed", update_id, exc_info=context.error)
+
+    # ---- translation ---------------------------------------------------------------------
+    @staticmethod
+    def command(
+        chat: Chat, user: User, message: Message, parts: tuple[str, str, str], bot: str
+    ) -> Command:
+        name, _, argument = parts
+        private = chat.type == ChatType.PRIVATE
+        if private and name == "start" and argument.casefold() == "subscribe":
+            name, argument = "subscribe", ""  # the deep link t.me/<bot>?start=subscribe
+        return Command(
+            platform=PLATFORM,
+            chat=destination(chat, message),
+            user=str(user.id),
+            name=name,
+            text=argument,
+            is_dm=private,
+            dm_chat=str(user.id),  # a private chat's id is the user's id
+            start_link=DEEP_LINK.format(bot=bot),
+        )
+
+    async def answer(self, command: Command, message_id: int) -> None:
+        await self.deliver(command, await self.service.handle(command), message_id)
+
+    async def deliver(self, command: Command, reply: Reply, message_id: int) -> None:
+        """The reply in the command's chat and topic: a thread as parent + replies, anything
+        else as one message replying to the command (in groups)."""
+        try:
+            if reply.thread is not None:
+                await send_thread(self.platform, command.chat, reply.thread)
+                return
+            quote = None if command.is_dm else m.MessageRef(PLATFORM, command.chat, str(message_id))
+            await self.platform.send(command.chat, reply.message, reply_to=quote)
+        except RecipientGone as exc:
+            log.warning("telegram chat %s is gone: %s", command.chat, exc)
+            if command.is_dm:
+                await self.service.recipient_gone(PLATFORM, command.user, str(exc))
+        except PlatformError as exc:
+            log.warning("could not answer /%s in %s: %s", command.name, command.chat, exc)

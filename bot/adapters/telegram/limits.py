@@ -1,0 +1,29 @@
+"""Telegram's rate limits, as the pacer applies them (see `bot/adapters/pacing.py` for why the
+bursts are one short of the platform's).
+
+Telegram does not document its limits exactly; the Bot FAQ gives 30 messages/s overall, 20 a
+minute per group or channel, and about one a second per private chat after a short burst (3).
+A chat string (see `send.py`) names a private chat by a positive id; groups and channels are
+negative ids or `@names`, and a forum topic (`"-100…:7"`) shares its group's 20 a minute.
+"""
+
+from __future__ import annotations
+
+from bot.adapters.pacing import Bucket, Limits
+
+
+def is_private(chat: str, kind: str) -> bool:
+    return chat.lstrip().isdigit()
+
+
+def bucket_of(chat: str) -> str:
+    return chat.split(":", 1)[0]
+
+
+LIMITS = Limits(
+    overall=Bucket(1, 30.0),  # no burst: strictly 1/30 s apart, so never 31 in a second
+    group=Bucket(9, 10 / 60),  # ≤ 9 + 10 + 1 in flight = 20 in any minute
+    dm=Bucket(2, 1.0),  # ≤ 2 + 1 in flight = the burst of 3, then 1/s
+    is_private=is_private,
+    bucket_of=bucket_of,
+)

@@ -1,0 +1,187 @@
+"""`briefing-bot`: run, console, validate, preview, post. Parses arguments; app.py builds."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.content.errors import ContentError
+from bot.content.loader import load_content
+from bot.store import StoreCorrupt
+
+if TYPE_CHECKING:
+    from bot.app import App
+
+EXIT_BAD_INPUT = 2
+EXIT_BUSY = 75  # EX_TEMPFAIL: another process is delivering with this data file
+EXIT_STOPPED = 143  # 128 + SIGTERM: `post` was stopped; the next run resumes where it ended
+log = logging.getLogger("bot")
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config TOML file")
+    common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS)
+    top = argparse.ArgumentParser(
+        prog="briefing-bot", parents=[common], description="뉴랄브리핑 (Neural Briefing) bot"
+    )
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", parents=[common], help="start every enabled platform")
+    sub.add_parser("console", parents=[common], help="chat with the bot in this terminal")
+    validate = sub.add_parser("validate", parents=[common], help="check content, print a summary")
+    validate.add_argument(
+        "dir", nargs="?", type=Path, help="content folder (default: bot.content_dir)"
+    )
+    preview = sub.add_parser("preview", parents=[common], help="print issue N as it would be sent")
+    preview.add_argument("number", type=int)
+    preview.add_argument("--platform", choices=["console", "telegram", "slack"], default="console")
+    post = sub.add_parser(
+        "post",
+        parents=[common],
+        help="deliver once: the newest issue to every destination that has not had it",
+    )
+    post.add_argument("--issue", type=int, help="deliver issue N instead of the newest")
+    post.add_argument(
+        "--dry-run", action="store_true", help="log what would be sent; send and record nothing"
+    )
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    verbose = getattr(args, "verbose", False)
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    for noisy in ("httpx", "aiohttp.access", "slack_bolt", "slack_sdk", "telegram"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    from bot.cli.logsafe import install
+    from bot.config import Secrets
+
+    install(Secrets())
+    config = getattr(args, "config", None) or _default_config()
+    try:
+        settings, warnings = load_settings(config)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for message in warnings:
+        print(message, file=sys.stderr)
+    try:
+        return _dispatch(args, settings, config)
+    except ContentError as exc:
+        for content_problem in exc.problems:
+            print(content_problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except StoreCorrupt as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ConfigError as exc:  # found while starting a platform (a missing token, ...)
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+
+
+def _default_config() -> Path | None:
+    env = os.environ.get("BRIEFING_CONFIG")
+    if env:
+        return Path(env)
+    return Path("config.toml") if Path("config.toml").exists() else None
+
+
+def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
+    from bot import app as application
+
+    if args.command == "validate":
+        content_dir = args.dir or application.resolve(settings, config, settings.bot.content_dir)
+        return _validate(content_dir)
+    if args.command in ("run", "post", "console"):
+        return _locked(args, settings, config)
+    if args.command == "preview":
+        from bot.cli.preview import preview
+
+        return preview(
+            application.build(settings, config, read_only=True), args.number, args.platform
+        )
+    raise AssertionError(f"unhandled command {args.command!r}")
+
+
+def _console(built: App, verbose: bool) -> int:
+    from bot.adapters.console import ConsolePlatform
+
+    if not verbose:  # the answers are the output; keep stderr quiet
+        logging.getLogger("bot").setLevel(logging.WARNING)
+
+    async def session() -> None:
+        try:
+            await ConsolePlatform(built.service).run(show_latest=sys.stdin.isatty())
+        finally:
+            await built.store.close()
+
+    asyncio.run(session())
+    return 0
+
+
+def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
+    """`run`, `post` and `console` own the data file while they live (see bot/locking.py):
+    `run` waits for the lock, `post` and `console` exit with EXIT_BUSY if another process
+    holds it. A dry run only reads, so it takes no lock and opens the store read-only."""
+    from bot import app as application
+    from bot.store.lock import DataLock, LockHeld
+
+    lock = DataLock(application.resolve(settings, config, settings.bot.data_path))
+    dry_run = args.command == "post" and args.dry_run
+    try:
+        if not dry_run:
+            lock.acquire(wait=args.command == "run")
+    except LockHeld as exc:
+        outcome = "nothing sent" if args.command == "post" else "stop it or talk to it there"
+        print(f"briefing-bot {args.command}: {exc}; {outcome}", file=sys.stderr)
+        return EXIT_BUSY
+    try:
+        built = application.build(settings, config, read_only=dry_run)
+        if args.command == "console":
+            return _console(built, getattr(args, "verbose", False))
+        if args.command == "run":
+            asyncio.run(application.run(built))
+            return 0
+        return _post(built, args.issue, dry_run)
+    finally:
+        lock.release()
+
+
+def _post(built: App, issue: int | None, dry_run: bool) -> int:
+    from bot import app as application
+
+    if issue is not None and built.content.archive.get(issue) is None:
+        print(f"briefing-bot post: there is no issue {issue}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report = asyncio.run(application.post(built, issue=issue, dry_run=dry_run))
+    print(("dry run: " if dry_run else "") + report.summary)
+    for failure in report.failures:
+        print(f"failed: {failure}", file=sys.stderr)
+    if report.failed:
+        return 1
+    return EXIT_STOPPED if report.stopped else 0
+
+
+def _validate(content_dir: Path) -> int:
+    content = load_content(content_dir)  # raises ContentError with every problem
+    for warning in content.warnings:
+        print(warning, file=sys.stderr)
+    summary = content.summary()
+    counts = ", ".join(f"{value} {key}" for key, value in summary.items())
+    print(f"ok: {counts} ({len(content.warnings)} warnings)")
+    return 0

@@ -1,0 +1,35 @@
+"""`briefing-bot preview N --platform P`: print exactly what would be sent for issue N."""
+
+from __future__ import annotations
+
+import sys
+
+from bot.app import App
+from bot.core.render import issue_thread
+
+
+def preview(app: App, number: int, platform: str) -> int:
+    issue = app.content.archive.get(number)
+    if issue is None:
+        print(
+            f"no issue {number} (have: {', '.join(map(str, app.content.archive.numbers))})",
+            file=sys.stderr,
+        )
+        return 2
+    thread = issue_thread(issue, app.settings.bot.language)
+    if platform == "console":
+        from bot.adapters.console import render_thread
+
+        print(render_thread(thread))
+        return 0
+    if platform == "telegram":
+        from bot.adapters.telegram.render import preview_lines
+
+        print("\n".join(preview_lines(thread)))
+        return 0
+    if platform == "slack":
+        from bot.adapters.slack.render import preview_json
+
+        print(preview_json(thread))
+        return 0
+    raise ValueError(f"no renderer for platform {platform!r}")

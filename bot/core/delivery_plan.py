@@ -1,0 +1,158 @@
+"""Delivery, planning: who gets which issues in this run.
+
+Destinations are the configured channels of every enabled platform plus the DM subscribers on
+those platforms. Per destination the plan is: finish any issue a previous run left half-sent,
+then the target issue (the newest in the archive, or the one asked for) unless it is already
+done there. A DM subscriber gets an issue only if it was released (a run first started
+delivering it) after they subscribed, so subscribing after today's run does not bring today's
+issue with the next catch-up run; `/latest` and `/issue N` are there for that.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from bot.content.loader import Content
+from bot.core.i18n import Language
+from bot.core.messages import Thread
+from bot.core.ports import DeliveryReport, Ledger, SubscriptionStore
+from bot.core.render import issue_thread
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where one thread goes: a configured channel, or a DM subscriber's chat."""
+
+    platform: str
+    chat: str
+    user: str | None = None  # set for a DM subscriber
+    since: datetime | None = None  # when that subscriber subscribed
+
+    @property
+    def key(self) -> str:
+        """The ledger key: "slack:C1", "telegram:-100123", "telegram:dm:42"."""
+        return f"{self.platform}:dm:{self.user}" if self.user else f"{self.platform}:{self.chat}"
+
+    @property
+    def kind(self) -> Literal["dm", "channel"]:
+        return "dm" if self.user else "channel"
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    sent: int = 0
+    retried: int = 0
+    skipped: int = 0
+    nothing_new: int = 0
+    unsubscribed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def report(self, destinations: int, stopped: bool) -> DeliveryReport:
+        return DeliveryReport(
+            destinations=destinations, planned=self.total, sent=self.sent, retried=self.retried,
+            skipped=self.skipped, failed=len(self.failures), nothing_new=self.nothing_new,
+            unsubscribed=self.unsubscribed, stopped=stopped, failures=tuple(self.failures),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    dest: Destination
+    issues: tuple[int, ...]
+
+
+class Planner:
+    """The destinations of a run and the issues each still needs, from the ledger."""
+
+    def __init__(
+        self,
+        content: Callable[[], Content],
+        channels: Mapping[str, Sequence[str]],
+        subscriptions: SubscriptionStore,
+        ledger: Ledger,
+        language: Language,
+    ) -> None:
+        self.content, self.channels = content, channels
+        self.subscriptions, self.ledger, self.language = subscriptions, ledger, language
+        self._threads: dict[int, Thread] = {}
+
+    def start_run(self) -> None:
+        """Forget the threads rendered for a previous run (the content may have changed)."""
+        self._threads = {}
+
+    async def destinations(self) -> list[Destination]:
+        found: dict[str, Destination] = {}
+        for platform, chats in self.channels.items():
+            for chat in chats:
+                dest = Destination(platform, str(chat))
+                found.setdefault(dest.key, dest)
+        for sub in await self.subscriptions.subscribers():
+            if sub.platform in self.channels:
+                dest = Destination(sub.platform, sub.chat, sub.user, _parse_time(sub.since))
+                found.setdefault(dest.key, dest)
+        return list(found.values())
+
+    def plan(
+        self, destinations: Iterable[Destination], target: int, released: datetime, tally: Tally
+    ) -> list[Job]:
+        jobs = []
+        archive = self.content().archive
+        for dest in destinations:
+            issues = {n for n in self.ledger.started(dest.key) if archive.get(n) is not None}
+            if self.ledger.is_done(target, dest.key):
+                log.debug("%s: nothing new (issue %d already delivered)", dest.key, target)
+            elif dest.since is not None and released < dest.since:
+                log.debug("%s: subscribed after issue %d was released", dest.key, target)
+            else:
+                issues.add(target)
+            if not issues:
+                tally.nothing_new += 1
+                continue
+            job = Job(dest, tuple(sorted(issues)))
+            tally.total += sum(self.remaining(job.dest, n) for n in job.issues)
+            jobs.append(job)
+        if tally.nothing_new:
+            log.info(
+                "delivery: nothing new for %d destination(s) (issue %d delivered or not due)",
+                tally.nothing_new, target,
+            )  # fmt: skip
+        return jobs
+
+    def thread(self, number: int) -> Thread:
+        if number not in self._threads:
+            issue = self.content().archive.get(number)
+            assert issue is not None, f"issue {number} vanished from the archive"
+            self._threads[number] = issue_thread(issue, self.language)
+        return self._threads[number]
+
+    def remaining(self, dest: Destination, number: int) -> int:
+        done = self.ledger.parts(number, dest.key)
+        total = len(self.thread(number).messages)
+        return sum(1 for p in range(total) if p not in done or done[p].state != "sent")
+
+    def dry_run(self, jobs: list[Job], destinations: int, tally: Tally) -> DeliveryReport:
+        for job in jobs:
+            for number in job.issues:
+                log.info(
+                    "dry run: %s would get issue %d (%d of %d messages)", job.dest.key, number,
+                    self.remaining(job.dest, number), len(self.thread(number).messages),
+                )  # fmt: skip
+        log.info("dry run: %d messages to %d destinations; nothing sent", tally.total, len(jobs))
+        return DeliveryReport(
+            destinations=destinations, planned=tally.total, nothing_new=tally.nothing_new
+        )
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,0 +1,121 @@
+"""The daily schedule: `[schedule] cron` in `bot.timezone`, run by a task inside `briefing-bot run`.
+
+Cron arithmetic is croniter's, on zone-aware datetimes, so daylight saving is handled: a time
+that does not exist (02:30 on the spring-forward night) runs at the first instant after the
+gap; a time that occurs twice (01:30 on the fall-back night) runs once, at its first occurrence,
+when the hour field is fixed (an hourly `0 * * * *` does run in both repeated hours), as
+Vixie cron does.
+
+At start-up, the latest due time before now is caught up once if it is within
+`catch_up_minutes` and was not run yet: the store (the `RunRecord` port) records the due time
+of the last run that completed (a run cut short by SIGTERM is not recorded, so the next start
+resumes it). The ledger makes any rerun harmless anyway. The log says when the next run is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from croniter import croniter
+
+from bot.core.ports import Clock, Deliverer, RunRecord
+from bot.core.retry import sleep_unless_stopped
+
+log = logging.getLogger(__name__)
+
+
+class Schedule:
+    def __init__(self, cron: str, zone: ZoneInfo) -> None:
+        self.cron, self.zone = cron, zone
+        self._fixed_hour = "*" not in cron.split()[1]
+
+    def next_after(self, moment: datetime) -> datetime:
+        """The first due time strictly after `moment` (aware, in the schedule's zone)."""
+        it = croniter(self.cron, moment.astimezone(self.zone))
+        while True:
+            due: datetime = it.get_next(datetime)
+            if not self._repeat(due):
+                return due
+
+    def previous(self, moment: datetime) -> datetime:
+        """The last due time at or before `moment`."""
+        it = croniter(self.cron, moment.astimezone(self.zone) + timedelta(microseconds=1))
+        while True:
+            due: datetime = it.get_prev(datetime)
+            if not self._repeat(due):
+                return due
+
+    def _repeat(self, due: datetime) -> bool:
+        """The second occurrence of a repeated wall time, for a job at a fixed hour."""
+        return (
+            self._fixed_hour
+            and due.fold == 1
+            and due.utcoffset() != due.replace(fold=0).utcoffset()
+        )
+
+
+class Scheduler:
+    """Calls the deliverer at every due time; `run()` returns when `stop` is set."""
+
+    def __init__(
+        self,
+        schedule: Schedule,
+        deliverer: Deliverer,
+        runs: RunRecord,
+        clock: Clock,
+        *,
+        catch_up: timedelta,
+        stop: asyncio.Event,
+    ) -> None:
+        self.schedule, self.deliverer, self.runs, self.clock = schedule, deliverer, runs, clock
+        self.catch_up, self.stop = catch_up, stop
+
+    async def run(self) -> None:
+        await self.catch_up_missed()
+        while not self.stop.is_set():
+            now = self.clock.now()
+            due = self.schedule.next_after(now)
+            log.info("next delivery run at %s", _show(due))
+            if not await self._sleep_until(due):
+                return
+            await self.fire(due)
+
+    async def catch_up_missed(self) -> bool:
+        """Run the latest missed due time if it is recent enough and not run yet."""
+        now = self.clock.now()
+        due = self.schedule.previous(now)
+        last = self.runs.last_run()
+        if last is not None and last >= due:
+            return False
+        if now - due > self.catch_up:
+            log.info("the run due at %s was missed; too old to catch up", _show(due))
+            return False
+        log.info("catching up the run due at %s (missed while the bot was down)", _show(due))
+        await self.fire(due)
+        return True
+
+    async def fire(self, due: datetime) -> None:
+        try:
+            report = await self.deliverer.deliver()
+        except Exception:  # the schedule must survive a failed run; the log has the trace
+            log.exception("the delivery run due at %s failed", _show(due))
+            return
+        if not report.stopped:
+            await self.runs.record(due)
+
+    async def _sleep_until(self, due: datetime) -> bool:
+        """Sleep until `due` (re-reading the clock: sleeps may overshoot or the wall clock
+        may jump); False if stopped first."""
+        while not self.stop.is_set():
+            left = (due - self.clock.now()).total_seconds()
+            if left <= 0:
+                return True
+            await sleep_unless_stopped(self.clock, min(left, 3600.0), self.stop)
+        return False
+
+
+def _show(moment: datetime) -> str:
+    return moment.isoformat(timespec="minutes") + f" ({moment.tzname()})"

@@ -1,0 +1,57 @@
+"""The `SubscriptionStore` port on the tinydb backend (table "subscriptions")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from bot.core.ports import Subscriber
+from bot.store.tinydb import Store
+
+SUBSCRIPTIONS = "subscriptions"
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Subscriptions:
+    """The `SubscriptionStore` port on top of `Store`."""
+
+    def __init__(self, store: Store, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.store = store
+        self.table = store.table(SUBSCRIPTIONS)
+        self.clock = clock
+
+    @staticmethod
+    def key(platform: str, user: str) -> str:
+        return f"{platform}:{user}"
+
+    async def subscribe(self, platform: str, user: str, chat: str) -> bool:
+        key = self.key(platform, user)
+        existing = self.table.get(key)
+        if existing is not None and existing.get("chat") == chat:
+            return False
+        since = existing["since"] if existing else self.clock().isoformat()
+        self.table.put(key, {"platform": platform, "user": user, "chat": chat, "since": since})
+        await self.store.commit()
+        return existing is None
+
+    async def unsubscribe(self, platform: str, user: str) -> bool:
+        removed = self.table.delete(self.key(platform, user))
+        if removed:
+            await self.store.commit()
+        return removed
+
+    async def is_subscribed(self, platform: str, user: str) -> bool:
+        return self.table.get(self.key(platform, user)) is not None
+
+    async def subscribers(self, platform: str | None = None) -> list[Subscriber]:
+        return [
+            Subscriber(doc["platform"], doc["user"], doc["chat"], doc.get("since", ""))
+            for doc in self.table
+            if platform is None or doc["platform"] == platform
+        ]
+
+    async def count(self) -> int:
+        return len(self.table)

@@ -1,0 +1,124 @@
+"""The `briefing-bot` command as a user runs it: a real subprocess, real files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONTENT, ROOT
+
+
+def run(
+    *args: str, stdin: str = "", cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        input=stdin, capture_output=True, text=True, cwd=cwd, timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+    )  # fmt: skip
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    path = tmp_path / "config.toml"
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    text = text.replace('content_dir = "content"', f'content_dir = "{CONTENT}"')
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_piped_console_answers_each_line_and_exits_0(config: Path) -> None:
+    done = run("console", "--config", str(config), stdin="/term NP-hard\n/issue 1\n")
+    assert done.returncode == 0, done.stderr
+    assert "■ NP-hard" in done.stdout and "at least as difficult as NP-complete" in done.stdout
+    assert "■ 제 0001호 뉴랄브리핑(2019년 5월 30일)" in done.stdout
+    assert "└ 10/10" in done.stdout and "Microsoft Research Potcast" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_subscription_made_in_the_console_survives_a_restart(config: Path) -> None:
+    assert "구독했습니다" in run("console", "--config", str(config), stdin="/subscribe\n").stdout
+    again = run("console", "--config", str(config), stdin="/subscribe\n/stats\n")
+    assert "이미 구독 중" in again.stdout and "구독자 1명" in again.stdout
+    assert (config.parent / "data" / "briefing.json").exists()
+
+
+def test_run_with_only_the_console_shows_the_latest_issue_then_takes_commands(config: Path) -> None:
+    done = run("run", "--config", str(config), stdin="/term BERT\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.index("제 0001호 뉴랄브리핑") < done.stdout.index("■ BERT")
+
+
+def test_validate_prints_a_summary(config: Path) -> None:
+    done = run("validate", "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("ok: 1 issues, 9 sections, 15 items, 25 terms")
+
+
+def test_validate_reports_path_and_line_and_exits_nonzero(tmp_path: Path) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    broken = tmp_path / "content" / "issues" / "0002.md"
+    broken.write_text(
+        '+++\nnumber = 2\ndate = 2019-05-31\ntitle = "x"\n+++\n\n## arXiv\n\n- item\n  - [요엑] tag\n',
+        encoding="utf-8",
+    )
+    done = run("validate", str(tmp_path / "content"))
+    assert done.returncode == 2
+    assert f"{broken}:10: unknown note tag [요엑]" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_bad_config_is_one_line_per_problem_and_exit_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[bot]\nlanguage = 'fr'\n[slack]\nhttp_port = -1\n", encoding="utf-8")
+    done = run("console", "--config", str(bad))
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"{bad}:2: [bot] language: Input should be 'ko' or 'en'",
+        f"{bad}:4: [slack] http_port: Input should be greater than or equal to 1",
+    ]
+
+
+def test_a_corrupt_data_file_stops_start_up_clearly(config: Path) -> None:
+    data = config.parent / "data"
+    data.mkdir()
+    (data / "briefing.json").write_text("{not json", encoding="utf-8")
+    done = run("console", "--config", str(config), stdin="/help\n")
+    assert done.returncode == 2
+    assert (
+        f"{data / 'briefing.json'}: not valid JSON" in done.stderr
+        and "Traceback" not in done.stderr
+    )
+    assert (data / "briefing.json").read_text(encoding="utf-8") == "{not json"
+
+
+def test_preview_prints_the_console_thread(config: Path) -> None:
+    done = run("preview", "1", "--config", str(config))
+    assert done.returncode == 0 and "└ 1/10" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("platform", "expected"),
+    [("telegram", "--- message 11/11"), ("slack", '"thread_ts": "<parent ts>"')],
+)
+def test_preview_prints_what_each_platform_would_be_sent(
+    config: Path, platform: str, expected: str
+) -> None:
+    done = run("preview", "1", "--platform", platform, "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert expected in done.stdout
+
+
+def test_the_console_refuses_a_data_file_another_bot_holds(config: Path) -> None:
+    from bot.store.lock import DataLock
+
+    with DataLock(config.parent / "data" / "briefing.json") as lock:
+        assert lock is not None
+        done = run("console", "--config", str(config), stdin="/subscribe\n")
+    assert done.returncode == 75
+    assert "briefing-bot console:" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,89 @@
+"""Tokens and signing secrets never reach a log line or an error message: a full `briefing-bot
+run` with Telegram (polling) and Slack (http), at debug level, with faults, is grepped."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+from tests.adapters.telegram.test_platform import command, private
+from tests.conftest import CONTENT, ROOT, free_port
+from tests.fakes.slack_api import FakeSlackAPI
+from tests.fakes.telegram_api import FakeTelegramAPI
+
+TG_TOKEN = "987654:SECRET-telegram-token-value"
+SLACK_TOKEN = "xoxb-secret-slack-bot-token"
+SIGNING = "secret-signing-secret-value"
+SECRETS = [TG_TOKEN, TG_TOKEN.split(":")[1], SLACK_TOKEN, SIGNING]
+
+
+async def until(condition: object, within: float = 20.0) -> None:
+    async with asyncio.timeout(within):
+        while not condition():  # type: ignore[operator]  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+
+
+async def slash(
+    session: aiohttp.ClientSession, port: int, slack: FakeSlackAPI, text: str, secret: str
+) -> int:
+    body = urlencode({"command": "/term", "text": text, "user_id": "U1", "channel_id": "C1",
+                      "team_id": slack.team_id, "response_url": slack.response_url(), "trigger_id": "1"})  # fmt: skip
+    stamp = str(int(time.time()))
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Slack-Request-Timestamp": stamp,
+               "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)}  # fmt: skip
+    async with session.post(
+        f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
+    ) as response:
+        return response.status
+
+
+async def test_a_full_debug_run_never_logs_a_secret(tmp_path: Path) -> None:
+    port = free_port()
+    async with (
+        FakeTelegramAPI(TG_TOKEN, "newsbot") as telegram,
+        FakeSlackAPI(bot_token=SLACK_TOKEN) as slack,
+    ):
+        telegram.add_chat(5550001, "private")
+        slack.add_channel("C1")
+        config = tmp_path / "config.toml"
+        config.write_text(
+            f'[bot]\ncontent_dir = "{CONTENT}"\ndata_path = "{tmp_path / "d.json"}"\n[console]\nenabled = false\n'
+            f'[telegram]\nenabled = true\napi_url = "{telegram.base_url}"\n'
+            f'[slack]\nenabled = true\nmode = "http"\napi_url = "{slack.base_url}"\nhttp_port = {port}\n',
+            encoding="utf-8",
+        )
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PTB_TIMEDELTA": "true", "TELEGRAM_BOT_TOKEN": TG_TOKEN,
+               "SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SIGNING}  # fmt: skip
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "-v", "--config", str(config), "run",
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=env,
+        )  # fmt: skip
+        try:
+            await until(lambda: telegram.calls_to("getUpdates"))
+            telegram.fail_next(5550001, "500")
+            telegram.push_update(command(private(5550001), 1, "/term NP-hard", user=5550001))
+            telegram.push_update(command(private(5550001), 2, "/term " + TG_TOKEN, user=5550001))
+            await until(lambda: len(telegram.messages(5550001)) >= 2)
+            async with aiohttp.ClientSession() as session:
+                await until(lambda: slack.calls_to("auth.test"))
+                assert await slash(session, port, slack, "NP-hard", "forged-secret") == 401
+                assert await slash(session, port, slack, "NP-hard", SIGNING) == 200
+            proc.send_signal(signal.SIGTERM)
+            output, _ = await asyncio.wait_for(proc.communicate(), 30)
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    log = output.decode()
+    assert "sendMessage" in log or "telegram" in log  # it really logged at debug level
+    assert len(log.splitlines()) > 20
+    for secret in SECRETS:
+        assert secret not in log, f"a secret leaked: {secret[:6]}…"
