@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import load_content
+from bot.core.commands import COMMANDS
 from bot.core.live_content import LiveContent
 from bot.core.ports import Command
 from bot.core.service import CommandService, Reply
+from bot.core.testing import RecordingPlatform, gone
 from tests.conftest import CONTENT
 
 
@@ -167,3 +169,58 @@ async def test_reload_with_broken_content_keeps_serving_and_tells_the_admin(
     assert "호 2개" in (await ask(service, "/reload", user="admin")).message.plain
     assert (await ask(service, "/issue 2")).thread is not None
     assert "관리자만" in (await ask(service, "/reload")).message.plain
+
+
+# decisions that need a platform: made here, not in the adapters -----------------------------
+
+
+async def test_subscribe_without_a_known_dm_opens_one_on_the_platform(
+    service: CommandService, fake_platform: RecordingPlatform
+) -> None:
+    command = Command("fake", "C9", "u7", "subscribe", is_dm=False)
+    assert "구독했습니다" in (await service.handle(command)).message.plain
+    [subscriber] = await service.subscriptions.subscribers()
+    assert subscriber.chat == fake_platform.dms["u7"] == "dm-u7"
+
+
+async def test_subscribe_when_no_dm_can_be_opened_says_so_and_subscribes_nobody(
+    service: CommandService,
+) -> None:
+    command = Command("elsewhere", "C9", "u7", "subscribe", is_dm=False)  # no such platform
+    assert "DM을 열 수 없어" in (await service.handle(command)).message.plain
+    assert await service.subscriptions.count() == 0
+
+
+async def test_a_group_subscribe_confirms_in_the_dm_first(
+    service: CommandService, fake_platform: RecordingPlatform
+) -> None:
+    command = Command("fake", "-100", "42", "subscribe", dm_chat="42", start_link="https://t.me/b")
+    reply = await service.handle(command)
+    assert "구독했습니다" in reply.message.plain
+    assert [s.message.plain for s in fake_platform.to("42")] == [reply.message.plain]
+    assert await service.subscriptions.is_subscribed("fake", "42")
+
+
+async def test_a_group_subscribe_the_bot_cannot_dm_answers_with_the_start_link(
+    service: CommandService, fake_platform: RecordingPlatform
+) -> None:
+    fake_platform.fail["42"] = [gone("42")]
+    link = "https://t.me/newsbot?start=subscribe"
+    command = Command("fake", "-100", "42", "subscribe", dm_chat="42", start_link=link)
+    reply = await service.handle(command)
+    assert "1:1 대화를 열어" in reply.message.plain and link in reply.message.plain
+    assert not await service.subscriptions.is_subscribed("fake", "42")
+
+
+async def test_a_recipient_who_is_gone_is_unsubscribed(service: CommandService) -> None:
+    await service.subscriptions.subscribe("fake", "42", "42")
+    assert await service.recipient_gone("fake", "42", "blocked the bot")
+    assert not await service.recipient_gone("fake", "42", "blocked the bot")
+    assert await service.subscriptions.count() == 0
+
+
+async def test_help_lists_the_command_table(service: CommandService) -> None:
+    shown = (await ask(service, "/help", user="admin")).message.plain
+    for spec in COMMANDS:
+        if spec.help is not None:
+            assert f"/{spec.name}" in shown
