@@ -24,12 +24,12 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.adapters.sending import SendsThroughSender
 from bot.adapters.slack.http import SlackHttpServer
 from bot.adapters.slack.inbound import SlackHandlers
 from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
 from bot.config import ConfigError, Secrets, SlackSection
 from bot.core.errors import PlatformError
-from bot.core.messages import Message, MessageRef
 from bot.core.service import CommandService
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def _refused(variable: str, exc: SlackApiError) -> PlatformError | SlackConfigEr
     return SlackConfigError(f"{variable} was refused by Slack ({code})")
 
 
-class SlackPlatform:
+class SlackPlatform(SendsThroughSender):
     """The `ChatPlatform` port for Slack (through its `SlackSender`), plus `start`/`stop`."""
 
     name = PLATFORM
@@ -93,14 +93,6 @@ class SlackPlatform:
     def port(self) -> int:
         """The HTTP port (the real one once started, when 0 asked for a free one)."""
         return self._http.port if self._http is not None else 0
-
-    async def send(
-        self, chat: str, message: Message, *, reply_to: MessageRef | None = None
-    ) -> MessageRef:
-        return await self.sender.send(chat, message, reply_to=reply_to)
-
-    async def open_dm(self, user: str) -> str:
-        return await self.sender.open_dm(user)
 
     async def start(self, *, receive: bool = True) -> None:
         """Check the bot token, then connect (socket) or listen (http); a refused token is a

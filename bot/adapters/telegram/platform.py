@@ -30,6 +30,7 @@ from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
 from bot.adapters.clock import SystemClock
+from bot.adapters.sending import SendsThroughSender
 from bot.adapters.telegram.http import WebhookServer
 from bot.adapters.telegram.inbound import (
     PerChatUpdateProcessor,
@@ -38,7 +39,6 @@ from bot.adapters.telegram.inbound import (
 )
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.config import ConfigError, Secrets, TelegramSection
-from bot.core.messages import Message, MessageRef
 from bot.core.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
 from bot.core.service import CommandService
 
@@ -101,7 +101,7 @@ def file_url(api_url: str) -> str:
     return base.removesuffix("/bot") + "/file/bot"
 
 
-class TelegramPlatform:
+class TelegramPlatform(SendsThroughSender):
     name = PLATFORM
 
     def __init__(
@@ -147,15 +147,6 @@ class TelegramPlatform:
         if self.section.mode == "webhook":
             builder = builder.updater(None)
         return builder.build()
-
-    # ---- ChatPlatform --------------------------------------------------------------------
-    async def send(
-        self, chat: str, message: Message, *, reply_to: MessageRef | None = None
-    ) -> MessageRef:
-        return await self.sender.send(chat, message, reply_to=reply_to)
-
-    async def open_dm(self, user: str) -> str:
-        return await self.sender.open_dm(user)
 
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self, *, receive: bool = True) -> None:

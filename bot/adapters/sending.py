@@ -1,0 +1,19 @@
+"""The `ChatPlatform` half that every platform with a sender shares: its `send` and `open_dm`
+are the sender's (`send.py` of each adapter), so the platform class itself is only lifecycle."""
+
+from __future__ import annotations
+
+from bot.core.messages import Message, MessageRef
+from bot.core.ports import ChatPlatform
+
+
+class SendsThroughSender:
+    sender: ChatPlatform
+
+    async def send(
+        self, chat: str, message: Message, *, reply_to: MessageRef | None = None
+    ) -> MessageRef:
+        return await self.sender.send(chat, message, reply_to=reply_to)
+
+    async def open_dm(self, user: str) -> str:
+        return await self.sender.open_dm(user)
