@@ -295,6 +295,19 @@ async def test_subscribe_says_so_when_the_dm_cannot_be_opened(slack: Harness) ->
     assert await slack.app.subscriptions.count() == 0
 
 
+async def test_subscribe_while_slack_rate_limits_the_dm_says_when_to_try_again(
+    slack: Harness,
+) -> None:
+    slack.fake.fail_next("U1", "ratelimited", retry_after=30, method="conversations.open")
+
+    url = await slack.command("/subscribe")
+
+    await until(lambda: slack.fake.responses(url))
+    (answer,) = slack.fake.responses(url)
+    assert "30초 뒤에 다시" in answer["text"] and "메시지 탭" not in answer["text"]
+    assert await slack.app.subscriptions.count() == 0
+
+
 @pytest.mark.parametrize(
     ("command", "text", "expected"),
     [
@@ -578,6 +591,20 @@ async def test_home_tab_shows_the_latest_issue_and_a_subscribe_button(slack: Har
     assert view["blocks"][0]["text"]["text"] == "제 0001호 뉴랄브리핑(2019년 5월 30일)"
     assert any("구글블로그" in b.get("text", {}).get("text", "") for b in view["blocks"])
     assert button_of(view)["action_id"] == "home_subscribe"
+
+
+async def test_a_rate_limited_home_tab_is_published_on_the_next_visit(slack: Harness) -> None:
+    slack.fake.fail_next("U1", "ratelimited", retry_after=30, method="views.publish")
+    opened = {"type": "app_home_opened", "user": "U1", "tab": "home"}
+
+    first = await slack.event(opened, "Ev1")
+    await until(lambda: slack.fake.calls_to("views.publish"))
+    second = await slack.event(opened, "Ev2")
+
+    await until(lambda: slack.fake.views("U1"))
+    assert first == second == (200, "")
+    assert len(slack.fake.calls_to("views.publish")) == 2  # the 429 was not retried here
+    assert button_of(slack.fake.views("U1")[0])["action_id"] == "home_subscribe"
 
 
 def home_button(action_id: str) -> str:
