@@ -6,13 +6,11 @@ envelopes over the fake's websocket. Every assertion is on what the fake receive
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import logging
-import random
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +26,8 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.adapters.slack.platform import SlackConfigError, SlackPlatform, build_slack
 from bot.adapters.slack.render import preview_json
 from bot.adapters.slack.send import translate
-from bot.app import App, build
-from bot.config import ConfigError, Settings
+from bot.app import App
+from bot.config import ConfigError
 from bot.core.errors import (
     MessageRejected,
     PlatformError,
@@ -44,26 +42,15 @@ from bot.core.retry import Retrier, RetryingPlatform, RetryPolicy
 from bot.core.service import Reply
 from bot.core.testing import FakeClock
 from bot.core.threads import send_thread
+from tests.adapters.slack.support import SECRET, make_app, until
 from tests.fakes.slack_api import FakeSlackAPI
+
+JsonDict = dict[str, Any]
 
 
 def slack_for(app: App, **options: Any) -> Any:
     """The Slack platform built from `app`, as the composition root builds it."""
     return build_slack(app.settings.slack, app.secrets, app.service, **options)
-
-
-REPO = Path(__file__).resolve().parents[3]
-SECRET = "test-signing-secret"
-JsonDict = dict[str, Any]
-
-
-async def until(predicate: Callable[[], object], timeout: float = 15) -> None:  # noqa: ASYNC109
-    """Wait for a condition on the fake's records (polling; never a fixed sleep)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            if predicate():
-                return
-            await asyncio.sleep(0.01)
 
 
 @dataclass
@@ -158,38 +145,6 @@ def dm(text: str, *, ts: str = "1700000100.000100", **extra: Any) -> JsonDict:
         "ts": ts,
         **extra,
     }
-
-
-def make_app(tmp_path: Path, fake: FakeSlackAPI, mode: str, admins: tuple[str, ...] = ()) -> App:
-    settings = Settings(
-        bot={
-            "data_path": str(tmp_path / "d.json"),
-            "content_dir": str(REPO / "content"),
-            "admins": list(admins),
-        },
-        slack={"enabled": True, "api_url": fake.base_url, "mode": mode, "channels": ["C1"]},
-        console={"enabled": False},
-    )
-    return build(settings)
-
-
-@pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
-    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-test-token")
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-    monkeypatch.delenv("SLACK_CLIENT_ID", raising=False)
-    monkeypatch.delenv("SLACK_CLIENT_SECRET", raising=False)
-    monkeypatch.setattr(random, "random", lambda: 0.0)  # the SDK retry handlers' jitter
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackAPI]:
-    async with FakeSlackAPI() as api:
-        api.add_channel("C1")
-        api.add_user("U1")
-        api.add_user("U2")
-        yield api
 
 
 @pytest.fixture
