@@ -7,9 +7,32 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.conftest import ROOT
+from bot.store import Store, Subscriptions
+from tests.conftest import CONTENT, ROOT
+
+
+async def post_config(
+    tmp_path: Path, platform: str, section: str, subscriber: str, dm: str
+) -> Path:
+    """A config for `briefing-bot post` on `platform` (its `[platform]` table's other lines are
+    `section`; the console off) and a data file where `subscriber` subscribed by DM (`dm`) long
+    before today's issue."""
+    data = tmp_path / "data" / "briefing.json"
+    store = Store.open(data)
+    early = Subscriptions(store, clock=lambda: datetime(2024, 1, 1, tzinfo=UTC))
+    await early.subscribe(platform, subscriber, dm)
+    await store.close()
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'[bot]\ncontent_dir = "{CONTENT}"\ndata_path = "{data}"\n'
+        "[console]\nenabled = false\n"
+        f"[{platform}]\nenabled = true\n{section}",
+        encoding="utf-8",
+    )
+    return path
 
 
 class Post:

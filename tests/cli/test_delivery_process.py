@@ -7,15 +7,12 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from bot.store import Store, Subscriptions
-from tests.conftest import CONTENT
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.processes import Post, kill_mid_thread, until
+from tests.processes import Post, kill_mid_thread, post_config, until
 
 GROUP, READER = -1001, 5550001
 CHATS = (GROUP, READER)
@@ -34,17 +31,8 @@ async def telegram() -> AsyncIterator[FakeTelegramAPI]:
 
 @pytest.fixture
 async def config(tmp_path: Path, telegram: FakeTelegramAPI) -> Path:
-    data = tmp_path / "data" / "briefing.json"
-    early = Subscriptions(Store.open(data), clock=lambda: datetime(2024, 1, 1, tzinfo=UTC))
-    await early.subscribe("telegram", str(READER), str(READER))
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f'[bot]\ncontent_dir = "{CONTENT}"\ndata_path = "{data}"\n'
-        "[console]\nenabled = false\n"
-        f'[telegram]\nenabled = true\napi_url = "{telegram.base_url}"\nchats = [{GROUP}]\n',
-        encoding="utf-8",
-    )
-    return path
+    section = f'api_url = "{telegram.base_url}"\nchats = [{GROUP}]\n'
+    return await post_config(tmp_path, "telegram", section, str(READER), str(READER))
 
 
 def sends(fake: FakeTelegramAPI) -> int:

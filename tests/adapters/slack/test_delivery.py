@@ -6,8 +6,6 @@ to the configured channels and a DM subscriber. Every assertion is on what the f
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -20,12 +18,10 @@ from bot.core.delivery import DeliveryEngine
 from bot.core.ports import Command
 from bot.core.render import issue_thread
 from bot.core.testing import FakeClock
-from bot.store import Store, Subscriptions
 from tests.adapters.slack.support import make_app, until
-from tests.conftest import CONTENT
 from tests.fakes.slack_api import FakeSlackAPI, Posted
 from tests.fakes.slack_blocks import block_errors
-from tests.processes import Post, kill_mid_thread
+from tests.processes import Post, kill_mid_thread, post_config
 
 PARTS = 11  # issue 1: the parent, 9 sections and the useful links
 
@@ -140,23 +136,12 @@ async def test_a_429_pauses_only_that_channel_for_its_retry_after(
 
 
 @pytest.fixture
-async def config(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Path]:
+async def config(tmp_path: Path, fake: FakeSlackAPI) -> Path:
     """A config for `briefing-bot post`: channel C1 and U1 subscribed by DM (before today)."""
     client = AsyncWebClient(token=fake.bot_token, base_url=fake.base_url)
     dm = (await client.conversations_open(users="U1"))["channel"]["id"]
-    data = tmp_path / "data" / "briefing.json"
-    store = Store.open(data)
-    early = Subscriptions(store, clock=lambda: datetime(2024, 1, 1, tzinfo=UTC))
-    await early.subscribe("slack", "U1", dm)
-    await store.close()
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f'[bot]\ncontent_dir = "{CONTENT}"\ndata_path = "{data}"\n'
-        "[console]\nenabled = false\n"
-        f'[slack]\nenabled = true\napi_url = "{fake.base_url}"\nchannels = ["C1"]\n',
-        encoding="utf-8",
-    )
-    yield path
+    section = f'api_url = "{fake.base_url}"\nchannels = ["C1"]\n'
+    return await post_config(tmp_path, "slack", section, "U1", dm)
 
 
 def posts(fake: FakeSlackAPI) -> int:
