@@ -9,6 +9,7 @@ recipient is gone.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 
 from bot.content.errors import ContentError
@@ -16,7 +17,7 @@ from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
 from bot.core import render
-from bot.core.errors import MessageRejected, PlatformError, RecipientGone
+from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
@@ -185,6 +186,9 @@ class CommandService:
         if chat is None:
             try:
                 chat = await self.platforms.get(platform).open_dm(user)
+            except RateLimited as exc:  # not the user's doing: tell them when to try again
+                log.warning("%s: opening a DM with %s was rate limited: %s", platform, user, exc)
+                return self.say("dm_rate_limited", seconds=math.ceil(max(exc.retry_after, 1)))
             except PlatformError as exc:
                 log.warning("%s: cannot open a DM with %s: %s", platform, user, exc)
                 return self.say("no_dm")

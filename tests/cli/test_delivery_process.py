@@ -5,23 +5,20 @@ two started at once deliver once."""
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from bot.store import Store, Subscriptions
-from tests.conftest import CONTENT, ROOT
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.processes import Post, kill_mid_thread, post_config, until
 
 GROUP, READER = -1001, 5550001
 CHATS = (GROUP, READER)
 PARTS = 11
 TOKEN = "123456:TEST-TOKEN"
+ENV = {"TELEGRAM_BOT_TOKEN": TOKEN, "PTB_TIMEDELTA": "true"}
 
 
 @pytest.fixture
@@ -34,51 +31,12 @@ async def telegram() -> AsyncIterator[FakeTelegramAPI]:
 
 @pytest.fixture
 async def config(tmp_path: Path, telegram: FakeTelegramAPI) -> Path:
-    data = tmp_path / "data" / "briefing.json"
-    early = Subscriptions(Store.open(data), clock=lambda: datetime(2024, 1, 1, tzinfo=UTC))
-    await early.subscribe("telegram", str(READER), str(READER))
-    path = tmp_path / "config.toml"
-    path.write_text(
-        f'[bot]\ncontent_dir = "{CONTENT}"\ndata_path = "{data}"\n'
-        "[console]\nenabled = false\n"
-        f'[telegram]\nenabled = true\napi_url = "{telegram.base_url}"\nchats = [{GROUP}]\n',
-        encoding="utf-8",
-    )
-    return path
+    section = f'api_url = "{telegram.base_url}"\nchats = [{GROUP}]\n'
+    return await post_config(tmp_path, "telegram", section, str(READER), str(READER))
 
 
-class Post:
-    """One `briefing-bot post` subprocess; always reaped."""
-
-    def __init__(self, config: Path, command: str = "post") -> None:
-        self.config, self.command = config, command
-        self.proc: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> Post:
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": TOKEN,
-               "PTB_TIMEDELTA": "true", "BRIEFING_PACE_SCALE": "100"}  # fmt: skip
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "--config", str(self.config), self.command,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
-        )  # fmt: skip
-        return self
-
-    async def finish(self, within: float = 8.0) -> tuple[int, str, str]:
-        assert self.proc is not None
-        out, err = await asyncio.wait_for(self.proc.communicate(), within)
-        assert self.proc.returncode is not None
-        return self.proc.returncode, out.decode(), err.decode()
-
-    async def kill(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.send_signal(signal.SIGKILL)
-            await self.proc.wait()
-
-
-async def until(condition: Callable[[], bool], within: float = 8.0) -> None:
-    async with asyncio.timeout(within):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.005)
+def sends(fake: FakeTelegramAPI) -> int:
+    return len(fake.calls_to("sendMessage"))
 
 
 def delivered(fake: FakeTelegramAPI) -> int:
@@ -102,16 +60,14 @@ async def test_sigkill_anywhere_in_a_thread_then_a_restart_leaves_one_thread_eac
     process is killed while the next send of each is in flight (so every earlier part has
     been recorded, and the one in flight never reached the chat)."""
     telegram.fail_next(None, "timeout", count=2 * (rounds + 1))
-    post = await Post(config).start()
+    post = await Post(config, env=ENV).start()
     try:
-        for held in range(1, rounds + 2):
-            await until(lambda held=held: len(telegram.calls_to("sendMessage")) == 2 * held)  # type: ignore[misc]
-            if held <= rounds:
-                telegram.release_hung()
-        await post.kill()
+        await kill_mid_thread(
+            post, rounds, lambda: sends(telegram), telegram.release_hung, width=len(CHATS)
+        )
         telegram.release_hung(process=False)  # the sends in flight die with the process
         assert delivered(telegram) == 2 * rounds
-        code, out, err = await (await Post(config).start()).finish()
+        code, out, err = await (await Post(config, env=ENV).start()).finish()
         assert code == 0, err
         assert f"sent {2 * (PARTS - rounds)}, retried 0, skipped 0, failed 0" in out
         assert ("left pending by an interrupted run" in err) == (rounds < PARTS)
@@ -124,7 +80,7 @@ async def test_two_posts_started_at_once_deliver_once(
     telegram: FakeTelegramAPI, config: Path
 ) -> None:
     telegram.fail_next(GROUP, "timeout")  # whoever wins holds the lock until we let it go
-    first, second = Post(config), Post(config)
+    first, second = Post(config, env=ENV), Post(config, env=ENV)
     try:
         await asyncio.gather(first.start(), second.start())
         assert first.proc is not None and second.proc is not None
@@ -142,7 +98,7 @@ async def test_two_posts_started_at_once_deliver_once(
         await first.kill()
         await second.kill()
     assert_one_complete_thread_each(telegram)
-    assert "nothing new 2" in (await (await Post(config).start()).finish())[1]
+    assert "nothing new 2" in (await (await Post(config, env=ENV).start()).finish())[1]
 
 
 def every_minute(config: Path) -> None:
@@ -158,7 +114,7 @@ async def test_sigterm_finishes_and_records_the_sends_in_flight(
     delivers at once; SIGTERM arrives while both parents are in flight."""
     every_minute(config)
     telegram.fail_next(None, "timeout", count=2)
-    process = await Post(config, command).start()
+    process = await Post(config, command, env=ENV).start()
     try:
         await until(lambda: len(telegram.calls_to("sendMessage")) == 2)
         assert process.proc is not None
@@ -169,7 +125,7 @@ async def test_sigterm_finishes_and_records_the_sends_in_flight(
         assert code == (143 if command == "post" else 0), err
         assert "sent 2, retried 0, skipped 2, failed 0" in err
         assert delivered(telegram) == 2
-        code, out, err = await (await Post(config).start()).finish()
+        code, out, err = await (await Post(config, env=ENV).start()).finish()
         assert code == 0 and f"sent {2 * (PARTS - 1)}" in out, err
         assert "left pending" not in err  # the parents were recorded before the exit
     finally:

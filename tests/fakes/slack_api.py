@@ -18,7 +18,11 @@ and HTTP 429 + ``Retry-After`` for rate limits. Where the fake is stricter than 
   ``thread_not_found``. (Real Slack may post an unknown or reply ``thread_ts`` as a new message.)
 * ``conversations.open`` supports 1:1 DMs only (several users answer ``fake_unsupported_mpim``).
 * ``chat.postEphemeral`` and ``views.publish`` need users registered with `add_user`.
-* ``response_url`` accepts JSON bodies only; a URL may be used any number of times.
+* ``response_url`` accepts JSON bodies only, checks their blocks like ``chat.postMessage``
+  (400 ``invalid_blocks``), and takes at most `RESPONSE_URL_USES` posts; later ones get 404
+  ``used_url`` (docs/platforms.md §1.4: "up to 5 times"; the error body is the fake's choice).
+* `fail_next` targets a call by its ``channel``, or the user of ``conversations.open``
+  (``users``) and ``views.publish`` (``user_id``), so a 429 can hit one user's DM or Home tab.
 * With ``enforce_limits`` only ``chat.postMessage`` is limited: a burst of 3 per channel, then one
   per second. All periods are divided by ``time_scale``; ``Retry-After`` is in the same scaled
   seconds (``ceil``, at least 1), so a client sleeping ``Retry-After / time_scale`` keeps pace.
@@ -40,7 +44,15 @@ from typing import Any, Self
 from aiohttp import WSCloseCode, WSMsgType, web
 from aiohttp.test_utils import TestServer
 
-from tests.fakes.slack_blocks import SlackError, flag, home_view, invalid_arguments, message_content
+from tests.fakes.slack_blocks import (
+    SlackError,
+    block_errors,
+    flag,
+    home_view,
+    invalid_arguments,
+    message_content,
+    parse_blocks,
+)
 
 JsonDict = dict[str, Any]
 Handler = Callable[[JsonDict], Awaitable[JsonDict]]
@@ -48,6 +60,8 @@ Handler = Callable[[JsonDict], Awaitable[JsonDict]]
 BOT_ID = "B0001"
 APP_ID = "A0001"
 BURST = 3
+RESPONSE_URL_USES = 5
+TARGETS = ("channel", "users", "user_id")  # what `fail_next` matches, by method
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +267,8 @@ class FakeSlackAPI:
     ) -> None:
         """Fail the next `count` Web API calls with `error`.
 
-        Matches calls whose ``channel`` param equals `channel` (None: any call) and, if given,
+        Matches calls whose target (``channel``; ``users`` for conversations.open, ``user_id``
+        for views.publish) equals `channel` (None: any call) and, if given,
         whose method is `method`. Errors: ``"ratelimited"`` (429 + Retry-After), ``"500"``/``"503"``
         (that status, HTML body), ``"malformed"`` (200, ``application/json`` that is not JSON),
         ``"timeout"`` (hang until `release_hung` then answer normally, or until `close`),
@@ -357,6 +372,12 @@ class FakeSlackAPI:
             return web.Response(status=400, text="invalid_payload")
         if not (body.get("text") or body.get("blocks") or body.get("delete_original")):
             return web.Response(status=400, text="no_text")
+        if body.get("blocks") not in (None, []):
+            blocks = parse_blocks(body["blocks"])
+            if blocks is None or block_errors(blocks):
+                return web.Response(status=400, text="invalid_blocks")
+        if len(self._responses[response_id]) >= RESPONSE_URL_USES:
+            return web.Response(status=404, text="used_url")
         self._responses[response_id].append(body)
         return web.Response(text="ok")
 
@@ -403,7 +424,8 @@ class FakeSlackAPI:
 
     def _take_failure(self, method: str, params: JsonDict) -> _Failure | None:
         for failure in self._failures:
-            if failure.channel not in (None, params.get("channel")):
+            target = next((params[key] for key in TARGETS if key in params), None)
+            if failure.channel not in (None, target):
                 continue
             if failure.method not in (None, method):
                 continue

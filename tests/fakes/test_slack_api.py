@@ -386,3 +386,53 @@ async def test_socket_mode_round_trip(slack: FakeSlackAPI) -> None:
         )
     finally:
         await socket_client.close()  # type: ignore[no-untyped-call]
+
+
+async def test_a_response_url_takes_five_posts_then_answers_used_url(slack: FakeSlackAPI) -> None:
+    url = slack.response_url()
+    webhook = AsyncWebhookClient(url)
+
+    answers = [await webhook.send(text=f"part {n}") for n in range(6)]
+
+    assert [(a.status_code, a.body) for a in answers] == [(200, "ok")] * 5 + [(404, "used_url")]
+    assert [r["text"] for r in slack.responses(url)] == [f"part {n}" for n in range(5)]
+
+
+async def test_a_response_url_checks_block_kit(slack: FakeSlackAPI) -> None:
+    url = slack.response_url()
+    webhook = AsyncWebhookClient(url)
+
+    too_long = await webhook.send(text="x", blocks=[section("x" * 3001)])
+    fine = await webhook.send(text="x", blocks=[section("x")])
+
+    assert (too_long.status_code, too_long.body) == (400, "invalid_blocks")
+    assert fine.status_code == 200
+    assert len(slack.responses(url)) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "call"),
+    [
+        ("conversations.open", "U1", lambda c: c.conversations_open(users="U1")),
+        (
+            "views.publish",
+            "U1",
+            lambda c: c.views_publish(user_id="U1", view={"type": "home", "blocks": []}),
+        ),
+    ],
+)
+async def test_dm_and_home_calls_can_be_rate_limited_for_one_user(
+    slack: FakeSlackAPI, client: AsyncWebClient, method: str, target: str, call: Any
+) -> None:
+    slack.add_user("U2")
+    slack.fail_next(target, "ratelimited", retry_after=9, method=method)
+
+    limited = await slack_error(call(client))
+    other = await client.conversations_open(users="U2")
+    again = await call(client)
+
+    assert limited.response.status_code == 429
+    assert limited.response.headers["Retry-After"] == "9"
+    assert limited.response.data == {"ok": False, "error": "ratelimited"}
+    assert other["ok"] and again["ok"]
+    assert len(slack.calls_to(method)) == 2 + (method == "conversations.open")

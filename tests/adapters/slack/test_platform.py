@@ -6,13 +6,11 @@ envelopes over the fake's websocket. Every assertion is on what the fake receive
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import logging
-import random
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,8 +26,8 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.adapters.slack.platform import SlackConfigError, SlackPlatform, build_slack
 from bot.adapters.slack.render import preview_json
 from bot.adapters.slack.send import translate
-from bot.app import App, build
-from bot.config import ConfigError, Settings
+from bot.app import App
+from bot.config import ConfigError
 from bot.core.errors import (
     MessageRejected,
     PlatformError,
@@ -44,26 +42,15 @@ from bot.core.retry import Retrier, RetryingPlatform, RetryPolicy
 from bot.core.service import Reply
 from bot.core.testing import FakeClock
 from bot.core.threads import send_thread
+from tests.adapters.slack.support import SECRET, make_app, until
 from tests.fakes.slack_api import FakeSlackAPI
+
+JsonDict = dict[str, Any]
 
 
 def slack_for(app: App, **options: Any) -> Any:
     """The Slack platform built from `app`, as the composition root builds it."""
     return build_slack(app.settings.slack, app.secrets, app.service, **options)
-
-
-REPO = Path(__file__).resolve().parents[3]
-SECRET = "test-signing-secret"
-JsonDict = dict[str, Any]
-
-
-async def until(predicate: Callable[[], object], timeout: float = 15) -> None:  # noqa: ASYNC109
-    """Wait for a condition on the fake's records (polling; never a fixed sleep)."""
-    async with asyncio.timeout(timeout):
-        while True:
-            if predicate():
-                return
-            await asyncio.sleep(0.01)
 
 
 @dataclass
@@ -158,38 +145,6 @@ def dm(text: str, *, ts: str = "1700000100.000100", **extra: Any) -> JsonDict:
         "ts": ts,
         **extra,
     }
-
-
-def make_app(tmp_path: Path, fake: FakeSlackAPI, mode: str, admins: tuple[str, ...] = ()) -> App:
-    settings = Settings(
-        bot={
-            "data_path": str(tmp_path / "d.json"),
-            "content_dir": str(REPO / "content"),
-            "admins": list(admins),
-        },
-        slack={"enabled": True, "api_url": fake.base_url, "mode": mode, "channels": ["C1"]},
-        console={"enabled": False},
-    )
-    return build(settings)
-
-
-@pytest.fixture(autouse=True)
-def env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-token")
-    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-test-token")
-    monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-    monkeypatch.delenv("SLACK_CLIENT_ID", raising=False)
-    monkeypatch.delenv("SLACK_CLIENT_SECRET", raising=False)
-    monkeypatch.setattr(random, "random", lambda: 0.0)  # the SDK retry handlers' jitter
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackAPI]:
-    async with FakeSlackAPI() as api:
-        api.add_channel("C1")
-        api.add_user("U1")
-        api.add_user("U2")
-        yield api
 
 
 @pytest.fixture
@@ -292,6 +247,19 @@ async def test_subscribe_says_so_when_the_dm_cannot_be_opened(slack: Harness) ->
 
     await until(lambda: slack.fake.responses(url))
     assert "DM을 열 수 없어" in slack.fake.responses(url)[0]["text"]
+    assert await slack.app.subscriptions.count() == 0
+
+
+async def test_subscribe_while_slack_rate_limits_the_dm_says_when_to_try_again(
+    slack: Harness,
+) -> None:
+    slack.fake.fail_next("U1", "ratelimited", retry_after=30, method="conversations.open")
+
+    url = await slack.command("/subscribe")
+
+    await until(lambda: slack.fake.responses(url))
+    (answer,) = slack.fake.responses(url)
+    assert "30초 뒤에 다시" in answer["text"] and "메시지 탭" not in answer["text"]
     assert await slack.app.subscriptions.count() == 0
 
 
@@ -522,14 +490,19 @@ async def test_a_redelivered_event_never_gets_a_second_answer(slack: Harness) ->
 
 
 async def test_bot_messages_edits_and_channel_messages_are_ignored(slack: Harness) -> None:
+    """bolt runs each event's listener as its own task once the event is acked, so the ignored
+    events' listeners all started before the final ordinary DM was even sent; waiting for that
+    DM's answer (not for the first message) means an event that was wrongly answered has
+    been answered too, and it would come first."""
     await slack.platform.open_dm("U1")
     await slack.event(dm("term NP-hard", bot_id="B9"), "Ev1")
     await slack.event(dm("term NP-hard", subtype="message_changed"), "Ev2")
     await slack.event({**dm("term NP-hard"), "channel_type": "channel", "channel": "C1"}, "Ev3")
     await slack.event(dm("help"), "Ev4")
 
-    await until(lambda: slack.fake.messages("DU1"))
-    assert len(slack.fake.messages("DU1")) == 1
+    await until(lambda: any("/term" in (m.text or "") for m in slack.fake.messages("DU1")))
+    answers = [m.text or "" for m in slack.fake.messages("DU1")]
+    assert len(answers) == 1 and "/term" in answers[0] and "NP-Hard" not in answers[0]
     assert slack.fake.messages("C1") == []
 
 
@@ -575,7 +548,22 @@ async def test_home_tab_shows_the_latest_issue_and_a_subscribe_button(slack: Har
     assert button_of(view)["action_id"] == "home_subscribe"
 
 
-async def test_pressing_the_home_button_subscribes_and_republishes(slack: Harness) -> None:
+async def test_a_rate_limited_home_tab_is_published_on_the_next_visit(slack: Harness) -> None:
+    slack.fake.fail_next("U1", "ratelimited", retry_after=30, method="views.publish")
+    opened = {"type": "app_home_opened", "user": "U1", "tab": "home"}
+
+    first = await slack.event(opened, "Ev1")
+    await until(lambda: slack.fake.calls_to("views.publish"))
+    second = await slack.event(opened, "Ev2")
+
+    await until(lambda: slack.fake.views("U1"))
+    assert first == second == (200, "")
+    assert len(slack.fake.calls_to("views.publish")) == 2  # the 429 was not retried here
+    assert button_of(slack.fake.views("U1")[0])["action_id"] == "home_subscribe"
+
+
+def home_button(action_id: str) -> str:
+    """The signed form body of a press on the Home tab's button."""
     payload = {
         "type": "block_actions",
         "user": {"id": "U1", "username": "reader", "team_id": "T0001"},
@@ -588,20 +576,48 @@ async def test_pressing_the_home_button_subscribes_and_republishes(slack: Harnes
         "actions": [
             {
                 "type": "button",
-                "action_id": "home_subscribe",
+                "action_id": action_id,
                 "block_id": "subscription",
-                "value": "subscribe",
+                "value": action_id.removeprefix("home_"),
                 "action_ts": "1700000000.1",
             }
         ],
     }
+    return urlencode({"payload": json.dumps(payload)})
 
-    status, _ = await slack.post(urlencode({"payload": json.dumps(payload)}))
+
+async def test_pressing_the_home_button_subscribes_and_republishes(slack: Harness) -> None:
+    status, _ = await slack.post(home_button("home_subscribe"))
 
     assert status == 200
     await until(lambda: slack.fake.views("U1"))
     assert await slack.app.subscriptions.is_subscribed("slack", "U1")
     assert button_of(slack.fake.views("U1")[-1])["action_id"] == "home_unsubscribe"
+
+
+async def test_pressing_the_home_unsubscribe_button_unsubscribes_and_republishes(
+    slack: Harness,
+) -> None:
+    await slack.app.subscriptions.subscribe("slack", "U1", "DU1")
+
+    status, _ = await slack.post(home_button("home_unsubscribe"))
+
+    assert status == 200
+    await until(lambda: slack.fake.views("U1"))
+    assert not await slack.app.subscriptions.is_subscribed("slack", "U1")
+    assert button_of(slack.fake.views("U1")[-1])["action_id"] == "home_subscribe"
+
+
+async def test_unsubscribe_ends_a_subscription(slack: Harness) -> None:
+    await slack.app.subscriptions.subscribe("slack", "U1", "DU1")
+
+    url = await slack.command("/unsubscribe")
+
+    await until(lambda: slack.fake.responses(url))
+    (answer,) = slack.fake.responses(url)
+    assert answer["response_type"] == "ephemeral"
+    assert "구독을 취소했습니다" in answer["text"]
+    assert await slack.app.subscriptions.count() == 0
 
 
 # send(): errors at the boundary ------------------------------------------------------------
