@@ -66,7 +66,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "internal_error": ("⚠️ 내부 오류가 났습니다. 운영자가 로그를 확인합니다.", "⚠️ Internal error; the operator has been notified in the log."),
     "failed": ("⚠️ 처리 중 오류가 났습니다. 운영자가 로그를 확인합니다.", "⚠️ Something went wrong; the operator can see it in the log."),
     "no_dm": ("DM을 열 수 없어 구독하지 못했습니다. 앱의 메시지 탭을 한 번 연 뒤 다시 시도해 주세요.", "Could not open a direct message with you, so you are not subscribed. Open the app's Messages tab once, then try again."),
-    "dm_rate_limited": ("Slack이 지금 요청을 잠시 막고 있어 DM을 열지 못했습니다. {seconds}초 뒤에 다시 /subscribe 해 주세요.", "Slack is rate limiting the app right now, so no direct message could be opened; try /subscribe again in {seconds} s."),
+    "dm_rate_limited": ("메신저가 지금 요청을 잠시 막고 있어 DM을 열지 못했습니다. {seconds}초 뒤에 다시 /subscribe 해 주세요.", "The platform is rate limiting the bot right now, so no direct message could be opened; try /subscribe again in {seconds} s."),
     "not_posted": ("⚠️ 이 채널에 올리지 못했습니다. 잠시 뒤 다시 시도해 주세요.", "⚠️ Could not post in this channel; please try again in a moment."),
     "open_dm_first": ("DM으로 받으려면 먼저 봇과 1:1 대화를 열어 주세요. 이 링크로 시작하면 바로 구독됩니다:", "To subscribe by direct message, open a private chat with me first. Starting it from this link subscribes you:"),
     "home_subscribe": ("DM으로 받기", "Subscribe"),
