@@ -165,8 +165,13 @@ async def started(app: App, *, receive: bool) -> AsyncIterator[list[Runnable]]:
 def stop_signals(stop: Callable[[], None]) -> Iterator[None]:
     """SIGTERM/SIGINT call `stop` (instead of killing the loop) while inside."""
     loop = asyncio.get_running_loop()
+
+    def on_signal(sig: signal.Signals) -> None:
+        log.info("%s received: finishing the messages in flight, then stopping", sig.name)
+        stop()
+
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop)
+        loop.add_signal_handler(sig, on_signal, sig)
     try:
         yield
     finally:

@@ -7,12 +7,13 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.processes import Post, kill_mid_thread, post_config, until
+from tests.processes import PACE_SCALE, Post, hold_rounds, kill_mid_thread, post_config, until
 
 GROUP, READER = -1001, 5550001
 CHATS = (GROUP, READER)
@@ -23,7 +24,8 @@ ENV = {"TELEGRAM_BOT_TOKEN": TOKEN, "PTB_TIMEDELTA": "true"}
 
 @pytest.fixture
 async def telegram() -> AsyncIterator[FakeTelegramAPI]:
-    async with FakeTelegramAPI(TOKEN) as fake:
+    # Telegram's flood limits at the pace the subprocesses run (BRIEFING_PACE_SCALE)
+    async with FakeTelegramAPI(TOKEN, enforce_limits=True, time_scale=PACE_SCALE) as fake:
         fake.add_chat(GROUP, "supergroup")
         fake.add_chat(READER, "private")
         yield fake
@@ -86,10 +88,13 @@ async def test_two_posts_started_at_once_deliver_once(
         assert first.proc is not None and second.proc is not None
         procs = {asyncio.create_task(p.finish()): p for p in (first, second)}
         done, pending = await asyncio.wait(procs, return_when=asyncio.FIRST_COMPLETED, timeout=8)
-        code, out, err = next(iter(done)).result()
+        if not done:
+            pytest.fail("neither post exited within 8 s: the loser should exit 75 at once")
+        code, out, err = done.pop().result()
         assert code == 75 and "is delivering with this data file" in err and out == ""
         await until(
-            lambda: any(c.params["chat_id"] == GROUP for c in telegram.calls_to("sendMessage"))
+            lambda: any(c.params["chat_id"] == GROUP for c in telegram.calls_to("sendMessage")),
+            "the winner's send to the group arrived",
         )
         telegram.release_hung()
         code, out, err = await next(iter(pending))
@@ -116,10 +121,10 @@ async def test_sigterm_finishes_and_records_the_sends_in_flight(
     telegram.fail_next(None, "timeout", count=2)
     process = await Post(config, command, env=ENV).start()
     try:
-        await until(lambda: len(telegram.calls_to("sendMessage")) == 2)
+        await until(lambda: sends(telegram) == 2, "both parents are in flight")
         assert process.proc is not None
         process.proc.send_signal(signal.SIGTERM)
-        await asyncio.sleep(0.2)
+        await process.logged("SIGTERM received")
         telegram.release_hung()
         code, out, err = await process.finish()
         assert code == (143 if command == "post" else 0), err
@@ -131,3 +136,51 @@ async def test_sigterm_finishes_and_records_the_sends_in_flight(
     finally:
         await process.kill()
     assert_one_complete_thread_each(telegram)
+
+
+def due_minutes_ago(config: Path, minutes: int) -> datetime:
+    """A daily cron (in UTC) whose last due time is `minutes` ago: `run` catches it up at
+    start, and the next due time is a day away."""
+    due = (datetime.now(UTC) - timedelta(minutes=minutes)).replace(second=0, microsecond=0)
+    text = config.read_text(encoding="utf-8").replace("[bot]\n", '[bot]\ntimezone = "UTC"\n')
+    config.write_text(
+        text + f'[schedule]\ncron = "{due.minute} {due.hour} * * *"\n', encoding="utf-8"
+    )
+    return due
+
+
+async def test_a_scheduled_run_stopped_midway_is_finished_by_the_next_start(
+    telegram: FakeTelegramAPI, config: Path
+) -> None:
+    """`run` catches up a run due 3 minutes ago; SIGTERM arrives while part `rounds + 1` of
+    both threads is in flight, so the run is stopped, not done: the next `run` catches the
+    same due time up again and sends only the parts not sent yet."""
+    due_minutes_ago(config, 3)
+    rounds, left = 3, PARTS - 4
+    telegram.fail_next(None, "timeout", count=2 * (rounds + 1))
+    first, second = Post(config, "run", env=ENV), Post(config, "run", env=ENV)
+    try:
+        await first.start()
+        await hold_rounds(rounds, lambda: sends(telegram), telegram.release_hung, len(CHATS))
+        assert first.proc is not None
+        first.proc.send_signal(signal.SIGTERM)
+        await first.logged("SIGTERM received")
+        telegram.release_hung()  # the parts in flight go out and are recorded
+        code, _, err = await first.finish()
+        assert code == 0, err
+        assert "catching up the run due at" in err, err
+        assert f"sent {2 * (rounds + 1)}, retried 0, skipped 2, failed 0" in err, err
+        assert delivered(telegram) == 2 * (rounds + 1)
+
+        await second.start()
+        await second.logged("next delivery run at")  # logged once the catch-up has returned
+        assert "catching up the run due at" in second.err, second.err
+        assert f"sent {2 * left}, retried 0, skipped 0, failed 0" in second.err, second.err
+        assert second.proc is not None
+        second.proc.send_signal(signal.SIGTERM)
+        code, _, err = await second.finish()
+        assert code == 0, err
+    finally:
+        await first.kill()
+        await second.kill()
+    assert_one_complete_thread_each(telegram)  # every part once, in order, in one thread

@@ -79,7 +79,15 @@ def scheduler(path: Path, clock: FakeClock, deliverer: CountingDeliverer) -> Sch
     )  # fmt: skip
 
 
-@pytest.mark.parametrize(("late", "caught_up"), [(timedelta(hours=2), 1), (timedelta(hours=4), 0)])
+@pytest.mark.parametrize(
+    ("late", "caught_up"),
+    [
+        (timedelta(hours=2), 1),
+        (timedelta(minutes=180), 1),  # exactly catch_up_minutes late: still caught up
+        (timedelta(minutes=181), 0),  # one minute more: too old
+        (timedelta(hours=4), 0),
+    ],
+)
 async def test_a_missed_run_is_caught_up_once_within_the_window(
     tmp_path: Path, late: timedelta, caught_up: int
 ) -> None:

@@ -26,6 +26,7 @@ and HTTP 429 + ``Retry-After`` for rate limits. Where the fake is stricter than 
 * With ``enforce_limits`` only ``chat.postMessage`` is limited: a burst of 3 per channel, then one
   per second. All periods are divided by ``time_scale``; ``Retry-After`` is in the same scaled
   seconds (``ceil``, at least 1), so a client sleeping ``Retry-After / time_scale`` keeps pace.
+  ``clock`` (default ``time.monotonic``) times these limits, so a test can move time itself.
 """
 
 from __future__ import annotations
@@ -138,8 +139,10 @@ class FakeSlackAPI:
         bot_user_id: str = "UBOT",
         enforce_limits: bool = False,
         time_scale: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.bot_token, self.app_token = bot_token, app_token
+        self._clock = clock
         self.team_id, self.bot_user_id = team_id, bot_user_id
         self.enforce_limits, self.time_scale = enforce_limits, time_scale
         self.calls: list[Call] = []
@@ -466,7 +469,7 @@ class FakeSlackAPI:
 
     def _rate_limit_wait(self, channel: str) -> float | None:
         """Seconds (real) until this channel may post again, or None after taking a token."""
-        now, period = time.monotonic(), 1.0 / self.time_scale
+        now, period = self._clock(), 1.0 / self.time_scale
         bucket = self._buckets.setdefault(channel, _Bucket(BURST, now))
         bucket.tokens = min(BURST, bucket.tokens + (now - bucket.updated) / period)
         bucket.updated = now

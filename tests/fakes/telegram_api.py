@@ -9,6 +9,15 @@ Implemented methods (names are case-insensitive, like the real API): getMe, send
 getChat, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, setMyCommands,
 getMyCommands, deleteMyCommands. Anything else is 404 "Not Found: method not found".
 
+As strict as Telegram about whom the bot may write to, and where:
+- ``block(user)``: every send to that user's private chat is 403 "Forbidden: bot was blocked by
+  the user" until ``unblock(user)`` (a state, not a one-shot fault).
+- A user the fake knows (``add_user``, or the sender of a pushed update) without a private chat
+  never started the bot: a send to them is 403 "Forbidden: bot can't initiate conversation with
+  a user". An id nobody knows is 400 "Bad Request: chat not found".
+- ``message_thread_id`` is accepted only in forums, for one of their topics; anywhere else it is
+  400 "Bad Request: message thread not found".
+
 Deliberate differences from Telegram:
 - ``parse_mode`` MarkdownV2/Markdown is rejected with 400 "Bad Request: unsupported parse_mode
   (FakeTelegramAPI implements only HTML)"; HTML is parsed by a port of tdlib's parser.
@@ -17,8 +26,9 @@ Deliberate differences from Telegram:
 - getUpdates long polls at most ``max_poll_wait`` (1 s) of real time, whatever ``timeout`` says.
 - ``enforce_limits=True`` simulates flood control on sendMessage: private chats a bucket of 3
   then 1 msg/s, groups/supergroups/channels 20 per 60 s, all chats 30 per s. ``time_scale``
-  divides these periods; ``retry_after`` is the real (wall-clock) time until a slot frees,
-  rounded up, at least 1, so a client that obeys it never gets a second 429 for that slot.
+  divides these periods; ``retry_after`` is the time until a slot frees on ``clock`` (real time,
+  ``time.monotonic``, unless a test passes its own to move time itself), rounded up, at least 1,
+  so a client that obeys it never gets a second 429 for that slot.
 - Faults (``fail_next``): "timeout" holds the request until ``release_hung()`` (the request is
   then processed normally, e.g. the message *is* sent, as when a real send times out client-side
   but succeeded) or ``close()`` (connection dropped). If the client disconnects first, aiohttp
@@ -43,7 +53,7 @@ from aiohttp.test_utils import TestServer
 
 from tests.fakes.telegram_html import HtmlParseError, parse_html
 
-FAULT_KINDS = frozenset({"429", "blocked", "kicked", "500", "malformed", "timeout", "reset"})
+FAULT_KINDS = frozenset({"429", "kicked", "500", "malformed", "timeout", "reset"})
 # Parameters kept as raw strings; every other form value is JSON-decoded when it parses.
 _STRING_PARAMS = frozenset(
     str.split(
@@ -51,10 +61,9 @@ _STRING_PARAMS = frozenset(
         " description short_description name query emoji business_connection_id message_effect_id"
     )
 )
-_FORBIDDEN = {
-    "blocked": "Forbidden: bot was blocked by the user",
-    "kicked": "Forbidden: bot was kicked from the supergroup chat",
-}
+_FORBIDDEN = {"kicked": "Forbidden: bot was kicked from the supergroup chat"}
+BLOCKED = "Forbidden: bot was blocked by the user"
+NOT_STARTED = "Forbidden: bot can't initiate conversation with a user"
 _METHODS = str.split(
     "getMe sendMessage getChat getUpdates setWebhook deleteWebhook getWebhookInfo setMyCommands"
     " getMyCommands deleteMyCommands"
@@ -184,6 +193,7 @@ class FakeTelegramAPI:
         time_scale: float = 1.0,
         strict_html: bool = True,
         max_poll_wait: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if time_scale <= 0:
             raise ValueError("time_scale must be > 0")
@@ -204,6 +214,9 @@ class FakeTelegramAPI:
         self._release_process = True
         self._closing = False
         self._flood = _FloodControl(time_scale)
+        self._clock = clock
+        self._users: set[int] = set()  # known to the bot (seen in an update, or added)
+        self._blocked: set[int] = set()
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._webhook: dict[str, Any] = {}
         self._sent_count, self._rate_limited = 0, 0
@@ -266,6 +279,17 @@ class FakeTelegramAPI:
             raise ValueError("private chats have positive ids; forums are supergroups")
         self._chats[chat_id] = _Chat(chat_id, type, is_forum, set(topics), title, username)
 
+    def add_user(self, user_id: int) -> None:
+        """A user the bot knows (e.g. seen in a group) who has not started a private chat."""
+        self._users.add(user_id)
+
+    def block(self, user_id: int) -> None:
+        """The user blocks the bot: every send to their private chat is 403 until unblocked."""
+        self._blocked.add(user_id)
+
+    def unblock(self, user_id: int) -> None:
+        self._blocked.discard(user_id)
+
     def push_update(self, update: dict[str, Any]) -> None:
         """Queue an update for getUpdates (copied; update_id assigned when missing).
 
@@ -278,6 +302,8 @@ class FakeTelegramAPI:
             update["update_id"] = next(self._update_ids)
         for key in ("message", "edited_message", "channel_post", "edited_channel_post"):
             msg = update.get(key)
+            if isinstance(msg, dict) and isinstance(msg.get("from"), dict):
+                self._users.add(msg["from"]["id"])
             if isinstance(msg, dict) and isinstance(msg.get("chat"), dict):
                 c = msg["chat"]
                 if c["id"] not in self._chats:
@@ -437,14 +463,17 @@ class FakeTelegramAPI:
             chat_id = int(chat_id)
         if isinstance(chat_id, int) and not isinstance(chat_id, bool) and chat_id in self._chats:
             return self._chats[chat_id]
+        if chat_id in self._users:
+            raise ApiError(403, NOT_STARTED)
         raise bad_request("chat not found")
 
     @staticmethod
     def _thread(chat: _Chat, params: dict[str, Any]) -> int | None:
         thread = params.get("message_thread_id")
-        if thread is None or not chat.is_forum:
+        if thread is None:
             return None
-        if not isinstance(thread, int) or thread not in chat.topics:  # General (1) is rejected
+        if not chat.is_forum or not isinstance(thread, int) or thread not in chat.topics:
+            # no topics here, or not one of them (General, 1, is rejected too)
             raise bad_request("message thread not found")
         return thread
 
@@ -499,6 +528,8 @@ class FakeTelegramAPI:
         elif parse_mode is not None:
             raise bad_request("unsupported parse_mode")
         chat = self._chat(p)
+        if chat.id in self._blocked:
+            raise ApiError(403, BLOCKED)
         thread = self._thread(chat, p)
         reply_to = self._reply(chat, p)
         if thread is None and chat.is_forum and reply_to is not None:
@@ -508,7 +539,7 @@ class FakeTelegramAPI:
         if len(plain) > 4096:
             raise bad_request("message is too long")
         if self.enforce_limits:
-            wait = self._flood.check(chat, time.monotonic())
+            wait = self._flood.check(chat, self._clock())
             if wait > 0:
                 n = max(1, math.ceil(wait))
                 raise ApiError(429, f"Too Many Requests: retry after {n}", {"retry_after": n})

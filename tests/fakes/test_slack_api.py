@@ -236,7 +236,8 @@ async def test_rate_limit_without_handler_raises_429(
 
 
 async def test_enforced_limit_allows_a_burst_of_three_per_channel() -> None:
-    async with FakeSlackAPI(enforce_limits=True, time_scale=4) as slack:
+    now = [0.0]  # the fake's clock: the test moves time, so no window can be missed
+    async with FakeSlackAPI(enforce_limits=True, time_scale=4, clock=lambda: now[0]) as slack:
         slack.add_channel("C1")
         slack.add_channel("C2")
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.base_url)
@@ -248,7 +249,10 @@ async def test_enforced_limit_allows_a_burst_of_three_per_channel() -> None:
         assert error.response.status_code == 429
         assert error.response.headers["Retry-After"] == "1"
 
-        await asyncio.sleep(0.26)  # one scaled second
+        now[0] += 0.24  # not yet one scaled second (1/4 s)
+        error = await slack_error(client.chat_postMessage(channel="C1", text="x"))
+        assert error.response.headers["Retry-After"] == "1"
+        now[0] += 0.01
         await client.chat_postMessage(channel="C1", text="x")
         assert len(slack.messages("C1")) == 4
 

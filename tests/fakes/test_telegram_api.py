@@ -166,16 +166,44 @@ async def test_fail_next_429_raises_retry_after(tg: FakeTelegramAPI, bot: telegr
     assert tg.stats()["rate_limited"] == 1 and tg.stats()["sent"] == 1
 
 
-async def test_blocked_and_kicked_are_forbidden(tg: FakeTelegramAPI, bot: telegram.Bot) -> None:
-    tg.fail_next(USER, "blocked")
+async def test_a_blocked_user_stays_blocked_until_unblocked(
+    tg: FakeTelegramAPI, bot: telegram.Bot
+) -> None:
+    tg.block(USER)
+    for _ in range(2):  # not a one-shot fault: every send is refused
+        with pytest.raises(Forbidden, match=r"^Forbidden: bot was blocked by the user$"):
+            await bot.send_message(USER, "hi")
+    tg.unblock(USER)
+    await bot.send_message(USER, "ok now")
+    assert tg.stats()["rejected"]["Forbidden: bot was blocked by the user"] == 2
+    assert [m.text for m in tg.messages(USER)] == ["ok now"]
+
+
+async def test_kicked_is_a_one_shot_forbidden(tg: FakeTelegramAPI, bot: telegram.Bot) -> None:
     tg.fail_next(None, "kicked")
     await bot.get_me()  # requests without chat_id do not consume chat faults
-    with pytest.raises(Forbidden, match=r"^Forbidden: bot was blocked by the user$"):
-        await bot.send_message(USER, "hi")
     with pytest.raises(Forbidden, match=r"kicked from the supergroup chat"):
         await bot.send_message(FORUM, "hi")
-    await bot.send_message(USER, "ok now")
-    assert tg.stats()["rejected"]["Forbidden: bot was blocked by the user"] == 1
+    await bot.send_message(FORUM, "ok now")
+
+
+async def test_a_user_who_never_started_the_bot_cannot_be_messaged_first(
+    tg: FakeTelegramAPI, bot: telegram.Bot
+) -> None:
+    stranger, seen_in_group = 5550007, 5550008
+    tg.add_user(stranger)
+    update = command_update({"id": GROUP, "type": "group", "title": "Plain group"}, 5, "/help")
+    update["message"]["from"]["id"] = seen_in_group
+    tg.push_update(update)
+    for user in (stranger, seen_in_group):
+        with pytest.raises(Forbidden, match=r"^Forbidden: bot can't initiate conversation"):
+            await bot.send_message(user, "hi")
+    with pytest.raises(BadRequest, match=r"^Chat not found$"):  # nobody the bot knows
+        await bot.send_message(5550009, "hi")
+    start = command_update({"id": stranger, "type": "private"}, 1, "/start")
+    start["message"]["from"]["id"] = stranger
+    tg.push_update(start)  # the user opens the private chat
+    assert (await bot.send_message(stranger, "welcome")).chat.id == stranger
 
 
 async def test_reply_and_chat_checks(tg: FakeTelegramAPI, bot: telegram.Bot) -> None:
@@ -207,8 +235,10 @@ async def test_forum_topics(tg: FakeTelegramAPI, bot: telegram.Bot) -> None:
         FORUM, "reply", reply_parameters=ReplyParameters(msg.message_id)
     )
     assert follow.message_thread_id == 7
-    plain = await bot.send_message(GROUP, "ignored thread", message_thread_id=5)
-    assert plain.message_thread_id is None
+    for chat in (GROUP, USER):  # no topics there: Telegram refuses a thread id
+        with pytest.raises(BadRequest, match=r"^Message thread not found$"):
+            await bot.send_message(chat, "x", message_thread_id=5)
+    assert tg.messages(GROUP) == tg.messages(USER) == []
 
 
 async def test_get_updates_offset_and_long_poll(tg: FakeTelegramAPI, bot: telegram.Bot) -> None:
@@ -227,9 +257,8 @@ async def test_get_updates_offset_and_long_poll(tg: FakeTelegramAPI, bot: telegr
     assert await bot.get_updates(offset=updates[-1].update_id + 1, timeout=0) == ()
     assert tg.stats()["calls"] == 4  # getMe + 3 getUpdates
 
-    started = time.monotonic()
     poll = asyncio.create_task(bot.get_updates(offset=3, timeout=1))
-    await asyncio.sleep(0.05)
+    await tg.wait_for_calls("getUpdates", 4)  # the long poll is open
     tg.push_update({"update_id": 50, **command_update(forum_chat, 13, "/help")})
     [update] = await poll
     assert update.update_id == 50  # the open long poll returned it: woken by the push
@@ -355,8 +384,8 @@ async def test_other_wire_formats(tg: FakeTelegramAPI) -> None:
 
 @pytest.mark.usefixtures("timedelta_retry_after")
 async def test_enforced_flood_limits() -> None:
-    # time_scale 4, not more: the burst must land within one (scaled) second on a loaded machine
-    async with FakeTelegramAPI(enforce_limits=True, time_scale=4) as tg:
+    now = [0.0]  # the fake's clock: the test moves time, so no window can be missed
+    async with FakeTelegramAPI(enforce_limits=True, time_scale=4, clock=lambda: now[0]) as tg:
         tg.add_chat(USER)
         tg.add_chat(GROUP, "group")
         async with telegram.Bot(TOKEN, base_url=tg.base_url) as bot:
@@ -364,16 +393,26 @@ async def test_enforced_flood_limits() -> None:
                 await bot.send_message(USER, f"burst {i}")
             with pytest.raises(RetryAfter) as info:
                 await bot.send_message(USER, "too fast")
-            assert info.value.retry_after == dtm.timedelta(seconds=1)  # >= 1 s, rounded up
-            await asyncio.sleep(1 / 4 + 0.01)  # one slot frees after 1 s / time_scale
+            assert info.value.retry_after == dtm.timedelta(seconds=1)  # 1/4 s, rounded up
+            now[0] += 0.2
+            with pytest.raises(RetryAfter):  # a slot frees after 1 s / time_scale, not before
+                await bot.send_message(USER, "still too fast")
+            now[0] += 0.05
             await bot.send_message(USER, "after a pause")
             for i in range(20):  # 20 per minute (15 s at time_scale=4) per group
                 await bot.send_message(GROUP, f"group {i}")
-            with pytest.raises(RetryAfter):
+            with pytest.raises(RetryAfter) as info:
                 await bot.send_message(GROUP, "over the group limit")
-            # the overall limit (30 per 1/4 s) was not reached by these sequential sends
+            assert info.value.retry_after == dtm.timedelta(seconds=15)
+            now[0] += 15
+            for chat in range(-2001, -2031, -1):  # 30 per 1/4 s overall, whatever the chat
+                tg.add_chat(chat, "group")
+                await bot.send_message(chat, "fan-out")
+            tg.add_chat(-3000, "group")
+            with pytest.raises(RetryAfter):
+                await bot.send_message(-3000, "the 31st in the same instant")
         stats = tg.stats()
-        assert stats["sent"] == 24 and stats["rate_limited"] == 2
+        assert stats["sent"] == 54 and stats["rate_limited"] == 4
 
 
 def test_html_parser_matches_tdlib_vectors() -> None:

@@ -21,7 +21,7 @@ from bot.app import App, build
 from bot.config import Settings
 from bot.core.retry import RetryPolicy
 from tests.conftest import CONTENT, free_port
-from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
+from tests.fakes.telegram_api import BLOCKED, NOT_STARTED, FakeTelegramAPI, SentMessage
 from tests.fakes.telegram_html import parse_html
 
 TOKEN = "123456:TEST-TOKEN"
@@ -125,12 +125,13 @@ def webhook_settings() -> dict[str, Any]:
 async def open_harness(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **options: Any
 ) -> AsyncIterator[Harness]:
-    """A started platform on a fresh fake: `webhook=True`, `receive=False` or
-    `api_timeout=seconds` for the other set-ups. On exit it is stopped and leaves no task."""
+    """A started platform on a fresh fake with Telegram's flood limits on (in real time):
+    `webhook=True`, `receive=False`, `api_timeout=seconds` or `limits=False` for the other
+    set-ups. On exit it is stopped and leaves no task."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", SECRET)
     async with asyncio.timeout(15):
-        fake = FakeTelegramAPI(TOKEN, "newsbot")
+        fake = FakeTelegramAPI(TOKEN, "newsbot", enforce_limits=options.get("limits", True))
         await fake.start()
         fake.add_chat(ADMIN, "private")
         section = webhook_settings() if options.get("webhook") else {}
@@ -206,6 +207,15 @@ async def test_group_command_addressed_to_us_replies_to_it(harness: Harness) -> 
     assert sent.plain_text.startswith("NP-hard")
 
 
+async def test_a_reply_chain_in_a_plain_group_is_not_a_topic(harness: Harness) -> None:
+    # outside forums Telegram sets message_thread_id on replies (the chain's first message)
+    # and refuses it as a send parameter ("message thread not found")
+    harness.fake.push_update(command(GROUP_CHAT, 21, "/term@newsbot NP-hard", message_thread_id=20))
+    [sent] = await harness.answers(GROUP)
+    assert (sent.reply_to, sent.message_thread_id) == (21, None)
+    assert "message_thread_id" not in harness.fake.calls_to("sendMessage")[0].params
+
+
 async def test_forum_topic_answers_stay_in_the_topic(harness: Harness) -> None:
     update = command(
         FORUM_CHAT, 12, "/term@newsbot NP-hard", message_thread_id=7, is_topic_message=True
@@ -230,7 +240,10 @@ async def test_issue_is_a_thread_of_replies_to_the_parent_in_the_topic(harness: 
     assert replies[-1].plain_text.startswith("Useful links")
 
 
+@pytest.mark.parametrize("harness", [{"limits": False}], indirect=True)
 async def test_latest_in_a_private_chat_is_the_same_thread(harness: Harness) -> None:
+    # limits off: answers are not paced, so 11 parts to one private chat wait out eight
+    # 429s (about 8 s) with Telegram's 1 msg/s; the thread is still whole and in order
     harness.fake.push_update(command(PRIVATE_CHAT, 11, "/latest"))
     parent, *replies = await harness.answers(USER, 11)
     assert {m.reply_to for m in replies} == {parent.message_id}
@@ -292,11 +305,15 @@ async def test_subscribe_in_private_is_idempotent(harness: Harness) -> None:
 
 
 async def test_group_subscribe_needs_a_private_chat_first(harness: Harness) -> None:
-    harness.fake.fail_next(STRANGER, "blocked")
+    # STRANGER is known from the group message but never started the bot: Telegram answers
+    # the confirmation sent to them with 403 "bot can't initiate conversation with a user"
     harness.fake.push_update(command(GROUP_CHAT, 40, "/subscribe@newsbot", user=STRANGER))
     [sent] = await harness.answers(GROUP)
     assert "https://t.me/newsbot?start=subscribe" in sent.plain_text
     assert sent.reply_to == 40
+    [probe, _] = harness.fake.calls_to("sendMessage")
+    assert probe.params["chat_id"] == STRANGER and harness.fake.messages(STRANGER) == []
+    assert harness.fake.stats()["rejected"] == {NOT_STARTED: 1}
     assert not await harness.app.subscriptions.is_subscribed("telegram", str(STRANGER))
 
 
@@ -324,15 +341,29 @@ async def test_blocking_the_bot_ends_the_subscription(harness: Harness) -> None:
 
 async def test_a_blocked_answer_unsubscribes_and_the_bot_keeps_answering(harness: Harness) -> None:
     await harness.app.subscriptions.subscribe("telegram", str(USER), str(USER))
-    harness.fake.fail_next(USER, "blocked")
-    harness.fake.push_update(command(PRIVATE_CHAT, 11, "/help"))
+    harness.fake.push_update(command(PRIVATE_CHAT, 11, "/help"))  # sent just before the block
+    harness.fake.block(USER)
     await harness.fake.wait_for_calls("sendMessage", 1)
     harness.fake.fail_next(GROUP, "500", count=3)  # an answer that fails for good
     harness.fake.push_update(command(GROUP_CHAT, 50, "/help"))
     await harness.fake.wait_for_calls("sendMessage", 4)
+    harness.fake.unblock(USER)  # "restart bot" in the app
     harness.fake.push_update(command(PRIVATE_CHAT, 12, "/help"))
     [answer] = await harness.answers(USER)
     assert answer.plain_text.startswith("뉴랄브리핑 봇 명령")
+    assert not await harness.app.subscriptions.is_subscribed("telegram", str(USER))
+    assert harness.fake.stats()["rejected"][BLOCKED] == 1  # a refusal is not retried
+
+
+@pytest.mark.parametrize("harness", [{"receive": False}], indirect=True)
+async def test_a_blocked_subscriber_is_unsubscribed_once_by_the_delivery(harness: Harness) -> None:
+    harness.fake.add_chat(USER, "private")
+    await harness.app.subscriptions.subscribe("telegram", str(USER), str(USER))
+    harness.fake.block(USER)  # stays blocked: every later send would be refused too
+    first = await harness.app.engine.deliver()
+    second = await harness.app.engine.deliver()
+    assert (first.unsubscribed, first.sent, second.unsubscribed, second.sent) == (1, 0, 0, 0)
+    assert [c.params["chat_id"] for c in harness.fake.calls_to("sendMessage")] == [USER]
     assert not await harness.app.subscriptions.is_subscribed("telegram", str(USER))
 
 

@@ -167,11 +167,18 @@ async def test_429_is_rate_limited_with_retry_after(harness: Harness) -> None:
     assert (caught.value.retry_after, caught.value.chat) == (3.0, CHAT)
 
 
-@pytest.mark.parametrize("kind", ["blocked", "kicked"])
-async def test_forbidden_is_recipient_gone(harness: Harness, kind: str) -> None:
-    harness.fake.fail_next(USER, kind)
-    with pytest.raises(RecipientGone):
+async def test_forbidden_is_recipient_gone(harness: Harness) -> None:
+    harness.fake.add_chat(USER, "private")
+    harness.fake.block(USER)
+    with pytest.raises(RecipientGone, match="blocked"):
         await harness.platform.send(CHAT, simple("x"))
+    harness.fake.add_chat(FORUM, "supergroup", is_forum=True)
+    harness.fake.fail_next(FORUM, "kicked")
+    with pytest.raises(RecipientGone, match="kicked"):
+        await harness.platform.send(str(FORUM), simple("x"))
+    harness.fake.add_user(USER + 1)  # never started the bot
+    with pytest.raises(RecipientGone, match="can't initiate"):
+        await harness.platform.send(str(USER + 1), simple("x"))
 
 
 def retrying(harness: Harness, attempts: int = 3) -> RetryingPlatform:
