@@ -24,8 +24,8 @@ _INDENT = "    "
 def render_line(line: Line) -> str:
     parts = []
     for span in line.spans:
-        if span.style is Style.LINK and span.url:
-            parts.append(f"{span.text} <{span.url}>")
+        if span.style is Style.LINK and span.url and span.text.strip() != span.url:
+            parts.append(f"{span.text} <{span.url}>")  # a bare URL is printed once, as its text
         elif span.style is Style.CODE:
             parts.append(f"`{span.text}`")
         else:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.content.errors import ContentError
+from bot.content.errors import ContentError, MissingContent
 from bot.content.loader import load_content
 from bot.store import StoreCorrupt
 
@@ -79,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message, file=sys.stderr)
     try:
         return _dispatch(args, settings, config)
+    except MissingContent as exc:  # a config fault: name the key, unless the folder was given
+        given = getattr(args, "dir", None) is not None
+        print(exc.describe(None if given else "[bot] content_dir"), file=sys.stderr)
+        return EXIT_BAD_INPUT
     except ContentError as exc:
         for content_problem in exc.problems:
             print(content_problem, file=sys.stderr)
@@ -118,11 +122,26 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 
-def _console(built: App, verbose: bool) -> int:
-    from bot.adapters.console import ConsolePlatform
+def _quiet_in_conversation(args: argparse.Namespace, settings: Settings) -> None:
+    """Keep the bot's INFO lines out of a conversation in this terminal (`-v` brings them back).
 
-    if not verbose:  # the answers are the output; keep stderr quiet
-        logging.getLogger("bot").setLevel(logging.WARNING)
+    `console` is always a conversation. `run` is one when the console platform is enabled and
+    either reads an interactive terminal (`make run`) or is the only platform: then the answers
+    are the output and stderr shows warnings at most. `run` with Slack or Telegram enabled and
+    stdin not a terminal (a service, a container) is a server: its INFO log stays on stderr."""
+    if getattr(args, "verbose", False):
+        return
+    if args.command == "run":
+        if not settings.console.enabled:
+            return
+        others = settings.slack.enabled or settings.telegram.enabled
+        if others and not sys.stdin.isatty():
+            return
+    logging.getLogger("bot").setLevel(logging.WARNING)
+
+
+def _console(built: App) -> int:
+    from bot.adapters.console import ConsolePlatform
 
     async def session() -> None:
         try:
@@ -151,9 +170,11 @@ def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -
         print(f"briefing-bot {args.command}: {exc}; {outcome}", file=sys.stderr)
         return EXIT_BUSY
     try:
+        if args.command in ("run", "console"):
+            _quiet_in_conversation(args, settings)
         built = application.build(settings, config, read_only=dry_run)
         if args.command == "console":
-            return _console(built, getattr(args, "verbose", False))
+            return _console(built)
         if args.command == "run":
             asyncio.run(application.run(built))
             return 0

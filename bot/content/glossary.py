@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from bot.content.errors import ContentError, Problem
 from bot.content.models import GlossaryEntry
+from bot.content.parser import nfc
 
 _IGNORED = re.compile(r"[\s\-‐‑‒–—―_·・.]+")
 MAX_SUGGESTIONS = 3
@@ -101,7 +102,9 @@ def _grams(text: str) -> set[str]:
 
 
 def load_glossary(path: Path, text: str) -> Glossary:
-    """Parse glossary TOML; raise `ContentError` naming `path:line` for every bad entry."""
+    """Parse glossary TOML (every text field NFC); raise `ContentError` naming `path:line` for
+    every bad entry."""
+    text = nfc(text)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

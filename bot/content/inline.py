@@ -9,7 +9,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from bot.content.latex import INLINE_MATH, tex_to_text
+from bot.content.latex import INLINE_MATH, tex_to_text, unrenderable
 from bot.content.models import Inline, InlineKind
 
 PLACEHOLDER_URLS = frozenset({"", "#"})
@@ -68,9 +68,8 @@ def _runs(tokens: Iterable[Token], warnings: list[str]) -> Iterable[Inline]:
                 if url is not None:
                     yield Inline(kind="link", text=tok.content, url=url)
                 else:
-                    yield from _with_math(
-                        tok.content, "strong" if strong else "em" if em else "text"
-                    )
+                    kind: InlineKind = "strong" if strong else "em" if em else "text"
+                    yield from _with_math(tok.content, kind, warnings)
 
 
 def _link_target(href: str, warnings: list[str]) -> str | None:
@@ -82,12 +81,17 @@ def _link_target(href: str, warnings: list[str]) -> str | None:
     return href
 
 
-def _with_math(text: str, kind: InlineKind) -> Iterable[Inline]:
+def _with_math(text: str, kind: InlineKind, warnings: list[str]) -> Iterable[Inline]:
     pos = 0
     for m in INLINE_MATH.finditer(text):
         if m.start() > pos:
             yield Inline(kind=kind, text=text[pos : m.start()])
-        yield Inline(kind="math", text=tex_to_text(m.group(1)), source=m.group(0))
+        unknown = unrenderable(m.group(1))
+        if unknown:
+            warnings.append(f"TeX {m.group(0)} kept as written (no rendering for \\{unknown[0]})")
+            yield Inline(kind=kind, text=m.group(0))
+        else:
+            yield Inline(kind="math", text=tex_to_text(m.group(1)), source=m.group(0))
         pos = m.end()
     if pos < len(text):
         yield Inline(kind=kind, text=text[pos:])

@@ -18,13 +18,13 @@ from typing import Any
 import orjson
 
 from bot.content.archive import Archive, Doc, Entry, entry_of, pack
-from bot.content.errors import ContentError, Problem
+from bot.content.errors import ContentError, MissingContent, Problem
 from bot.content.glossary import Glossary, load_glossary
 from bot.content.models import GlossaryEntry, Issue
 from bot.content.parser import MAX_FILE_BYTES, MAX_GLOSSARY_BYTES, decode, parse_issue
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: content text is NFC (older caches may hold decomposed Hangul)
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def load_content(content_dir: Path, cache_path: Path | None = None) -> Content:
     problems: list[Problem] = []
     issue_dir = content_dir / "issues"
     if not issue_dir.is_dir():
-        raise ContentError([Problem(str(issue_dir), 0, "no issues directory")])
+        raise MissingContent(str(content_dir))
     cache = _read_cache(cache_path)
     fresh: dict[str, Any] = {}
     entries: list[Entry] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +50,18 @@ def parse_issue_file(path: Path) -> tuple[Issue, list[Problem]]:
     return parse_issue(read_text(path), str(path))
 
 
+def nfc(text: str) -> str:
+    """Content text in composed form: decomposed Hangul (`\u1100\u1161\u11a8`, as macOS
+    editors write it) becomes one syllable per character (`각`), so a split never falls inside one.
+    """
+    return unicodedata.normalize("NFC", text)
+
+
 def parse_issue(text: str, path: str = "<issue>") -> tuple[Issue, list[Problem]]:
-    """Return the issue and its warnings, or raise `ContentError` with every error found."""
+    """Return the issue and its warnings, or raise `ContentError` with every error found.
+    Every text field is NFC (see `nfc`); line numbers are those of `text`."""
     parser = _IssueParser(path)
-    issue = parser.parse(text)
+    issue = parser.parse(nfc(text))
     errors = [p for p in parser.problems if not p.warning]
     if errors or issue is None:
         raise ContentError(errors or [Problem(path, 1, "empty issue")])

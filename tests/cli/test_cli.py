@@ -122,3 +122,38 @@ def test_the_console_refuses_a_data_file_another_bot_holds(config: Path) -> None
         done = run("console", "--config", str(config), stdin="/subscribe\n")
     assert done.returncode == 75
     assert "briefing-bot console:" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_content_dir_without_issues_names_the_key_and_the_folder(tmp_path: Path) -> None:
+    empty = tmp_path / "content"
+    empty.mkdir()
+    config = tmp_path / "config.toml"
+    config.write_text(f'[bot]\ncontent_dir = "{empty}"\n', encoding="utf-8")
+    done = run("console", "--config", str(config), stdin="/help\n")
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"[bot] content_dir: {empty} has no issues/ folder"
+    given = run("validate", str(empty))
+    assert (given.returncode, given.stderr.strip()) == (2, f"{empty} has no issues/ folder")
+
+
+def test_validate_warns_of_tex_it_cannot_render_with_file_and_line(tmp_path: Path) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    extra = tmp_path / "content" / "issues" / "0002.md"
+    extra.write_text(
+        '+++\nnumber = 2\ndate = 2019-05-31\ntitle = "x"\n+++\n\n## arXiv\n\n'
+        "- [p](https://arxiv.org/abs/1)\n  - [요약] ratio $\\frac{a}{b}$\n",
+        encoding="utf-8",
+    )
+    done = run("validate", str(tmp_path / "content"))
+    assert done.returncode == 0, done.stderr
+    assert f"{extra}:10: warning: TeX $\\frac{{a}}{{b}}$ kept as written" in done.stderr
+
+
+def test_run_with_only_the_console_keeps_log_lines_out_of_the_conversation(
+    config: Path,
+) -> None:
+    quiet = run("run", "--config", str(config), stdin="/term BERT\n")
+    assert quiet.returncode == 0, quiet.stderr
+    assert " INFO " not in quiet.stderr and " INFO " not in quiet.stdout
+    loud = run("run", "-v", "--config", str(config), stdin="/term BERT\n")
+    assert "INFO bot.core.service: command term" in loud.stderr

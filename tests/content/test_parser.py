@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
 
 from bot.content.errors import ContentError
+from bot.content.glossary import load_glossary
 from bot.content.loader import load_content
 from bot.content.models import NoteKind
 from bot.content.parser import parse_issue, parse_issue_file
@@ -115,3 +117,29 @@ def test_a_glossary_alias_used_twice_is_an_error(tmp_path: Path) -> None:
         ContentError, match=r"glossary.toml:8: '버-트' of 'ERNIE' is already used by 'BERT'"
     ):
         load_content(tmp_path)
+
+
+def test_decomposed_hangul_is_composed_when_parsed(tmp_path: Path) -> None:
+    nfd = unicodedata.normalize("NFD", "각주")  # as macOS editors write it
+    text = GOOD.replace("뉴랄브리핑", nfd).replace("BERT", nfd).replace("arXiv", nfd)
+    issue, _ = parse_issue(text.replace("short summary", nfd).replace("A paper", nfd), "x.md")
+    item = issue.sections[0].items[0]
+    fields = [issue.title, *issue.keywords, issue.sections[0].name, item.plain_title]
+    assert [*fields, item.notes[0].plain] == ["각주"] * 4 + ["각주 with α"]
+    entry = 'term = "{0}"\naliases = ["{0}2"]\ndefinition = "{0}"\nfirst_issue = 2\nfirst_section = "{0}"\n'
+    glossary = load_glossary(tmp_path / "g.toml", "[[terms]]\n" + entry.format(nfd)).entries[0]
+    assert [glossary.term, *glossary.aliases, glossary.definition, glossary.first_section] == [
+        "각주", "각주2", "각주", "각주"
+    ]  # fmt: skip
+
+
+def test_tex_the_table_cannot_render_is_kept_as_written_and_warned() -> None:
+    text = GOOD.replace("$\\alpha$", "$\\alpha$, $\\frac{a}{b}$ and $\\mathcal{O}(n^2)$")
+    issue, warnings = parse_issue(text, "issues/0002.md")
+    note = issue.sections[0].items[0].notes[0]
+    assert note.plain == "short summary with α, $\\frac{a}{b}$ and $\\mathcal{O}(n^2)$"
+    assert [str(w) for w in warnings] == [
+        "issues/0002.md:11: warning: TeX $\\frac{a}{b}$ kept as written (no rendering for \\frac)",
+        "issues/0002.md:11: warning: TeX $\\mathcal{O}(n^2)$ kept as written "
+        "(no rendering for \\mathcal)",
+    ]
