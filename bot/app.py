@@ -38,12 +38,13 @@ from bot.core.platforms import PlatformRegistry
 from bot.core.ports import DeliveryReport, Runnable
 from bot.core.schedule import Schedule, Scheduler
 from bot.core.service import CommandService
-from bot.store import Ledger, RunLog, Store, Subscriptions
+from bot.store.backend import Backend, open_tinydb
 
 log = logging.getLogger(__name__)
 # Divides every pacing period: only for tests and benchmarks against local fake servers that
 # compress time the same way. Never set it against the real platforms.
 PACE_SCALE_ENV = "BRIEFING_PACE_SCALE"
+DATABASE_URL_ENV = "DATABASE_URL"
 RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
 
 
@@ -51,10 +52,7 @@ RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
 class App:
     settings: Settings
     secrets: Secrets
-    store: Store
-    subscriptions: Subscriptions
-    ledger: Ledger
-    runs: RunLog
+    store: Backend  # tinydb, or PostgreSQL when DATABASE_URL is set
     live: LiveContent
     platforms: PlatformRegistry  # the started ones, which the engine and the service send through
     engine: DeliveryEngine
@@ -83,30 +81,37 @@ def build(settings: Settings, config_path: Path | None = None, *, read_only: boo
     for warning in content.warnings:
         log.debug("%s", warning)
     live = LiveContent(content, lambda: load_content(content_dir, cache))
-    store = Store.open(data_path, fold=not read_only)
-    subscriptions = Subscriptions(store)
-    ledger = Ledger(store)
+    store = open_store(data_path, read_only=read_only)
     platforms = PlatformRegistry()
     engine = DeliveryEngine(
         content=lambda: live.current,
         channels=delivery_channels(settings),
         platforms=platforms,
-        subscriptions=subscriptions,
-        ledger=ledger,
+        subscriptions=store.subscriptions,
+        ledger=store.ledger,
         pacer=pacing.Pacer(RATE_LIMITS, time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)),
         clock=SystemClock(),
         language=settings.bot.language,
     )
     service = CommandService(
         live,
-        subscriptions,
+        store.subscriptions,
         platforms,
         language=settings.bot.language,
         admins=frozenset(settings.bot.admins),
         deliverer=engine,
     )
-    return App(settings, Secrets(), store, subscriptions, ledger, RunLog(store), live,
-               platforms, engine, service)  # fmt: skip
+    return App(settings, Secrets(), store, live, platforms, engine, service)
+
+
+def open_store(data_path: Path, *, read_only: bool = False) -> Backend:
+    """PostgreSQL when `DATABASE_URL` is set, else the tinydb file at `data_path`."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        from bot.store.postgres import open_postgres
+
+        return open_postgres(url)
+    return open_tinydb(data_path, read_only=read_only)
 
 
 def delivery_channels(settings: Settings) -> dict[str, list[str]]:
@@ -177,7 +182,9 @@ def stop_signals(stop: Callable[[], None]) -> Iterator[None]:
 def scheduler(app: App, stop: asyncio.Event) -> Scheduler:
     schedule = Schedule(app.settings.schedule.cron, zoneinfo.ZoneInfo(app.settings.bot.timezone))
     catch_up = timedelta(minutes=app.settings.schedule.catch_up_minutes)
-    return Scheduler(schedule, app.engine, app.runs, SystemClock(), catch_up=catch_up, stop=stop)
+    return Scheduler(
+        schedule, app.engine, app.store.runs, SystemClock(), catch_up=catch_up, stop=stop
+    )
 
 
 async def run(app: App, *, console_input: bool = True) -> None:

@@ -11,15 +11,18 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.store import add_parser as add_store_parser
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.errors import ContentError
 from bot.content.loader import load_content
 from bot.store import StoreCorrupt
+from bot.store.backend import StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.app import App
 
 EXIT_BAD_INPUT = 2
+EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: the database cannot be reached (or is too new)
 EXIT_BUSY = 75  # EX_TEMPFAIL: another process is delivering with this data file
 EXIT_STOPPED = 143  # 128 + SIGTERM: `post` was stopped; the next run resumes where it ended
 log = logging.getLogger("bot")
@@ -51,6 +54,7 @@ def parser() -> argparse.ArgumentParser:
     post.add_argument(
         "--dry-run", action="store_true", help="log what would be sent; send and record nothing"
     )
+    add_store_parser(sub, common)
     return top
 
 
@@ -86,6 +90,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreCorrupt as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except StoreUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except ConfigError as exc:  # found while starting a platform (a missing token, ...)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -107,6 +114,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
     if args.command == "validate":
         content_dir = args.dir or application.resolve(settings, config, settings.bot.content_dir)
         return _validate(content_dir)
+    if args.command == "store":
+        from bot.cli.store import store_copy
+
+        return store_copy(args.source, args.target)
     if args.command in ("run", "post", "console"):
         return _locked(args, settings, config)
     if args.command == "preview":
