@@ -19,7 +19,7 @@ DEST = "slack:C1"
 
 def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(url) as conn:
-        return conn.execute(sql).fetchall()  # type: ignore[arg-type]
+        return conn.execute(sql).fetchall()
 
 
 async def test_the_bot_creates_the_schema_and_records_its_version(database_url: str) -> None:
