@@ -3,8 +3,8 @@
 `initdb` refuses to run as root, and the tests and CI run as root: when we are root, the
 server's folder is given to the `postgres` user (Debian's package creates it) and `initdb` and
 `pg_ctl` run as that user through `runuser`. The server listens on 127.0.0.1 on a free port
-and on a unix socket inside its folder, trusts local connections, and runs with fsync off: it
-holds test data only. `stop()` shuts it down (immediate mode) and removes the folder.
+and on a unix socket inside its folder, trusts local connections, and (unless `durable`, as
+the benchmarks want it) runs with fsync off: it holds test data only. `stop()` shuts it down (immediate mode) and removes the folder.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def _free_port() -> int:
 
 
 class PostgresServer:
-    def __init__(self) -> None:
+    def __init__(self, *, durable: bool = False) -> None:
+        self.durable = durable  # True: fsync and synchronous commit on, as in production
         self.root = Path(tempfile.mkdtemp(prefix="briefing-pg-"))
         self.data = self.root / "data"
         self.port = _free_port()
@@ -62,10 +63,10 @@ class PostgresServer:
         bin_dir = pg_bin()
         self._run(bin_dir / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
                   "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
-        options = (
-            f"-p {self.port} -c listen_addresses={self.host} -k {self.root} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-p {self.port} -c listen_addresses={self.host} -k {self.root} "
+        options += "-c max_connections=200"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(bin_dir / "pg_ctl", "-D", self.data, "-l", self.root / "server.log",
                   "-o", options, "-w", "-t", "60", "start")  # fmt: skip
         self._started = True
