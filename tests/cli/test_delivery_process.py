@@ -1,6 +1,6 @@
 """`briefing-bot post` as real subprocesses against the fake Telegram Bot API: killed with
-SIGKILL anywhere in a thread it resumes to exactly one complete thread per destination, and
-two started at once deliver once."""
+SIGKILL anywhere in a thread it resumes to exactly one complete thread per destination (on the
+tinydb file and on PostgreSQL), and two started at once deliver once."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.store import Store, Subscriptions
+from bot.store.postgres import open_postgres
 from tests.conftest import CONTENT, ROOT
 from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -50,13 +52,13 @@ async def config(tmp_path: Path, telegram: FakeTelegramAPI) -> Path:
 class Post:
     """One `briefing-bot post` subprocess; always reaped."""
 
-    def __init__(self, config: Path, command: str = "post") -> None:
-        self.config, self.command = config, command
+    def __init__(self, config: Path, command: str = "post", env: dict[str, str] | None = None):
+        self.config, self.command, self.env = config, command, env or {}
         self.proc: asyncio.subprocess.Process | None = None
 
     async def start(self) -> Post:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "TELEGRAM_BOT_TOKEN": TOKEN,
-               "PTB_TIMEDELTA": "true", "BRIEFING_PACE_SCALE": "100"}  # fmt: skip
+               "PTB_TIMEDELTA": "true", "BRIEFING_PACE_SCALE": "100", **self.env}  # fmt: skip
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "--config", str(self.config), self.command,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
@@ -94,15 +96,36 @@ def assert_one_complete_thread_each(fake: FakeTelegramAPI) -> None:
         assert len({m.text for m in sent}) == PARTS
 
 
-@pytest.mark.parametrize("rounds", [0, 1, 6, PARTS - 1])
+def on_postgres(url: str) -> dict[str, str]:
+    """The environment of a bot on the database at `url`, holding the reader (subscribed
+    before the issue's release, as in `config`)."""
+    open_postgres(url)  # the schema
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO subscriptions (platform, user_id, chat, since) VALUES (%s, %s, %s, %s)",
+            ("telegram", str(READER), str(READER), datetime(2024, 1, 1, tzinfo=UTC)),
+        )
+    return {"DATABASE_URL": url}
+
+
+@pytest.mark.parametrize(
+    ("rounds", "backend"),
+    [(0, "tinydb"), (1, "tinydb"), (6, "tinydb"), (PARTS - 1, "tinydb"),
+     (1, "postgres"), (6, "postgres")],
+)  # fmt: skip
 async def test_sigkill_anywhere_in_a_thread_then_a_restart_leaves_one_thread_each(
-    telegram: FakeTelegramAPI, config: Path, rounds: int
+    telegram: FakeTelegramAPI,
+    config: Path,
+    rounds: int,
+    backend: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     """Every send is held; `rounds` times both destinations' sends are let through, then the
     process is killed while the next send of each is in flight (so every earlier part has
     been recorded, and the one in flight never reached the chat)."""
+    env = on_postgres(request.getfixturevalue("database_url")) if backend == "postgres" else {}
     telegram.fail_next(None, "timeout", count=2 * (rounds + 1))
-    post = await Post(config).start()
+    post = await Post(config, env=env).start()
     try:
         for held in range(1, rounds + 2):
             await until(lambda held=held: len(telegram.calls_to("sendMessage")) == 2 * held)  # type: ignore[misc]
@@ -111,13 +134,19 @@ async def test_sigkill_anywhere_in_a_thread_then_a_restart_leaves_one_thread_eac
         await post.kill()
         telegram.release_hung(process=False)  # the sends in flight die with the process
         assert delivered(telegram) == 2 * rounds
-        code, out, err = await (await Post(config).start()).finish()
+        code, out, err = await (await Post(config, env=env).start()).finish()
         assert code == 0, err
         assert f"sent {2 * (PARTS - rounds)}, retried 0, skipped 0, failed 0" in out
         assert ("left pending by an interrupted run" in err) == (rounds < PARTS)
     finally:
         await post.kill()
     assert_one_complete_thread_each(telegram)
+    if env:
+        with psycopg.connect(env["DATABASE_URL"]) as conn:
+            done = conn.execute("SELECT destination, parts FROM deliveries_done").fetchall()
+            left = conn.execute("SELECT count(*) FROM delivery_parts").fetchall()
+        assert sorted(done) == [(f"telegram:{GROUP}", PARTS), (f"telegram:dm:{READER}", PARTS)]
+        assert left == [(0,)]
 
 
 async def test_two_posts_started_at_once_deliver_once(

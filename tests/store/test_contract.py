@@ -7,6 +7,7 @@ what was committed, never what was not.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -77,6 +78,31 @@ async def test_a_new_chat_keeps_the_subscription_and_its_since(reopen: Opener) -
     assert await subs.subscribe("slack", "U1", "D2") is False  # moved, not created
     [after] = await reopen().subscriptions.subscribers()
     assert after.chat == "D2" and after.since == before.since
+
+
+async def test_concurrent_operations_lose_nothing(reopen: Opener) -> None:
+    subs = reopen().subscriptions
+    await asyncio.gather(*(subs.subscribe("slack", f"U{i}", f"D{i}") for i in range(300)))
+    await asyncio.gather(*(subs.unsubscribe("slack", f"U{i}") for i in range(0, 300, 3)))
+    again = reopen().subscriptions
+    assert await again.count() == 200
+    assert {s.user for s in await again.subscribers()} == {f"U{i}" for i in range(300) if i % 3}
+
+
+async def test_concurrent_commits_are_all_durable(reopen: Opener) -> None:
+    ledger = reopen().ledger
+
+    async def deliver(dest: str) -> None:
+        ledger.mark_pending(1, dest, 0)
+        await ledger.commit()
+        ledger.mark_sent(1, dest, 0, MessageRef("telegram", dest, "1"))
+        ledger.mark_done(1, dest, 1)
+        await ledger.commit()
+
+    dests = [f"telegram:dm:{i}" for i in range(100)]
+    await asyncio.gather(*(deliver(dest) for dest in dests))
+    again = reopen().ledger
+    assert all(again.is_done(1, dest) and again.parts(1, dest) == {} for dest in dests)
 
 
 async def test_ledger_states_are_durable_once_committed(reopen: Opener) -> None:
