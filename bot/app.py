@@ -44,7 +44,6 @@ log = logging.getLogger(__name__)
 # Divides every pacing period: only for tests and benchmarks against local fake servers that
 # compress time the same way. Never set it against the real platforms.
 PACE_SCALE_ENV = "BRIEFING_PACE_SCALE"
-DATABASE_URL_ENV = "DATABASE_URL"
 RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
 
 
@@ -81,7 +80,8 @@ def build(settings: Settings, config_path: Path | None = None, *, read_only: boo
     for warning in content.warnings:
         log.debug("%s", warning)
     live = LiveContent(content, lambda: load_content(content_dir, cache))
-    store = open_store(data_path, read_only=read_only)
+    secrets = Secrets()
+    store = open_store(data_path, secrets, read_only=read_only)
     platforms = PlatformRegistry()
     engine = DeliveryEngine(
         content=lambda: live.current,
@@ -101,16 +101,15 @@ def build(settings: Settings, config_path: Path | None = None, *, read_only: boo
         admins=frozenset(settings.bot.admins),
         deliverer=engine,
     )
-    return App(settings, Secrets(), store, live, platforms, engine, service)
+    return App(settings, secrets, store, live, platforms, engine, service)
 
 
-def open_store(data_path: Path, *, read_only: bool = False) -> Backend:
+def open_store(data_path: Path, secrets: Secrets, *, read_only: bool = False) -> Backend:
     """PostgreSQL when `DATABASE_URL` is set, else the tinydb file at `data_path`."""
-    url = os.environ.get(DATABASE_URL_ENV)
-    if url:
+    if secrets.database_url is not None:
         from bot.store.postgres import open_postgres
 
-        return open_postgres(url)
+        return open_postgres(secrets.database_url.get_secret_value())
     return open_tinydb(data_path, read_only=read_only)
 
 

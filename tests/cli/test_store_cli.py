@@ -16,7 +16,7 @@ import pytest
 
 from bot.core.messages import MessageRef
 from bot.store.backend import open_tinydb
-from bot.store.pg_schema import migrate
+from bot.store.pg_schema import SCHEMA_VERSION, migrate
 from tests.cli.test_cli import config, run
 from tests.conftest import ROOT, free_port
 
@@ -101,6 +101,17 @@ def test_an_unreachable_database_is_one_line_and_a_nonzero_exit(config: Path) ->
     [line] = [line for line in done.stderr.splitlines() if "error" in line]
     assert 'database "briefing" on 127.0.0.1:' in line
     assert PASSWORD not in done.stderr + done.stdout and "Traceback" not in done.stderr
+
+
+def test_a_bot_older_than_the_database_schema_refuses_to_start(
+    config: Path, database_url: str
+) -> None:
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        migrate(conn, known=SCHEMA_VERSION)
+        conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION + 7,))
+    done = run("run", "--config", str(config), env={"DATABASE_URL": database_url})
+    assert done.returncode == 69
+    assert f"version {SCHEMA_VERSION + 7}, newer than this bot's {SCHEMA_VERSION}" in done.stderr
 
 
 def test_the_console_on_postgres_keeps_the_password_out_of_the_log(

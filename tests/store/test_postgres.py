@@ -8,7 +8,8 @@ from typing import Any
 import psycopg
 import pytest
 
-from bot.app import DATABASE_URL_ENV, open_store
+from bot.app import open_store
+from bot.config import Secrets
 from bot.core.messages import MessageRef
 from bot.store.backend import StoreUnavailable
 from bot.store.pg_schema import SCHEMA_VERSION
@@ -69,6 +70,17 @@ async def test_subscriptions_are_rows_of_their_table(database_url: str) -> None:
 def test_database_url_selects_postgres(
     database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv(DATABASE_URL_ENV, database_url)
-    assert isinstance(open_store(tmp_path / "unused.json"), PgBackend)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    assert isinstance(open_store(tmp_path / "unused.json", Secrets()), PgBackend)
     assert not (tmp_path / "unused.json").exists()
+
+
+async def test_no_server_side_prepared_statements_for_pgbouncer(database_url: str) -> None:
+    backend = open_postgres(database_url, pool_size=1)
+    for user in range(20):  # psycopg would prepare a query from its 5th run by default
+        await backend.subscriptions.subscribe("telegram", str(user), str(user))
+        await backend.subscriptions.is_subscribed("telegram", str(user))
+    async with (await backend.pool()).connection() as conn:
+        cursor = await conn.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert await cursor.fetchone() == (0,)
+    await backend.close()
