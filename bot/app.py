@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.adapters import pacing
 from bot.adapters.clock import SystemClock
@@ -35,10 +35,14 @@ from bot.content.loader import Content, load_content
 from bot.core.delivery import DeliveryEngine
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import DeliveryReport, Runnable
+from bot.core.ports import DeliveryReport, Leadership, Runnable
 from bot.core.schedule import Schedule, Scheduler
 from bot.core.service import CommandService
 from bot.store.backend import Backend, open_tinydb
+from bot.store.lock import DataLock
+
+if TYPE_CHECKING:
+    from bot.store.pg_lock import PgLock
 
 log = logging.getLogger(__name__)
 # Divides every pacing period: only for tests and benchmarks against local fake servers that
@@ -70,9 +74,15 @@ def resolve(settings: Settings, config_path: Path | None, value: Path) -> Path:
     return (config_path.parent / value).resolve()
 
 
-def build(settings: Settings, config_path: Path | None = None, *, read_only: bool = False) -> App:
+def build(
+    settings: Settings,
+    config_path: Path | None = None,
+    *,
+    read_only: bool = False,
+    leadership: Leadership | None = None,
+) -> App:
     """Everything but the platforms, wired; `read_only` for commands that do not hold the
-    data lock."""
+    data lock; `leadership`, the delivery lock held, is re-checked before every part sent."""
     content_dir = resolve(settings, config_path, settings.bot.content_dir)
     data_path = resolve(settings, config_path, settings.bot.data_path)
     cache = data_path.with_name("content-cache.json")  # an accelerator beside the data file
@@ -92,6 +102,7 @@ def build(settings: Settings, config_path: Path | None = None, *, read_only: boo
         pacer=pacing.Pacer(RATE_LIMITS, time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)),
         clock=SystemClock(),
         language=settings.bot.language,
+        leadership=leadership,
     )
     service = CommandService(
         live,
@@ -102,6 +113,16 @@ def build(settings: Settings, config_path: Path | None = None, *, read_only: boo
         deliverer=engine,
     )
     return App(settings, secrets, store, live, platforms, engine, service)
+
+
+def delivery_lock(settings: Settings, config_path: Path | None) -> DataLock | PgLock:
+    """One process delivers per store: the data file's flock, or the database's advisory lock."""
+    secrets = Secrets()
+    if secrets.database_url is not None:
+        from bot.store.pg_lock import PgLock
+
+        return PgLock(secrets.database_url.get_secret_value())
+    return DataLock(resolve(settings, config_path, settings.bot.data_path))
 
 
 def open_store(data_path: Path, secrets: Secrets, *, read_only: bool = False) -> Backend:

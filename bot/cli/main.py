@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: the database cannot be reached (or is too new)
-EXIT_BUSY = 75  # EX_TEMPFAIL: another process is delivering with this data file
+EXIT_BUSY = 75  # EX_TEMPFAIL: another process is delivering with this data file or database
 EXIT_STOPPED = 143  # 128 + SIGTERM: `post` was stopped; the next run resumes where it ended
 log = logging.getLogger("bot")
 
@@ -146,13 +146,13 @@ def _console(built: App, verbose: bool) -> int:
 
 
 def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
-    """`run`, `post` and `console` own the data file while they live (see bot/locking.py):
+    """`run`, `post` and `console` own the store while they live (bot/store/lock.py, pg_lock.py):
     `run` waits for the lock, `post` and `console` exit with EXIT_BUSY if another process
     holds it. A dry run only reads, so it takes no lock and opens the store read-only."""
     from bot import app as application
-    from bot.store.lock import DataLock, LockHeld
+    from bot.store.lock import LockHeld
 
-    lock = DataLock(application.resolve(settings, config, settings.bot.data_path))
+    lock = application.delivery_lock(settings, config)
     dry_run = args.command == "post" and args.dry_run
     try:
         if not dry_run:
@@ -162,7 +162,9 @@ def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -
         print(f"briefing-bot {args.command}: {exc}; {outcome}", file=sys.stderr)
         return EXIT_BUSY
     try:
-        built = application.build(settings, config, read_only=dry_run)
+        built = application.build(
+            settings, config, read_only=dry_run, leadership=None if dry_run else lock
+        )
         if args.command == "console":
             return _console(built, getattr(args, "verbose", False))
         if args.command == "run":

@@ -140,10 +140,10 @@ class PgBackend:
         await self.pool.close()
 
 
-def connect(url: str) -> psycopg.Connection[Any]:
+def connect(url: str, **options: Any) -> psycopg.Connection[Any]:
     """One plain connection; an unreachable database is `StoreUnavailable`."""
     try:
-        return psycopg.connect(url, connect_timeout=10, **CONNECT)
+        return psycopg.connect(url, connect_timeout=10, **CONNECT, **options)
     except psycopg.OperationalError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise StoreUnavailable(f"cannot reach the {where(url)}: {reason}") from None
