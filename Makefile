@@ -8,6 +8,9 @@ CONFIG ?= config.example.toml
 .PHONY: run test lint bench clean
 
 $(STAMP): pyproject.toml
+	@# The tests start a real PostgreSQL server of their own (tests/pg.py): install it if absent.
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -75,13 +75,17 @@ def _settings(tmp: Path, urls: dict[str, str]) -> Settings:
 
 
 async def _subscribe_all(app: App) -> None:
-    table = app.store.table("subscriptions")
+    from bot.store.backend import TinyBackend
+
+    assert isinstance(app.store, TinyBackend), "the fan-out bench seeds the tinydb file"
+    store = app.store.store
+    table = store.table("subscriptions")
     since = datetime(2024, 1, 1, tzinfo=UTC).isoformat()
     for n in range(SUBSCRIBERS):
         user = str(10_000_000 + n)
         table.put(f"telegram:{user}", {"platform": "telegram", "user": user, "chat": user,
                                        "since": since})  # fmt: skip
-    await app.store.commit()
+    await store.commit()
 
 
 @asynccontextmanager
@@ -136,7 +140,8 @@ async def _fanout() -> Run:
             running = await _platforms(app)
             engine = DeliveryEngine(
                 content=lambda: app.content, channels=application.delivery_channels(app.settings),
-                platforms=app.platforms, subscriptions=app.subscriptions, ledger=app.ledger,
+                platforms=app.platforms, subscriptions=app.store.subscriptions,
+                ledger=app.store.ledger,
                 pacer=ScaledPacer({"telegram": TG_SCALE, "slack": SLACK_SCALE}),
                 clock=SystemClock(), concurrency=CONCURRENCY, progress_every=None,
             )  # fmt: skip

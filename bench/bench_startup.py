@@ -17,7 +17,7 @@ from bench.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
-import sys, time
+import asyncio, sys, time
 from pathlib import Path
 from bot.app import build
 from bot.config import load_settings
@@ -29,7 +29,8 @@ indexed = time.time()
 # VmHWM: this process image's peak. (ru_maxrss would carry over the parent's size from fork.)
 status = open("/proc/self/status").read()
 rss = int(status.split("VmHWM:")[1].split()[0]) / 1024
-print(ready, indexed, rss, app.content.summary()["issues"], len(app.subscriptions.table))
+subscribers = asyncio.run(app.store.subscriptions.count())
+print(ready, indexed, rss, app.content.summary()["issues"], subscribers)
 """
 
 

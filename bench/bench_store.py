@@ -15,6 +15,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import JSONStorage
 
 from bench.common import report, summary
+from bot.core.ports import SubscriptionStore
 from bot.store import Store, Subscriptions
 
 SIZES = (1_000, 10_000, 100_000)
@@ -22,7 +23,7 @@ OPS = 40
 TINYDB_OPS = {1_000: 40, 10_000: 10, 100_000: 3}  # plain TinyDB is too slow for more at 100k
 
 
-def _seed_file(path: Path, n: int) -> None:
+def seed_file(path: Path, n: int) -> None:
     docs = {
         str(i + 1): {"platform": "telegram", "user": str(i), "chat": str(i), "key": f"telegram:{i}"}
         for i in range(n)
@@ -43,8 +44,13 @@ async def _ours(path: Path, n: int) -> dict[str, list[float]]:
     start = time.perf_counter()
     subs = Subscriptions(Store.open(path))
     opened = (time.perf_counter() - start) * 1e6
+    return {"open": [opened], **await measure(subs, n)}
+
+
+async def measure(subs: SubscriptionStore, n: int) -> dict[str, list[float]]:
+    """Durable subscribe, unsubscribe, list-all and 200 concurrent subscribes on a store that
+    holds `n` subscribers "telegram:0" … (any backend)."""
     times: dict[str, list[float]] = {
-        "open": [opened],
         "subscribe": [],
         "unsubscribe": [],
         "list": [],
@@ -94,8 +100,8 @@ def main() -> list[str]:
     for n in SIZES:
         with tempfile.TemporaryDirectory() as tmp:
             ours_path, plain_path = Path(tmp) / "ours.json", Path(tmp) / "plain.json"
-            _seed_file(ours_path, n)
-            _seed_file(plain_path, n)
+            seed_file(ours_path, n)
+            seed_file(plain_path, n)
             ours = asyncio.run(_ours(ours_path, n))
             plain = _plain(plain_path, TINYDB_OPS[n])
         for op in ("subscribe", "unsubscribe", "list"):

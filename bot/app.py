@@ -24,7 +24,7 @@ from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.adapters import pacing
 from bot.adapters.clock import SystemClock
@@ -35,10 +35,14 @@ from bot.content.loader import Content, load_content
 from bot.core.delivery import DeliveryEngine
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import DeliveryReport, Runnable
+from bot.core.ports import DeliveryReport, Leadership, Runnable
 from bot.core.schedule import Schedule, Scheduler
 from bot.core.service import CommandService
-from bot.store import Ledger, RunLog, Store, Subscriptions
+from bot.store.backend import Backend, open_tinydb
+from bot.store.lock import DataLock
+
+if TYPE_CHECKING:
+    from bot.store.pg_lock import PgLock
 
 log = logging.getLogger(__name__)
 # Divides every pacing period: only for tests and benchmarks against local fake servers that
@@ -51,10 +55,7 @@ RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
 class App:
     settings: Settings
     secrets: Secrets
-    store: Store
-    subscriptions: Subscriptions
-    ledger: Ledger
-    runs: RunLog
+    store: Backend  # tinydb, or PostgreSQL when DATABASE_URL is set
     live: LiveContent
     platforms: PlatformRegistry  # the started ones, which the engine and the service send through
     engine: DeliveryEngine
@@ -73,9 +74,15 @@ def resolve(settings: Settings, config_path: Path | None, value: Path) -> Path:
     return (config_path.parent / value).resolve()
 
 
-def build(settings: Settings, config_path: Path | None = None, *, read_only: bool = False) -> App:
+def build(
+    settings: Settings,
+    config_path: Path | None = None,
+    *,
+    read_only: bool = False,
+    leadership: Leadership | None = None,
+) -> App:
     """Everything but the platforms, wired; `read_only` for commands that do not hold the
-    data lock."""
+    data lock; `leadership`, the delivery lock held, is re-checked before every part sent."""
     content_dir = resolve(settings, config_path, settings.bot.content_dir)
     data_path = resolve(settings, config_path, settings.bot.data_path)
     cache = data_path.with_name("content-cache.json")  # an accelerator beside the data file
@@ -83,30 +90,48 @@ def build(settings: Settings, config_path: Path | None = None, *, read_only: boo
     for warning in content.warnings:
         log.debug("%s", warning)
     live = LiveContent(content, lambda: load_content(content_dir, cache))
-    store = Store.open(data_path, fold=not read_only)
-    subscriptions = Subscriptions(store)
-    ledger = Ledger(store)
+    secrets = Secrets()
+    store = open_store(data_path, secrets, read_only=read_only)
     platforms = PlatformRegistry()
     engine = DeliveryEngine(
         content=lambda: live.current,
         channels=delivery_channels(settings),
         platforms=platforms,
-        subscriptions=subscriptions,
-        ledger=ledger,
+        subscriptions=store.subscriptions,
+        ledger=store.ledger,
         pacer=pacing.Pacer(RATE_LIMITS, time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)),
         clock=SystemClock(),
         language=settings.bot.language,
+        leadership=leadership,
     )
     service = CommandService(
         live,
-        subscriptions,
+        store.subscriptions,
         platforms,
         language=settings.bot.language,
         admins=frozenset(settings.bot.admins),
         deliverer=engine,
     )
-    return App(settings, Secrets(), store, subscriptions, ledger, RunLog(store), live,
-               platforms, engine, service)  # fmt: skip
+    return App(settings, secrets, store, live, platforms, engine, service)
+
+
+def delivery_lock(settings: Settings, config_path: Path | None) -> DataLock | PgLock:
+    """One process delivers per store: the data file's flock, or the database's advisory lock."""
+    secrets = Secrets()
+    if secrets.database_url is not None:
+        from bot.store.pg_lock import PgLock
+
+        return PgLock(secrets.database_url.get_secret_value())
+    return DataLock(resolve(settings, config_path, settings.bot.data_path))
+
+
+def open_store(data_path: Path, secrets: Secrets, *, read_only: bool = False) -> Backend:
+    """PostgreSQL when `DATABASE_URL` is set, else the tinydb file at `data_path`."""
+    if secrets.database_url is not None:
+        from bot.store.postgres import open_postgres
+
+        return open_postgres(secrets.database_url.get_secret_value())
+    return open_tinydb(data_path, read_only=read_only)
 
 
 def delivery_channels(settings: Settings) -> dict[str, list[str]]:
@@ -182,7 +207,9 @@ def stop_signals(stop: Callable[[], None]) -> Iterator[None]:
 def scheduler(app: App, stop: asyncio.Event) -> Scheduler:
     schedule = Schedule(app.settings.schedule.cron, zoneinfo.ZoneInfo(app.settings.bot.timezone))
     catch_up = timedelta(minutes=app.settings.schedule.catch_up_minutes)
-    return Scheduler(schedule, app.engine, app.runs, SystemClock(), catch_up=catch_up, stop=stop)
+    return Scheduler(
+        schedule, app.engine, app.store.runs, SystemClock(), catch_up=catch_up, stop=stop
+    )
 
 
 async def run(app: App, *, console_input: bool = True) -> None:

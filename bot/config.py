@@ -124,6 +124,7 @@ class Secrets(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
+    database_url: SecretStr | None = None  # its password is masked in logs (bot/cli/logsafe.py)
 
 
 class ConfigError(Exception):

@@ -1,9 +1,12 @@
-"""Shared fixtures: the real content, a service over a temp store, and a free port."""
+"""Shared fixtures: the real content, a service over a temp store, a free port, and a real
+PostgreSQL server for the session (tests/pg.py) with one new database per test."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,7 @@ from bot.core.platforms import PlatformRegistry
 from bot.core.service import CommandService
 from bot.core.testing import RecordingPlatform
 from bot.store import Store, Subscriptions
+from tests.pg import PostgresServer
 
 # PTB 22 warns (an error under our filterwarnings) when it builds RetryAfter with an int delay;
 # with PTB_TIMEDELTA it uses timedelta, as the adapter expects.
@@ -56,3 +60,21 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    server = PostgresServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+_databases = itertools.count(1)
+
+
+@pytest.fixture
+def database_url(pg_server: PostgresServer) -> str:
+    """The URL of a new, empty database of its own for this test."""
+    return pg_server.create_database(f"test_{os.getpid()}_{next(_databases)}")

@@ -1,10 +1,13 @@
 """Keep secrets out of logs: a filter on the root handlers that masks every token and signing
 secret of the environment wherever it would appear — messages, arguments, tracebacks — so that
-no library's debug line (an HTTP URL with a Telegram token in its path, say) can leak one."""
+no library's debug line (an HTTP URL with a Telegram token in its path, say) can leak one.
+For `DATABASE_URL` the whole URL and its password alone (as written and percent-decoded) are
+masked."""
 
 from __future__ import annotations
 
 import logging
+from urllib.parse import unquote, urlsplit
 
 from bot.config import Secrets
 
@@ -42,7 +45,18 @@ def secret_values(secrets: Secrets) -> list[str]:
         value = getattr(secrets, name)
         if value is not None:
             values.append(value.get_secret_value())
+    if secrets.database_url is not None:
+        values.extend(url_passwords(secrets.database_url.get_secret_value()))
     return values
+
+
+def url_passwords(url: str) -> list[str]:
+    """The password of a `postgresql://user:password@host/db` URL, raw and decoded."""
+    try:
+        raw = urlsplit(url).netloc.rpartition("@")[0].partition(":")[2]
+    except ValueError:
+        return []
+    return [raw, unquote(raw)] if raw else []
 
 
 def install(secrets: Secrets) -> None:

@@ -11,16 +11,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.cli.store import add_parser as add_store_parser
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.errors import ContentError, MissingContent
 from bot.content.loader import load_content
 from bot.store import StoreCorrupt
+from bot.store.backend import StoreUnavailable
 
 if TYPE_CHECKING:
     from bot.app import App
 
 EXIT_BAD_INPUT = 2
-EXIT_BUSY = 75  # EX_TEMPFAIL: another process is delivering with this data file
+EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: the database cannot be reached (or is too new)
+EXIT_BUSY = 75  # EX_TEMPFAIL: another process is delivering with this data file or database
 EXIT_STOPPED = 143  # 128 + SIGTERM: `post` was stopped; the next run resumes where it ended
 log = logging.getLogger("bot")
 
@@ -51,6 +54,7 @@ def parser() -> argparse.ArgumentParser:
     post.add_argument(
         "--dry-run", action="store_true", help="log what would be sent; send and record nothing"
     )
+    add_store_parser(sub, common)
     return top
 
 
@@ -90,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StoreCorrupt as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except StoreUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
     except ConfigError as exc:  # found while starting a platform (a missing token, ...)
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -111,6 +118,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
     if args.command == "validate":
         content_dir = args.dir or application.resolve(settings, config, settings.bot.content_dir)
         return _validate(content_dir)
+    if args.command == "store":
+        from bot.cli.store import store_copy
+
+        return store_copy(args.source, args.target)
     if args.command in ("run", "post", "console"):
         return _locked(args, settings, config)
     if args.command == "preview":
@@ -154,13 +165,13 @@ def _console(built: App) -> int:
 
 
 def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
-    """`run`, `post` and `console` own the data file while they live (see bot/locking.py):
+    """`run`, `post` and `console` own the store while they live (bot/store/lock.py, pg_lock.py):
     `run` waits for the lock, `post` and `console` exit with EXIT_BUSY if another process
     holds it. A dry run only reads, so it takes no lock and opens the store read-only."""
     from bot import app as application
-    from bot.store.lock import DataLock, LockHeld
+    from bot.store.lock import LockHeld
 
-    lock = DataLock(application.resolve(settings, config, settings.bot.data_path))
+    lock = application.delivery_lock(settings, config)
     dry_run = args.command == "post" and args.dry_run
     try:
         if not dry_run:
@@ -172,7 +183,9 @@ def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -
     try:
         if args.command in ("run", "console"):
             _quiet_in_conversation(args, settings)
-        built = application.build(settings, config, read_only=dry_run)
+        built = application.build(
+            settings, config, read_only=dry_run, leadership=None if dry_run else lock
+        )
         if args.command == "console":
             return _console(built)
         if args.command == "run":

@@ -29,7 +29,9 @@ exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber and r
 as failed;
 MessageRejected and exhausted retries fail that destination (reported,
 retried by the next run) while the others go on. A set stop event (SIGTERM) lets every worker
-finish and record the message in flight, then the run returns.
+finish and record the message in flight, then the run returns; so does a lost `Leadership`
+(the store's delivery lock, re-checked before every part), so that a process that may no longer
+be the only one delivering sends nothing more.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ from bot.core.errors import RecipientGone
 from bot.core.i18n import Language
 from bot.core.messages import Message, MessageRef
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Clock, DeliveryReport, Ledger, Pacer, SubscriptionStore
+from bot.core.ports import Clock, DeliveryReport, Leadership, Ledger, Pacer, SubscriptionStore
 from bot.core.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,7 @@ class DeliveryEngine:
         concurrency: int | Mapping[str, int] = 64,
         progress_every: float | None = 5.0,
         rng: random.Random | None = None,
+        leadership: Leadership | None = None,
     ) -> None:
         self.planner = Planner(content, channels, subscriptions, ledger, language)
         self.content, self.platforms = content, platforms
@@ -83,6 +86,7 @@ class DeliveryEngine:
         self._stop = asyncio.Event()
         self.retrier = Retrier(policy, clock, self._stop, rng or random.Random())
         self._running = asyncio.Lock()
+        self.leadership = leadership
 
     def request_stop(self) -> None:
         """Finish and record the messages in flight, start no other, end the run (SIGTERM)."""
@@ -207,6 +211,10 @@ class DeliveryEngine:
     async def _check(self, dest: Destination) -> None:
         if self._stop.is_set():
             raise _Skip("stop requested")
+        if self.leadership is not None and not await self.leadership.holds():
+            log.error("the delivery lock is lost: another process may deliver now; stopping")
+            self.request_stop()
+            raise _Skip("the delivery lock is lost")
         if dest.user is not None and not await self.subscriptions.is_subscribed(
             dest.platform, dest.user
         ):

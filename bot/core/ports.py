@@ -169,6 +169,14 @@ class Ledger(Protocol):
     async def commit(self) -> None: ...
 
 
+class Leadership(Protocol):
+    """The right to deliver: the store's lock, which a database can take away (a lost session)."""
+
+    async def holds(self) -> bool:
+        """True while this process may still deliver; checked before every part is sent."""
+        ...
+
+
 class RunRecord(Protocol):
     """When the last scheduled delivery run was due, so a missed run is caught up once."""
 

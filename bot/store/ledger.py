@@ -6,6 +6,7 @@ import datetime as dt
 
 from bot.core.messages import MessageRef
 from bot.core.ports import PartRecord
+from bot.store.ledger_memory import MemoryLedger, parent_id
 from bot.store.subscriptions import utcnow
 from bot.store.tinydb import Doc, Store
 
@@ -13,7 +14,7 @@ DELIVERIES = "deliveries"
 RELEASES = "releases"
 
 
-class Ledger:
+class Ledger(MemoryLedger):
     """The delivery ledger (the core's `Ledger` port) in table "deliveries" of `Store`.
 
     While a thread is being delivered there is one document per (issue, destination, part),
@@ -25,65 +26,36 @@ class Ledger:
     """
 
     def __init__(self, store: Store) -> None:
+        super().__init__()
         self.store = store
         self.table = store.table(DELIVERIES)
         self.releases = store.table(RELEASES)
-        # destination -> issue -> part -> record, for the threads not yet done
-        self._parts: dict[str, dict[int, dict[int, PartRecord]]] = {}
-        self._done: set[tuple[int, str]] = set()
         for doc in self.table:
             if doc.get("done"):
                 self._done.add((doc["issue"], doc["dest"]))
             else:
-                self._issue(doc["issue"], doc["dest"])[doc["part"]] = _record(doc)
-
-    def released_at(self, issue: int) -> dt.datetime | None:
-        doc = self.releases.get(str(issue))
-        return dt.datetime.fromisoformat(doc["released_at"]) if doc else None
-
-    def release(self, issue: int, at: dt.datetime) -> dt.datetime:
-        known = self.released_at(issue)
-        if known is not None:
-            return known
-        self.releases.put(str(issue), {"issue": issue, "released_at": at.isoformat()})
-        return at
-
-    def is_done(self, issue: int, destination: str) -> bool:
-        return (issue, destination) in self._done
-
-    def started(self, destination: str) -> list[int]:
-        return sorted(i for i, parts in self._parts.get(destination, {}).items() if parts)
-
-    def parts(self, issue: int, destination: str) -> dict[int, PartRecord]:
-        return dict(self._parts.get(destination, {}).get(issue, {}))
-
-    def mark_pending(self, issue: int, destination: str, part: int) -> None:
-        self._put(issue, destination, PartRecord(part, "pending"))
-
-    def mark_sent(self, issue: int, destination: str, part: int, ref: MessageRef) -> None:
-        self._put(issue, destination, PartRecord(part, "sent", ref))
-
-    def mark_done(self, issue: int, destination: str, parts: int) -> None:
-        records = self._parts.get(destination, {}).pop(issue, {})
-        for part in records:
-            self.table.delete(f"{issue}|{destination}|{part}")
-        parent = records.get(0)
-        self.table.put(
-            f"{issue}|{destination}",
-            {"issue": issue, "dest": destination, "done": True, "parts": parts,
-             "parent": parent.ref.id if parent and parent.ref else None,
-             "at": utcnow().isoformat()},
-        )  # fmt: skip
-        self._done.add((issue, destination))
+                self._loaded(doc["issue"], doc["dest"], _record(doc))
+        for doc in self.releases:
+            self._releases[doc["issue"]] = dt.datetime.fromisoformat(doc["released_at"])
 
     async def commit(self) -> None:
         await self.store.commit()
 
-    def _issue(self, issue: int, destination: str) -> dict[int, PartRecord]:
-        return self._parts.setdefault(destination, {}).setdefault(issue, {})
+    def _write_release(self, issue: int, at: dt.datetime) -> None:
+        self.releases.put(str(issue), {"issue": issue, "released_at": at.isoformat()})
 
-    def _put(self, issue: int, destination: str, record: PartRecord) -> None:
-        self._issue(issue, destination)[record.part] = record
+    def _write_done(
+        self, issue: int, destination: str, parts: int, records: dict[int, PartRecord]
+    ) -> None:
+        for part in records:
+            self.table.delete(f"{issue}|{destination}|{part}")
+        self.table.put(
+            f"{issue}|{destination}",
+            {"issue": issue, "dest": destination, "done": True, "parts": parts,
+             "parent": parent_id(records), "at": utcnow().isoformat()},
+        )  # fmt: skip
+
+    def _write_part(self, issue: int, destination: str, record: PartRecord) -> None:
         ref = record.ref
         self.table.put(
             f"{issue}|{destination}|{record.part}",

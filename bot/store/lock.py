@@ -30,19 +30,44 @@ log = logging.getLogger(__name__)
 
 
 class LockHeld(Exception):
-    def __init__(self, path: Path, holder: str) -> None:
-        self.path, self.holder = path, holder
+    def __init__(self, where: Path | str, holder: str) -> None:
+        self.where, self.holder = where, holder
         who = f"process {holder}" if holder else "another process"
-        super().__init__(f"{who} is delivering with this data file (lock {path})")
+        what = "data file" if isinstance(where, Path) else "database"
+        super().__init__(f"{who} is delivering with this {what} (lock {where})")
 
 
-class DataLock:
-    def __init__(self, data_path: Path) -> None:
-        self.path = data_path.with_name(data_path.name + ".lock")
-        self._fd: int | None = None
+class WaitingLock:
+    """Taking a lock, or waiting for it: what the data file's lock and the database's share."""
+
+    where: Path | str  # named in the messages
 
     def try_acquire(self) -> bool:
         """Take the lock if it is free; True if this process holds it now."""
+        raise NotImplementedError
+
+    def holder(self) -> str:
+        """Who holds the lock (a pid, pid@host), or "" if that is unknown."""
+        raise NotImplementedError
+
+    def acquire(self, *, wait: bool, poll: float = 1.0) -> None:
+        """Take the lock; if another process holds it, raise `LockHeld`, or with `wait` log
+        once and poll until it is free."""
+        if self.try_acquire():
+            return
+        if not wait:
+            raise LockHeld(self.where, self.holder())
+        log.warning("%s; waiting for it to finish", LockHeld(self.where, self.holder()))
+        while not self.try_acquire():
+            time.sleep(poll)
+
+
+class DataLock(WaitingLock):
+    def __init__(self, data_path: Path) -> None:
+        self.path = self.where = data_path.with_name(data_path.name + ".lock")
+        self._fd: int | None = None
+
+    def try_acquire(self) -> bool:
         if self._fd is not None:
             return True
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,17 +81,6 @@ class DataLock:
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
         return True
-
-    def acquire(self, *, wait: bool, poll: float = 1.0) -> None:
-        """Take the lock; if another process holds it, raise `LockHeld`, or with `wait` log
-        once and poll until it is free."""
-        if self.try_acquire():
-            return
-        if not wait:
-            raise LockHeld(self.path, self.holder())
-        log.warning("%s; waiting for it to finish", LockHeld(self.path, self.holder()))
-        while not self.try_acquire():
-            time.sleep(poll)
 
     def holder(self) -> str:
         with contextlib.suppress(OSError):
@@ -87,3 +101,7 @@ class DataLock:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.release()
+
+    async def holds(self) -> bool:
+        """An flock cannot be taken away from a living process."""
+        return self._fd is not None

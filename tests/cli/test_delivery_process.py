@@ -10,8 +10,10 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 
+from bot.store.postgres import open_postgres
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.processes import PACE_SCALE, Post, hold_rounds, kill_mid_thread, post_config, until
 
@@ -54,28 +56,56 @@ def assert_one_complete_thread_each(fake: FakeTelegramAPI) -> None:
         assert len({m.text for m in sent}) == PARTS
 
 
-@pytest.mark.parametrize("rounds", [0, 1, 6, PARTS - 1])
+def on_postgres(url: str) -> dict[str, str]:
+    """The environment of a bot on the database at `url`, holding the reader (subscribed
+    before the issue's release, as in `config`)."""
+    open_postgres(url)  # the schema
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO subscriptions (platform, user_id, chat, since) VALUES (%s, %s, %s, %s)",
+            ("telegram", str(READER), str(READER), datetime(2024, 1, 1, tzinfo=UTC)),
+        )
+    return {"DATABASE_URL": url}
+
+
+@pytest.mark.parametrize(
+    ("rounds", "backend"),
+    [(0, "tinydb"), (1, "tinydb"), (6, "tinydb"), (PARTS - 1, "tinydb"),
+     (1, "postgres"), (6, "postgres")],
+)  # fmt: skip
 async def test_sigkill_anywhere_in_a_thread_then_a_restart_leaves_one_thread_each(
-    telegram: FakeTelegramAPI, config: Path, rounds: int
+    telegram: FakeTelegramAPI,
+    config: Path,
+    rounds: int,
+    backend: str,
+    request: pytest.FixtureRequest,
 ) -> None:
     """Every send is held; `rounds` times both destinations' sends are let through, then the
     process is killed while the next send of each is in flight (so every earlier part has
     been recorded, and the one in flight never reached the chat)."""
+    db = on_postgres(request.getfixturevalue("database_url")) if backend == "postgres" else {}
+    env = {**ENV, **db}
     telegram.fail_next(None, "timeout", count=2 * (rounds + 1))
-    post = await Post(config, env=ENV).start()
+    post = await Post(config, env=env).start()
     try:
         await kill_mid_thread(
             post, rounds, lambda: sends(telegram), telegram.release_hung, width=len(CHATS)
         )
         telegram.release_hung(process=False)  # the sends in flight die with the process
         assert delivered(telegram) == 2 * rounds
-        code, out, err = await (await Post(config, env=ENV).start()).finish()
+        code, out, err = await (await Post(config, env=env).start()).finish()
         assert code == 0, err
         assert f"sent {2 * (PARTS - rounds)}, retried 0, skipped 0, failed 0" in out
         assert ("left pending by an interrupted run" in err) == (rounds < PARTS)
     finally:
         await post.kill()
     assert_one_complete_thread_each(telegram)
+    if db:
+        with psycopg.connect(db["DATABASE_URL"]) as conn:
+            done = conn.execute("SELECT destination, parts FROM deliveries_done").fetchall()
+            left = conn.execute("SELECT count(*) FROM delivery_parts").fetchall()
+        assert sorted(done) == [(f"telegram:{GROUP}", PARTS), (f"telegram:dm:{READER}", PARTS)]
+        assert left == [(0,)]
 
 
 async def test_two_posts_started_at_once_deliver_once(

@@ -87,3 +87,13 @@ async def test_a_full_debug_run_never_logs_a_secret(tmp_path: Path) -> None:
     assert len(log.splitlines()) > 20
     for secret in SECRETS:
         assert secret not in log, f"a secret leaked: {secret[:6]}…"
+
+
+def test_the_database_password_is_masked_alone_and_in_its_url() -> None:
+    from bot.cli.logsafe import RedactSecrets, secret_values
+    from bot.config import Secrets
+
+    url = "postgresql://bot:p%40ss-word-1@db.internal:5432/briefing"
+    redact = RedactSecrets(secret_values(Secrets(database_url=url)))
+    line = f"connecting to {url}; password p@ss-word-1, raw p%40ss-word-1"
+    assert redact.redact(line) == "connecting to ***; password ***, raw ***"

@@ -217,7 +217,7 @@ async def test_subscribe_opens_the_dm_and_subscribes_once(slack: Harness) -> Non
     await until(lambda: slack.fake.responses(again))
 
     assert len(slack.fake.calls_to("conversations.open")) == 2
-    subscribers = await slack.app.subscriptions.subscribers("slack")
+    subscribers = await slack.app.store.subscriptions.subscribers("slack")
     assert [(s.user, s.chat) for s in subscribers] == [("U1", "DU1")]
     assert "구독했습니다" in slack.fake.responses(first)[0]["text"]
     assert "이미 구독 중" in slack.fake.responses(again)[0]["text"]
@@ -227,7 +227,7 @@ async def test_subscribe_from_a_dm_between_people_goes_to_the_apps_dm(slack: Har
     url = await slack.command("/subscribe", channel_id="D0PEOPLE", channel_name="directmessage")
 
     await until(lambda: slack.fake.responses(url))
-    subscribers = await slack.app.subscriptions.subscribers("slack")
+    subscribers = await slack.app.store.subscriptions.subscribers("slack")
     assert [(s.user, s.chat) for s in subscribers] == [("U1", "DU1")]
 
 
@@ -237,7 +237,7 @@ async def test_subscribe_by_dm_uses_that_dm(slack: Harness) -> None:
     await slack.event(dm("subscribe"), "Ev1")
 
     await until(lambda: slack.fake.messages("DU1"))
-    subscribers = await slack.app.subscriptions.subscribers("slack")
+    subscribers = await slack.app.store.subscriptions.subscribers("slack")
     assert [(s.user, s.chat) for s in subscribers] == [("U1", "DU1")]
     assert len(slack.fake.calls_to("conversations.open")) == 1  # the test's own
 
@@ -247,7 +247,7 @@ async def test_subscribe_says_so_when_the_dm_cannot_be_opened(slack: Harness) ->
 
     await until(lambda: slack.fake.responses(url))
     assert "DM을 열 수 없어" in slack.fake.responses(url)[0]["text"]
-    assert await slack.app.subscriptions.count() == 0
+    assert await slack.app.store.subscriptions.count() == 0
 
 
 async def test_subscribe_while_slack_rate_limits_the_dm_says_when_to_try_again(
@@ -260,7 +260,7 @@ async def test_subscribe_while_slack_rate_limits_the_dm_says_when_to_try_again(
     await until(lambda: slack.fake.responses(url))
     (answer,) = slack.fake.responses(url)
     assert "30초 뒤에 다시" in answer["text"] and "메시지 탭" not in answer["text"]
-    assert await slack.app.subscriptions.count() == 0
+    assert await slack.app.store.subscriptions.count() == 0
 
 
 @pytest.mark.parametrize(
@@ -591,25 +591,25 @@ async def test_pressing_the_home_button_subscribes_and_republishes(slack: Harnes
 
     assert status == 200
     await until(lambda: slack.fake.views("U1"))
-    assert await slack.app.subscriptions.is_subscribed("slack", "U1")
+    assert await slack.app.store.subscriptions.is_subscribed("slack", "U1")
     assert button_of(slack.fake.views("U1")[-1])["action_id"] == "home_unsubscribe"
 
 
 async def test_pressing_the_home_unsubscribe_button_unsubscribes_and_republishes(
     slack: Harness,
 ) -> None:
-    await slack.app.subscriptions.subscribe("slack", "U1", "DU1")
+    await slack.app.store.subscriptions.subscribe("slack", "U1", "DU1")
 
     status, _ = await slack.post(home_button("home_unsubscribe"))
 
     assert status == 200
     await until(lambda: slack.fake.views("U1"))
-    assert not await slack.app.subscriptions.is_subscribed("slack", "U1")
+    assert not await slack.app.store.subscriptions.is_subscribed("slack", "U1")
     assert button_of(slack.fake.views("U1")[-1])["action_id"] == "home_subscribe"
 
 
 async def test_unsubscribe_ends_a_subscription(slack: Harness) -> None:
-    await slack.app.subscriptions.subscribe("slack", "U1", "DU1")
+    await slack.app.store.subscriptions.subscribe("slack", "U1", "DU1")
 
     url = await slack.command("/unsubscribe")
 
@@ -617,7 +617,7 @@ async def test_unsubscribe_ends_a_subscription(slack: Harness) -> None:
     (answer,) = slack.fake.responses(url)
     assert answer["response_type"] == "ephemeral"
     assert "구독을 취소했습니다" in answer["text"]
-    assert await slack.app.subscriptions.count() == 0
+    assert await slack.app.store.subscriptions.count() == 0
 
 
 # send(): errors at the boundary ------------------------------------------------------------

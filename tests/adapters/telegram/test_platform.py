@@ -288,7 +288,7 @@ async def test_start_greets_and_the_deep_link_subscribes(harness: Harness) -> No
     assert "/subscribe" in greeting.plain_text
     harness.fake.push_update(command(PRIVATE_CHAT, 12, "/start subscribe"))
     await harness.answers(USER, 2)
-    assert await harness.app.subscriptions.is_subscribed("telegram", str(USER))
+    assert await harness.app.store.subscriptions.is_subscribed("telegram", str(USER))
 
 
 # ---- subscriptions ------------------------------------------------------------------------
@@ -297,11 +297,11 @@ async def test_subscribe_in_private_is_idempotent(harness: Harness) -> None:
     harness.fake.push_update(command(PRIVATE_CHAT, 12, "/subscribe"))
     first, second = await harness.answers(USER, 2)
     assert first.plain_text.startswith("구독했습니다") and second.plain_text.startswith("이미")
-    [subscriber] = await harness.app.subscriptions.subscribers("telegram")
+    [subscriber] = await harness.app.store.subscriptions.subscribers("telegram")
     assert (subscriber.user, subscriber.chat) == (str(USER), str(USER))
     harness.fake.push_update(command(PRIVATE_CHAT, 13, "/unsubscribe"))
     await harness.answers(USER, 3)
-    assert not await harness.app.subscriptions.is_subscribed("telegram", str(USER))
+    assert not await harness.app.store.subscriptions.is_subscribed("telegram", str(USER))
 
 
 async def test_group_subscribe_needs_a_private_chat_first(harness: Harness) -> None:
@@ -314,7 +314,7 @@ async def test_group_subscribe_needs_a_private_chat_first(harness: Harness) -> N
     [probe, _] = harness.fake.calls_to("sendMessage")
     assert probe.params["chat_id"] == STRANGER and harness.fake.messages(STRANGER) == []
     assert harness.fake.stats()["rejected"] == {NOT_STARTED: 1}
-    assert not await harness.app.subscriptions.is_subscribed("telegram", str(STRANGER))
+    assert not await harness.app.store.subscriptions.is_subscribed("telegram", str(STRANGER))
 
 
 async def test_group_subscribe_subscribes_the_private_chat(harness: Harness) -> None:
@@ -324,12 +324,12 @@ async def test_group_subscribe_subscribes_the_private_chat(harness: Harness) -> 
     [in_private] = harness.fake.messages(USER)
     assert in_group.plain_text.startswith("구독했습니다") and in_group.reply_to == 41
     assert in_private.plain_text.startswith("구독했습니다")
-    [subscriber] = await harness.app.subscriptions.subscribers("telegram")
+    [subscriber] = await harness.app.store.subscriptions.subscribers("telegram")
     assert subscriber.chat == str(USER)
 
 
 async def test_blocking_the_bot_ends_the_subscription(harness: Harness) -> None:
-    subscriptions = harness.app.subscriptions
+    subscriptions = harness.app.store.subscriptions
     await subscriptions.subscribe("telegram", str(USER), str(USER))
     harness.fake.push_update(kicked(USER))
 
@@ -340,7 +340,7 @@ async def test_blocking_the_bot_ends_the_subscription(harness: Harness) -> None:
 
 
 async def test_a_blocked_answer_unsubscribes_and_the_bot_keeps_answering(harness: Harness) -> None:
-    await harness.app.subscriptions.subscribe("telegram", str(USER), str(USER))
+    await harness.app.store.subscriptions.subscribe("telegram", str(USER), str(USER))
     harness.fake.push_update(command(PRIVATE_CHAT, 11, "/help"))  # sent just before the block
     harness.fake.block(USER)
     await harness.fake.wait_for_calls("sendMessage", 1)
@@ -351,20 +351,20 @@ async def test_a_blocked_answer_unsubscribes_and_the_bot_keeps_answering(harness
     harness.fake.push_update(command(PRIVATE_CHAT, 12, "/help"))
     [answer] = await harness.answers(USER)
     assert answer.plain_text.startswith("뉴랄브리핑 봇 명령")
-    assert not await harness.app.subscriptions.is_subscribed("telegram", str(USER))
+    assert not await harness.app.store.subscriptions.is_subscribed("telegram", str(USER))
     assert harness.fake.stats()["rejected"][BLOCKED] == 1  # a refusal is not retried
 
 
 @pytest.mark.parametrize("harness", [{"receive": False}], indirect=True)
 async def test_a_blocked_subscriber_is_unsubscribed_once_by_the_delivery(harness: Harness) -> None:
     harness.fake.add_chat(USER, "private")
-    await harness.app.subscriptions.subscribe("telegram", str(USER), str(USER))
+    await harness.app.store.subscriptions.subscribe("telegram", str(USER), str(USER))
     harness.fake.block(USER)  # stays blocked: every later send would be refused too
     first = await harness.app.engine.deliver()
     second = await harness.app.engine.deliver()
     assert (first.unsubscribed, first.sent, second.unsubscribed, second.sent) == (1, 0, 0, 0)
     assert [c.params["chat_id"] for c in harness.fake.calls_to("sendMessage")] == [USER]
-    assert not await harness.app.subscriptions.is_subscribed("telegram", str(USER))
+    assert not await harness.app.store.subscriptions.is_subscribed("telegram", str(USER))
 
 
 async def test_a_command_answer_waits_out_one_429_for_its_chat(harness: Harness) -> None:

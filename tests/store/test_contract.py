@@ -1,0 +1,170 @@
+"""One contract for every store backend: what the core may rely on, whichever engine holds it.
+
+Each test runs against the tinydb file and against a real PostgreSQL database of its own.
+"Reopen" opens a second store on the same file or database, as a restarted bot would: it sees
+what was committed, never what was not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.core.messages import MessageRef
+from bot.store.backend import Backend, open_tinydb
+from bot.store.postgres import open_postgres
+
+DEST = "telegram:dm:42"
+PARENT = MessageRef("telegram", "42", "7")
+REPLY = MessageRef("telegram", "42", "8", "7")
+Opener = Callable[[], Backend]
+
+
+@pytest.fixture(params=["tinydb", "postgres"])
+async def reopen(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Opener]:
+    opened: list[Backend] = []
+    url = request.getfixturevalue("database_url") if request.param == "postgres" else ""
+
+    def open_one() -> Backend:
+        backend = open_postgres(url) if url else open_tinydb(tmp_path / "briefing.json")
+        opened.append(backend)
+        return backend
+
+    yield open_one
+    for backend in opened:
+        await backend.close()
+
+
+async def test_subscribe_is_idempotent_and_durable(reopen: Opener) -> None:
+    subs = reopen().subscriptions
+    assert await subs.subscribe("telegram", "42", "42") is True
+    assert await subs.subscribe("telegram", "42", "42") is False
+    again = reopen().subscriptions
+    assert await again.is_subscribed("telegram", "42")
+    assert not await again.is_subscribed("slack", "42")
+    assert [(s.platform, s.user, s.chat) for s in await again.subscribers()] == [
+        ("telegram", "42", "42")
+    ]
+    assert await again.count() == 1
+
+
+async def test_unsubscribe_removes_once(reopen: Opener) -> None:
+    subs = reopen().subscriptions
+    await subs.subscribe("telegram", "42", "42")
+    assert await subs.unsubscribe("telegram", "42") is True
+    assert await subs.unsubscribe("telegram", "42") is False
+    assert await reopen().subscriptions.count() == 0
+
+
+async def test_subscribers_by_platform(reopen: Opener) -> None:
+    subs = reopen().subscriptions
+    for platform, user in [("telegram", "1"), ("slack", "U2"), ("telegram", "3")]:
+        await subs.subscribe(platform, user, f"dm-{user}")
+    telegram = sorted(s.user for s in await subs.subscribers("telegram"))
+    assert telegram == ["1", "3"]
+    assert sorted(s.user for s in await subs.subscribers()) == ["1", "3", "U2"]
+    assert await subs.count() == 3
+
+
+async def test_a_new_chat_keeps_the_subscription_and_its_since(reopen: Opener) -> None:
+    subs = reopen().subscriptions
+    await subs.subscribe("slack", "U1", "D1")
+    [before] = await subs.subscribers()
+    assert before.since and datetime.fromisoformat(before.since).tzinfo is not None
+    assert await subs.subscribe("slack", "U1", "D2") is False  # moved, not created
+    [after] = await reopen().subscriptions.subscribers()
+    assert after.chat == "D2" and after.since == before.since
+
+
+async def test_concurrent_operations_lose_nothing(reopen: Opener) -> None:
+    subs = reopen().subscriptions
+    await asyncio.gather(*(subs.subscribe("slack", f"U{i}", f"D{i}") for i in range(300)))
+    await asyncio.gather(*(subs.unsubscribe("slack", f"U{i}") for i in range(0, 300, 3)))
+    again = reopen().subscriptions
+    assert await again.count() == 200
+    assert {s.user for s in await again.subscribers()} == {f"U{i}" for i in range(300) if i % 3}
+
+
+async def test_concurrent_commits_are_all_durable(reopen: Opener) -> None:
+    ledger = reopen().ledger
+
+    async def deliver(dest: str) -> None:
+        ledger.mark_pending(1, dest, 0)
+        await ledger.commit()
+        ledger.mark_sent(1, dest, 0, MessageRef("telegram", dest, "1"))
+        ledger.mark_done(1, dest, 1)
+        await ledger.commit()
+
+    dests = [f"telegram:dm:{i}" for i in range(100)]
+    await asyncio.gather(*(deliver(dest) for dest in dests))
+    again = reopen().ledger
+    assert all(again.is_done(1, dest) and again.parts(1, dest) == {} for dest in dests)
+
+
+async def test_ledger_states_are_durable_once_committed(reopen: Opener) -> None:
+    ledger = reopen().ledger
+    ledger.mark_pending(1, DEST, 0)
+    assert reopen().ledger.parts(1, DEST) == {}  # not committed: not there after a crash
+    await ledger.commit()
+    assert reopen().ledger.parts(1, DEST)[0].state == "pending"
+    assert reopen().ledger.started(DEST) == [1]
+    ledger.mark_sent(1, DEST, 0, PARENT)
+    ledger.mark_pending(1, DEST, 1)
+    await ledger.commit()
+    parts = reopen().ledger.parts(1, DEST)
+    assert parts[0].state == "sent" and parts[0].ref == PARENT
+    assert parts[1].state == "pending" and parts[1].ref is None
+
+
+async def test_done_ends_the_thread(reopen: Opener) -> None:
+    ledger = reopen().ledger
+    ledger.mark_sent(1, DEST, 0, PARENT)
+    ledger.mark_sent(1, DEST, 1, REPLY)
+    await ledger.commit()
+    assert reopen().ledger.parts(1, DEST)[1].ref == REPLY
+    ledger.mark_done(1, DEST, 2)
+    assert ledger.is_done(1, DEST) and ledger.parts(1, DEST) == {}
+    assert not reopen().ledger.is_done(1, DEST)  # not committed yet
+    await ledger.commit()
+    again = reopen().ledger
+    assert again.is_done(1, DEST) and not again.is_done(2, DEST)
+    assert not again.is_done(1, "telegram:dm:43")
+    assert again.parts(1, DEST) == {} and again.started(DEST) == []
+
+
+async def test_started_lists_unfinished_issues_oldest_first(reopen: Opener) -> None:
+    ledger = reopen().ledger
+    for issue in (3, 1, 2):
+        ledger.mark_pending(issue, DEST, 0)
+    ledger.mark_pending(5, "slack:C1", 0)
+    ledger.mark_done(2, DEST, 1)
+    await ledger.commit()
+    again = reopen().ledger
+    assert again.started(DEST) == [1, 3]
+    assert again.started("slack:C1") == [5]
+    assert again.started("slack:C2") == []
+
+
+async def test_the_first_release_time_is_kept(reopen: Opener) -> None:
+    first, later = datetime(2024, 5, 1, 8, 30, tzinfo=UTC), datetime(2024, 5, 2, tzinfo=UTC)
+    ledger = reopen().ledger
+    assert ledger.released_at(1) is None
+    assert ledger.release(1, first) == first
+    assert reopen().ledger.released_at(1) is None
+    await ledger.commit()
+    again = reopen().ledger
+    assert again.release(1, later) == first and again.released_at(1) == first
+
+
+async def test_the_last_scheduled_run_is_remembered(reopen: Opener) -> None:
+    due, later = datetime(2024, 5, 1, 8, 30, tzinfo=UTC), datetime(2024, 5, 2, 8, 30, tzinfo=UTC)
+    runs = reopen().runs
+    assert runs.last_run() is None
+    await runs.record(due)
+    assert runs.last_run() == due and reopen().runs.last_run() == due
+    await runs.record(later)
+    assert reopen().runs.last_run() == later
