@@ -57,7 +57,7 @@ def assert_one_complete_thread_each(fake: FakeTelegramAPI) -> None:
 
 
 def on_postgres(url: str) -> dict[str, str]:
-    """The environment of a bot on the database at `url`, holding the reader (subscribed
+    """The environment (`ENV` included) of a bot on the database at `url`, holding the reader (subscribed
     before the issue's release, as in `config`)."""
     open_postgres(url)  # the schema
     with psycopg.connect(url) as conn:
@@ -65,7 +65,7 @@ def on_postgres(url: str) -> dict[str, str]:
             "INSERT INTO subscriptions (platform, user_id, chat, since) VALUES (%s, %s, %s, %s)",
             ("telegram", str(READER), str(READER), datetime(2024, 1, 1, tzinfo=UTC)),
         )
-    return {"DATABASE_URL": url}
+    return {**ENV, "DATABASE_URL": url}
 
 
 @pytest.mark.parametrize(
