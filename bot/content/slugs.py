@@ -9,7 +9,6 @@ from a hash of the term, and made unique in file order (`-2`, `-3`, ...). It is 
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import re
 import unicodedata
@@ -67,18 +66,17 @@ def _squash(text: str) -> str:
 
 
 class TriviaIndex:
-    """Finds the glossary entry whose definition holds a 토막상식's text (the glossary keeps
-    the author's text verbatim), with one `str.find` over all definitions joined."""
+    """Finds the glossary entry a 토막상식 explains: the one whose definition begins with the
+    note's text (the glossary keeps the author's text verbatim, then may add to it), compared
+    with runs of whitespace squashed. One dict lookup on the first `_KEY` characters."""
+
+    _KEY = 16
 
     def __init__(self, entries: Iterable[GlossaryEntry]) -> None:
-        self._entries = list(entries)
-        texts = [_squash(entry.definition) for entry in self._entries]
-        self._starts: list[int] = []
-        pos = 0
-        for text in texts:
-            self._starts.append(pos)
-            pos += len(text) + 1
-        self._joined = "\x00".join(texts)
+        self._by_start: dict[str, list[tuple[str, GlossaryEntry]]] = {}
+        for entry in entries:
+            text = _squash(entry.definition)
+            self._by_start.setdefault(text[: self._KEY], []).append((text, entry))
 
     def entry_for(self, note: Note) -> GlossaryEntry | None:
         if note.kind is not NoteKind.TRIVIA:
@@ -86,7 +84,7 @@ class TriviaIndex:
         needle = _squash(note.plain)
         if not needle:
             return None
-        at = self._joined.find(needle)
-        if at == -1:
-            return None
-        return self._entries[bisect.bisect_right(self._starts, at) - 1]
+        for text, entry in self._by_start.get(needle[: self._KEY], ()):
+            if text.startswith(needle):
+                return entry
+        return None

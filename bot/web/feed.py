@@ -7,10 +7,12 @@ archive is hosted; links use `[web] base_url` when it is set, else paths relativ
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
 
+from bot.content.models import Issue
 from bot.web.pages import SITE_DESCRIPTION, SITE_NAME, Pages
 from bot.web.urls import Urls
 
@@ -22,8 +24,14 @@ def _published(date: dt.date) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(8, 30), SEOUL)
 
 
-def atom_feed(pages: Pages, links: Urls, body_links: Urls) -> bytes:
-    """The feed; `links` for the feed's own links, `body_links` for those inside entries."""
+def atom_feed(pages: Pages, links: Urls) -> bytes:
+    """The feed of every issue; `links` for its links and those inside its entries."""
+    issues = (pages.archive.get(entry.number) for entry in pages.archive.entries)
+    return atom_of(((i, pages.issue_body(i, links)) for i in issues if i is not None), links)
+
+
+def atom_of(issues: Iterable[tuple[Issue, str]], links: Urls) -> bytes:
+    """The feed of these issues (oldest first), each with its body already rendered."""
     feed = FeedGenerator()
     feed.id(FEED_ID)
     feed.title(SITE_NAME)
@@ -31,17 +39,16 @@ def atom_feed(pages: Pages, links: Urls, body_links: Urls) -> bytes:
     feed.language("ko")
     feed.link(href=links.feed(), rel="self", type="application/atom+xml")
     feed.link(href=links.home(), rel="alternate", type="text/html")
-    entries = pages.archive.entries
-    feed.updated(_published(entries[-1].date) if entries else dt.datetime(2019, 1, 1, tzinfo=SEOUL))
-    for entry in entries:  # oldest first: feedgen prepends, so the newest ends up first
-        issue = pages.archive.get(entry.number)
-        assert issue is not None
+    newest = dt.datetime(2019, 1, 1, tzinfo=SEOUL)
+    for issue, body in issues:  # oldest first: feedgen prepends, so the newest ends up first
+        newest = max(newest, _published(issue.date))
         item = feed.add_entry()
         item.id(f"urn:neural-briefing:issue:{issue.number}")
         item.title(issue.heading)
         item.link(href=links.issue(issue.number), rel="alternate", type="text/html")
         item.published(_published(issue.date))
         item.updated(_published(issue.date))
-        item.content(pages.issue_body(issue, body_links), type="html")
+        item.content(body, type="html")
+    feed.updated(newest)
     data: bytes = feed.atom_str(pretty=False)
     return data

@@ -7,14 +7,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 from bot.web.site import Page, WebArchive, asset
 
 log = logging.getLogger(__name__)
-Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ARCHIVE: web.AppKey[WebArchive] = web.AppKey("archive", WebArchive)
 # A search of 10,000 Korean characters is a 90 KB request line (9 bytes each, percent-encoded);
 # aiohttp's default (8 KB) would refuse it with a 400 before the archive sees it.
@@ -67,19 +65,14 @@ async def _healthz(request: web.Request) -> web.Response:
     return web.json_response({"ok": True, "issues": len(_archive(request).pages().archive)})
 
 
-@web.middleware
-async def _not_found(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Unknown paths (and methods) get the archive's 404 page, not aiohttp's plain text."""
-    try:
-        return await handler(request)
-    except web.HTTPNotFound:
-        return _response(_archive(request).not_found())
+async def _not_found(request: web.Request) -> web.Response:
+    """Any other path gets the archive's 404 page, not aiohttp's plain text (a route, not a
+    middleware: a middleware would cost every request a coroutine)."""
+    return _response(_archive(request).not_found())
 
 
 def application(archive: WebArchive) -> web.Application:
-    app = web.Application(
-        middlewares=[_not_found], handler_args={"max_line_size": MAX_REQUEST_LINE}
-    )
+    app = web.Application(handler_args={"max_line_size": MAX_REQUEST_LINE})
     app[ARCHIVE] = archive
     app.router.add_get("/", _index)
     app.router.add_get(r"/issues/{number:\d{1,9}}", _issue)
@@ -89,6 +82,7 @@ def application(archive: WebArchive) -> web.Application:
     app.router.add_get("/feed.xml", _feed)
     app.router.add_get("/static/{name}", _static)
     app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/{tail:.*}", _not_found)
     return app
 
 

@@ -118,7 +118,7 @@ class WebArchive:
 
     def feed(self) -> Page:
         links = Urls.served(self.base_url)
-        return self._get("feed.xml", lambda p: Page(200, atom_feed(p, links, links), ATOM))
+        return self._get("feed.xml", lambda p: Page(200, atom_feed(p, links), ATOM))
 
 
 def asset(name: str) -> tuple[bytes, str] | None:
