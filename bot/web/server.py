@@ -19,7 +19,12 @@ ARCHIVE: web.AppKey[WebArchive] = web.AppKey("archive", WebArchive)
 MAX_REQUEST_LINE = 128 * 1024
 
 
-def _response(page: Page) -> web.Response:
+def _response(request: web.Request, page: Page) -> web.Response:
+    """The page, gzipped when a compressed copy is cached and the client takes gzip."""
+    if page.gzipped is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
+        headers = {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"}
+        return web.Response(status=page.status, body=page.gzipped, headers=headers,
+                            content_type=page.content_type, charset="utf-8")  # fmt: skip
     return web.Response(
         status=page.status, body=page.body, content_type=page.content_type, charset="utf-8"
     )
@@ -30,33 +35,33 @@ def _archive(request: web.Request) -> WebArchive:
 
 
 async def _index(request: web.Request) -> web.Response:
-    return _response(_archive(request).index())
+    return _response(request, _archive(request).index())
 
 
 async def _issue(request: web.Request) -> web.Response:
-    return _response(_archive(request).issue(int(request.match_info["number"])))
+    return _response(request, _archive(request).issue(int(request.match_info["number"])))
 
 
 async def _terms(request: web.Request) -> web.Response:
-    return _response(_archive(request).terms())
+    return _response(request, _archive(request).terms())
 
 
 async def _term(request: web.Request) -> web.Response:
-    return _response(_archive(request).term(request.match_info["slug"]))
+    return _response(request, _archive(request).term(request.match_info["slug"]))
 
 
 async def _search(request: web.Request) -> web.Response:
-    return _response(_archive(request).search(request.query.get("q", "")))
+    return _response(request, _archive(request).search(request.query.get("q", "")))
 
 
 async def _feed(request: web.Request) -> web.Response:
-    return _response(_archive(request).feed())
+    return _response(request, _archive(request).feed())
 
 
 async def _static(request: web.Request) -> web.Response:
     found = asset(request.match_info["name"])
     if found is None:
-        return _response(_archive(request).not_found())
+        return _response(request, _archive(request).not_found())
     body, media = found
     return web.Response(body=body, content_type=media, headers={"Cache-Control": "max-age=3600"})
 
@@ -68,7 +73,7 @@ async def _healthz(request: web.Request) -> web.Response:
 async def _not_found(request: web.Request) -> web.Response:
     """Any other path gets the archive's 404 page, not aiohttp's plain text (a route, not a
     middleware: a middleware would cost every request a coroutine)."""
-    return _response(_archive(request).not_found())
+    return _response(request, _archive(request).not_found())
 
 
 def application(archive: WebArchive) -> web.Application:

@@ -7,6 +7,8 @@ are cached too (the last `SEARCH_CACHE` queries), since a link to a search is sh
 
 from __future__ import annotations
 
+import dataclasses
+import gzip
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -22,6 +24,7 @@ HTML = "text/html"
 ATOM = "application/atom+xml"
 PAGE_CACHE = 4096
 SEARCH_CACHE = 256
+GZIP_ABOVE = 128 * 1024  # bytes; smaller pages cost more to inflate than to send
 MAX_QUERY = 10_000  # characters kept of a query; the search itself reads its first 8 words
 ASSETS = Path(__file__).parent / "static"
 
@@ -31,6 +34,12 @@ class Page:
     status: int
     body: bytes
     content_type: str = HTML
+    gzipped: bytes | None = None  # kept beside a large cached page (the feed of a big archive)
+
+    def compressed(self) -> Page:
+        if len(self.body) < GZIP_ABOVE:
+            return self
+        return dataclasses.replace(self, gzipped=gzip.compress(self.body, 6, mtime=0))
 
 
 class WebArchive:
@@ -69,7 +78,7 @@ class WebArchive:
             if page is not None:
                 cached.move_to_end(key)
                 return page
-        page = render(pages)
+        page = render(pages).compressed()
         with self._lock:
             if pages is self._pages:  # not rendered from content replaced meanwhile
                 cached[key] = page

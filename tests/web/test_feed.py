@@ -45,3 +45,25 @@ async def test_entries_are_newest_first(tmp_path: Path) -> None:
         "urn:neural-briefing:issue:1",
     ]
     assert feed.feed.updated.startswith("2019-05-31")
+
+
+async def test_a_large_feed_is_sent_gzipped_to_clients_that_take_it(tmp_path: Path) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    seed = (tmp_path / "content" / "issues" / "0001.md").read_text(encoding="utf-8")
+    for n in range(2, 21):
+        (tmp_path / "content" / "issues" / f"{n:04d}.md").write_text(
+            seed.replace("number = 1", f"number = {n}"), encoding="utf-8"
+        )
+    async with serve(LiveContent(load_content(tmp_path / "content"))) as web:
+        url = web.base + "feed.xml"
+        async with web.session.get(url, headers={"Accept-Encoding": "gzip"}) as resp:
+            assert (
+                resp.headers["Content-Encoding"] == "gzip"
+                and resp.headers["Vary"] == "Accept-Encoding"
+            )
+            zipped = await resp.read()  # inflated by aiohttp
+        async with web.session.get(url, headers={"Accept-Encoding": "identity"}) as resp:
+            assert "Content-Encoding" not in resp.headers
+            plain = await resp.read()
+    assert zipped == plain and len(plain) > 128 * 1024
+    assert len(feedparser.parse(plain).entries) == 20
