@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CONFIG ?= config.example.toml
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-browser lint bench clean
 
 $(STAMP): pyproject.toml
 	@# The tests start a real PostgreSQL server of their own (tests/pg.py): install it if absent.
@@ -27,6 +27,17 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# The archive in headless Chromium (tests marked `browser`). Installs Debian's chromium (and a
+# Korean font, for screenshots that show the text) where it is missing; needs root or sudo.
+BROWSER_PACKAGES := chromium chromium-driver fonts-noto-cjk
+test-browser: $(STAMP)
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES); \
+	fi
+	$(BIN)/pytest -m browser tests/web
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -30,7 +30,7 @@ from bot.adapters import pacing
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack.limits import LIMITS as SLACK_LIMITS
 from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
-from bot.config import Secrets, Settings
+from bot.config import ConfigError, Secrets, Settings
 from bot.content.loader import Content, load_content
 from bot.core.delivery import DeliveryEngine
 from bot.core.live_content import LiveContent
@@ -43,6 +43,7 @@ from bot.store.lock import DataLock
 
 if TYPE_CHECKING:
     from bot.store.pg_lock import PgLock
+from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 # Divides every pacing period: only for tests and benchmarks against local fake servers that
@@ -93,6 +94,7 @@ def build(
     secrets = Secrets()
     store = open_store(data_path, secrets, read_only=read_only)
     platforms = PlatformRegistry()
+    web = WebLinks.at(settings.web.base_url)
     engine = DeliveryEngine(
         content=lambda: live.current,
         channels=delivery_channels(settings),
@@ -103,6 +105,7 @@ def build(
         clock=SystemClock(),
         language=settings.bot.language,
         leadership=leadership,
+        web=web,
     )
     service = CommandService(
         live,
@@ -111,6 +114,7 @@ def build(
         language=settings.bot.language,
         admins=frozenset(settings.bot.admins),
         deliverer=engine,
+        web=web,
     )
     return App(settings, secrets, store, live, platforms, engine, service)
 
@@ -223,7 +227,7 @@ async def run(app: App, *, console_input: bool = True) -> None:
 
     with stop_signals(request_stop):
         try:
-            async with started(app, receive=True) as running:
+            async with web_archive(app), started(app, receive=True) as running:
                 try:
                     await _serve(app, running, stop, console_input)
                 finally:
@@ -265,6 +269,47 @@ async def _serve(
         await schedule  # returns once a delivery in progress has recorded its message in flight
         await index
         app.platforms.remove("console")
+
+
+def _shared_web_port(settings: Settings) -> str | None:
+    web, slack, telegram = settings.web, settings.slack, settings.telegram
+    if slack.enabled and slack.mode == "http" and slack.http_port == web.port:
+        return "[slack] http_port"
+    if telegram.enabled and telegram.mode == "webhook" and telegram.webhook_port == web.port:
+        return "[telegram] webhook_port"
+    return None
+
+
+@asynccontextmanager
+async def web_archive(app: App) -> AsyncIterator[None]:
+    """The web archive (`[web] enabled`) on its own port while inside, serving whatever
+    content is live (a /reload replaces its pages)."""
+    if not app.settings.web.enabled:
+        yield
+        return
+    shared = _shared_web_port(app.settings)
+    if shared is not None:  # one server for both sets of routes is not built yet
+        port = app.settings.web.port
+        message = f"[web] port {port} equals {shared}: serving the archive on a platform's port"
+        raise ConfigError([message + " is not supported yet; give [web] its own port"])
+    from bot.web.server import WebServer
+    from bot.web.site import WebArchive
+
+    archive = WebArchive(lambda: app.live.current, app.settings.web.base_url)
+    server = WebServer(archive, host=app.settings.web.host, port=app.settings.web.port)
+    await server.start()
+    try:
+        yield
+    finally:
+        await server.stop()
+
+
+def site(settings: Settings, config_path: Path | None, out: Path) -> int:
+    """`briefing-bot site OUT_DIR`: the archive as static files; returns how many."""
+    from bot.web.export import write_site
+
+    content = load_content(resolve(settings, config_path, settings.bot.content_dir))
+    return write_site(content, out, settings.web.base_url)
 
 
 async def post(app: App, *, issue: int | None = None, dry_run: bool = False) -> DeliveryReport:

@@ -91,6 +91,24 @@ class TelegramSection(_Section):
     webhook_port: int = Field(8443, ge=1, le=65535)
 
 
+class WebSection(_Section):
+    """The web archive and feed (bot/web). `base_url` set → chat messages link to its pages."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    base_url: str = ""
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(
+                f"{value!r} is not an absolute http(s) URL (e.g. https://briefing.example.com/)"
+            )
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         extra="forbid", env_prefix="BRIEFING_", env_nested_delimiter="__", frozen=True
@@ -101,6 +119,7 @@ class Settings(BaseSettings):
     console: ConsoleSection = ConsoleSection()
     slack: SlackSection = SlackSection()
     telegram: TelegramSection = TelegramSection()
+    web: WebSection = WebSection()
 
     @classmethod
     def settings_customise_sources(

@@ -16,6 +16,8 @@ def test_the_example_config_loads_with_every_documented_key() -> None:
     assert settings.bot.timezone == "Asia/Seoul" and settings.schedule.cron == "30 8 * * *"
     assert settings.console.enabled and not settings.slack.enabled and not settings.telegram.enabled
     assert settings.telegram.chats == (-1001234567890,) and settings.slack.http_port == 3000
+    assert settings.web.enabled and (settings.web.host, settings.web.port) == ("127.0.0.1", 8080)
+    assert settings.web.base_url == ""
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
@@ -36,6 +38,8 @@ def problems(tmp_path: Path, text: str) -> list[str]:
      ("[bot]\nadmins = ['U1']\n", "c.toml:2: [bot] admins: 'U1' is not platform:user"),
      ("[telegram]\nchanels = [1]\n", "c.toml:2: [telegram] chanels: unknown key"),
      ("[teelgram]\nenabled = true\n", "c.toml:1: [teelgram]: unknown key"),
+     ("[web]\nbase_url = 'briefing.example.com'\n", "c.toml:2: [web] base_url: 'briefing.example.com' is not an absolute http(s) URL"),
+     ("[web]\nport = 0\n", "c.toml:2: [web] port: Input should be greater than or equal to 1"),
      ("[bot\n", "c.toml:1: not valid TOML")],
 )  # fmt: skip
 def test_each_mistake_is_one_clear_line(tmp_path: Path, text: str, expected: str) -> None:

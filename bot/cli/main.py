@@ -1,4 +1,4 @@
-"""`briefing-bot`: run, console, validate, preview, post. Parses arguments; app.py builds."""
+"""`briefing-bot`: run, console, validate, preview, post, site. Parses arguments; app.py builds."""
 
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ def parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help="log what would be sent; send and record nothing"
     )
     add_store_parser(sub, common)
+    site = sub.add_parser("site", parents=[common], help="write the web archive as static files")
+    site.add_argument("out", type=Path, metavar="OUT_DIR")
     return top
 
 
@@ -124,6 +126,10 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
         return store_copy(args.source, args.target)
     if args.command in ("run", "post", "console"):
         return _locked(args, settings, config)
+    if args.command == "site":
+        written = application.site(settings, config, args.out)
+        print(f"wrote {written} files to {args.out}")
+        return 0
     if args.command == "preview":
         from bot.cli.preview import preview
 

@@ -16,7 +16,7 @@ def preview(app: App, number: int, platform: str) -> int:
             file=sys.stderr,
         )
         return 2
-    thread = issue_thread(issue, app.settings.bot.language)
+    thread = issue_thread(issue, app.settings.bot.language, app.service.web)
     if platform == "console":
         from bot.adapters.console import render_thread
 

@@ -8,6 +8,7 @@ import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from rapidfuzz import fuzz, process
 from bot.content.errors import ContentError, Problem
 from bot.content.models import GlossaryEntry
 from bot.content.parser import nfc
+from bot.content.slugs import Slugs, TriviaIndex
 
 _IGNORED = re.compile(r"[\s\-‐‑‒–—―_·・.]+")
 MAX_SUGGESTIONS = 3
@@ -58,6 +60,16 @@ class Glossary:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @cached_property
+    def slugs(self) -> Slugs:
+        """Each entry's stable ASCII name (web pages, deep links)."""
+        return Slugs(self.entries)
+
+    @cached_property
+    def trivia(self) -> TriviaIndex:
+        """The entry each 토막상식 explains."""
+        return TriviaIndex(self.entries)
 
     def lookup(self, query: str) -> Lookup:
         key = normalise(query)

@@ -50,6 +50,7 @@ from bot.core.messages import Message, MessageRef
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Clock, DeliveryReport, Leadership, Ledger, Pacer, SubscriptionStore
 from bot.core.retry import DELIVERY, Retrier, RetryPolicy, Stopped
+from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 __all__ = ["DeliveryEngine", "Destination", "RetryPolicy"]
@@ -78,8 +79,9 @@ class DeliveryEngine:
         progress_every: float | None = 5.0,
         rng: random.Random | None = None,
         leadership: Leadership | None = None,
+        web: WebLinks | None = None,
     ) -> None:
-        self.planner = Planner(content, channels, subscriptions, ledger, language)
+        self.planner = Planner(content, channels, subscriptions, ledger, language, web)
         self.content, self.platforms = content, platforms
         self.subscriptions, self.ledger, self.pacer = subscriptions, ledger, pacer
         self.clock, self.concurrency, self.progress_every = clock, concurrency, progress_every

@@ -21,6 +21,7 @@ from bot.core.i18n import Language
 from bot.core.messages import Thread
 from bot.core.ports import DeliveryReport, Ledger, SubscriptionStore
 from bot.core.render import issue_thread
+from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +79,11 @@ class Planner:
         subscriptions: SubscriptionStore,
         ledger: Ledger,
         language: Language,
+        web: WebLinks | None = None,
     ) -> None:
         self.content, self.channels = content, channels
         self.subscriptions, self.ledger, self.language = subscriptions, ledger, language
+        self.web = web  # set: each thread's parent links the issue's web page
         self._threads: dict[int, Thread] = {}
 
     def start_run(self) -> None:
@@ -129,7 +132,7 @@ class Planner:
         if number not in self._threads:
             issue = self.content().archive.get(number)
             assert issue is not None, f"issue {number} vanished from the archive"
-            self._threads[number] = issue_thread(issue, self.language)
+            self._threads[number] = issue_thread(issue, self.language, self.web)
         return self._threads[number]
 
     def remaining(self, dest: Destination, number: int) -> int:

@@ -16,6 +16,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "contents": ("목차", "Contents"),
     "keywords": ("키워드", "Keywords"),
     "useful_links": ("Useful links", "Useful links"),
+    "web_view": ("웹에서 보기", "View on the web"),
     "section_of": ("제 {number:04d}호 · {section}", "Issue {number} · {section}"),
     "items": ("{count}개", "{count} items"),
     "term_aliases": ("다른 이름: {aliases}", "Also known as: {aliases}"),

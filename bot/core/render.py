@@ -6,6 +6,7 @@ from bot.content.archive import SearchHit
 from bot.content.models import GlossaryEntry, Inline, Issue, Item, Note, NoteKind
 from bot.core.i18n import Language, t
 from bot.core.messages import Block, Line, Message, Span, Style, Thread, bold, text
+from bot.core.weblinks import WebLinks
 
 _STYLE = {"text": Style.TEXT, "strong": Style.BOLD, "em": Style.ITALIC, "code": Style.CODE,
           "link": Style.LINK, "math": Style.CODE}  # fmt: skip
@@ -15,7 +16,8 @@ def spans(runs: tuple[Inline, ...]) -> tuple[Span, ...]:
     return tuple(Span(run.text, _STYLE[run.kind], run.url) for run in runs)
 
 
-def issue_parent(issue: Issue, lang: Language) -> Message:
+def issue_parent(issue: Issue, lang: Language, web: WebLinks | None = None) -> Message:
+    """The thread's parent: date, contents, keywords and, with a web archive, its page."""
     toc = tuple(
         Line((text(f"{n}. {section.name} ({t(lang, 'items', count=len(section.items))})"),))
         for n, section in enumerate(issue.sections, 1)
@@ -27,7 +29,13 @@ def issue_parent(issue: Issue, lang: Language) -> Message:
     if issue.keywords:
         kw = Line((bold(t(lang, "keywords") + ": "), text(", ".join(issue.keywords))))
         blocks.append(Block((kw,)))
+    if web is not None:
+        blocks.append(_web_link(web.issue(issue.number), lang))
     return Message(tuple(blocks), title=issue.heading)
+
+
+def _web_link(url: str, lang: Language) -> Block:
+    return Block((Line((Span(t(lang, "web_view"), Style.LINK, url),)),))
 
 
 def item_block(item: Item) -> Block:
@@ -52,7 +60,7 @@ def _note_lines(note: Note, indent: int) -> list[Line]:
     return lines
 
 
-def issue_thread(issue: Issue, lang: Language) -> Thread:
+def issue_thread(issue: Issue, lang: Language, web: WebLinks | None = None) -> Thread:
     replies = []
     for section in issue.sections:
         header = Line((bold(t(lang, "section_of", number=issue.number, section=section.name)),))
@@ -60,12 +68,12 @@ def issue_thread(issue: Issue, lang: Language) -> Thread:
     if issue.links:
         links = Line((bold(t(lang, "useful_links")),))
         replies.append(Message((Block((links,)), *(item_block(item) for item in issue.links))))
-    return Thread(issue_parent(issue, lang), tuple(replies))
+    return Thread(issue_parent(issue, lang, web), tuple(replies))
 
 
-def issue_compact(issue: Issue, lang: Language) -> Message:
+def issue_compact(issue: Issue, lang: Language, web: WebLinks | None = None) -> Message:
     """One message for places that cannot hold a thread: the parent plus every item title."""
-    parent = issue_parent(issue, lang)
+    parent = issue_parent(issue, lang, web)
     sections = tuple(
         Block((Line((bold(section.name),)), *(_title_line(item) for item in section.items)))
         for section in issue.sections
@@ -77,7 +85,10 @@ def _title_line(item: Item) -> Line:
     return Line(item_block(item).lines[0].spans, indent=1, bullet=True)
 
 
-def glossary_answer(entry: GlossaryEntry, issue: Issue | None, lang: Language) -> Message:
+def glossary_answer(
+    entry: GlossaryEntry, issue: Issue | None, lang: Language, page: str | None = None
+) -> Message:
+    """A /term answer; `page` is the term's web page, when there is a web archive."""
     lines = [Line((text(entry.definition),))]
     if entry.definition_en and lang == "en":
         lines = [Line((text(entry.definition_en),)), Line((text(entry.definition),))]
@@ -89,6 +100,8 @@ def glossary_answer(entry: GlossaryEntry, issue: Issue | None, lang: Language) -
     date = issue.date.isoformat() if issue else "?"
     first = t(lang, "term_first", number=entry.first_issue, date=date, section=entry.first_section)
     blocks.append(Block((Line((text(first),)),)))
+    if page is not None:
+        blocks.append(_web_link(page, lang))
     return Message(tuple(blocks), title=entry.term)
 
 

@@ -23,6 +23,7 @@ from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command, Deliverer, SubscriptionStore
+from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 MAX_REPLY_PROBLEMS = 10
@@ -63,6 +64,7 @@ class CommandService:
         language: Language = "ko",
         admins: frozenset[str] = frozenset(),
         deliverer: Deliverer | None = None,
+        web: WebLinks | None = None,
     ) -> None:
         self.live = content
         self.subscriptions = subscriptions
@@ -70,6 +72,7 @@ class CommandService:
         self.language: Language = language
         self.admins = admins
         self.deliverer = deliverer
+        self.web = web
 
     @property
     def content(self) -> Content:
@@ -137,7 +140,8 @@ class CommandService:
         if found.entry is None:
             return Reply(render.term_miss(query, found.suggestions, self.language))
         issue = self.content.archive.get(found.entry.first_issue)
-        return Reply(render.glossary_answer(found.entry, issue, self.language))
+        page = self.web.term(self.content.glossary.slugs.of(found.entry)) if self.web else None
+        return Reply(render.glossary_answer(found.entry, issue, self.language, page))
 
     def issue(self, number: int, public: bool = False) -> Reply:
         issue = self.content.archive.get(number)
@@ -145,8 +149,8 @@ class CommandService:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
         return Reply(
-            render.issue_compact(issue, self.language),
-            render.issue_thread(issue, self.language),
+            render.issue_compact(issue, self.language, self.web),
+            render.issue_thread(issue, self.language, self.web),
             public=public,
         )
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTENT, ROOT
+from tests.conftest import CONTENT, ROOT, free_port
 
 
 def run(
@@ -28,6 +28,7 @@ def config(tmp_path: Path) -> Path:
     path = tmp_path / "config.toml"
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
     text = text.replace('content_dir = "content"', f'content_dir = "{CONTENT}"')
+    text = text.replace("port = 8080", f"port = {free_port()}")  # [web]: each test its own port
     path.write_text(text, encoding="utf-8")
     return path
 

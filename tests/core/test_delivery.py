@@ -248,3 +248,18 @@ async def test_every_send_asks_the_pacer_for_its_chat(bench: Bench) -> None:
 async def test_an_unknown_issue_or_an_empty_archive_posts_nothing(bench: Bench) -> None:
     assert (await bench.engine().deliver(99)).destinations == 0
     assert bench.platform.sent == []
+
+
+async def test_with_a_web_archive_the_delivered_parent_ends_with_its_page(bench: Bench) -> None:
+    from bot.core.messages import Style
+    from bot.core.weblinks import WebLinks
+
+    await bench.engine(web=WebLinks.at("https://briefing.example.com")).deliver()
+    parent = bench.thread("C1")[0].message
+    last = parent.blocks[-1].lines[-1].spans[-1]
+    assert (last.text, last.style, last.url) == (
+        "웹에서 보기",
+        Style.LINK,
+        "https://briefing.example.com/issues/1",
+    )
+    assert len(bench.thread("C1")) == PARTS
