@@ -30,7 +30,7 @@ from bot.adapters import pacing
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack.limits import LIMITS as SLACK_LIMITS
 from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
-from bot.config import ConfigError, Secrets, Settings
+from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
 from bot.core.delivery import DeliveryEngine
 from bot.core.live_content import LiveContent
@@ -152,17 +152,32 @@ def delivery_channels(settings: Settings) -> dict[str, list[str]]:
 
 
 async def build_platforms(app: App) -> list[Runnable]:
-    """The enabled non-console platforms, not started; their SDKs load only when enabled."""
+    """The enabled non-console platforms, not started; their SDKs load only when enabled. A
+    platform whose HTTP port is `[web] port` serves the web archive's routes too."""
     built: list[Runnable] = []
+    shared = _shared_web_port(app.settings)
     if app.settings.telegram.enabled:
         from bot.adapters.telegram.platform import build_telegram
 
-        built.append(await build_telegram(app.settings.telegram, app.secrets, app.service))
+        web = _archive_routes(app) if shared == "[telegram] webhook_port" else None
+        built.append(
+            await build_telegram(app.settings.telegram, app.secrets, app.service, shared=web)
+        )
     if app.settings.slack.enabled:
         from bot.adapters.slack.platform import build_slack
 
-        built.append(await build_slack(app.settings.slack, app.secrets, app.service))
+        web = _archive_routes(app) if shared == "[slack] http_port" else None
+        built.append(await build_slack(app.settings.slack, app.secrets, app.service, shared=web))
     return built
+
+
+def _archive_routes(app: App) -> Callable[[], Any]:
+    """A factory of the web archive's aiohttp application, for a platform to serve it too."""
+    from bot.web.server import application
+    from bot.web.site import WebArchive
+
+    archive = WebArchive(lambda: app.live.current, app.settings.web.base_url)
+    return lambda: application(archive)
 
 
 @asynccontextmanager
@@ -272,7 +287,10 @@ async def _serve(
 
 
 def _shared_web_port(settings: Settings) -> str | None:
+    """The platform port the web archive shares, if `[web] port` is one (and the web is on)."""
     web, slack, telegram = settings.web, settings.slack, settings.telegram
+    if not web.enabled:
+        return None
     if slack.enabled and slack.mode == "http" and slack.http_port == web.port:
         return "[slack] http_port"
     if telegram.enabled and telegram.mode == "webhook" and telegram.webhook_port == web.port:
@@ -283,15 +301,19 @@ def _shared_web_port(settings: Settings) -> str | None:
 @asynccontextmanager
 async def web_archive(app: App) -> AsyncIterator[None]:
     """The web archive (`[web] enabled`) on its own port while inside, serving whatever
-    content is live (a /reload replaces its pages)."""
+    content is live (a /reload replaces its pages); on a platform's port, that platform's
+    server serves it instead."""
     if not app.settings.web.enabled:
         yield
         return
     shared = _shared_web_port(app.settings)
-    if shared is not None:  # one server for both sets of routes is not built yet
-        port = app.settings.web.port
-        message = f"[web] port {port} equals {shared}: serving the archive on a platform's port"
-        raise ConfigError([message + " is not supported yet; give [web] its own port"])
+    if shared is not None:  # that platform's server serves the archive (build_platforms)
+        logging.getLogger("bot.web").info(
+            "web archive: served on %s (%d) with the platform's routes", shared,
+            app.settings.web.port,
+        )  # fmt: skip
+        yield
+        return
     from bot.web.server import WebServer
     from bot.web.site import WebArchive
 

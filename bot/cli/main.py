@@ -145,7 +145,8 @@ def _quiet_in_conversation(args: argparse.Namespace, settings: Settings) -> None
     `console` is always a conversation. `run` is one when the console platform is enabled and
     either reads an interactive terminal (`make run`) or is the only platform: then the answers
     are the output and stderr shows warnings at most. `run` with Slack or Telegram enabled and
-    stdin not a terminal (a service, a container) is a server: its INFO log stays on stderr."""
+    stdin not a terminal (a service, a container) is a server: its INFO log stays on stderr.
+    The web archive's address is shown either way."""
     if getattr(args, "verbose", False):
         return
     if args.command == "run":
@@ -155,6 +156,8 @@ def _quiet_in_conversation(args: argparse.Namespace, settings: Settings) -> None
         if others and not sys.stdin.isatty():
             return
     logging.getLogger("bot").setLevel(logging.WARNING)
+    # except where the web archive is served: the one line a person at the console needs
+    logging.getLogger("bot.web").setLevel(logging.INFO)
 
 
 def _console(built: App) -> int:

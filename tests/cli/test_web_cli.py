@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import aiohttp
 
 from tests.cli.test_cli import config, run  # noqa: F401  (the fixture)
 from tests.conftest import ROOT
+from tests.fakes.slack_api import FakeSlackAPI
 
 
 async def test_run_prints_the_archive_address_and_serves_it(config: Path) -> None:  # noqa: F811
@@ -59,17 +61,52 @@ def test_site_writes_the_archive_as_static_files(config: Path, tmp_path: Path) -
     assert (tmp_path / "out" / "terms" / "np-hard.html").is_file()
 
 
-def test_the_archive_on_a_platform_port_is_refused_clearly(config: Path) -> None:  # noqa: F811
-    text = config.read_text(encoding="utf-8").replace('mode = "polling"', 'mode = "webhook"')
+async def test_the_archive_on_the_slack_port_is_served_by_one_server_with_slacks_routes(
+    config: Path,  # noqa: F811
+) -> None:
+    """`[web] port` = `[slack] http_port`: one server answers the archive's pages and Slack's
+    signed events (bolt refuses an unsigned one with 401, as on its own port)."""
+    text = config.read_text(encoding="utf-8")  # noqa: ASYNC240
     port = re.search(r"\[web\][^\[]*?port = (\d+)", text)
     assert port is not None
-    text = text.replace("webhook_port = 8443", f"webhook_port = {port.group(1)}")
-    text = text.replace("[telegram]\nenabled = false", "[telegram]\nenabled = true")
-    config.write_text(text, encoding="utf-8")
-    done = run("run", "--config", str(config), env={"TELEGRAM_BOT_TOKEN": "1:x"})
-    assert done.returncode == 2
-    assert (
-        "[web] port" in done.stderr
-        and "[telegram] webhook_port" in done.stderr
-        and "not supported yet" in done.stderr
-    )
+    async with FakeSlackAPI() as fake:
+        slack = text.replace(
+            '[slack]\nenabled = false\nmode = "socket"', '[slack]\nenabled = true\nmode = "http"'
+        )
+        slack = slack.replace(
+            'api_url = "https://slack.com/api/"',
+            f'api_url = "{fake.base_url}"',
+        )
+        slack = slack.replace("http_port = 3000", f"http_port = {port.group(1)}")
+        config.write_text(slack, encoding="utf-8")  # noqa: ASYNC240
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "SLACK_BOT_TOKEN": "xoxb-test-token",
+               "SLACK_SIGNING_SECRET": "test-signing-secret"}  # fmt: skip
+        env.pop("SLACK_CLIENT_ID", None)
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "--config", str(config), "run",
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE, env=env, cwd=config.parent,
+        )  # fmt: skip
+        assert proc.stderr is not None
+        seen = b""
+        try:
+            async with asyncio.timeout(60):
+                while b"slack: listening on" not in (line := await proc.stderr.readline()):
+                    seen += line
+                    assert line, f"the bot ended before listening:\n{seen.decode()}"
+            assert b"web archive: served on [slack] http_port" in seen
+            address = f"http://127.0.0.1:{port.group(1)}/"
+            async with aiohttp.ClientSession() as session:
+                async with session.get(address + "issues/1") as resp:
+                    assert resp.status == 200 and "제 0001호 뉴랄브리핑" in await resp.text()
+                async with session.post(address + "slack/events", data="command=/term") as resp:
+                    assert resp.status == 401  # Slack's route, signature checked by bolt
+            assert proc.stdin is not None
+            proc.stdin.close()  # the console's reader thread would hold the exit otherwise
+            proc.send_signal(signal.SIGTERM)
+            async with asyncio.timeout(30):
+                assert await proc.wait() == 0
+        finally:
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()

@@ -5,6 +5,10 @@ bolt verifies every signature (`X-Slack-Signature`, `X-Slack-Request-Timestamp`)
 or stale one (older than 5 minutes) with 401 before anything runs. A signature is valid for those
 5 minutes, so `_Replays` remembers the accepted ones and refuses the same request a second time.
 A body bolt cannot parse is 400.
+
+`shared` is another aiohttp application (the web archive, when `[web] port` equals `[slack]
+http_port`) whose routes this server serves too: Slack's routes are added to it, so one port
+answers both. The composition root makes it; this adapter does not know what it serves.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
@@ -24,14 +29,21 @@ EVENTS_PATH = "/slack/events"
 class SlackHttpServer:
     """Serves bolt on `host:port` while started; `port` is the real one after `start()`."""
 
-    def __init__(self, bolt: AsyncApp, *, host: str, port: int) -> None:
-        self.bolt = bolt
+    def __init__(
+        self,
+        bolt: AsyncApp,
+        *,
+        host: str,
+        port: int,
+        shared: Callable[[], web.Application] | None = None,
+    ) -> None:
+        self.bolt, self.shared = bolt, shared
         self.host, self.port = host, port
         self._runner: web.AppRunner | None = None
         self._replays = _Replays()
 
     async def start(self) -> None:
-        server = web.Application()
+        server = self.shared() if self.shared is not None else web.Application()
         server.router.add_post(EVENTS_PATH, self._events)
         server.router.add_get("/healthz", self._healthz)
         self._runner = web.AppRunner(server, access_log=None)

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from typing import Literal
 
+from aiohttp import web
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
@@ -34,6 +36,7 @@ from bot.core.service import CommandService
 
 log = logging.getLogger(__name__)
 Mode = Literal["socket", "http"]
+SharedRoutes = Callable[[], web.Application]
 
 
 class SlackConfigError(ConfigError, ValueError):
@@ -80,13 +83,16 @@ class SlackPlatform(SendsThroughSender):
         app_token: str | None = None,
         host: str = "0.0.0.0",
         port: int = 3000,
+        shared: SharedRoutes | None = None,
     ) -> None:
         self.bolt = bolt
         self.sender = sender
         self.client = sender.client
         self.mode: Mode = mode
         self._app_token = app_token
-        self._http = SlackHttpServer(bolt, host=host, port=port) if mode == "http" else None
+        self._http = (
+            SlackHttpServer(bolt, host=host, port=port, shared=shared) if mode == "http" else None
+        )
         self._socket: AsyncSocketModeHandler | None = None
 
     @property
@@ -167,9 +173,11 @@ async def build_slack(
     *,
     host: str = "0.0.0.0",
     port: int | None = None,
+    shared: SharedRoutes | None = None,
 ) -> SlackPlatform:
     """The Slack platform (not started). `host`/`port` override `[slack] http_port` (tests pass
-    127.0.0.1 and 0 for a free port; `platform.port` tells which after start)."""
+    127.0.0.1 and 0 for a free port; `platform.port` tells which after start); `shared` makes
+    the HTTP server serve another application's routes too (the web archive on the same port)."""
     bot_token, app_token, signing = _tokens(secrets, section.mode)
     sender = SlackSender(make_client(bot_token, section.api_url))
     _quiet_bolt()
@@ -187,4 +195,5 @@ async def build_slack(
         app_token=app_token,
         host=host,
         port=section.http_port if port is None else port,
+        shared=shared,
     )

@@ -5,6 +5,9 @@ Telegram as `X-Telegram-Bot-Api-Secret-Token` (docs/platforms.md §2.5): a missi
 403 and nothing else happens; a body that is not a JSON update is 400; otherwise the update is
 queued for the running `Application` and the answer is 200 at once (handlers run afterwards).
 `GET /healthz` answers 200 "ok".
+
+`shared` is another aiohttp application (the web archive, when `[web] port` equals `[telegram]
+webhook_port`) whose routes this server serves too, so one port answers both.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -27,15 +31,25 @@ class WebhookServer:
     """Serves the webhook on `host:port` while started."""
 
     def __init__(
-        self, application: Any, secret: str, *, host: str = "0.0.0.0", port: int = 8443
+        self,
+        application: Any,
+        secret: str,
+        *,
+        host: str = "0.0.0.0",
+        port: int = 8443,
+        shared: Callable[[], web.Application] | None = None,
     ) -> None:
         self.application = application  # a started telegram.ext.Application
+        self.shared = shared
         self.secret = secret.encode()
         self.host, self.port = host, port
         self._runner: web.AppRunner | None = None
 
     def routes(self) -> web.Application:
-        app = web.Application(client_max_size=MAX_BODY)
+        # a shared application keeps aiohttp's default body limit, 1 MB: MAX_BODY
+        app = (
+            self.shared() if self.shared is not None else web.Application(client_max_size=MAX_BODY)
+        )
         app.router.add_post(PATH, self.receive)
         app.router.add_get("/healthz", self.health)
         return app

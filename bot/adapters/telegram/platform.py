@@ -22,8 +22,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
+from aiohttp import web
 from pydantic import SecretStr
 from telegram import Update
 from telegram.error import BadRequest, InvalidToken, TelegramError
@@ -66,10 +68,12 @@ async def build_telegram(
     port: int | None = None,
     answers: RetryPolicy = ANSWERS,
     api_timeout: float | None = None,
+    shared: Callable[[], web.Application] | None = None,
 ) -> TelegramPlatform:
     """The Telegram platform (not started). Knobs for tests and operators: `listen`/`port` of
     the webhook server, `answers` (how command answers are retried), `api_timeout` (seconds per
-    Bot API call)."""
+    Bot API call), `shared` (another application whose routes the webhook server serves too:
+    the web archive on the same port)."""
     # PTB 22 warns when it builds a RetryAfter with an int delay (a deprecation); with this it
     # uses timedelta, so no 429 can ever surface as a warning (an error under strict filters).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -92,6 +96,7 @@ async def build_telegram(
         port=port,
         answers=answers,
         api_timeout=api_timeout,
+        shared=shared,
     )
 
 
@@ -115,6 +120,7 @@ class TelegramPlatform(SendsThroughSender):
         port: int | None = None,
         answers: RetryPolicy = ANSWERS,
         api_timeout: float | None = None,
+        shared: Callable[[], web.Application] | None = None,
     ) -> None:
         self.section = section
         self.webhook_secret = webhook_secret
@@ -129,6 +135,7 @@ class TelegramPlatform(SendsThroughSender):
                 webhook_secret or "",
                 host=listen,
                 port=port or section.webhook_port,
+                shared=shared,
             )
 
     def _application(
