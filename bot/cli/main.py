@@ -156,8 +156,14 @@ def _quiet_in_conversation(args: argparse.Namespace, settings: Settings) -> None
         if others and not sys.stdin.isatty():
             return
     logging.getLogger("bot").setLevel(logging.WARNING)
-    # except where the web archive is served: the one line a person at the console needs
-    logging.getLogger("bot.web").setLevel(logging.INFO)
+    # except where the web archive is served: the one line a person at the console needs,
+    # shown as a plain line ("web archive: http://…"), not as a log record
+    web = logging.getLogger("bot.web")
+    web.setLevel(logging.INFO)
+    web.propagate = False
+    plain = logging.StreamHandler(sys.stderr)
+    plain.setFormatter(logging.Formatter("%(message)s"))
+    web.addHandler(plain)
 
 
 def _console(built: App) -> int:

@@ -156,5 +156,6 @@ def test_run_with_only_the_console_keeps_log_lines_out_of_the_conversation(
     quiet = run("run", "--config", str(config), stdin="/term BERT\n")
     assert quiet.returncode == 0, quiet.stderr
     assert " INFO " not in quiet.stderr and " INFO " not in quiet.stdout
+    assert "web archive: http://127.0.0.1:" in quiet.stderr  # the one line the console shows
     loud = run("run", "-v", "--config", str(config), stdin="/term BERT\n")
     assert "INFO bot.core.service: command term" in loud.stderr
