@@ -90,7 +90,9 @@ def build(
     content = load_content(content_dir, cache)
     for warning in content.warnings:
         log.debug("%s", warning)
-    live = LiveContent(content, lambda: load_content(content_dir, cache))
+    live = LiveContent(
+        content, lambda: load_content(content_dir, cache), release=schedule_of(settings).release()
+    )
     secrets = Secrets()
     store = open_store(data_path, secrets, read_only=read_only)
     platforms = PlatformRegistry()
@@ -117,6 +119,10 @@ def build(
         web=web,
     )
     return App(settings, secrets, store, live, platforms, engine, service)
+
+
+def schedule_of(settings: Settings) -> Schedule:
+    return Schedule(settings.schedule.cron, zoneinfo.ZoneInfo(settings.bot.timezone))
 
 
 def delivery_lock(settings: Settings, config_path: Path | None) -> DataLock | PgLock:
@@ -224,7 +230,7 @@ def stop_signals(stop: Callable[[], None]) -> Iterator[None]:
 
 
 def scheduler(app: App, stop: asyncio.Event) -> Scheduler:
-    schedule = Schedule(app.settings.schedule.cron, zoneinfo.ZoneInfo(app.settings.bot.timezone))
+    schedule = schedule_of(app.settings)
     catch_up = timedelta(minutes=app.settings.schedule.catch_up_minutes)
     return Scheduler(
         schedule, app.engine, app.store.runs, SystemClock(), catch_up=catch_up, stop=stop

@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from bot.cli.store import add_parser as add_store_parser
 from bot.config import ConfigError, Settings, load_settings
 from bot.content.errors import ContentError, MissingContent
 from bot.content.loader import load_content
+from bot.content.release import Release
 from bot.store import StoreCorrupt
 from bot.store.backend import StoreUnavailable
 
@@ -54,6 +56,8 @@ def parser() -> argparse.ArgumentParser:
     post.add_argument(
         "--dry-run", action="store_true", help="log what would be sent; send and record nothing"
     )
+    new = sub.add_parser("new", parents=[common], help="write the next issue's file, a draft")
+    new.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: next edition)")
     add_store_parser(sub, common)
     site = sub.add_parser("site", parents=[common], help="write the web archive as static files")
     site.add_argument("out", type=Path, metavar="OUT_DIR")
@@ -119,7 +123,12 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
 
     if args.command == "validate":
         content_dir = args.dir or application.resolve(settings, config, settings.bot.content_dir)
-        return _validate(content_dir)
+        return _validate(content_dir, application.schedule_of(settings).release())
+    if args.command == "new":
+        from bot.cli.editors import new_issue
+
+        content_dir = application.resolve(settings, config, settings.bot.content_dir)
+        return new_issue(content_dir, application.schedule_of(settings), args.date)
     if args.command == "store":
         from bot.cli.store import store_copy
 
@@ -226,11 +235,14 @@ def _post(built: App, issue: int | None, dry_run: bool) -> int:
     return EXIT_STOPPED if report.stopped else 0
 
 
-def _validate(content_dir: Path) -> int:
+def _validate(content_dir: Path, release: Release) -> int:
     content = load_content(content_dir)  # raises ContentError with every problem
     for warning in content.warnings:
         print(warning, file=sys.stderr)
     summary = content.summary()
     counts = ", ".join(f"{value} {key}" for key, value in summary.items())
     print(f"ok: {counts} ({len(content.warnings)} warnings)")
+    for entry, at in release.upcoming(content.archive, datetime.now(UTC)):
+        when = f"released at {at.isoformat()}" if at else "a draft: never released"
+        print(f"issue {entry.number} ({entry.path}): {when}")
     return 0

@@ -9,13 +9,15 @@ from bot.core.render import issue_thread
 
 
 def preview(app: App, number: int, platform: str) -> int:
-    issue = app.content.archive.get(number)
+    archive = app.live.loaded.archive  # drafts and scheduled issues too
+    issue = archive.get(number)
     if issue is None:
-        print(
-            f"no issue {number} (have: {', '.join(map(str, app.content.archive.numbers))})",
-            file=sys.stderr,
-        )
+        print(f"no issue {number} (have: {', '.join(map(str, archive.numbers))})", file=sys.stderr)
         return 2
+    if issue.draft:
+        print(f"issue {number} is a draft: not released while `draft = true`", file=sys.stderr)
+    elif issue.publish_at is not None:
+        print(f"issue {number} is released at {issue.publish_at.isoformat()}", file=sys.stderr)
     thread = issue_thread(issue, app.settings.bot.language, app.service.web)
     if platform == "console":
         from bot.adapters.console import render_thread

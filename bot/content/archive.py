@@ -58,6 +58,8 @@ class Entry:
     sections: int
     items: int
     docs: tuple[Doc, ...] = field(repr=False)
+    draft: bool = False
+    publish_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +87,9 @@ def entry_of(issue: Issue, source: str) -> Entry:
     )
     sections = len(issue.sections)
     return Entry(
-        issue.number, issue.date, issue.title, issue.path, pack(source), sections, len(docs), docs
-    )
+        issue.number, issue.date, issue.title, issue.path, pack(source), sections, len(docs), docs,
+        issue.draft, issue.publish_at,
+    )  # fmt: skip
 
 
 class _Index:
@@ -141,6 +144,13 @@ class Archive:
         with self._index_lock:
             if self._index is None:
                 self._index = _Index(self._docs)
+
+    def only(self, numbers: frozenset[int]) -> Archive:
+        """The archive of these issues alone (the released ones: bot/content/release.py)."""
+        if numbers >= self._entries.keys():
+            return self
+        parsed = {n: issue for n, issue in self._parsed.items() if n in numbers}
+        return Archive([e for e in self._entries.values() if e.number in numbers], parsed)
 
     @classmethod
     def of(cls, issues: list[Issue]) -> Archive:

@@ -24,7 +24,7 @@ from bot.content.models import GlossaryEntry, Issue
 from bot.content.parser import MAX_FILE_BYTES, MAX_GLOSSARY_BYTES, decode, parse_issue
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = 3  # 3: content text is NFC (older caches may hold decomposed Hangul)
+CACHE_VERSION = 4  # 3: content text is NFC; 4: entries carry draft and publish_at
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,8 @@ def _load_issue(
 def _entry_to_cache(entry: Entry, warnings: list[tuple[int, str]]) -> dict[str, Any]:
     return {
         "number": entry.number, "date": entry.date.isoformat(), "title": entry.title,
-        "sections": entry.sections, "warnings": warnings,
+        "sections": entry.sections, "warnings": warnings, "draft": entry.draft,
+        "publish_at": entry.publish_at.isoformat() if entry.publish_at else None,
         "docs": [[d.section, d.title, d.url, d.title_folded, d.body_folded] for d in entry.docs],
     }  # fmt: skip
 
@@ -133,7 +134,11 @@ def _entry_from_cache(raw: dict[str, Any], path: str, source: str) -> Entry:
     number = raw["number"]
     docs = tuple(Doc(number, *doc) for doc in raw["docs"])
     date = dt.date.fromisoformat(raw["date"])
-    return Entry(number, date, raw["title"], path, pack(source), raw["sections"], len(docs), docs)
+    at = dt.datetime.fromisoformat(raw["publish_at"]) if raw["publish_at"] else None
+    return Entry(
+        number, date, raw["title"], path, pack(source), raw["sections"], len(docs), docs,
+        raw["draft"], at,
+    )  # fmt: skip
 
 
 def _read_cache(path: Path | None) -> dict[str, Any]:

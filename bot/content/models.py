@@ -74,6 +74,8 @@ class Issue(_Frozen):
     sections: tuple[Section, ...]
     links: tuple[Item, ...] = ()
     path: str = ""
+    draft: bool = False  # never released (see bot/content/release.py)
+    publish_at: dt.datetime | None = None  # zone-aware: released then, not at its date
 
     @property
     def heading(self) -> str:

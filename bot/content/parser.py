@@ -7,7 +7,6 @@ may have one more level of bullets). A note starting with `[요약]`, `[의의]`
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import tomllib
 import unicodedata
@@ -17,6 +16,7 @@ from typing import Any
 from markdown_it.tree import SyntaxTreeNode
 
 from bot.content.errors import ContentError, Problem
+from bot.content.front_matter import FRONT_KEYS, OPTIONAL, is_a, toml_line, toml_msg
 from bot.content.inline import InlineProblem, block_markdown, inline_markdown, parse_inline
 from bot.content.models import Inline, Issue, Item, Note, NoteKind, Section
 
@@ -25,7 +25,6 @@ MAX_GLOSSARY_BYTES = 32_000_000
 LINK_SECTIONS = frozenset({"useful links", "유용한 링크"})
 _TAG = re.compile(r"^(\*\*)?\[(?P<tag>[^\]\[\\]{1,30})\](\*\*)?(?!\()\s*")
 _KINDS = {kind.value: kind for kind in NoteKind if kind is not NoteKind.PLAIN}
-_FRONT_KEYS = {"number": int, "date": dt.date, "title": str, "keywords": list}
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -83,9 +82,10 @@ class _IssueParser:
         if front is None:
             return None
         body = text.split("\n", self.offset)[-1] if self.offset else ""
-        sections, links = self._body(body)
+        sections, links = self._body(body, draft=front.get("draft", False))
         if not sections and not any(not p.warning for p in self.problems):
-            self.error(self.offset + 1, "no `## section` with items after the front matter")
+            message = "no `## section` with items after the front matter"
+            self.error(self.offset + 1, message, warning=front.get("draft", False))
         if any(not p.warning for p in self.problems):
             return None
         return Issue(
@@ -96,6 +96,8 @@ class _IssueParser:
             sections=tuple(sections),
             links=tuple(links),
             path=self.path,
+            draft=front.get("draft", False),
+            publish_at=front.get("publish_at"),
         )
 
     def _front_matter(self, text: str) -> dict[str, Any] | None:
@@ -112,8 +114,8 @@ class _IssueParser:
         try:
             front = tomllib.loads("\n".join(lines[1:end]))
         except tomllib.TOMLDecodeError as exc:
-            line = _toml_line(exc) or end - 1  # "at end of document": the last line of it
-            self.error(line + 1, f"front matter is not valid TOML: {_toml_msg(exc)}")
+            line = toml_line(exc) or end - 1  # "at end of document": the last line of it
+            self.error(line + 1, f"front matter is not valid TOML: {toml_msg(exc)}")
             return None
         return self._check_front(front, lines[1:end])
 
@@ -123,30 +125,33 @@ class _IssueParser:
             return next((i + 2 for i, line in enumerate(lines) if pattern.match(line)), 1)
 
         ok = True
-        for key in front.keys() - _FRONT_KEYS.keys():
+        for key in front.keys() - FRONT_KEYS.keys():
             self.error(
-                line_of(key), f"unknown front matter key {key!r} (known: {', '.join(_FRONT_KEYS)})"
+                line_of(key), f"unknown front matter key {key!r} (known: {', '.join(FRONT_KEYS)})"
             )
             ok = False
-        for key, kind in _FRONT_KEYS.items():
+        for key, kind in FRONT_KEYS.items():
             value = front.get(key)
-            if value is None and key != "keywords":
+            if value is None and key not in OPTIONAL:
                 self.error(1, f"front matter is missing {key!r}")
                 ok = False
-            elif value is not None and (
-                not isinstance(value, kind) or isinstance(value, (dt.datetime, bool))
-            ):
+            elif value is not None and not is_a(value, kind):
                 self.error(line_of(key), f"{key!r} must be a {kind.__name__}, not {value!r}")
                 ok = False
         if ok and front["number"] < 1:
             self.error(line_of("number"), "'number' must be 1 or more")
+            ok = False
+        publish_at = front.get("publish_at")
+        if ok and publish_at is not None and publish_at.utcoffset() is None:
+            message = "'publish_at' needs a zone, e.g. 2026-12-02T08:30:00+09:00"
+            self.error(line_of("publish_at"), message)
             ok = False
         if ok and not all(isinstance(k, str) and k.strip() for k in front.get("keywords", [])):
             self.error(line_of("keywords"), "'keywords' must be a list of non-empty strings")
             ok = False
         return front if ok else None
 
-    def _body(self, body: str) -> tuple[list[Section], list[Item]]:
+    def _body(self, body: str, draft: bool) -> tuple[list[Section], list[Item]]:
         sections: list[Section] = []
         links: list[Item] = []
         seen: set[str] = set()
@@ -157,8 +162,8 @@ class _IssueParser:
         def close() -> None:
             if name is None:
                 return
-            if not items:
-                self.error(name_line, f"section {name!r} has no items")
+            if not items:  # a draft's sections are headings waiting for their items
+                self.error(name_line, f"section {name!r} has no items", warning=draft)
             elif name.casefold() in LINK_SECTIONS:
                 links.extend(items)
             else:
@@ -291,12 +296,3 @@ def _describe(node: SyntaxTreeNode) -> str:
 def _short(runs: tuple[Inline, ...]) -> str:
     text = "".join(r.text for r in runs)
     return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
-    match = re.search(r"line (\d+)", str(exc))
-    return int(match.group(1)) if match else None
-
-
-def _toml_msg(exc: tomllib.TOMLDecodeError) -> str:
-    return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))

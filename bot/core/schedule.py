@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
 
+from bot.content.release import Release
 from bot.core.ports import Clock, Deliverer, RunRecord
 from bot.core.retry import sleep_unless_stopped
 
@@ -31,6 +32,15 @@ class Schedule:
     def __init__(self, cron: str, zone: ZoneInfo) -> None:
         self.cron, self.zone = cron, zone
         self._fixed_hour = "*" not in cron.split()[1]
+
+    def release(self) -> Release:
+        """The release rule: an issue without `publish_at` is out at its date's first due time."""
+
+        def first_due(day: date) -> datetime:
+            start = datetime.combine(day, time(), self.zone)
+            return self.next_after(start - timedelta(microseconds=1))
+
+        return Release(first_due)
 
     def next_after(self, moment: datetime) -> datetime:
         """The first due time strictly after `moment` (aware, in the schedule's zone)."""

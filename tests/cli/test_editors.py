@@ -1,0 +1,88 @@
+"""`briefing-bot new`, drafts and `publish_at` as an editor meets them: real subprocesses, real files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.content.parser import parse_issue_file
+from tests.cli.test_cli import run
+from tests.conftest import ROOT
+from tests.content.issue_files import content_copy, second_issue
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return content_copy(tmp_path)
+
+
+@pytest.fixture
+def config(tmp_path: Path, folder: Path) -> Path:
+    path = tmp_path / "config.toml"
+    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
+    path.write_text(
+        text.replace('content_dir = "content"', f'content_dir = "{folder}"'), encoding="utf-8"
+    )
+    return path
+
+
+def test_new_writes_the_next_draft_with_the_usual_sections_and_never_overwrites(
+    config: Path, folder: Path
+) -> None:
+    done = run("new", "--date", "2019-05-31", "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    path = folder / "issues" / "0002.md"
+    assert done.stdout.splitlines()[0] == str(path) and "validate" in done.stdout
+    issue, warnings = parse_issue_file(path)
+    assert (issue.number, issue.date.isoformat(), issue.draft, issue.title) == (
+        2,
+        "2019-05-31",
+        True,
+        "뉴랄브리핑",
+    )
+    headings = [
+        line[3:] for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("## ")
+    ]
+    assert (
+        headings[:2] == ["구글블로그", "AWS Machine Learning Blog"]
+        and headings[-1] == "Useful links"
+    )
+    assert any("has no items" in p.message for p in warnings)
+    again = run("new", "--config", str(config))
+    assert again.returncode == 0 and again.stdout.startswith(str(folder / "issues" / "0003.md"))
+    assert parse_issue_file(path)[0].date.isoformat() == "2019-05-31"  # 0002 untouched
+
+
+def test_a_draft_is_shown_by_validate_and_preview_but_not_by_latest(
+    config: Path, folder: Path
+) -> None:
+    (folder / "issues" / "0002.md").write_text(second_issue("draft = true\n"), encoding="utf-8")
+    checked = run("validate", "--config", str(config))
+    assert checked.returncode == 0, checked.stderr
+    assert (
+        "ok: 2 issues" in checked.stdout
+        and "issue 2 (" in checked.stdout
+        and "a draft" in checked.stdout
+    )
+    shown = run("preview", "2", "--config", str(config))
+    assert shown.returncode == 0 and "is a draft" in shown.stderr and "제 0002호" in shown.stdout
+    console = run("console", "--config", str(config), stdin="/latest\n/search 제2호\n/issue 2\n")
+    assert "제 0001호" in console.stdout and "제 0002호" not in console.stdout
+
+
+def test_validate_lists_what_is_released_next_and_when(config: Path, folder: Path) -> None:
+    (folder / "issues" / "0002.md").write_text(
+        second_issue("publish_at = 2999-12-02T08:30:00+09:00\n"), encoding="utf-8"
+    )
+    checked = run("validate", "--config", str(config))
+    assert (
+        "issue 2 (" in checked.stdout and "released at 2999-12-02T08:30:00+09:00" in checked.stdout
+    )
+
+
+def test_publish_at_without_a_zone_is_an_error_at_its_line(config: Path, folder: Path) -> None:
+    path = folder / "issues" / "0002.md"
+    path.write_text(second_issue("publish_at = 2026-12-02T08:30:00\n"), encoding="utf-8")
+    checked = run("validate", "--config", str(config))
+    assert checked.returncode == 2 and f"{path}:3: 'publish_at' needs a zone" in checked.stderr
