@@ -1,160 +1,28 @@
-"""The composition root: settings → content, store, core service, delivery, platforms. Nothing
-else builds objects, and nothing but the CLI imports this module; every builder gets what it
-uses (its settings section, the secrets, the service), never the `App`.
-
-The order breaks the one cycle there is (the service posts through the engine, which sends
-through the platforms, whose inbound traffic goes to the service): the platform registry is
-made first and empty, handed to the engine and the service, and platforms join it as they start.
-
-`run()` starts every enabled platform (the console included: its delivery destination is the
-console subscriber, if someone typed /subscribe there), the scheduler and the console loop;
-`post()` does one delivery run with the platforms started send-only. SIGTERM/SIGINT in either
-lets the message in flight finish and be recorded, then the platforms stop.
+"""The composition root, running: the platforms started and in the registry, the schedule, the
+web archive (on its own port or a platform's), and one delivery run for `briefing-bot post`.
+SIGTERM/SIGINT in either lets the message in flight finish and be recorded, then the platforms
+stop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
-import zoneinfo
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from bot.adapters import pacing
 from bot.adapters.clock import SystemClock
-from bot.adapters.slack.limits import LIMITS as SLACK_LIMITS
-from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
-from bot.config import Secrets, Settings
-from bot.content.loader import Content, load_content
-from bot.core.delivery import DeliveryEngine
-from bot.core.live_content import LiveContent
-from bot.core.platforms import PlatformRegistry
-from bot.core.ports import DeliveryReport, Leadership, Runnable
-from bot.core.schedule import Schedule, Scheduler
-from bot.core.service import CommandService
-from bot.store.backend import Backend, open_tinydb
-from bot.store.lock import DataLock
+from bot.app.build import App, resolve, schedule_of
+from bot.config import Settings
+from bot.content.loader import load_content
+from bot.core.ports import DeliveryReport, Runnable
+from bot.core.schedule import Scheduler
 
-if TYPE_CHECKING:
-    from bot.store.pg_lock import PgLock
-from bot.core.weblinks import WebLinks
-
-log = logging.getLogger(__name__)
-# Divides every pacing period: only for tests and benchmarks against local fake servers that
-# compress time the same way. Never set it against the real platforms.
-PACE_SCALE_ENV = "BRIEFING_PACE_SCALE"
-RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
-
-
-@dataclass(frozen=True)
-class App:
-    settings: Settings
-    secrets: Secrets
-    store: Backend  # tinydb, or PostgreSQL when DATABASE_URL is set
-    live: LiveContent
-    platforms: PlatformRegistry  # the started ones, which the engine and the service send through
-    engine: DeliveryEngine
-    service: CommandService
-
-    @property
-    def content(self) -> Content:
-        """The content being served (`/reload` replaces it)."""
-        return self.live.current
-
-
-def resolve(settings: Settings, config_path: Path | None, value: Path) -> Path:
-    """Relative paths in the config are relative to the config file's folder."""
-    if value.is_absolute() or config_path is None:
-        return value
-    return (config_path.parent / value).resolve()
-
-
-def build(
-    settings: Settings,
-    config_path: Path | None = None,
-    *,
-    read_only: bool = False,
-    leadership: Leadership | None = None,
-) -> App:
-    """Everything but the platforms, wired; `read_only` for commands that do not hold the
-    data lock; `leadership`, the delivery lock held, is re-checked before every part sent."""
-    content_dir = resolve(settings, config_path, settings.bot.content_dir)
-    data_path = resolve(settings, config_path, settings.bot.data_path)
-    cache = data_path.with_name("content-cache.json")  # an accelerator beside the data file
-    content = load_content(content_dir, cache)
-    for warning in content.warnings:
-        log.debug("%s", warning)
-    live = LiveContent(
-        content, lambda: load_content(content_dir, cache), release=schedule_of(settings).release()
-    )
-    secrets = Secrets()
-    store = open_store(data_path, secrets, read_only=read_only)
-    platforms = PlatformRegistry()
-    web = WebLinks.at(settings.web.base_url)
-    engine = DeliveryEngine(
-        content=lambda: live.current,
-        channels=delivery_channels(settings),
-        platforms=platforms,
-        subscriptions=store.subscriptions,
-        ledger=store.ledger,
-        pacer=pacing.Pacer(RATE_LIMITS, time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)),
-        clock=SystemClock(),
-        language=settings.bot.language,
-        leadership=leadership,
-        web=web,
-    )
-    service = CommandService(
-        live,
-        store.subscriptions,
-        platforms,
-        language=settings.bot.language,
-        admins=frozenset(settings.bot.admins),
-        deliverer=engine,
-        web=web,
-    )
-    return App(settings, secrets, store, live, platforms, engine, service)
-
-
-def schedule_of(settings: Settings) -> Schedule:
-    return Schedule(settings.schedule.cron, zoneinfo.ZoneInfo(settings.bot.timezone))
-
-
-def delivery_lock(settings: Settings, config_path: Path | None) -> DataLock | PgLock:
-    """One process delivers per store: the data file's flock, or the database's advisory lock."""
-    secrets = Secrets()
-    if secrets.database_url is not None:
-        from bot.store.pg_lock import PgLock
-
-        return PgLock(secrets.database_url.get_secret_value())
-    return DataLock(resolve(settings, config_path, settings.bot.data_path))
-
-
-def open_store(data_path: Path, secrets: Secrets, *, read_only: bool = False) -> Backend:
-    """PostgreSQL when `DATABASE_URL` is set, else the tinydb file at `data_path`."""
-    if secrets.database_url is not None:
-        from bot.store.postgres import open_postgres
-
-        return open_postgres(secrets.database_url.get_secret_value())
-    return open_tinydb(data_path, read_only=read_only)
-
-
-def delivery_channels(settings: Settings) -> dict[str, list[str]]:
-    """The enabled platforms and their configured channels (the console has none: its
-    destination is its subscriber)."""
-    channels: dict[str, list[str]] = {}
-    if settings.console.enabled:
-        channels["console"] = []
-    if settings.telegram.enabled:
-        channels["telegram"] = [str(chat) for chat in settings.telegram.chats]
-    if settings.slack.enabled:
-        channels["slack"] = list(settings.slack.channels)
-    return channels
+log = logging.getLogger("bot.app")
 
 
 async def build_platforms(app: App) -> list[Runnable]:
