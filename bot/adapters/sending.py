@@ -17,3 +17,7 @@ class SendsThroughSender:
 
     async def open_dm(self, user: str) -> str:
         return await self.sender.open_dm(user)
+
+    def start_link(self, payload: str) -> str | None:
+        """No deep links unless the platform has them (Telegram overrides this)."""
+        return None

@@ -62,7 +62,7 @@ async def started(app: App, *, receive: bool) -> AsyncIterator[list[Runnable]]:
     running: list[Runnable] = []
     try:
         for platform in await build_platforms(app):
-            app.platforms.add(platform)
+            app.platforms.add(platform, platform.start_link)
             try:
                 await platform.start(receive=receive)
             except BaseException:

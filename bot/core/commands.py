@@ -19,6 +19,7 @@ from typing import Literal
 MAX_ARGUMENT = 200
 _SPACE = re.compile(r"\s+")
 _CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,13 @@ class Start:
 
 
 @dataclass(frozen=True, slots=True)
+class TermBySlug:
+    """A deep link's `term-<slug>`: the glossary entry of that stable name."""
+
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
 class PostNow:
     number: int | None = None
 
@@ -90,7 +98,7 @@ class BadInput:
 
 Parsed = (
     TermQuery | IssueQuery | LatestQuery | SearchQuery | Subscribe | Unsubscribe | Help | Start
-    | PostNow | Reload | Stats | Unknown | BadInput
+    | TermBySlug | PostNow | Reload | Stats | Unknown | BadInput
 )  # fmt: skip
 Who = Literal["everyone", "admins"]
 
@@ -133,7 +141,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 menu="menu_unsubscribe", slash=True),
     CommandSpec("help", _no_argument(Help), ("도움말", "briefing"), help="help_help",
                 menu="menu_help"),
-    CommandSpec("start", lambda a: Start(a)),
+    CommandSpec("start", lambda a: _start(a)),
     CommandSpec("post", lambda a: _post(a), ("발송",), who="admins", help="help_post"),
     CommandSpec("reload", _no_argument(Reload), who="admins", help="help_reload"),
     CommandSpec("stats", _no_argument(Stats), who="admins", help="help_stats"),
@@ -185,6 +193,20 @@ def _post(arg: str) -> Parsed:
         return PostNow()
     number = _number(arg)
     return PostNow(number) if number else BadInput("issue_bad_number", (("arg", arg),))
+
+
+def _start(payload: str) -> Parsed:
+    """Telegram's deep-link payloads (`t.me/<bot>?start=…`, at most 64 of `[A-Za-z0-9_-]`):
+    `term-<slug>`, `issue-<n>`, `subscribe`; anything else is a plain greeting."""
+    if not _PAYLOAD.fullmatch(payload):
+        return Start(payload[:64])
+    kind, _, rest = payload.partition("-")
+    if kind == "term" and rest:
+        return TermBySlug(rest.lower())
+    number = _number(rest) if kind == "issue" else None
+    if number is not None:
+        return IssueQuery(number)
+    return Subscribe() if payload.casefold() == "subscribe" else Start(payload)
 
 
 def _issue(arg: str) -> Parsed:

@@ -81,7 +81,7 @@ class DeliveryEngine:
         leadership: Leadership | None = None,
         web: WebLinks | None = None,
     ) -> None:
-        self.planner = Planner(content, channels, subscriptions, ledger, language, web)
+        self.planner = Planner(content, channels, subscriptions, ledger, language, web, platforms)
         self.content, self.platforms = content, platforms
         self.subscriptions, self.ledger, self.pacer = subscriptions, ledger, pacer
         self.clock, self.concurrency, self.progress_every = clock, concurrency, progress_every
@@ -181,7 +181,7 @@ class DeliveryEngine:
         tally.unsubscribed += 1
 
     async def _deliver_issue(self, dest: Destination, number: int, tally: Tally) -> None:
-        messages = self.planner.thread(number).messages
+        messages = self.planner.thread(number, dest.platform).messages
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
         dirty = False

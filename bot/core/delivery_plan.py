@@ -19,8 +19,10 @@ from typing import Literal
 from bot.content.loader import Content
 from bot.core.i18n import Language
 from bot.core.messages import Thread
+from bot.core.platforms import PlatformRegistry
 from bot.core.ports import DeliveryReport, Ledger, SubscriptionStore
 from bot.core.render import issue_thread
+from bot.core.termlinks import TermLinker
 from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
@@ -80,11 +82,13 @@ class Planner:
         ledger: Ledger,
         language: Language,
         web: WebLinks | None = None,
+        platforms: PlatformRegistry | None = None,
     ) -> None:
         self.content, self.channels = content, channels
         self.subscriptions, self.ledger, self.language = subscriptions, ledger, language
         self.web = web  # set: each thread's parent links the issue's web page
-        self._threads: dict[int, Thread] = {}
+        self.platforms = platforms or PlatformRegistry()  # whose deep links the notes use
+        self._threads: dict[tuple[int, str], Thread] = {}
 
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""
@@ -128,16 +132,20 @@ class Planner:
             )  # fmt: skip
         return jobs
 
-    def thread(self, number: int) -> Thread:
-        if number not in self._threads:
-            issue = self.content().archive.get(number)
+    def thread(self, number: int, platform: str) -> Thread:
+        """Issue `number` as `platform` gets it (its 토막상식 link the glossary its way)."""
+        key = (number, platform)
+        if key not in self._threads:
+            content = self.content()
+            issue = content.archive.get(number)
             assert issue is not None, f"issue {number} vanished from the archive"
-            self._threads[number] = issue_thread(issue, self.language, self.web)
-        return self._threads[number]
+            links = TermLinker(platform, content.glossary, self.platforms, self.language, self.web)
+            self._threads[key] = issue_thread(issue, self.language, self.web, links.after)
+        return self._threads[key]
 
     def remaining(self, dest: Destination, number: int) -> int:
         done = self.ledger.parts(number, dest.key)
-        total = len(self.thread(number).messages)
+        total = len(self.thread(number, dest.platform).messages)
         return sum(1 for p in range(total) if p not in done or done[p].state != "sent")
 
     def dry_run(self, jobs: list[Job], destinations: int, tally: Tally) -> DeliveryReport:
@@ -145,7 +153,8 @@ class Planner:
             for number in job.issues:
                 log.info(
                     "dry run: %s would get issue %d (%d of %d messages)", job.dest.key, number,
-                    self.remaining(job.dest, number), len(self.thread(number).messages),
+                    self.remaining(job.dest, number),
+                    len(self.thread(number, job.dest.platform).messages),
                 )  # fmt: skip
         log.info("dry run: %d messages to %d destinations; nothing sent", tally.total, len(jobs))
         return DeliveryReport(

@@ -19,6 +19,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "web_view": ("웹에서 보기", "View on the web"),
     "section_of": ("제 {number:04d}호 · {section}", "Issue {number} · {section}"),
     "items": ("{count}개", "{count} items"),
+    "term_link": ("→ 용어집: {term}", "→ Glossary: {term}"),
+    "term_hint": ("(용어집: /term {term})", "(glossary: /term {term})"),
     "term_aliases": ("다른 이름: {aliases}", "Also known as: {aliases}"),
     "term_first": ("처음 나온 곳: 제 {number:04d}호 ({date}) · {section}", "First appeared: issue {number} ({date}) · {section}"),
     "term_missing_arg": ("찾을 용어를 적어 주세요. 예: /term NP-hard", "Which term? For example: /term NP-hard"),

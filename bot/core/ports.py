@@ -54,6 +54,11 @@ class Runnable(ChatPlatform, Protocol):
 
     async def stop(self) -> None: ...
 
+    def start_link(self, payload: str) -> str | None:
+        """A link that opens a private chat with the bot carrying `payload` (Telegram's
+        `t.me/<bot>?start=<payload>`); None where the platform has none or does not know it yet."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Subscriber:

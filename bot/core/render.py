@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.content.archive import SearchHit
 from bot.content.models import GlossaryEntry, Inline, Issue, Item, Note, NoteKind
 from bot.core.i18n import Language, t
 from bot.core.messages import Block, Line, Message, Span, Style, Thread, bold, text
 from bot.core.weblinks import WebLinks
 
+NoteEnd = Callable[[Note], tuple[Span, ...]]  # what a note ends with (a glossary link)
 _STYLE = {"text": Style.TEXT, "strong": Style.BOLD, "em": Style.ITALIC, "code": Style.CODE,
           "link": Style.LINK, "math": Style.CODE}  # fmt: skip
 
@@ -38,11 +41,11 @@ def _web_link(url: str, lang: Language) -> Block:
     return Block((Line((Span(t(lang, "web_view"), Style.LINK, url),)),))
 
 
-def item_block(item: Item) -> Block:
+def item_block(item: Item, ends: NoteEnd | None = None) -> Block:
     title = (Span(item.plain_title, Style.LINK, item.url),) if item.url else _bold_title(item.title)
     lines = [Line(title, bullet=True)]
     for note in item.notes:
-        lines.extend(_note_lines(note, 1))
+        lines.extend(_note_lines(note, 1, ends))
     return Block(tuple(lines))
 
 
@@ -52,22 +55,29 @@ def _bold_title(runs: tuple[Inline, ...]) -> tuple[Span, ...]:
     )
 
 
-def _note_lines(note: Note, indent: int) -> list[Line]:
+def _note_lines(note: Note, indent: int, ends: NoteEnd | None) -> list[Line]:
     label = (bold(f"[{note.kind.value}] "),) if note.kind is not NoteKind.PLAIN else ()
-    lines = [Line((*label, *spans(note.text)), indent=indent, bullet=True)]
+    end = ends(note) if ends is not None else ()
+    lines = [Line((*label, *spans(note.text), *end), indent=indent, bullet=True)]
     for child in note.children:
-        lines.extend(_note_lines(child, indent + 1))
+        lines.extend(_note_lines(child, indent + 1, ends))
     return lines
 
 
-def issue_thread(issue: Issue, lang: Language, web: WebLinks | None = None) -> Thread:
+def issue_thread(
+    issue: Issue, lang: Language, web: WebLinks | None = None, ends: NoteEnd | None = None
+) -> Thread:
+    """The issue as a parent and a reply per section; `ends` links each 토막상식's entry."""
     replies = []
     for section in issue.sections:
         header = Line((bold(t(lang, "section_of", number=issue.number, section=section.name)),))
-        replies.append(Message((Block((header,)), *(item_block(item) for item in section.items))))
+        items = (item_block(item, ends) for item in section.items)
+        replies.append(Message((Block((header,)), *items)))
     if issue.links:
         links = Line((bold(t(lang, "useful_links")),))
-        replies.append(Message((Block((links,)), *(item_block(item) for item in issue.links))))
+        replies.append(
+            Message((Block((links,)), *(item_block(item, ends) for item in issue.links)))
+        )
     return Thread(issue_parent(issue, lang, web), tuple(replies))
 
 

@@ -23,6 +23,7 @@ from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command, Deliverer, SubscriptionStore
+from bot.core.termlinks import TermLinker
 from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
@@ -109,11 +110,16 @@ class CommandService:
                 return self.say(key, **dict(values))
             case c.TermQuery(term):
                 return self.term(term)
+            case c.TermBySlug(slug):
+                entry = self.content.glossary.slugs.entry(slug)
+                return self.term(entry.term if entry else slug.replace("-", " "))
             case c.IssueQuery(number, public):
-                return self.issue(number, public)
+                return self.issue(number, public, command.platform)
             case c.LatestQuery(public):
                 latest = self.content.archive.latest
-                return self.issue(latest.number, public) if latest else self.say("archive_empty")
+                if latest is None:
+                    return self.say("archive_empty")
+                return self.issue(latest.number, public, command.platform)
             case c.SearchQuery(words):
                 hits = self.content.archive.search(words)
                 return Reply(render.search_results(words, hits, lang))
@@ -143,16 +149,22 @@ class CommandService:
         page = self.web.term(self.content.glossary.slugs.of(found.entry)) if self.web else None
         return Reply(render.glossary_answer(found.entry, issue, self.language, page))
 
-    def issue(self, number: int, public: bool = False) -> Reply:
+    def issue(self, number: int, public: bool = False, platform: str = "") -> Reply:
         issue = self.content.archive.get(number)
         if issue is None:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
+        lang, links = self.language, self.term_links(platform)
         return Reply(
-            render.issue_compact(issue, self.language, self.web),
-            render.issue_thread(issue, self.language, self.web),
+            render.issue_compact(issue, lang, self.web),
+            render.issue_thread(issue, lang, self.web, links.after),
             public=public,
         )
+
+    def term_links(self, platform: str) -> TermLinker:
+        """How threads on `platform` link the glossary entries of their 토막상식."""
+        glossary = self.content.glossary
+        return TermLinker(platform, glossary, self.platforms, self.language, self.web)
 
     def help(self, admin: bool, platform: str = "") -> Message:
         """The command list, from the command table; on Slack, a command that is not a slash

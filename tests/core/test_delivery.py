@@ -18,6 +18,7 @@ from bot.core.messages import Message, MessageRef
 from bot.core.platforms import PlatformRegistry
 from bot.core.render import issue_thread
 from bot.core.retry import RetryPolicy
+from bot.core.termlinks import TermLinker
 from bot.core.testing import FakeClock, OpenPacer, RecordingPlatform, Sent
 from bot.store import Ledger, Store, Subscriptions
 
@@ -90,7 +91,9 @@ async def until(condition: Callable[[], bool], within: float = 5.0) -> None:
 
 def assert_one_complete_thread(bench: Bench, chat: str) -> None:
     sent = bench.thread(chat)
-    expected = issue_thread(bench.content.archive.get(1), "ko").messages  # type: ignore[arg-type]
+    hints = TermLinker("fake", bench.content.glossary, PlatformRegistry(), "ko")  # /term hints
+    issue = bench.content.archive.get(1)
+    expected = issue_thread(issue, "ko", None, hints.after).messages  # type: ignore[arg-type]
     assert [s.message for s in sent] == list(expected)
     assert sent[0].reply_to is None
     assert all(s.reply_to == sent[0].ref for s in sent[1:])

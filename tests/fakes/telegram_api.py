@@ -552,7 +552,7 @@ class FakeTelegramAPI:
         chat.note_message(message_id, thread)
         self._sent_count += 1
         sent = SentMessage(
-            chat.id, message_id, text, plain, parse_mode, reply_to, thread, no_preview
+            chat.id, message_id, text, plain, parse_mode, reply_to, thread, no_preview, entities
         )
         self._sent.setdefault(chat.id, []).append(sent)
         msg: dict[str, Any] = {"message_id": message_id, "date": int(time.time())}

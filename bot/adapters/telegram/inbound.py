@@ -4,8 +4,8 @@ A translator: PTB's `Update` becomes a `Command`, `CommandService.handle` decide
 `Reply` goes back through the sender, retried by the core's retry layer (a thread via
 `bot.core.threads.send_thread`). Only what is Telegram-specific lives here: reading the command
 entity, the deep link `t.me/<bot>?start=subscribe` (the core sends it when the bot may not yet
-write to a group member privately), `my_chat_member` "kicked" (reported to the core: the user
-blocked the bot).
+write to a group member privately; any `/start <payload>` goes to the core as it came),
+`my_chat_member` "kicked" (reported to the core: the user blocked the bot).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from bot.core.threads import send_thread
 
 log = logging.getLogger(__name__)
 HANDLED = tuple(spec.name for spec in COMMANDS)
-DEEP_LINK = "https://t.me/{bot}?start=subscribe"
+START_LINK = "https://t.me/{bot}?start={payload}"
 NEW = filters.UpdateType.MESSAGE  # never edited messages: a command is answered once
 
 
@@ -168,8 +168,6 @@ class TelegramHandlers:
     ) -> Command:
         name, _, argument = parts
         private = chat.type == ChatType.PRIVATE
-        if private and name == "start" and argument.casefold() == "subscribe":
-            name, argument = "subscribe", ""  # the deep link t.me/<bot>?start=subscribe
         return Command(
             platform=PLATFORM,
             chat=destination(chat, message),
@@ -178,7 +176,7 @@ class TelegramHandlers:
             text=argument,
             is_dm=private,
             dm_chat=str(user.id),  # a private chat's id is the user's id
-            start_link=DEEP_LINK.format(bot=bot),
+            start_link=START_LINK.format(bot=bot, payload="subscribe"),
         )
 
     async def answer(self, command: Command, message_id: int) -> None:

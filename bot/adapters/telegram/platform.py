@@ -35,6 +35,7 @@ from bot.adapters.clock import SystemClock
 from bot.adapters.sending import SendsThroughSender
 from bot.adapters.telegram.http import WebhookServer
 from bot.adapters.telegram.inbound import (
+    START_LINK,
     PerChatUpdateProcessor,
     TelegramHandlers,
     bot_commands,
@@ -154,6 +155,14 @@ class TelegramPlatform(SendsThroughSender):
         if self.section.mode == "webhook":
             builder = builder.updater(None)
         return builder.build()
+
+    def start_link(self, payload: str) -> str | None:
+        """`https://t.me/<bot>?start=<payload>`, once getMe has told the bot's username."""
+        try:
+            username = self.application.bot.username
+        except RuntimeError:  # PTB: not initialized yet
+            return None
+        return START_LINK.format(bot=username, payload=payload)
 
     # ---- lifecycle -----------------------------------------------------------------------
     async def start(self, *, receive: bool = True) -> None:

@@ -15,8 +15,10 @@ from bot.adapters.slack.render import render_message
 from bot.app import App, delivery_channels, post, started
 from bot.content.loader import Content
 from bot.core.delivery import DeliveryEngine
+from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command
 from bot.core.render import issue_thread
+from bot.core.termlinks import TermLinker
 from bot.core.testing import FakeClock
 from tests.adapters.slack.support import make_app, until
 from tests.fakes.slack_api import FakeSlackAPI, Posted
@@ -32,10 +34,13 @@ def fast_pace(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def expected_texts(content: Content) -> list[str]:
-    """The text of every part of issue 1's thread, in order, as the renderer makes them."""
+    """The text of every part of issue 1's thread, in order, as the renderer makes them; on
+    Slack without a web archive each 토막상식 with a glossary entry ends with a /term hint."""
     issue = content.archive.get(1)
     assert issue is not None
-    thread = issue_thread(issue, "ko")
+    hints = TermLinker("slack", content.glossary, PlatformRegistry(), "ko")
+    thread = issue_thread(issue, "ko", None, hints.after)
+    assert sum(m.plain.count("(용어집: /term ") for m in thread.messages) == 4
     return [
         str(render_message(message, reply=n > 0)[0]["text"])
         for n, message in enumerate(thread.messages)

@@ -139,7 +139,7 @@ async def open_harness(
         platform = await telegram_for(
             app, listen="127.0.0.1", answers=FAST, api_timeout=options.get("api_timeout")
         )
-        app.platforms.add(platform)  # as the composition root does
+        app.platforms.add(platform, platform.start_link)  # as the composition root does
         await platform.start(receive=options.get("receive", True))
         try:
             yield Harness(fake, app, platform)
