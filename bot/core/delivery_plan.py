@@ -19,6 +19,7 @@ from typing import Literal
 from bot.content.loader import Content
 from bot.core.i18n import Language
 from bot.core.messages import Thread
+from bot.core.packing import Packing, pack_thread
 from bot.core.ports import DeliveryReport, Ledger, SubscriptionStore
 from bot.core.render import issue_thread
 from bot.core.weblinks import WebLinks
@@ -80,11 +81,13 @@ class Planner:
         ledger: Ledger,
         language: Language,
         web: WebLinks | None = None,
+        packing: Mapping[str, Packing] | None = None,
     ) -> None:
         self.content, self.channels = content, channels
+        self.packing = packing or {}  # per platform: which destinations get packed threads
         self.subscriptions, self.ledger, self.language = subscriptions, ledger, language
         self.web = web  # set: each thread's parent links the issue's web page
-        self._threads: dict[int, Thread] = {}
+        self._threads: dict[tuple[int, bool], Thread] = {}
 
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""
@@ -128,16 +131,23 @@ class Planner:
             )  # fmt: skip
         return jobs
 
-    def thread(self, number: int) -> Thread:
-        if number not in self._threads:
+    def thread(self, number: int, dest: Destination | None = None) -> Thread:
+        """Issue `number` as `dest` gets it: packed where its platform's packing applies."""
+        packing = self.packing.get(dest.platform) if dest is not None else None
+        packed = packing is not None and dest is not None and packing.applies_to(dest.kind)
+        key = (number, packed)
+        if key not in self._threads:
             issue = self.content().archive.get(number)
             assert issue is not None, f"issue {number} vanished from the archive"
-            self._threads[number] = issue_thread(issue, self.language, self.web)
-        return self._threads[number]
+            thread = issue_thread(issue, self.language, self.web)
+            self._threads[key] = (
+                pack_thread(thread, packing.budget) if packing and packed else thread
+            )
+        return self._threads[key]
 
     def remaining(self, dest: Destination, number: int) -> int:
         done = self.ledger.parts(number, dest.key)
-        total = len(self.thread(number).messages)
+        total = len(self.thread(number, dest).messages)
         return sum(1 for p in range(total) if p not in done or done[p].state != "sent")
 
     def dry_run(self, jobs: list[Job], destinations: int, tally: Tally) -> DeliveryReport:
@@ -145,7 +155,7 @@ class Planner:
             for number in job.issues:
                 log.info(
                     "dry run: %s would get issue %d (%d of %d messages)", job.dest.key, number,
-                    self.remaining(job.dest, number), len(self.thread(number).messages),
+                    self.remaining(job.dest, number), len(self.thread(number, job.dest).messages),
                 )  # fmt: skip
         log.info("dry run: %d messages to %d destinations; nothing sent", tally.total, len(jobs))
         return DeliveryReport(
