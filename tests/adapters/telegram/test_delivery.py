@@ -96,3 +96,10 @@ async def test_packed_threads_setting(
 ) -> None:
     fake = await deliver(tmp_path, monkeypatch, readers=1, packed_threads=packed)
     assert (len(fake.messages(FIRST_READER)), len(fake.messages(GROUP))) == (dm, group)
+
+
+async def test_only_the_parent_notifies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = await deliver(tmp_path, monkeypatch, readers=2)
+    for chat, thread in threads(fake, [FIRST_READER, FIRST_READER + 1, GROUP]).items():
+        silent = [bool(params.get("disable_notification")) for params in thread]
+        assert silent == [False] + [True] * (len(thread) - 1), chat
