@@ -89,6 +89,7 @@ class TelegramSection(_Section):
     chats: tuple[int | str, ...] = ()
     webhook_url: str = ""
     webhook_port: int = Field(8443, ge=1, le=65535)
+    packed_threads: Literal["dm", "all", "none"] = "dm"  # which threads pack their sections
 
 
 class WebSection(_Section):

@@ -21,10 +21,12 @@ from bot.adapters import pacing
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack.limits import LIMITS as SLACK_LIMITS
 from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
+from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
 from bot.core.delivery import DeliveryEngine
 from bot.core.live_content import LiveContent
+from bot.core.packing import Packing
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Leadership
 from bot.core.schedule import Schedule
@@ -99,6 +101,7 @@ def build(
         language=settings.bot.language,
         leadership=leadership,
         web=web,
+        packing=delivery_packing(settings),
     )
     service = CommandService(
         live,
@@ -133,6 +136,11 @@ def open_store(data_path: Path, secrets: Secrets, *, read_only: bool = False) ->
 
         return open_postgres(secrets.database_url.get_secret_value())
     return open_tinydb(data_path, read_only=read_only)
+
+
+def delivery_packing(settings: Settings) -> dict[str, Packing]:
+    """Per platform, the size budget that packs a thread's sections and where it applies."""
+    return {"telegram": Packing(TELEGRAM_BUDGET, settings.telegram.packed_threads)}
 
 
 def delivery_channels(settings: Settings) -> dict[str, list[str]]:

@@ -47,6 +47,7 @@ from bot.core.delivery_plan import Destination, Job, Planner, Tally
 from bot.core.errors import RecipientGone
 from bot.core.i18n import Language
 from bot.core.messages import Message, MessageRef
+from bot.core.packing import Packing
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Clock, DeliveryReport, Leadership, Ledger, Pacer, SubscriptionStore
 from bot.core.retry import DELIVERY, Retrier, RetryPolicy, Stopped
@@ -80,8 +81,11 @@ class DeliveryEngine:
         rng: random.Random | None = None,
         leadership: Leadership | None = None,
         web: WebLinks | None = None,
+        packing: Mapping[str, Packing] | None = None,
     ) -> None:
-        self.planner = Planner(content, channels, subscriptions, ledger, language, web, platforms)
+        self.planner = Planner(
+            content, channels, subscriptions, ledger, language, web, platforms, packing
+        )
         self.content, self.platforms = content, platforms
         self.subscriptions, self.ledger, self.pacer = subscriptions, ledger, pacer
         self.clock, self.concurrency, self.progress_every = clock, concurrency, progress_every
@@ -181,7 +185,7 @@ class DeliveryEngine:
         tally.unsubscribed += 1
 
     async def _deliver_issue(self, dest: Destination, number: int, tally: Tally) -> None:
-        messages = self.planner.thread(number, dest.platform).messages
+        messages = self.planner.thread(number, dest).messages
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
         dirty = False

@@ -19,6 +19,7 @@ from typing import Literal
 from bot.content.loader import Content
 from bot.core.i18n import Language
 from bot.core.messages import Thread
+from bot.core.packing import Packing, pack_thread
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import DeliveryReport, Ledger, SubscriptionStore
 from bot.core.render import issue_thread
@@ -83,12 +84,14 @@ class Planner:
         language: Language,
         web: WebLinks | None = None,
         platforms: PlatformRegistry | None = None,
+        packing: Mapping[str, Packing] | None = None,
     ) -> None:
         self.content, self.channels = content, channels
+        self.packing = packing or {}  # per platform: which destinations get packed threads
         self.subscriptions, self.ledger, self.language = subscriptions, ledger, language
         self.web = web  # set: each thread's parent links the issue's web page
         self.platforms = platforms or PlatformRegistry()  # whose deep links the notes use
-        self._threads: dict[tuple[int, str], Thread] = {}
+        self._threads: dict[tuple[int, str, bool], Thread] = {}
 
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""
@@ -132,20 +135,28 @@ class Planner:
             )  # fmt: skip
         return jobs
 
-    def thread(self, number: int, platform: str) -> Thread:
-        """Issue `number` as `platform` gets it (its 토막상식 link the glossary its way)."""
-        key = (number, platform)
+    def thread(self, number: int, dest: Destination) -> Thread:
+        """Issue `number` as `dest` gets it: its 토막상식 linking the glossary its platform's way,
+        packed where its platform's packing applies."""
+        packing = self.packing.get(dest.platform)
+        packed = packing is not None and packing.applies_to(dest.kind)
+        key = (number, dest.platform, packed)
         if key not in self._threads:
             content = self.content()
             issue = content.archive.get(number)
             assert issue is not None, f"issue {number} vanished from the archive"
-            links = TermLinker(platform, content.glossary, self.platforms, self.language, self.web)
-            self._threads[key] = issue_thread(issue, self.language, self.web, links.after)
+            links = TermLinker(
+                dest.platform, content.glossary, self.platforms, self.language, self.web
+            )
+            thread = issue_thread(issue, self.language, self.web, links.after)
+            self._threads[key] = (
+                pack_thread(thread, packing.budget) if packing is not None and packed else thread
+            )
         return self._threads[key]
 
     def remaining(self, dest: Destination, number: int) -> int:
         done = self.ledger.parts(number, dest.key)
-        total = len(self.thread(number, dest.platform).messages)
+        total = len(self.thread(number, dest).messages)
         return sum(1 for p in range(total) if p not in done or done[p].state != "sent")
 
     def dry_run(self, jobs: list[Job], destinations: int, tally: Tally) -> DeliveryReport:
@@ -153,8 +164,7 @@ class Planner:
             for number in job.issues:
                 log.info(
                     "dry run: %s would get issue %d (%d of %d messages)", job.dest.key, number,
-                    self.remaining(job.dest, number),
-                    len(self.thread(number, job.dest.platform).messages),
+                    self.remaining(job.dest, number), len(self.thread(number, job.dest).messages),
                 )  # fmt: skip
         log.info("dry run: %d messages to %d destinations; nothing sent", tally.total, len(jobs))
         return DeliveryReport(

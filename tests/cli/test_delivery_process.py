@@ -19,7 +19,8 @@ from tests.processes import PACE_SCALE, Post, hold_rounds, kill_mid_thread, post
 
 GROUP, READER = -1001, 5550001
 CHATS = (GROUP, READER)
-PARTS = 11
+PARTS = 11  # one reply per section (`packed_threads = "none"`)
+PACKED = 3  # issue 1 packed: the parent and two replies of whole sections
 TOKEN = "123456:TEST-TOKEN"
 ENV = {"TELEGRAM_BOT_TOKEN": TOKEN, "PTB_TIMEDELTA": "true"}
 
@@ -33,10 +34,14 @@ async def telegram() -> AsyncIterator[FakeTelegramAPI]:
         yield fake
 
 
+async def config_packed(tmp_path: Path, telegram: FakeTelegramAPI, packed: str) -> Path:
+    section = f'api_url = "{telegram.base_url}"\nchats = [{GROUP}]\npacked_threads = "{packed}"\n'
+    return await post_config(tmp_path, "telegram", section, str(READER), str(READER))
+
+
 @pytest.fixture
 async def config(tmp_path: Path, telegram: FakeTelegramAPI) -> Path:
-    section = f'api_url = "{telegram.base_url}"\nchats = [{GROUP}]\n'
-    return await post_config(tmp_path, "telegram", section, str(READER), str(READER))
+    return await config_packed(tmp_path, telegram, "none")
 
 
 def sends(fake: FakeTelegramAPI) -> int:
@@ -47,13 +52,13 @@ def delivered(fake: FakeTelegramAPI) -> int:
     return sum(len(fake.messages(chat)) for chat in CHATS)
 
 
-def assert_one_complete_thread_each(fake: FakeTelegramAPI) -> None:
+def assert_one_complete_thread_each(fake: FakeTelegramAPI, parts: int = PARTS) -> None:
     for chat in CHATS:
         sent = fake.messages(chat)
-        assert len(sent) == PARTS, f"chat {chat}: {len(sent)} messages"
+        assert len(sent) == parts, f"chat {chat}: {len(sent)} messages"
         assert sent[0].reply_to is None
-        assert [m.reply_to for m in sent[1:]] == [sent[0].message_id] * (PARTS - 1)
-        assert len({m.text for m in sent}) == PARTS
+        assert [m.reply_to for m in sent[1:]] == [sent[0].message_id] * (parts - 1)
+        assert len({m.text for m in sent}) == parts
 
 
 def on_postgres(url: str) -> dict[str, str]:
@@ -106,6 +111,29 @@ async def test_sigkill_anywhere_in_a_thread_then_a_restart_leaves_one_thread_eac
             left = conn.execute("SELECT count(*) FROM delivery_parts").fetchall()
         assert sorted(done) == [(f"telegram:{GROUP}", PARTS), (f"telegram:dm:{READER}", PARTS)]
         assert left == [(0,)]
+
+
+@pytest.mark.parametrize("rounds", [0, 1, PACKED - 1])
+async def test_sigkill_between_packed_parts_then_a_restart_sends_no_part_twice(
+    telegram: FakeTelegramAPI, tmp_path: Path, rounds: int
+) -> None:
+    """As above with every thread packed: the ledger's parts are the packed replies, so the
+    restart sends exactly the packed parts that never reached the chat."""
+    config = await config_packed(tmp_path, telegram, "all")
+    telegram.fail_next(None, "timeout", count=2 * (rounds + 1))
+    post = await Post(config, env=ENV).start()
+    try:
+        await kill_mid_thread(
+            post, rounds, lambda: sends(telegram), telegram.release_hung, width=len(CHATS)
+        )
+        telegram.release_hung(process=False)
+        assert delivered(telegram) == 2 * rounds
+        code, out, err = await (await Post(config, env=ENV).start()).finish()
+        assert code == 0, err
+        assert f"sent {2 * (PACKED - rounds)}, retried 0, skipped 0, failed 0" in out
+    finally:
+        await post.kill()
+    assert_one_complete_thread_each(telegram, PACKED)
 
 
 async def test_two_posts_started_at_once_deliver_once(

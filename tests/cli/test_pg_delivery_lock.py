@@ -52,7 +52,9 @@ async def test_a_second_post_on_the_database_is_refused(
     telegram.fail_next(None, "timeout")  # the first holds the lock until we let it go
     first = await Post(config, env=env).start()
     try:
-        await until(lambda: len(telegram.calls_to("sendMessage")) == 1)
+        await until(
+            lambda: len(telegram.calls_to("sendMessage")) >= 1
+        )  # the other chat is not held: it may be further on
         code, out, err = await (await Post(config, env=env).start()).finish()
         assert code == 75 and "is delivering with this database" in err and out == ""
         assert "nothing sent" in err and len(lock_sessions(database_url)) == 1

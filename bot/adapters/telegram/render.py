@@ -24,6 +24,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from bot.core.messages import Block, Line, Message, Span, Style, Thread
+from bot.core.packing import SizeBudget
 from bot.core.split import split_message
 
 LIMIT = 4096  # code points of text after entity parsing
@@ -83,6 +84,10 @@ def line_size(line: Line) -> int:
 
 def render_title(title: str) -> str:
     return f"<b>{escape(title)}</b>"
+
+
+BUDGET = SizeBudget(LIMIT, line_size, len(LINE_SEP), len(BLOCK_SEP))
+"""What one Telegram message holds, for packing a thread's sections (`bot.core.packing`)."""
 
 
 def title_size(title: str) -> int:

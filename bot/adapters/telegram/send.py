@@ -101,7 +101,9 @@ class TelegramSender:
     async def send(
         self, chat: str, message: Message, *, reply_to: MessageRef | None = None
     ) -> MessageRef:
-        """Post every part; with `reply_to`, each part replies to that message (the parent)."""
+        """Post every part; with `reply_to`, each part replies to that message (the parent).
+        Only the first message of a parent notifies: replies and continuations are silent, so a
+        reader gets one notification per issue."""
         dest = ChatAddress.parse(chat)
         texts = render(message)
         if not texts:
@@ -110,7 +112,8 @@ class TelegramSender:
         no_preview = parent is not None or not message.link_previews
         first: int | None = None
         for text in texts:
-            sent = await self._send_once(chat, dest, text, parent, no_preview)
+            silent = parent is not None or first is not None
+            sent = await self._send_once(chat, dest, text, parent, no_preview, silent)
             first = sent if first is None else first
         return MessageRef(PLATFORM, chat, str(first), reply_to.id if reply_to else None)
 
@@ -119,7 +122,13 @@ class TelegramSender:
         return str(user)
 
     async def _send_once(
-        self, chat: str, dest: ChatAddress, text: str, parent: int | None, no_preview: bool
+        self,
+        chat: str,
+        dest: ChatAddress,
+        text: str,
+        parent: int | None,
+        no_preview: bool,
+        silent: bool,
     ) -> int:
         try:
             sent = await self.bot.send_message(
@@ -129,6 +138,7 @@ class TelegramSender:
                 message_thread_id=dest.thread_id,
                 reply_parameters=ReplyParameters(message_id=parent) if parent else None,
                 link_preview_options=LinkPreviewOptions(is_disabled=True) if no_preview else None,
+                disable_notification=silent or None,
             )
         except TelegramError as exc:
             raise translate(exc, chat, text) from exc
