@@ -6,7 +6,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from bot.content.errors import ContentError, Problem
+from bot.content.importer import import_issue
 from bot.content.loader import load_content
+from bot.content.parser import parse_issue, read_text
 from bot.content.scaffold import next_path, scaffold, usual_sections
 from bot.core.schedule import Schedule
 
@@ -27,6 +30,42 @@ def new_issue(content_dir: Path, schedule: Schedule, date: dt.date | None) -> in
     print(path)
     print(f"next: write the items, then `briefing-bot validate` and `preview {number}`;")
     print("remove `draft = true` (or set publish_at) to release it")
+    return 0
+
+
+def import_file(content_dir: Path, source: Path, number: int | None, *, check: bool) -> int:
+    """Convert `source` (the author's format) to `issues/NNNN.md` if every line found its place
+    and the result is a valid issue; `check` prints the result and the report, writes nothing."""
+    result = import_issue(read_text(source), str(source), number)
+    path = content_dir / "issues" / f"{result.number or 0:04d}.md"
+    problems = list(result.problems)
+    if result.ok:
+        try:
+            parse_issue(result.text, str(path))
+        except ContentError as exc:
+            problems += exc.problems
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    failed = any(not p.warning for p in problems)
+    if check:
+        print(result.text, end="")
+        return 2 if failed else 0
+    if failed:
+        print(f"briefing-bot import: {source}: nothing written", file=sys.stderr)
+        return 2
+    return _write_new(path, result.text, problems)
+
+
+def _write_new(path: Path, text: str, problems: list[Problem]) -> int:
+    try:
+        with path.open("x", encoding="utf-8") as out:
+            out.write(text)
+    except FileExistsError:
+        print(f"briefing-bot import: {path} already exists; nothing written", file=sys.stderr)
+        return 2
+    print(path)
+    warned = f" ({len(problems)} warnings above)" if problems else ""
+    print(f"next: `briefing-bot validate` and `preview {int(path.stem)}`{warned}")
     return 0
 
 

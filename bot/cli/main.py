@@ -58,6 +58,12 @@ def parser() -> argparse.ArgumentParser:
     )
     new = sub.add_parser("new", parents=[common], help="write the next issue's file, a draft")
     new.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: next edition)")
+    imported = sub.add_parser(
+        "import", parents=[common], help="convert an issue in the author's plain format"
+    )
+    imported.add_argument("file", type=Path, metavar="FILE")
+    imported.add_argument("--number", type=int, help="the issue number (default: its header's)")
+    imported.add_argument("--check", action="store_true", help="print the result; write nothing")
     add_store_parser(sub, common)
     site = sub.add_parser("site", parents=[common], help="write the web archive as static files")
     site.add_argument("out", type=Path, metavar="OUT_DIR")
@@ -124,11 +130,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
     if args.command == "validate":
         content_dir = args.dir or application.resolve(settings, config, settings.bot.content_dir)
         return _validate(content_dir, application.schedule_of(settings).release())
-    if args.command == "new":
-        from bot.cli.editors import new_issue
+    if args.command in ("new", "import"):
+        from bot.cli import editors
 
         content_dir = application.resolve(settings, config, settings.bot.content_dir)
-        return new_issue(content_dir, application.schedule_of(settings), args.date)
+        if args.command == "import":
+            return editors.import_file(content_dir, args.file, args.number, check=args.check)
+        return editors.new_issue(content_dir, application.schedule_of(settings), args.date)
     if args.command == "store":
         from bot.cli.store import store_copy
 

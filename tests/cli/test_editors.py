@@ -8,7 +8,7 @@ import pytest
 
 from bot.content.parser import parse_issue_file
 from tests.cli.test_cli import run
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SEED
 from tests.content.issue_files import content_copy, second_issue
 
 
@@ -86,3 +86,40 @@ def test_publish_at_without_a_zone_is_an_error_at_its_line(config: Path, folder:
     path.write_text(second_issue("publish_at = 2026-12-02T08:30:00\n"), encoding="utf-8")
     checked = run("validate", "--config", str(config))
     assert checked.returncode == 2 and f"{path}:3: 'publish_at' needs a zone" in checked.stderr
+
+
+def test_import_writes_the_seed_as_a_new_issue_and_refuses_an_existing_number(
+    config: Path, folder: Path
+) -> None:
+    existing = folder / "issues" / "0001.md"
+    before = existing.read_bytes()
+    refused = run("import", str(SEED), "--config", str(config))
+    assert refused.returncode == 2 and "0001.md already exists" in refused.stderr
+    assert existing.read_bytes() == before
+    done = run("import", str(SEED), "--number", "2", "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    path = folder / "issues" / "0002.md"
+    assert done.stdout.splitlines()[0] == str(path)
+    assert parse_issue_file(path)[0].number == 2
+    assert run("validate", "--config", str(config)).returncode == 0
+
+
+def test_import_check_prints_the_issue_and_writes_nothing(config: Path, folder: Path) -> None:
+    before = sorted(p.name for p in (folder / "issues").iterdir())
+    done = run("import", str(SEED), "--number", "5", "--check", "--config", str(config))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("+++\nnumber = 5\n") and "## 구글블로그" in done.stdout
+    assert sorted(p.name for p in (folder / "issues").iterdir()) == before
+
+
+def test_import_reports_a_line_it_cannot_place_and_writes_nothing(
+    config: Path, folder: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "issue.txt"
+    source.write_text(
+        "2019년 5월 31일\n\n제 0002호 뉴랄브리핑\n\n소스\n - stray\n- Item\n", encoding="utf-8"
+    )
+    done = run("import", str(source), "--config", str(config))
+    assert done.returncode == 2
+    assert f"{source}:6: a note before any item" in done.stderr and "nothing written" in done.stderr
+    assert not (folder / "issues" / "0002.md").exists()
