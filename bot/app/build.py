@@ -54,6 +54,7 @@ class App:
     platforms: PlatformRegistry  # the started ones, which the engine and the service send through
     engine: DeliveryEngine
     service: CommandService
+    content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/watch.py)
 
     @property
     def content(self) -> Content:
@@ -102,6 +103,7 @@ def build(
         leadership=leadership,
         web=web,
         packing=delivery_packing(settings),
+        before_run=live.refresh,  # the content on disk, as /reload would take it
     )
     service = CommandService(
         live,
@@ -112,7 +114,7 @@ def build(
         deliverer=engine,
         web=web,
     )
-    return App(settings, secrets, store, live, platforms, engine, service)
+    return App(settings, secrets, store, live, platforms, engine, service, content_dir)
 
 
 def schedule_of(settings: Settings) -> Schedule:

@@ -142,6 +142,7 @@ async def _serve(
         return
     schedule = asyncio.create_task(scheduler(app, stop).run())
     index = asyncio.create_task(asyncio.to_thread(app.content.archive.prepare_search))
+    watch = asyncio.create_task(_watch(app, stop))
     try:
         while not stop.is_set():
             done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
@@ -157,7 +158,17 @@ async def _serve(
         app.engine.request_stop()
         await schedule  # returns once a delivery in progress has recorded its message in flight
         await index
+        await watch
         app.platforms.remove("console")
+
+
+async def _watch(app: App, stop: asyncio.Event) -> None:
+    """The content folder, reloaded on every change while the bot runs."""
+    if not app.live.reloadable:
+        return
+    from bot.adapters.watch import watch_content
+
+    await watch_content(app.content_dir, app.live, stop)
 
 
 def _shared_web_port(settings: Settings) -> str | None:

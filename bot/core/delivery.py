@@ -79,10 +79,12 @@ class DeliveryEngine:
         concurrency: int | Mapping[str, int] = 64,
         progress_every: float | None = 5.0,
         rng: random.Random | None = None,
+        before_run: Callable[[], object] | None = None,
         leadership: Leadership | None = None,
         web: WebLinks | None = None,
         packing: Mapping[str, Packing] | None = None,
     ) -> None:
+        self.before_run = before_run  # called at the start of every run (a content refresh)
         self.planner = Planner(
             content, channels, subscriptions, ledger, language, web, platforms, packing
         )
@@ -105,6 +107,8 @@ class DeliveryEngine:
 
     async def deliver(self, issue: int | None = None, *, dry_run: bool = False) -> DeliveryReport:
         async with self._running:
+            if self.before_run is not None:
+                self.before_run()
             archive = self.content().archive
             latest = archive.latest.number if archive.latest else None
             target = latest if issue is None else issue

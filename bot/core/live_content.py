@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from bot.content.errors import ContentError
 from bot.content.loader import Content
 from bot.content.release import EVERYTHING_BUT_DRAFTS, Release
 
@@ -51,8 +52,40 @@ class LiveContent:
         return view[2]
 
     def reload(self) -> Content:
-        """Load the content again and serve it; a `ContentError` keeps the previous one."""
+        """Load the content again and serve it; a `ContentError` keeps the previous one. The
+        log says what changed (`issue 2 added`)."""
         if self._load is None:
             raise RuntimeError("this content has no source to reload from")
-        self.loaded = self._load()
-        return self.loaded
+        fresh = self._load()
+        for change in changes(self.loaded, fresh):
+            log.info("content: %s", change)
+        self.loaded = fresh
+        return fresh
+
+    def refresh(self) -> bool:
+        """`reload()` for the file watcher and before a delivery: a broken archive never goes
+        live (the log says why and the previous content stays); True if the new one did."""
+        if self._load is None:
+            return False
+        try:
+            self.reload()
+        except ContentError as exc:
+            log.warning(
+                "content on disk has problems; still serving the previous content:\n%s", exc
+            )
+            return False
+        return True
+
+
+def changes(old: Content, new: Content) -> list[str]:
+    """What a reload changed, one line each: issues added, removed or edited, and the glossary."""
+    before = {entry.number: entry.source for entry in old.archive.entries}
+    after = {entry.number: entry.source for entry in new.archive.entries}
+    found = [f"issue {n} added" for n in sorted(after.keys() - before.keys())]
+    found += [f"issue {n} removed" for n in sorted(before.keys() - after.keys())]
+    found += [f"issue {n} changed" for n in sorted(before.keys() & after.keys())
+              if before[n] != after[n]]  # fmt: skip
+    terms_before, terms_after = old.summary()["terms"], new.summary()["terms"]
+    if terms_before != terms_after:
+        found.append(f"glossary: {terms_before} → {terms_after} terms")
+    return found

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.loader import Content
+from bot.content.loader import Content, load_content
 from bot.core.delivery import DeliveryEngine
 from bot.core.errors import MessageRejected, RateLimited, RecipientGone, TransientError
+from bot.core.live_content import LiveContent
 from bot.core.messages import Message, MessageRef
 from bot.core.platforms import PlatformRegistry
 from bot.core.render import issue_thread
@@ -21,6 +22,7 @@ from bot.core.retry import RetryPolicy
 from bot.core.termlinks import TermLinker
 from bot.core.testing import FakeClock, OpenPacer, RecordingPlatform, Sent
 from bot.store import Ledger, Store, Subscriptions
+from tests.content.issue_files import content_copy, second_issue
 
 PARTS = 11  # issue 1: the parent and ten replies
 
@@ -266,3 +268,14 @@ async def test_with_a_web_archive_the_delivered_parent_ends_with_its_page(bench:
         "https://briefing.example.com/issues/1",
     )
     assert len(bench.thread("C1")) == PARTS
+
+
+async def test_a_delivery_takes_the_content_on_disk_first(tmp_path: Path, bench: Bench) -> None:
+    folder = content_copy(tmp_path)
+    live = LiveContent(load_content(folder), lambda: load_content(folder))
+    bench.channels = ["C1"]
+    (folder / "issues" / "0002.md").write_text(second_issue(), encoding="utf-8")
+    engine = bench.engine(content=lambda: live.current, before_run=live.refresh)
+    report = await engine.deliver()
+    assert report.sent == PARTS and bench.ledger.is_done(2, "fake:C1")
+    assert not bench.ledger.is_done(1, "fake:C1")  # the newest on disk, not the one loaded
