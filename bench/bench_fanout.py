@@ -17,10 +17,10 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,16 +42,19 @@ CONCURRENCY = {"telegram": int(os.environ.get("BENCH_CONCURRENCY", "96")), "slac
 
 
 class ScaledPacer:
-    """The real `Pacer`, one per platform, each on its platform's compressed clock."""
+    """The real `Pacer`, one per platform, each on its platform's compressed clock; with
+    `in_turn=False` every send comes with rank 0, so the overall limit serves them FIFO."""
 
-    def __init__(self, scales: dict[str, float]) -> None:
+    def __init__(self, scales: dict[str, float], *, in_turn: bool = True) -> None:
         from bot.adapters.pacing import Pacer
         from bot.app import RATE_LIMITS
 
         self.pacers = {name: Pacer(RATE_LIMITS, time_scale=scale) for name, scale in scales.items()}
+        self.in_turn = in_turn
 
-    def slot(self, platform: str, chat: str, kind: str) -> AsyncIterator[None]:
-        return self.pacers[platform].slot(platform, chat, kind)  # type: ignore[return-value]
+    def slot(self, platform: str, chat: str, kind: str, rank: int = 0) -> AsyncIterator[None]:
+        rank = rank if self.in_turn else 0
+        return self.pacers[platform].slot(platform, chat, kind, rank)  # type: ignore[return-value]
 
 
 @dataclass
@@ -62,35 +65,49 @@ class Run:
     servers: dict[str, Any]  # bench/fake_servers.py's figures
 
 
-def _settings(tmp: Path, urls: dict[str, str]) -> Settings:
+@dataclass(frozen=True)
+class Fanout:
+    """One delivery run of issue 1: to whom, and how."""
+
+    subscribers: int = SUBSCRIBERS
+    channels: int = CHANNELS
+    packed_threads: str = "none"  # [telegram] packed_threads
+    in_turn: bool = True  # readers completed in turn (False: the overall limit is FIFO)
+
+
+def _settings(tmp: Path, urls: dict[str, str], fanout: Fanout) -> Settings:
     from bot.config import Settings
 
     return Settings(
         bot={"content_dir": ROOT / "content", "data_path": tmp / "briefing.json"},
         console={"enabled": False},
-        telegram={"enabled": True, "api_url": urls["telegram"], "chats": []},
+        telegram={"enabled": True, "api_url": urls["telegram"], "chats": [],
+                  "packed_threads": fanout.packed_threads},
         slack={"enabled": True, "mode": "http", "api_url": urls["slack"],
-               "channels": [f"C{n:04d}" for n in range(CHANNELS)]},
+               "channels": [f"C{n:04d}" for n in range(fanout.channels)]},
     )  # fmt: skip
 
 
-async def _subscribe_all(app: App) -> None:
+async def _subscribe_all(app: App, subscribers: int) -> None:
+    """Subscriber n (chat 10,000,000 + n) subscribed n minutes after the first."""
     from bot.store.backend import TinyBackend
 
     assert isinstance(app.store, TinyBackend), "the fan-out bench seeds the tinydb file"
     store = app.store.store
     table = store.table("subscriptions")
-    since = datetime(2024, 1, 1, tzinfo=UTC).isoformat()
-    for n in range(SUBSCRIBERS):
-        user = str(10_000_000 + n)
+    first = datetime(2024, 1, 1, tzinfo=UTC)
+    for n in range(subscribers):
+        user, since = str(10_000_000 + n), (first + timedelta(minutes=n)).isoformat()
         table.put(f"telegram:{user}", {"platform": "telegram", "user": user, "chat": user,
                                        "since": since})  # fmt: skip
     await store.commit()
 
 
 @asynccontextmanager
-async def _servers() -> AsyncIterator[tuple[dict[str, str], asyncio.subprocess.Process]]:
-    args = [str(TG_SCALE), str(SLACK_SCALE), str(SUBSCRIBERS), str(CHANNELS)]
+async def _servers(
+    fanout: Fanout,
+) -> AsyncIterator[tuple[dict[str, str], asyncio.subprocess.Process]]:
+    args = [str(TG_SCALE), str(SLACK_SCALE), str(fanout.subscribers), str(fanout.channels)]
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.fake_servers", *args, cwd=ROOT,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
@@ -128,22 +145,27 @@ async def _platforms(app: App) -> list[Any]:
     return [telegram]
 
 
-async def _fanout() -> Run:
+async def fan_out(fanout: Fanout) -> Run:
+    """Issue 1 through the real adapters, engine, ledger and pacer to the fakes, as asked."""
     from bot import app as application
     from bot.adapters.clock import SystemClock
+    from bot.app.build import delivery_packing
     from bot.core.delivery import DeliveryEngine
 
-    async with _servers() as (urls, proc):
+    async with _servers(fanout) as (urls, proc):
         with tempfile.TemporaryDirectory() as tmp:
-            app = application.build(_settings(Path(tmp), urls))
-            await _subscribe_all(app)
+            app = application.build(_settings(Path(tmp), urls, fanout))
+            await _subscribe_all(app, fanout.subscribers)
             running = await _platforms(app)
+            pacer = ScaledPacer(
+                {"telegram": TG_SCALE, "slack": SLACK_SCALE}, in_turn=fanout.in_turn
+            )
             engine = DeliveryEngine(
                 content=lambda: app.content, channels=application.delivery_channels(app.settings),
                 platforms=app.platforms, subscriptions=app.store.subscriptions,
-                ledger=app.store.ledger,
-                pacer=ScaledPacer({"telegram": TG_SCALE, "slack": SLACK_SCALE}),
-                clock=SystemClock(), concurrency=CONCURRENCY, progress_every=None,
+                ledger=app.store.ledger, pacer=pacer, clock=SystemClock(),
+                concurrency=CONCURRENCY | {"slack": max(fanout.channels, 1)}, progress_every=None,
+                packing=delivery_packing(app.settings),
             )  # fmt: skip
             started = time.monotonic()
             report = await engine.deliver()
@@ -163,11 +185,13 @@ def _quiet_failed_imports() -> None:
         sys.modules["sniffio"] = None  # type: ignore[assignment]
 
 
-def _line(name: str, value: str, baseline: str, ratio: str) -> str:
+def line(name: str, value: str, baseline: str, ratio: str) -> str:
     return f"{name}: {value} (baseline: {baseline}, ratio: {ratio})"
 
 
-def main() -> list[str]:
+@contextmanager
+def bench_environment() -> Iterator[None]:
+    """Tokens for the fakes; the benches that follow start from the environment as it was."""
     saved = dict(os.environ)
     os.environ.setdefault("PTB_TIMEDELTA", "true")
     os.environ.update(TELEGRAM_BOT_TOKEN="123456:TEST-TOKEN", SLACK_BOT_TOKEN="xoxb-test-token",
@@ -175,10 +199,15 @@ def main() -> list[str]:
     logging.basicConfig(level=logging.WARNING)
     _quiet_failed_imports()
     try:
-        run = asyncio.run(_fanout())
-    finally:  # the benches that follow start from the same environment as this one did
+        yield
+    finally:
         os.environ.clear()
         os.environ.update(saved)
+
+
+def main() -> list[str]:
+    with bench_environment():
+        run = asyncio.run(fan_out(Fanout()))
     f, parts = run.servers, 11
     tg_wall = f["tg_last"] - run.started
     tg_rate = f["tg_sent"] / tg_wall / TG_SCALE  # in the platform's (uncompressed) seconds
@@ -188,17 +217,17 @@ def main() -> list[str]:
     expected = (SUBSCRIBERS + CHANNELS) * parts
     sent = f["tg_sent"] + f["slack_sent"]
     return [
-        _line("fanout telegram rate (msg/s, uncompressed)", f"{tg_rate:.2f}", f"{TG_RATE:.0f}",
+        line("fanout telegram rate (msg/s, uncompressed)", f"{tg_rate:.2f}", f"{TG_RATE:.0f}",
               f"{tg_rate / TG_RATE:.3f}"),
-        _line("fanout telegram 429s", str(f["tg_429"]), "0", "-"),
-        _line(f"fanout telegram wall (s, compressed x{TG_SCALE:g})", f"{tg_wall:.1f}",
+        line("fanout telegram 429s", str(f["tg_429"]), "0", "-"),
+        line(f"fanout telegram wall (s, compressed x{TG_SCALE:g})", f"{tg_wall:.1f}",
               f"{tg_min:.1f}", f"{tg_min / tg_wall:.3f}"),
-        _line("fanout slack wall (s, real time)", f"{slack_wall:.2f}", f"{slack_min:.2f}",
+        line("fanout slack wall (s, real time)", f"{slack_wall:.2f}", f"{slack_min:.2f}",
               f"{slack_min / slack_wall:.3f}"),
-        _line("fanout slack 429s", str(f["slack_429"]), "0", "-"),
-        _line("fanout messages sent", str(sent), str(expected), f"{sent / expected:.3f}"),
-        _line("fanout failed destinations", str(run.failed), "0", "-"),
-        _line("fanout run wall (s)", f"{run.wall:.1f}", f"{max(tg_min, slack_min):.1f}",
+        line("fanout slack 429s", str(f["slack_429"]), "0", "-"),
+        line("fanout messages sent", str(sent), str(expected), f"{sent / expected:.3f}"),
+        line("fanout failed destinations", str(run.failed), "0", "-"),
+        line("fanout run wall (s)", f"{run.wall:.1f}", f"{max(tg_min, slack_min):.1f}",
               f"{max(tg_min, slack_min) / run.wall:.3f}"),
     ]  # fmt: skip
 

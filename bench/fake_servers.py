@@ -26,13 +26,15 @@ def channel_id(n: int) -> str:
 
 
 def figures(telegram: FakeTelegramAPI, slack: FakeSlackAPI, subscribers: int, channels: int) -> Any:
-    tg_times = [m.at for n in range(subscribers) for m in telegram.messages(FIRST_SUBSCRIBER + n)]
+    chats = [[m.at for m in telegram.messages(FIRST_SUBSCRIBER + n)] for n in range(subscribers)]
+    tg_times = [at for times in chats for at in times]
     calls = slack.calls_to("chat.postMessage")
     posted = sum(len(slack.messages(channel_id(n))) for n in range(channels))
     return {
         "tg_sent": len(tg_times),
         "tg_last": max(tg_times, default=0.0),
         "tg_429": telegram.stats()["rate_limited"],
+        "tg_done": [max(times, default=0.0) for times in chats],  # per subscriber: its last
         "slack_sent": posted,
         "slack_last": max((c.at for c in calls), default=0.0),
         "slack_429": len(calls) - posted,  # every other answer to chat.postMessage was a 429

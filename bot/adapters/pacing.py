@@ -17,6 +17,10 @@ the numbers below:
   between admission here and arrival there never makes a window overflow.
 
 `time_scale` divides every period, for benchmarks against fakes with compressed time.
+
+The overall limiter is a `PriorityGate`: of the sends waiting for it, the lowest `rank` (the
+destination's place in the run) goes first, so readers are completed in turn instead of all
+near the end; a rank changes only who goes next, never how many go (per chat or overall).
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ from dataclasses import dataclass
 
 from aiolimiter import AsyncLimiter
 
+from bot.adapters.priority import PriorityGate
+
 
 @dataclass(frozen=True, slots=True)
 class Bucket:
@@ -34,8 +40,13 @@ class Bucket:
     rate: float  # then per second
 
     def limiter(self, headroom: float, time_scale: float) -> AsyncLimiter:
-        rate = self.rate * headroom * time_scale
-        return AsyncLimiter(self.burst, self.burst / rate)
+        return AsyncLimiter(self.burst, self.burst / self.scaled(headroom, time_scale))
+
+    def gate(self, headroom: float, time_scale: float) -> PriorityGate:
+        return PriorityGate(self.burst, self.scaled(headroom, time_scale))
+
+    def scaled(self, headroom: float, time_scale: float) -> float:
+        return self.rate * headroom * time_scale
 
 
 def _by_kind(chat: str, kind: str) -> bool:
@@ -73,15 +84,15 @@ class Pacer:
         self.limits = limits
         self.headroom, self.time_scale = headroom, time_scale
         self._chats: dict[tuple[str, str], AsyncLimiter] = {}
-        self._overall: dict[str, AsyncLimiter] = {}
+        self._overall: dict[str, PriorityGate] = {}
 
     @asynccontextmanager
-    async def slot(self, platform: str, chat: str, kind: str) -> AsyncIterator[None]:
+    async def slot(self, platform: str, chat: str, kind: str, rank: int = 0) -> AsyncIterator[None]:
         limits = self.limits.get(platform)
         if limits is not None:
             await self._chat_limiter(platform, chat, kind, limits).acquire()
             if limits.overall is not None:
-                await self._overall_limiter(platform, limits.overall).acquire()
+                await self._overall_limiter(platform, limits.overall).acquire(rank)
         yield
 
     def _chat_limiter(self, platform: str, chat: str, kind: str, limits: Limits) -> AsyncLimiter:
@@ -92,8 +103,8 @@ class Pacer:
             limiter = self._chats[(platform, chat)] = bucket.limiter(self.headroom, self.time_scale)
         return limiter
 
-    def _overall_limiter(self, platform: str, bucket: Bucket) -> AsyncLimiter:
-        limiter = self._overall.get(platform)
-        if limiter is None:
-            limiter = self._overall[platform] = bucket.limiter(self.headroom, self.time_scale)
-        return limiter
+    def _overall_limiter(self, platform: str, bucket: Bucket) -> PriorityGate:
+        gate = self._overall.get(platform)
+        if gate is None:
+            gate = self._overall[platform] = bucket.gate(self.headroom, self.time_scale)
+        return gate

@@ -22,7 +22,9 @@ no idempotency key that would close the window.
 
 Fan-out: destinations run concurrently, `concurrency` workers per platform (an int, or a
 number per platform name; one platform's queue never starves another's); the parts of one
-destination go strictly in order, each through `Pacer.slot` (the platform's limits).
+destination go strictly in order, each through `Pacer.slot` (the platform's limits) with the
+job's rank (channels first, then readers oldest subscription first), so that the pacer finishes
+each reader's thread before readers further down start theirs.
 Errors (bot.core.errors), retried by `bot.core.retry` (the one retry layer): RateLimited pauses
 only that destination for `retry_after` and retries the same part; TransientError retries with
 exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber and reports a channel
@@ -135,7 +137,7 @@ class DeliveryEngine:
 
     async def _run(self, jobs: list[Job], tally: Tally) -> None:
         queues: dict[str, deque[Job]] = {}
-        for job in sorted(jobs, key=lambda j: j.dest.kind != "channel"):
+        for job in jobs:  # in rank order: channels first, then readers oldest first
             queues.setdefault(job.dest.platform, deque()).append(job)
         workers = [
             asyncio.create_task(self._worker(queue, tally))
@@ -165,7 +167,7 @@ class DeliveryEngine:
         try:
             for number in job.issues:
                 try:
-                    await self._deliver_issue(dest, number, tally)
+                    await self._deliver_issue(dest, number, job.rank, tally)
                 except (RecipientGone, _Skip):
                     raise
                 except Exception as exc:  # one destination must not stop the others
@@ -188,7 +190,7 @@ class DeliveryEngine:
         log.info("%s: recipient gone (%s); unsubscribed", dest.key, exc)
         tally.unsubscribed += 1
 
-    async def _deliver_issue(self, dest: Destination, number: int, tally: Tally) -> None:
+    async def _deliver_issue(self, dest: Destination, number: int, rank: int, tally: Tally) -> None:
         messages = self.planner.thread(number, dest).messages
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
@@ -207,7 +209,7 @@ class DeliveryEngine:
                 self.ledger.mark_pending(number, dest.key, part)
                 await self.ledger.commit()
                 dirty = False
-                ref = await self._send(dest, message, parent if part else None, tally)
+                ref = await self._send(dest, message, parent if part else None, rank, tally)
                 self.ledger.mark_sent(number, dest.key, part, ref)
                 dirty = True
                 tally.sent += 1
@@ -231,12 +233,17 @@ class DeliveryEngine:
             raise _Skip("unsubscribed during the run")
 
     async def _send(
-        self, dest: Destination, message: Message, reply_to: MessageRef | None, tally: Tally
+        self,
+        dest: Destination,
+        message: Message,
+        reply_to: MessageRef | None,
+        rank: int,
+        tally: Tally,
     ) -> MessageRef:
         platform = self.platforms.get(dest.platform)
 
         async def paced() -> MessageRef:
-            async with self.pacer.slot(dest.platform, dest.chat, dest.kind):
+            async with self.pacer.slot(dest.platform, dest.chat, dest.kind, rank):
                 return await platform.send(dest.chat, message, reply_to=reply_to)
 
         def retried() -> None:

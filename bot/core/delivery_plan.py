@@ -6,6 +6,9 @@ then the target issue (the newest in the archive, or the one asked for) unless i
 done there. A DM subscriber gets an issue only if it was released (a run first started
 delivering it) after they subscribed, so subscribing after today's run does not bring today's
 issue with the next catch-up run; `/latest` and `/issue N` are there for that.
+
+The order is deterministic: the configured channels as configured, then the DM subscribers,
+oldest subscription first; each job's `rank` is its place in it, which the pacer serves in turn.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from bot.core.i18n import Language
 from bot.core.messages import Thread
 from bot.core.packing import Packing, pack_thread
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import DeliveryReport, Ledger, SubscriptionStore
+from bot.core.ports import DeliveryReport, Ledger, Subscriber, SubscriptionStore
 from bot.core.render import issue_thread
 from bot.core.termlinks import TermLinker
 from bot.core.weblinks import WebLinks
@@ -70,6 +73,7 @@ class Tally:
 class Job:
     dest: Destination
     issues: tuple[int, ...]
+    rank: int = 0  # its place in the run: the lowest rank waiting for a shared limit goes first
 
 
 class Planner:
@@ -103,7 +107,7 @@ class Planner:
             for chat in chats:
                 dest = Destination(platform, str(chat))
                 found.setdefault(dest.key, dest)
-        for sub in await self.subscriptions.subscribers():
+        for sub in sorted(await self.subscriptions.subscribers(), key=_oldest_first):
             if sub.platform in self.channels:
                 dest = Destination(sub.platform, sub.chat, sub.user, _parse_time(sub.since))
                 found.setdefault(dest.key, dest)
@@ -112,7 +116,7 @@ class Planner:
     def plan(
         self, destinations: Iterable[Destination], target: int, released: datetime, tally: Tally
     ) -> list[Job]:
-        jobs = []
+        jobs: list[Job] = []
         archive = self.content().archive
         for dest in destinations:
             issues = {n for n in self.ledger.started(dest.key) if archive.get(n) is not None}
@@ -125,7 +129,7 @@ class Planner:
             if not issues:
                 tally.nothing_new += 1
                 continue
-            job = Job(dest, tuple(sorted(issues)))
+            job = Job(dest, tuple(sorted(issues)), rank=len(jobs))
             tally.total += sum(self.remaining(job.dest, n) for n in job.issues)
             jobs.append(job)
         if tally.nothing_new:
@@ -170,6 +174,11 @@ class Planner:
         return DeliveryReport(
             destinations=destinations, planned=tally.total, nothing_new=tally.nothing_new
         )
+
+
+def _oldest_first(sub: Subscriber) -> tuple[bool, datetime, str, str]:
+    since = _parse_time(sub.since)  # no known time: after every known one
+    return since is None, since or datetime.min.replace(tzinfo=UTC), sub.platform, sub.user
 
 
 def _parse_time(value: str) -> datetime | None:

@@ -128,9 +128,14 @@ class Pacer(Protocol):
     """Admission to send one message: `async with pacer.slot("telegram", "-100123", "channel")`.
 
     `kind` is "channel" (a configured channel or group) or "dm" (a subscriber's private chat).
+    `rank` is the destination's place in the delivery run (0 first): where sends wait for a
+    limit they share (Telegram's overall 30/s), the lowest rank goes first, so each reader's
+    thread is finished before readers further down start theirs. It never changes the rate.
     """
 
-    def slot(self, platform: str, chat: str, kind: str) -> AbstractAsyncContextManager[None]: ...
+    def slot(
+        self, platform: str, chat: str, kind: str, rank: int = 0
+    ) -> AbstractAsyncContextManager[None]: ...
 
 
 PartState = Literal["pending", "sent"]

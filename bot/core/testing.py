@@ -61,13 +61,16 @@ def gone(chat: str = "") -> PlatformError:
 
 @dataclass
 class OpenPacer:
-    """The `Pacer` port admitting every send at once; records the slots asked for."""
+    """The `Pacer` port admitting every send at once; records the slots asked for, and the
+    rank each came with."""
 
     slots: list[tuple[str, str, str]] = field(default_factory=list)
+    ranks: dict[str, list[int]] = field(default_factory=dict)  # chat -> its slots' ranks
 
     @asynccontextmanager
-    async def slot(self, platform: str, chat: str, kind: str) -> AsyncIterator[None]:
+    async def slot(self, platform: str, chat: str, kind: str, rank: int = 0) -> AsyncIterator[None]:
         self.slots.append((platform, chat, kind))
+        self.ranks.setdefault(chat, []).append(rank)
         yield
 
 
