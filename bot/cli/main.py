@@ -80,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for noisy in ("httpx", "aiohttp.access", "slack_bolt", "slack_sdk", "telegram"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+    # markdown-it logs every rule it tries at DEBUG: thousands of lines per issue parsed, which
+    # drowned `-v` (and, with a reader slower than the parser, blocked the loop on a full pipe)
+    logging.getLogger("markdown_it").setLevel(logging.INFO)
     from bot.cli.logsafe import install
     from bot.config import Secrets
 
