@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.store import add_parser as add_store_parser
 from bot.config import ConfigError, Settings, load_settings
+from bot.content.checks import glossary_gaps
 from bot.content.errors import ContentError, MissingContent
 from bot.content.loader import load_content
 from bot.content.release import Release
@@ -248,11 +249,12 @@ def _post(built: App, issue: int | None, dry_run: bool) -> int:
 
 def _validate(content_dir: Path, release: Release) -> int:
     content = load_content(content_dir)  # raises ContentError with every problem
-    for warning in content.warnings:
+    warnings = [*content.warnings, *glossary_gaps(content)]
+    for warning in warnings:
         print(warning, file=sys.stderr)
     summary = content.summary()
     counts = ", ".join(f"{value} {key}" for key, value in summary.items())
-    print(f"ok: {counts} ({len(content.warnings)} warnings)")
+    print(f"ok: {counts} ({len(warnings)} warnings)")
     for entry, at in release.upcoming(content.archive, datetime.now(UTC)):
         when = f"released at {at.isoformat()}" if at else "a draft: never released"
         print(f"issue {entry.number} ({entry.path}): {when}")

@@ -159,3 +159,20 @@ def test_run_with_only_the_console_keeps_log_lines_out_of_the_conversation(
     assert "web archive: http://127.0.0.1:" in quiet.stderr  # the one line the console shows
     loud = run("run", "-v", "--config", str(config), stdin="/term BERT\n")
     assert "INFO bot.core.service: command term" in loud.stderr
+
+
+def test_validate_warns_of_trivia_and_keywords_the_glossary_does_not_know(tmp_path: Path) -> None:
+    shutil.copytree(CONTENT, tmp_path / "content")
+    extra = tmp_path / "content" / "issues" / "0002.md"
+    extra.write_text(
+        '+++\nnumber = 2\ndate = 2019-05-31\ntitle = "x"\nkeywords = ["AutoML", "양자요리"]\n+++\n\n'
+        "## arXiv\n\n- [p](https://arxiv.org/abs/1)\n  - **[토막상식]** 양자요리란 아무도 모르는 것임.\n",
+        encoding="utf-8",
+    )
+    done = run("validate", str(tmp_path / "content"))
+    assert done.returncode == 0, done.stderr
+    assert f"{extra}:11: warning: 토막상식 with no glossary entry: '양자요리란" in done.stderr
+    assert f"{extra}: warning: keyword '양자요리' has no glossary entry" in done.stderr
+    assert "keyword 'AutoML'" not in done.stderr  # known terms are not reported
+    seed = run("validate")  # the real content: every 토막상식 and keyword has its entry
+    assert "glossary entry" not in seed.stderr
