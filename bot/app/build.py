@@ -103,7 +103,7 @@ def build(
         leadership=leadership,
         web=web,
         packing=delivery_packing(settings),
-        before_run=live.refresh,  # the content on disk, as /reload would take it
+        before_run=lambda: service.refresh_content(),  # the content on disk, as /reload takes it
     )
     service = CommandService(
         live,

@@ -168,7 +168,7 @@ async def _watch(app: App, stop: asyncio.Event) -> None:
         return
     from bot.adapters.watch import watch_content
 
-    await watch_content(app.content_dir, app.live, stop)
+    await watch_content(app.content_dir, app.service.refresh_content, stop)
 
 
 def _shared_web_port(settings: Settings) -> str | None:

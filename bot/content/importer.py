@@ -169,7 +169,11 @@ class _Converter:
 
     def _item(self, title: str, tagged: list[Note], at: int) -> None:
         if not self.sections:
-            self.problem(at, "an item before any section heading")
+            self.problem(
+                at,
+                "an item before any section heading: kept as a note of the nearest item",
+                warning=True,
+            )
             self.unplaced.append(Note(title, at))
             return
         self.item = self.last_item = Item(title, at, notes=self.unplaced)
@@ -183,7 +187,11 @@ class _Converter:
     def _note(self, note: Note, level: int, at: int) -> None:
         self.open = note
         if self.item is None:
-            self.problem(at, "a note before any item of its section: kept with the nearest item")
+            self.problem(
+                at,
+                "a note before any item of its section: kept with the nearest item",
+                warning=True,
+            )
             self.unplaced.append(note)
             return
         if note.kind is not NoteKind.PLAIN:

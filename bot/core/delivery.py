@@ -42,7 +42,7 @@ import asyncio
 import logging
 import random
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 
 from bot.content.loader import Content
 from bot.core.delivery_plan import Destination, Job, Planner, Tally
@@ -81,7 +81,7 @@ class DeliveryEngine:
         concurrency: int | Mapping[str, int] = 64,
         progress_every: float | None = 5.0,
         rng: random.Random | None = None,
-        before_run: Callable[[], object] | None = None,
+        before_run: Callable[[], Awaitable[object]] | None = None,
         leadership: Leadership | None = None,
         web: WebLinks | None = None,
         packing: Mapping[str, Packing] | None = None,
@@ -110,7 +110,7 @@ class DeliveryEngine:
     async def deliver(self, issue: int | None = None, *, dry_run: bool = False) -> DeliveryReport:
         async with self._running:
             if self.before_run is not None:
-                self.before_run()
+                await self.before_run()
             archive = self.content().archive
             latest = archive.latest.number if archive.latest else None
             target = latest if issue is None else issue

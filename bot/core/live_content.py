@@ -35,6 +35,7 @@ class LiveContent:
         self._load = load
         self.release, self._now = release, now
         self._view: tuple[Content, frozenset[int], Content] | None = None
+        self.refused: ContentError | None = None  # why the last refresh kept the old content
 
     @property
     def reloadable(self) -> bool:
@@ -73,7 +74,9 @@ class LiveContent:
             log.warning(
                 "content on disk has problems; still serving the previous content:\n%s", exc
             )
+            self.refused = exc
             return False
+        self.refused = None
         return True
 
 

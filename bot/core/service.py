@@ -72,6 +72,7 @@ class CommandService:
         self.platforms = platforms
         self.language: Language = language
         self.admins = admins
+        self._told: str = ""  # the last refused content the admins were told about
         self.deliverer = deliverer
         self.web = web
 
@@ -233,18 +234,46 @@ class CommandService:
         subscribed = await self.subscriptions.is_subscribed(platform, user)
         return HomeState(self.content.archive.latest, subscribed, self.language)
 
+    async def refresh_content(self) -> bool:
+        """The content on disk, taken as /reload would (the file watcher, before a delivery);
+        a refusal reaches every admin by DM once, not again until the problems change."""
+        if self.live.refresh():
+            self._told = ""
+            return True
+        refused = self.live.refused
+        if refused is not None and str(refused) != self._told:
+            self._told = str(refused)
+            await self.tell_admins(self._refusal(refused))
+        return False
+
+    async def tell_admins(self, message: Message) -> int:
+        """`message` to every admin's DM on a running platform; how many got it."""
+        told = 0
+        for admin in sorted(self.admins):
+            platform, _, user = admin.partition(":")
+            if platform not in self.platforms:
+                continue
+            try:
+                sender = self.platforms.get(platform)
+                await sender.send(await sender.open_dm(user), message)
+                told += 1
+            except PlatformError as exc:
+                log.warning("could not tell admin %s: %s", admin, exc)
+        return told
+
+    def _refusal(self, exc: ContentError) -> Message:
+        problems = [Line((text(str(p)),), bullet=True) for p in exc.problems[:MAX_REPLY_PROBLEMS]]
+        head = Line((bold(t(self.language, "reload_failed")),))
+        return Message((Block((head, *problems)),))
+
     def reload(self) -> Reply:
         if not self.live.reloadable:
             return self.say("post_unavailable")
         try:
             fresh = self.live.reload()
         except ContentError as exc:
-            problems = [
-                Line((text(str(p)),), bullet=True) for p in exc.problems[:MAX_REPLY_PROBLEMS]
-            ]
             log.warning("reload refused, keeping the previous content:\n%s", exc)
-            head = Line((bold(t(self.language, "reload_failed")),))
-            return Reply(Message((Block((head, *problems)),)))
+            return Reply(self._refusal(exc))
         summary = fresh.summary()
         log.info("content reloaded: %s", summary)
         return self.say("reloaded", issues=summary["issues"], terms=summary["terms"])

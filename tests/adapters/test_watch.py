@@ -16,7 +16,11 @@ async def test_a_saved_issue_goes_live_and_a_stop_ends_the_watcher(tmp_path: Pat
     folder = content_copy(tmp_path)
     live = LiveContent(load_content(folder), lambda: load_content(folder))
     stop = asyncio.Event()
-    watcher = asyncio.create_task(watch_content(folder, live, stop))
+
+    async def refresh() -> bool:
+        return live.refresh()
+
+    watcher = asyncio.create_task(watch_content(folder, refresh, stop))
     try:
         await asyncio.sleep(0.5)
         (folder / "issues" / "0002.md").write_text(second_issue(), encoding="utf-8")

@@ -112,7 +112,7 @@ def test_import_check_prints_the_issue_and_writes_nothing(config: Path, folder: 
     assert sorted(p.name for p in (folder / "issues").iterdir()) == before
 
 
-def test_import_reports_a_line_it_cannot_place_and_writes_nothing(
+def test_import_reports_a_line_it_cannot_place_and_keeps_it(
     config: Path, folder: Path, tmp_path: Path
 ) -> None:
     source = tmp_path / "issue.txt"
@@ -120,6 +120,7 @@ def test_import_reports_a_line_it_cannot_place_and_writes_nothing(
         "2019년 5월 31일\n\n제 0002호 뉴랄브리핑\n\n소스\n - stray\n- Item\n", encoding="utf-8"
     )
     done = run("import", str(source), "--config", str(config))
-    assert done.returncode == 2
-    assert f"{source}:6: a note before any item" in done.stderr and "nothing written" in done.stderr
-    assert not (folder / "issues" / "0002.md").exists()
+    assert done.returncode == 0, done.stderr
+    assert f"{source}:6: warning: a note before any item" in done.stderr
+    written = (folder / "issues" / "0002.md").read_text(encoding="utf-8")
+    assert "stray" in written and "Item" in written  # kept as a note of the nearest item

@@ -275,7 +275,11 @@ async def test_a_delivery_takes_the_content_on_disk_first(tmp_path: Path, bench:
     live = LiveContent(load_content(folder), lambda: load_content(folder))
     bench.channels = ["C1"]
     (folder / "issues" / "0002.md").write_text(second_issue(), encoding="utf-8")
-    engine = bench.engine(content=lambda: live.current, before_run=live.refresh)
+
+    async def refresh() -> bool:
+        return live.refresh()
+
+    engine = bench.engine(content=lambda: live.current, before_run=refresh)
     report = await engine.deliver()
     assert report.sent == PARTS and bench.ledger.is_done(2, "fake:C1")
     assert not bench.ledger.is_done(1, "fake:C1")  # the newest on disk, not the one loaded

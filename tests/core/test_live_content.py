@@ -10,6 +10,10 @@ import pytest
 
 from bot.content.loader import load_content
 from bot.core.live_content import LiveContent
+from bot.core.platforms import PlatformRegistry
+from bot.core.service import CommandService
+from bot.core.testing import RecordingPlatform
+from bot.store import Store, Subscriptions
 from tests.content.issue_files import content_copy, second_issue
 
 
@@ -42,3 +46,25 @@ def test_a_broken_archive_never_goes_live(tmp_path: Path, caplog: pytest.LogCapt
         assert not live.refresh()
     assert live.current.archive.numbers == (1,)
     assert f"{broken}:" in caplog.text and "still serving the previous content" in caplog.text
+
+
+async def test_a_refused_reload_reaches_the_admins_once(tmp_path: Path) -> None:
+    folder = content_copy(tmp_path)
+    admin_dm = RecordingPlatform(name="fake")
+    service = CommandService(
+        live_on(folder),
+        Subscriptions(Store.open(tmp_path / "d.json")),
+        PlatformRegistry(admin_dm),
+        admins=frozenset({"fake:boss", "elsewhere:nobody"}),  # a platform not running: skipped
+    )
+    broken = folder / "issues" / "0002.md"
+    broken.write_text(second_issue().replace("[요약]", "[요엑]", 1), encoding="utf-8")
+    assert not await service.refresh_content()
+    assert not await service.refresh_content()  # the same problems: not told again
+    [told] = admin_dm.to("dm-boss")
+    assert "이전 콘텐츠를 계속 씁니다" in told.message.plain and f"{broken}:" in told.message.plain
+    broken.write_text(second_issue(), encoding="utf-8")
+    assert await service.refresh_content()  # fixed: live, and a later breakage is news again
+    broken.write_text(second_issue().replace("[의의]", "[의이]", 1), encoding="utf-8")
+    assert not await service.refresh_content()
+    assert len(admin_dm.to("dm-boss")) == 2
