@@ -22,9 +22,6 @@ class Command:
     text: str = ""
     is_dm: bool = False
     dm_chat: str | None = None  # where a DM to this user goes, when the adapter knows it
-    # How a user starts a DM with the bot, on platforms where the bot may not write first
-    # (Telegram's t.me/<bot>?start=subscribe); None where it may (Slack's conversations.open).
-    start_link: str | None = None
 
 
 class ChatPlatform(Protocol):

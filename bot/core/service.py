@@ -196,8 +196,8 @@ class CommandService:
     async def subscribe(self, command: Command) -> Reply:
         """Subscribe the user's DM: the one the adapter knows, else opened on the platform.
         From a group, where the platform lets the bot write only to users who started it
-        (`command.start_link` is set), the confirmation goes to the DM first: if it cannot,
-        the answer is the link that starts the DM (and subscribes)."""
+        (it has a start link: Telegram's t.me/<bot>?start=subscribe), the confirmation goes to
+        the DM first: if it cannot, the answer is the link that starts the DM (and subscribes)."""
         platform, user = command.platform, command.user
         chat = command.dm_chat
         if chat is None:
@@ -209,16 +209,15 @@ class CommandService:
             except PlatformError as exc:
                 log.warning("%s: cannot open a DM with %s: %s", platform, user, exc)
                 return self.say("no_dm")
-        probe = command.start_link is not None and not command.is_dm
-        if probe and not await self.subscriptions.is_subscribed(platform, user):
+        start = None if command.is_dm else self.platforms.start_link(platform, "subscribe")
+        if start is not None and not await self.subscriptions.is_subscribed(platform, user):
             try:
                 await self.platforms.get(platform).send(
                     chat, simple(t(self.language, "subscribed"))
                 )
             except (RecipientGone, MessageRejected) as exc:
                 log.info("cannot message %s user %s privately: %s", platform, user, exc)
-                url = command.start_link or ""
-                line = Line((text(t(self.language, "open_dm_first") + " "), link(url, url)))
+                line = Line((text(t(self.language, "open_dm_first") + " "), link(start, start)))
                 return Reply(Message((Block((line,)),)))
         new = await self.subscriptions.subscribe(platform, user, chat)
         return self.say("subscribed" if new else "already_subscribed")

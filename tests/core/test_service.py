@@ -194,7 +194,8 @@ async def test_subscribe_when_no_dm_can_be_opened_says_so_and_subscribes_nobody(
 async def test_a_group_subscribe_confirms_in_the_dm_first(
     service: CommandService, fake_platform: RecordingPlatform
 ) -> None:
-    command = Command("fake", "-100", "42", "subscribe", dm_chat="42", start_link="https://t.me/b")
+    service.platforms.add(fake_platform, lambda payload: f"https://t.me/b?start={payload}")
+    command = Command("fake", "-100", "42", "subscribe", dm_chat="42")
     reply = await service.handle(command)
     assert "구독했습니다" in reply.message.plain
     assert [s.message.plain for s in fake_platform.to("42")] == [reply.message.plain]
@@ -206,7 +207,8 @@ async def test_a_group_subscribe_the_bot_cannot_dm_answers_with_the_start_link(
 ) -> None:
     fake_platform.fail["42"] = [gone("42")]
     link = "https://t.me/newsbot?start=subscribe"
-    command = Command("fake", "-100", "42", "subscribe", dm_chat="42", start_link=link)
+    service.platforms.add(fake_platform, lambda payload: f"https://t.me/newsbot?start={payload}")
+    command = Command("fake", "-100", "42", "subscribe", dm_chat="42")
     reply = await service.handle(command)
     assert "1:1 대화를 열어" in reply.message.plain and link in reply.message.plain
     assert not await service.subscriptions.is_subscribed("fake", "42")

@@ -121,7 +121,7 @@ class TelegramHandlers:
             return
         parts = command_parts(message)
         if parts is not None:
-            command = self.command(chat, user, message, parts, context.bot.username)
+            command = self.command(chat, user, message, parts)
             await self.answer(command, message.message_id)
 
     async def on_other_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -135,7 +135,7 @@ class TelegramHandlers:
             return
         addressed = parts[1].lower() == (context.bot.username or "").lower()
         if chat.type == ChatType.PRIVATE or addressed:
-            command = self.command(chat, user, message, parts, context.bot.username)
+            command = self.command(chat, user, message, parts)
             await self.answer(command, message.message_id)
 
     async def on_private_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -145,9 +145,7 @@ class TelegramHandlers:
         if message is None or chat is None or user is None or not message.text:
             return
         name, _, argument = message.text.strip().partition(" ")
-        command = self.command(
-            chat, user, message, (name.casefold(), "", argument), context.bot.username
-        )
+        command = self.command(chat, user, message, (name.casefold(), "", argument))
         await self.answer(command, message.message_id)
 
     async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -163,9 +161,7 @@ class TelegramHandlers:
 
     # ---- translation ---------------------------------------------------------------------
     @staticmethod
-    def command(
-        chat: Chat, user: User, message: Message, parts: tuple[str, str, str], bot: str
-    ) -> Command:
+    def command(chat: Chat, user: User, message: Message, parts: tuple[str, str, str]) -> Command:
         name, _, argument = parts
         private = chat.type == ChatType.PRIVATE
         return Command(
@@ -176,7 +172,6 @@ class TelegramHandlers:
             text=argument,
             is_dm=private,
             dm_chat=str(user.id),  # a private chat's id is the user's id
-            start_link=START_LINK.format(bot=bot, payload="subscribe"),
         )
 
     async def answer(self, command: Command, message_id: int) -> None:
