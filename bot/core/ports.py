@@ -190,3 +190,64 @@ class RunRecord(Protocol):
     def last_run(self) -> datetime | None: ...
 
     async def record(self, due: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OptedIn:
+    """A channel that opted in itself (`/briefing here`): where, by whom, when.
+
+    `chat` is the address the platform sends to; a Telegram forum topic's is
+    `"<chat_id>:<topic_id>"`, so the topic is the destination and `topic` names it."""
+
+    platform: str
+    chat: str
+    by: str
+    since: str = ""  # ISO time, UTC
+
+    @property
+    def key(self) -> str:
+        """The destination's ledger key: "slack:C1", "telegram:-100123:7"."""
+        return f"{self.platform}:{self.chat}"
+
+    @property
+    def topic(self) -> str | None:
+        _, sep, topic = self.chat.rpartition(":")
+        return topic if sep else None
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationSettings:
+    """What one destination (a channel or a reader's DM, by its ledger key) chose; None is
+    "not chosen": the default applies (the `[schedule] cron` in `bot.timezone`, the reader's
+    platform language, else `bot.language`)."""
+
+    time: str | None = None  # "HH:MM"
+    zone: str | None = None  # an IANA name: "Europe/Berlin"
+    language: str | None = None  # "ko" or "en"
+
+
+class DestinationStore(Protocol):
+    """Opted-in channels and every destination's settings (channels and DMs alike). The last
+    issue a destination got is the ledger's."""
+
+    async def opt_in(self, platform: str, chat: str, by: str) -> bool:
+        """True if this opted the channel in, False if it already was."""
+        ...
+
+    async def opt_out(self, platform: str, chat: str) -> bool:
+        """True if an opt-in was removed (its settings go with it)."""
+        ...
+
+    async def opted_in(self, platform: str | None = None) -> list[OptedIn]:
+        """Oldest opt-in first."""
+        ...
+
+    async def channel(self, platform: str, chat: str) -> OptedIn | None: ...
+
+    async def settings(self, key: str) -> DestinationSettings: ...
+
+    async def set_settings(self, key: str, settings: DestinationSettings) -> None:
+        """Replace the settings of destination `key` (all None: forget them)."""
+        ...
+
+    async def all_settings(self) -> dict[str, DestinationSettings]: ...

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from bot.core.ports import DestinationStore, RunRecord, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
-from bot.core.ports import RunRecord, SubscriptionStore
+from bot.store.destinations import Destinations
 from bot.store.ledger import Ledger
 from bot.store.runs import RunLog
 from bot.store.subscriptions import Subscriptions
@@ -27,6 +28,9 @@ class Backend(Protocol):
 
     @property
     def subscriptions(self) -> SubscriptionStore: ...
+
+    @property
+    def destinations(self) -> DestinationStore: ...
 
     @property
     def ledger(self) -> LedgerPort: ...
@@ -45,6 +49,7 @@ class TinyBackend:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.subscriptions = Subscriptions(store)
+        self.destinations = Destinations(store)
         self.ledger = Ledger(store)
         self.runs = RunLog(store)
 

@@ -27,6 +27,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             parent text, done_at timestamptz NOT NULL, PRIMARY KEY (issue, destination))""",
         """CREATE TABLE schedule_runs (name text PRIMARY KEY, due timestamptz NOT NULL)""",
     ),
+    (  # opted-in channels (bot/store/pg_destinations.py) and every destination's settings
+        """CREATE TABLE channels (
+            platform text NOT NULL, chat text NOT NULL, opted_by text NOT NULL,
+            since timestamptz NOT NULL, PRIMARY KEY (platform, chat))""",
+        """CREATE TABLE destination_settings (
+            destination text PRIMARY KEY, time text, zone text, language text)""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_LOCK = 0x6E62_5343  # pg_advisory_xact_lock key: "nbSC"
