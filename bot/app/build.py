@@ -25,6 +25,7 @@ from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
 from bot.core.delivery import DeliveryEngine
+from bot.core.destinations import DestinationDesk, Timing, cron_time
 from bot.core.live_content import LiveContent
 from bot.core.packing import Packing
 from bot.core.platforms import PlatformRegistry
@@ -96,6 +97,7 @@ def build(
         channels=delivery_channels(settings),
         platforms=platforms,
         subscriptions=store.subscriptions,
+        destinations=store.destinations,
         ledger=store.ledger,
         pacer=pacing.Pacer(RATE_LIMITS, time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)),
         clock=SystemClock(),
@@ -113,6 +115,18 @@ def build(
         admins=frozenset(settings.bot.admins),
         deliverer=engine,
         web=web,
+        desk=DestinationDesk(
+            store.destinations,
+            store.subscriptions,
+            platforms,
+            ledger=store.ledger,
+            pinned=delivery_channels(settings),
+            opt_in=settings.bot.channel_opt_in,
+            default=Timing(cron_time(settings.schedule.cron), settings.bot.timezone),
+            language=settings.bot.language,
+            admins=frozenset(settings.bot.admins),
+            issues=lambda: live.current.archive.numbers,
+        ),
     )
     return App(settings, secrets, store, live, platforms, engine, service, content_dir)
 

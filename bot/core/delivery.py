@@ -27,8 +27,8 @@ job's rank (channels first, then readers oldest subscription first), so that the
 each reader's thread before readers further down start theirs.
 Errors (bot.core.errors), retried by `bot.core.retry` (the one retry layer): RateLimited pauses
 only that destination for `retry_after` and retries the same part; TransientError retries with
-exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber and reports a channel
-as failed;
+exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber, ends an opted-in
+channel's opt-in and reports a channel as failed;
 MessageRejected and exhausted retries fail that destination (reported,
 retried by the next run) while the others go on. A set stop event (SIGTERM) lets every worker
 finish and record the message in flight, then the run returns; so does a lost `Leadership`
@@ -51,7 +51,15 @@ from bot.core.i18n import Language
 from bot.core.messages import Message, MessageRef
 from bot.core.packing import Packing
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Clock, DeliveryReport, Leadership, Ledger, Pacer, SubscriptionStore
+from bot.core.ports import (
+    Clock,
+    DeliveryReport,
+    DestinationStore,
+    Leadership,
+    Ledger,
+    Pacer,
+    SubscriptionStore,
+)
 from bot.core.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 from bot.core.weblinks import WebLinks
 
@@ -85,11 +93,14 @@ class DeliveryEngine:
         leadership: Leadership | None = None,
         web: WebLinks | None = None,
         packing: Mapping[str, Packing] | None = None,
+        destinations: DestinationStore | None = None,
     ) -> None:
         self.before_run = before_run  # called at the start of every run (a content refresh)
         self.planner = Planner(
-            content, channels, subscriptions, ledger, language, web, platforms, packing
-        )
+            content, channels, subscriptions, ledger, language, web, platforms, packing,
+            destinations,
+        )  # fmt: skip
+        self.store = destinations
         self.content, self.platforms = content, platforms
         self.subscriptions, self.ledger, self.pacer = subscriptions, ledger, pacer
         self.clock, self.concurrency, self.progress_every = clock, concurrency, progress_every
@@ -182,6 +193,11 @@ class DeliveryEngine:
             tally.failures.append("; ".join(failed))
 
     async def _gone(self, dest: Destination, exc: RecipientGone, tally: Tally) -> None:
+        if dest.user is None and dest.opted_in and self.store is not None:
+            await self.store.opt_out(dest.platform, dest.chat)
+            log.warning("%s: the channel is gone (%s); its opt-in ended", dest.key, exc)
+            tally.failures.append(f"{dest.key}: gone, opt-in ended: {exc}")
+            return
         if dest.user is None:
             log.error("%s: the channel is gone (%s); check the configuration", dest.key, exc)
             tally.failures.append(f"{dest.key}: gone: {exc}")

@@ -22,6 +22,7 @@ class Command:
     text: str = ""
     is_dm: bool = False
     dm_chat: str | None = None  # where a DM to this user goes, when the adapter knows it
+    locale: str | None = None  # the user's platform language ("en-US"), where it says
 
 
 class ChatPlatform(Protocol):
@@ -38,6 +39,15 @@ class ChatPlatform(Protocol):
 
     async def open_dm(self, user: str) -> str:
         """The chat id of a direct conversation with `user`."""
+        ...
+
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        """True if `user` administers `chat` on the platform (Telegram: its creator or an
+        administrator; Slack: a workspace admin or owner). Who may `/briefing here`."""
+        ...
+
+    async def can_post(self, chat: str) -> bool:
+        """True if the bot may post in `chat` (Slack: the app is a member of the channel)."""
         ...
 
 

@@ -8,6 +8,7 @@ recipient is gone.
 
 from __future__ import annotations
 
+import copy
 import logging
 import math
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
 from bot.core import render
+from bot.core.destinations import DestinationDesk
 from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
@@ -66,7 +68,9 @@ class CommandService:
         admins: frozenset[str] = frozenset(),
         deliverer: Deliverer | None = None,
         web: WebLinks | None = None,
+        desk: DestinationDesk | None = None,
     ) -> None:
+        self.desk = desk  # opted-in channels, times and languages (bot/core/destinations.py)
         self.live = content
         self.subscriptions = subscriptions
         self.platforms = platforms
@@ -99,10 +103,55 @@ class CommandService:
         if spec is not None and spec.who == "admins" and not self.is_admin(command):
             return self.say("admin_only")
         try:
-            return await self._dispatch(parsed, command)
+            speaker = await self._speaking_to(command)
+            return await speaker._dispatch(parsed, command)
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
             return self.say("internal_error")
+
+    async def _speaking_to(self, command: Command) -> CommandService:
+        """This service in the language `command` is answered in (the reader's, the channel's,
+        the platform's word for it, else `bot.language`)."""
+        if self.desk is None:
+            return self
+        lang = await self.desk.language_for(command)
+        if lang == self.language:
+            return self
+        view = copy.copy(self)
+        view.language = lang
+        return view
+
+    async def _destinations(self, parsed: c.Parsed, command: Command) -> Reply:
+        """`/briefing here|stop|status|time|lang`, `/lang`, `/subscribe 07:30 Europe/Berlin`."""
+        desk, lang = self.desk, self.language
+        if desk is None:
+            return self.say("post_unavailable")
+        match parsed:
+            case c.ChannelAction(action):
+                message = await desk.channel_action(parsed, command, lang)
+                return Reply(message, public=action != "status" and not command.is_dm)
+            case c.SetTime():
+                return Reply(await desk.set_time(parsed, command, lang))
+            case c.SetLanguage():
+                return Reply(await desk.set_language(parsed, command))
+            case c.Subscribe(time, zone):
+                reply = await self.subscribe(command)
+                if time is None or not await self.subscriptions.is_subscribed(
+                    command.platform, command.user
+                ):
+                    return reply
+                when = await desk.reader_time(command, time, zone, lang)
+                return Reply(Message((*reply.message.blocks, *when.blocks)))
+        return self.say("internal_error")
+
+    async def channel_gone(self, platform: str, chat: str, why: str) -> bool:
+        """The bot was removed from a channel: its destination ends (logged)."""
+        return self.desk is not None and await self.desk.gone(platform, chat, why)
+
+    async def channel_joined(self, platform: str, chat: str) -> None:
+        """The bot was added to a channel: it says once how to opt in."""
+        if self.desk is not None:
+            await self.desk.arrived(platform, chat)
 
     async def _dispatch(self, parsed: c.Parsed, command: Command) -> Reply:
         lang = self.language
@@ -124,8 +173,10 @@ class CommandService:
             case c.SearchQuery(words):
                 hits = self.content.archive.search(words)
                 return Reply(render.search_results(words, hits, lang))
-            case c.Subscribe():
+            case c.Subscribe(None):
                 return await self.subscribe(command)
+            case c.Subscribe() | c.ChannelAction() | c.SetTime() | c.SetLanguage():
+                return await self._destinations(parsed, command)
             case c.Unsubscribe():
                 gone = await self.subscriptions.unsubscribe(command.platform, command.user)
                 return self.say("unsubscribed" if gone else "not_subscribed")
@@ -188,7 +239,7 @@ class CommandService:
         line = t(self.language, spec.help)
         if platform != "slack" or spec.slash:
             return line
-        slack = "/briefing" if spec.name == "help" else f"/briefing {spec.name}"
+        slack = "/briefing" if spec.name in ("help", "briefing") else f"/briefing {spec.name}"
         return line.replace(f"/{spec.name}", slack, 1)
 
     # ---- subscriptions -----------------------------------------------------------------------
@@ -288,7 +339,14 @@ class CommandService:
             terms=summary["terms"],
             subscribers=await self.subscriptions.count(),
         )
-        return Reply(simple(line, title=t(self.language, "stats")))
+        lines = [line]
+        if self.desk is not None:
+            kinds, times = await self.desk.counts()
+            lines += [
+                t(self.language, "stats_destinations", destinations=kinds),
+                t(self.language, "stats_times", times=times),
+            ]
+        return Reply(simple(*lines, title=t(self.language, "stats")))
 
     async def post(self, number: int | None) -> Reply:
         if self.deliverer is None:

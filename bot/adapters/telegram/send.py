@@ -30,7 +30,7 @@ import warnings
 from dataclasses import dataclass
 
 from telegram import Bot, LinkPreviewOptions, ReplyParameters
-from telegram.constants import ParseMode
+from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -120,6 +120,22 @@ class TelegramSender:
     async def open_dm(self, user: str) -> str:
         """A private chat's id is the user's id."""
         return str(user)
+
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        """`getChatMember`: creator or administrator. A command sent as the chat itself (a
+        broadcast channel's post, an anonymous group admin) comes from its admins."""
+        dest = ChatAddress.parse(chat)
+        if str(dest.chat_id) == user:
+            return True
+        try:
+            member = await self.bot.get_chat_member(dest.chat_id, int(user))
+        except (TelegramError, ValueError) as exc:
+            log.warning("telegram: getChatMember %s in %s failed: %s", user, chat, exc)
+            return False
+        return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+    async def can_post(self, chat: str) -> bool:
+        return True  # a command reached the bot from there: it is in the chat
 
     async def _send_once(
         self,
