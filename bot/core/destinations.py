@@ -242,7 +242,10 @@ class DestinationDesk:
     async def gone(self, platform: str, chat: str, why: str) -> bool:
         """The bot was removed from `chat` (or may no longer post there): its opt-in ends.
         True if it had one."""
-        ended = await self.store.opt_out(platform, chat)
+        ended = False
+        for opted in await self.store.opted_in(platform):  # the chat, and its forum topics
+            if opted.chat == chat or opted.chat.startswith(f"{chat}:"):
+                ended = await self.store.opt_out(platform, opted.chat) or ended
         if ended:
             log.info(
                 "%s:%s: the bot is no longer in the channel (%s); opt-in ended", platform, chat, why

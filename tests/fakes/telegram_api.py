@@ -6,8 +6,10 @@ follow docs/platforms.md section 2 and tdlib/telegram-bot-api: HTTP status == er
 errors are ``{"ok": false, "error_code": N, "description": "..."}`` (+ ``parameters``).
 
 Implemented methods (names are case-insensitive, like the real API): getMe, sendMessage,
-getChat, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, setMyCommands,
-getMyCommands, deleteMyCommands. Anything else is 404 "Not Found: method not found".
+getChat, getChatMember, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, setMyCommands,
+getMyCommands, deleteMyCommands. getChatMember answers what ``set_member`` said (a known user
+is otherwise a "member", anyone else 400 "Bad Request: user not found"), with the fields
+Telegram sends for each status. Anything else is 404 "Not Found: method not found".
 
 As strict as Telegram about whom the bot may write to, and where:
 - ``block(user)``: every send to that user's private chat is 403 "Forbidden: bot was blocked by
@@ -65,9 +67,21 @@ _FORBIDDEN = {"kicked": "Forbidden: bot was kicked from the supergroup chat"}
 BLOCKED = "Forbidden: bot was blocked by the user"
 NOT_STARTED = "Forbidden: bot can't initiate conversation with a user"
 _METHODS = str.split(
-    "getMe sendMessage getChat getUpdates setWebhook deleteWebhook getWebhookInfo setMyCommands"
+    "getMe sendMessage getChat getChatMember getUpdates setWebhook deleteWebhook getWebhookInfo setMyCommands"
     " getMyCommands deleteMyCommands"
 )
+_RIGHTS = str.split(
+    "can_be_edited can_manage_chat can_delete_messages can_manage_video_chats"
+    " can_restrict_members can_promote_members can_change_info can_invite_users can_post_stories"
+    " can_edit_stories can_delete_stories"
+)
+_MEMBER_FIELDS: dict[str, dict[str, Any]] = {
+    "creator": {"is_anonymous": False},
+    "administrator": {"is_anonymous": False} | dict.fromkeys(_RIGHTS, False),
+    "member": {},
+    "left": {},
+    "kicked": {"until_date": 0},
+}
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]*")
 
@@ -217,6 +231,7 @@ class FakeTelegramAPI:
         self._clock = clock
         self._users: set[int] = set()  # known to the bot (seen in an update, or added)
         self._blocked: set[int] = set()
+        self._members: dict[tuple[int, int], str] = {}  # (chat, user) -> status
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._webhook: dict[str, Any] = {}
         self._sent_count, self._rate_limited = 0, 0
@@ -283,6 +298,13 @@ class FakeTelegramAPI:
         """A user the bot knows (e.g. seen in a group) who has not started a private chat."""
         self._users.add(user_id)
 
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """`user_id`'s status in `chat_id`: creator, administrator, member, left, kicked."""
+        if status not in _MEMBER_FIELDS:
+            raise ValueError(f"unknown member status {status!r}")
+        self._users.add(user_id)
+        self._members[(chat_id, user_id)] = status
+
     def block(self, user_id: int) -> None:
         """The user blocks the bot: every send to their private chat is 403 until unblocked."""
         self._blocked.add(user_id)
@@ -300,7 +322,8 @@ class FakeTelegramAPI:
             self._update_ids = itertools.count(max(update["update_id"] + 1, next(self._update_ids)))
         else:
             update["update_id"] = next(self._update_ids)
-        for key in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        for key in ("message", "edited_message", "channel_post", "edited_channel_post",
+                    "my_chat_member"):  # fmt: skip
             msg = update.get(key)
             if isinstance(msg, dict) and isinstance(msg.get("from"), dict):
                 self._users.add(msg["from"]["id"])
@@ -580,6 +603,18 @@ class FakeTelegramAPI:
             "max_reaction_count": 11,
             "accepted_gift_types": dict.fromkeys(gifts.split(), False),
         }
+
+    async def _get_chat_member(self, p: dict[str, Any]) -> Any:
+        chat = self._chat(p)
+        user = p.get("user_id")
+        if not isinstance(user, int):
+            raise bad_request("invalid user_id specified")
+        status = self._members.get((chat.id, user))
+        if status is None and user not in self._users:
+            raise bad_request("user not found")
+        status = status or "member"
+        member = {"status": status, "user": {"id": user, "is_bot": False, "first_name": f"U{user}"}}
+        return member | _MEMBER_FIELDS[status]
 
     async def _get_updates(self, p: dict[str, Any]) -> Any:
         if self._webhook.get("url"):

@@ -5,7 +5,11 @@ A translator: PTB's `Update` becomes a `Command`, `CommandService.handle` decide
 `bot.core.threads.send_thread`). Only what is Telegram-specific lives here: reading the command
 entity, the deep link `t.me/<bot>?start=subscribe` (the core sends it when the bot may not yet
 write to a group member privately; any `/start <payload>` goes to the core as it came),
-`my_chat_member` "kicked" (reported to the core: the user blocked the bot).
+`my_chat_member` "kicked" in a private chat (reported to the core: the user blocked the bot),
+and in a group or channel the bot's arrival (the core says how to opt in) and departure (left
+or kicked: that channel's destination ends). A broadcast channel's command arrives as a
+`channel_post` with no user: it comes from the channel itself (its admins), as does a command of
+an anonymous group admin (`sender_chat` is the chat).
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ log = logging.getLogger(__name__)
 HANDLED = tuple(spec.name for spec in COMMANDS)
 START_LINK = "https://t.me/{bot}?start={payload}"
 NEW = filters.UpdateType.MESSAGE  # never edited messages: a command is answered once
+POSTS = filters.UpdateType.CHANNEL_POST  # a broadcast channel's new posts
+IN = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+OUT = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 
 
 def bot_commands(language: Language) -> list[BotCommand]:
@@ -62,6 +69,15 @@ def destination(chat: Chat, message: Message) -> str:
     """The chat string to answer in: the chat, plus the forum topic the command came from."""
     topic = message.message_thread_id if message.is_topic_message else None
     return str(ChatAddress(chat.id, topic))
+
+
+def sender(update: Update) -> User | Chat | None:
+    """Who sent the command: the chat it was sent as (a channel post, an anonymous admin),
+    else the user."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat
+    return update.effective_user
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -105,8 +121,10 @@ class TelegramHandlers:
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
         for name in HANDLED:
-            application.add_handler(CommandHandler(name, self.on_command, filters=NEW))
-        application.add_handler(MessageHandler(filters.COMMAND & NEW, self.on_other_command))
+            application.add_handler(CommandHandler(name, self.on_command, filters=NEW | POSTS))
+        application.add_handler(
+            MessageHandler(filters.COMMAND & (NEW | POSTS), self.on_other_command)
+        )
         plain = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & NEW
         application.add_handler(MessageHandler(plain, self.on_private_text))
         application.add_handler(
@@ -116,7 +134,8 @@ class TelegramHandlers:
 
     # ---- PTB callbacks -------------------------------------------------------------------
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        message, chat = update.effective_message, update.effective_chat
+        user = sender(update)
         if message is None or chat is None or user is None:
             return
         parts = command_parts(message)
@@ -127,7 +146,8 @@ class TelegramHandlers:
     async def on_other_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Aliases and unknown commands: the core answers them in private chats, and in groups
         only when addressed to this bot by name (others may be meant for another bot)."""
-        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        message, chat = update.effective_message, update.effective_chat
+        user = sender(update)
         if message is None or chat is None or user is None:
             return
         parts = command_parts(message)
@@ -150,10 +170,18 @@ class TelegramHandlers:
 
     async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = update.my_chat_member
-        if member is None or member.chat.type != ChatType.PRIVATE:
+        if member is None:
             return
-        if member.new_chat_member.status == ChatMemberStatus.BANNED:  # the user blocked the bot
-            await self.service.recipient_gone(PLATFORM, str(member.chat.id), "blocked the bot")
+        before, after = member.old_chat_member.status, member.new_chat_member.status
+        if member.chat.type == ChatType.PRIVATE:
+            if after == ChatMemberStatus.BANNED:  # the user blocked the bot
+                await self.service.recipient_gone(PLATFORM, str(member.chat.id), "blocked the bot")
+            return
+        chat = str(member.chat.id)
+        if after in OUT and before not in OUT:
+            await self.service.channel_gone(PLATFORM, chat, f"the bot's status is now {after}")
+        elif after in IN and before in OUT:
+            await self.service.channel_joined(PLATFORM, chat)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -161,9 +189,14 @@ class TelegramHandlers:
 
     # ---- translation ---------------------------------------------------------------------
     @staticmethod
-    def command(chat: Chat, user: User, message: Message, parts: tuple[str, str, str]) -> Command:
+    def command(
+        chat: Chat, user: User | Chat, message: Message, parts: tuple[str, str, str]
+    ) -> Command:
+        """`user` is a `Chat` when the command was sent as a chat (a channel's post, an
+        anonymous admin): then no DM goes to it."""
         name, _, argument = parts
         private = chat.type == ChatType.PRIVATE
+        person = isinstance(user, User)
         return Command(
             platform=PLATFORM,
             chat=destination(chat, message),
@@ -171,7 +204,8 @@ class TelegramHandlers:
             name=name,
             text=argument,
             is_dm=private,
-            dm_chat=str(user.id),  # a private chat's id is the user's id
+            dm_chat=str(user.id) if person else None,  # a private chat's id is the user's id
+            locale=user.language_code if isinstance(user, User) else None,
         )
 
     async def answer(self, command: Command, message_id: int) -> None:

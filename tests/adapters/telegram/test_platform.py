@@ -250,7 +250,17 @@ async def test_latest_in_a_private_chat_is_the_same_thread(harness: Harness) -> 
 
 
 async def test_commands_are_registered_in_korean_and_english(harness: Harness) -> None:
-    names = ["term", "issue", "latest", "search", "subscribe", "unsubscribe", "help"]
+    names = [
+        "term",
+        "issue",
+        "latest",
+        "search",
+        "subscribe",
+        "unsubscribe",
+        "help",
+        "lang",
+        "briefing",
+    ]
     default, english = harness.fake.commands(), harness.fake.commands(language_code="en")
     korean = harness.fake.commands(language_code="ko")
     assert [c["command"] for c in default] == names == [c["command"] for c in korean]
@@ -260,7 +270,7 @@ async def test_commands_are_registered_in_korean_and_english(harness: Harness) -
     [delete] = harness.fake.calls_to("deleteWebhook")  # polling start: pending updates are kept
     assert delete.params["drop_pending_updates"] is False
     [poll, *_] = await harness.fake.wait_for_calls("getUpdates")
-    assert poll.params["allowed_updates"] == ["message", "my_chat_member"]
+    assert poll.params["allowed_updates"] == ["message", "channel_post", "my_chat_member"]
 
 
 async def test_unknown_commands_answer_in_private_only(harness: Harness) -> None:
