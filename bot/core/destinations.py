@@ -137,32 +137,36 @@ class DestinationDesk:
 
     async def channel_action(
         self, parsed: c.ChannelAction, command: Command, lang: Language
-    ) -> Message:
+    ) -> tuple[Message, bool]:
+        """The answer, and whether the whole channel should see it (it changed)."""
         if command.is_dm:
-            return simple(t(lang, "channel_only"))
+            return simple(t(lang, "channel_only")), False
         if parsed.action == "status":
-            return await self.status(command, lang)
+            return await self.status(command, lang), False
         refused = await self._refusal(command, parsed.action)
         if refused is not None:
-            return refused
+            return refused, False
+        return await self._change(parsed.action, command, lang)
+
+    async def _change(self, action: str, command: Command, lang: Language) -> tuple[Message, bool]:
         key = f"{command.platform}:{command.chat}"
         when = await self.timing(key)
-        if parsed.action == "stop":
+        if action == "stop":
             if self.is_pinned(command.platform, command.chat):
-                return simple(t(lang, "channel_pinned"))
+                return simple(t(lang, "channel_pinned")), False
             stopped = await self.store.opt_out(command.platform, command.chat)
             if stopped:
                 log.info("%s: opted out by %s", key, command.user)
-            return simple(t(lang, "channel_stopped" if stopped else "channel_not_opted"))
+            return simple(t(lang, "channel_stopped" if stopped else "channel_not_opted")), stopped
         if self.is_pinned(command.platform, command.chat):
-            return simple(t(lang, "channel_already", time=when.time, zone=when.zone))
+            return simple(t(lang, "channel_already", time=when.time, zone=when.zone)), False
         if not await self._can_post(command):
-            return simple(t(lang, "not_in_channel"))
+            return simple(t(lang, "not_in_channel")), False
         new = await self.store.opt_in(command.platform, command.chat, command.user)
         if new:
             log.info("%s: opted in by %s", key, command.user)
         key_said = "channel_opted_in" if new else "channel_already"
-        return simple(t(lang, key_said, time=when.time, zone=when.zone))
+        return simple(t(lang, key_said, time=when.time, zone=when.zone)), new
 
     async def status(self, command: Command, lang: Language) -> Message:
         key = f"{command.platform}:{command.chat}"

@@ -127,9 +127,9 @@ class CommandService:
         if desk is None:
             return self.say("post_unavailable")
         match parsed:
-            case c.ChannelAction(action):
-                message = await desk.channel_action(parsed, command, lang)
-                return Reply(message, public=action != "status" and not command.is_dm)
+            case c.ChannelAction():
+                message, changed = await desk.channel_action(parsed, command, lang)
+                return Reply(message, public=changed)
             case c.SetTime():
                 return Reply(await desk.set_time(parsed, command, lang))
             case c.SetLanguage():

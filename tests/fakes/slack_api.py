@@ -21,6 +21,10 @@ and HTTP 429 + ``Retry-After`` for rate limits. Where the fake is stricter than 
 * ``response_url`` accepts JSON bodies only, checks their blocks like ``chat.postMessage``
   (400 ``invalid_blocks``), and takes at most `RESPONSE_URL_USES` posts; later ones get 404
   ``used_url`` (docs/platforms.md §1.4: "up to 5 times"; the error body is the fake's choice).
+* ``users.info`` answers users registered with `add_user` (``is_admin``, ``is_owner``, and the
+  ``locale`` only when asked with ``include_locale``), others ``user_not_found``;
+  ``conversations.info`` answers ``is_member`` for channels registered with `add_channel`, and
+  ``channel_not_found`` for unknown ones and private ones the bot is not in.
 * `fail_next` targets a call by its ``channel``, or the user of ``conversations.open``
   (``users``) and ``views.publish`` (``user_id``), so a 429 can hit one user's DM or Home tab.
 * With ``enforce_limits`` only ``chat.postMessage`` is limited: a burst of 3 per channel, then one
@@ -150,6 +154,7 @@ class FakeSlackAPI:
         self.acks: list[JsonDict] = []  # received over Socket Mode
         self._channels: dict[str, _Channel] = {}
         self._users: dict[str, bool] = {}  # user id -> deleted
+        self._profiles: dict[str, JsonDict] = {}  # user id -> is_admin, is_owner, locale
         self._dms: dict[str, str] = {}  # user id -> D… channel id
         self._messages: dict[str, list[Posted]] = {}
         self._ephemerals: dict[str, list[Ephemeral]] = {}
@@ -172,6 +177,8 @@ class FakeSlackAPI:
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.open": self._conversations_open,
+            "conversations.info": self._conversations_info,
+            "users.info": self._users_info,
             "views.publish": self._views_publish,
         }
 
@@ -229,9 +236,19 @@ class FakeSlackAPI:
     ) -> None:
         self._channels[channel_id] = _Channel(members_include_bot, archived, is_private)
 
-    def add_user(self, user_id: str, *, deleted: bool = False) -> None:
-        """Register (or re-register, e.g. to deactivate) a user."""
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        deleted: bool = False,
+        admin: bool = False,
+        owner: bool = False,
+        locale: str | None = None,
+    ) -> None:
+        """Register (or re-register, e.g. to deactivate) a user: a workspace admin or owner,
+        with a locale (``en-US``), as ``users.info`` tells."""
         self._users[user_id] = deleted
+        self._profiles[user_id] = {"is_admin": admin or owner, "is_owner": owner, "locale": locale}
 
     def dm_channel(self, user_id: str) -> str | None:
         """The D… id `conversations.open` returned for this user, if it was called."""
@@ -566,6 +583,31 @@ class FakeSlackAPI:
             return {"ok": True, "no_op": True, "already_open": True, "channel": channel}
         self._dms[user] = f"D{user}"
         return {"ok": True, "channel": {"id": self._dms[user]}}
+
+    async def _users_info(self, params: JsonDict) -> JsonDict:
+        user = params.get("user")
+        if not isinstance(user, str) or user not in self._users:
+            raise SlackError("user_not_found")
+        profile = dict(self._profiles.get(user, {}))
+        locale = profile.pop("locale", None)
+        found: JsonDict = {"id": user, "team_id": self.team_id, "name": user.lower(),
+                           "deleted": self._users[user], "is_bot": False, **profile}  # fmt: skip
+        if flag(params, "include_locale") and locale:
+            found["locale"] = locale
+        return {"ok": True, "user": found}
+
+    async def _conversations_info(self, params: JsonDict) -> JsonDict:
+        channel_id = params.get("channel")
+        if isinstance(channel_id, str) and channel_id in self._dms.values():
+            return {"ok": True, "channel": {"id": channel_id, "is_im": True}}
+        channel = self._channels.get(channel_id) if isinstance(channel_id, str) else None
+        if channel is None or (channel.is_private and not channel.members_include_bot):
+            raise SlackError("channel_not_found")
+        return {"ok": True, "channel": {
+            "id": channel_id, "is_channel": not channel.is_private, "is_group": channel.is_private,
+            "is_private": channel.is_private, "is_archived": channel.archived,
+            "is_member": channel.members_include_bot,
+        }}  # fmt: skip
 
     async def _views_publish(self, params: JsonDict) -> JsonDict:
         user = params.get("user_id")

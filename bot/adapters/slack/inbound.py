@@ -7,6 +7,10 @@
 - Plain-text DMs (`term NP-hard`) are answered in the DM; `@app term NP-hard` in a channel is
   answered in the mention's thread.
 - App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes.
+- `/briefing here|stop|status|time|lang` is the core's `briefing` command (the channel's
+  destination); the reader's language comes from `users.info` `locale` (the sender asks once per
+  user). The app joining a channel (`member_joined_channel` for its own user) says once how to
+  opt in; leaving it (`channel_left`, `group_left`) ends that channel's destination.
 - Retried Events API deliveries (`X-Slack-Retry-Num` ≥ 1, or an `event_id` already seen) are
   acked without acting, so a slow answer never becomes two answers.
 
@@ -33,11 +37,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack import home
 from bot.adapters.slack.render import render_message
-from bot.core.commands import COMMANDS, split_text
+from bot.core.commands import BRIEFING_ACTIONS, COMMANDS, split_text
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.messages import Message, MessageRef, Thread, simple
-from bot.core.ports import ChatPlatform, Command
+from bot.adapters.slack.send import PLATFORM, SlackSender
+from bot.core.ports import Command
 from bot.core.retry import ANSWERS, Retrier, RetryingPlatform
 from bot.core.service import CommandService, Reply
 from bot.core.threads import send_thread
@@ -57,6 +62,8 @@ def command_name(slash: str, text: str) -> tuple[str, str]:
     if name != "briefing":
         return name, text
     sub, rest = split_text(text)
+    if sub in BRIEFING_ACTIONS:
+        return "briefing", text.strip()
     return (sub, rest) if sub else ("help", "")
 
 
@@ -68,8 +75,9 @@ class SlackHandlers:
     """The listeners, bound to one platform (for posting) and the core service."""
 
     def __init__(
-        self, sender: ChatPlatform, service: CommandService, client: AsyncWebClient
+        self, sender: SlackSender, service: CommandService, client: AsyncWebClient
     ) -> None:
+        self.sender = sender
         self.platform = RetryingPlatform(sender, Retrier(ANSWERS, SystemClock()))
         self.service = service
         self.client = client
@@ -89,6 +97,9 @@ class SlackHandlers:
         bolt.event("message")(self.on_message)
         bolt.event("app_mention")(self.on_mention)
         bolt.event("app_home_opened")(self.on_home_opened)
+        bolt.event("member_joined_channel")(self.on_member_joined)
+        bolt.event("channel_left")(self.on_left)
+        bolt.event("group_left")(self.on_left)
         bolt.action(home.SUBSCRIBE_ACTION)(self.on_home_button)
         bolt.action(home.UNSUBSCRIBE_ACTION)(self.on_home_button)
 
@@ -169,8 +180,26 @@ class SlackHandlers:
         """The core's answer to one command. `dm_chat` is the user's DM with the app when this is
         a message.im event; otherwise the core opens it if it needs it (a slash command's D… may
         be a DM between people)."""
-        command = Command("slack", chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat)
+        locale = (await self.sender.user(user)).get("locale") if user else None
+        command = Command(
+            PLATFORM, chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat,
+            locale=str(locale) if locale else None,
+        )  # fmt: skip
         return await self.service.handle(command)
+
+    # the app joining and leaving channels ----------------------------------------------------
+
+    async def on_member_joined(self, event: dict[str, Any], context: Any) -> None:
+        """The app itself joined (was invited to) a channel: say once how to opt in."""
+        channel = str(event.get("channel", ""))
+        if channel and event.get("user") == getattr(context, "bot_user_id", None):
+            await self.service.channel_joined(PLATFORM, channel)
+
+    async def on_left(self, event: dict[str, Any]) -> None:
+        """The app was removed from a channel (or it was archived): its destination ends."""
+        channel = str(event.get("channel", ""))
+        if channel:
+            await self.service.channel_gone(PLATFORM, channel, str(event.get("type")))
 
     # messages: DMs and mentions ------------------------------------------------------------
 
