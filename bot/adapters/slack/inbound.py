@@ -37,11 +37,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack import home
 from bot.adapters.slack.render import render_message
+from bot.adapters.slack.send import PLATFORM, SlackSender
 from bot.core.commands import BRIEFING_ACTIONS, COMMANDS, split_text
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.messages import Message, MessageRef, Thread, simple
-from bot.adapters.slack.send import PLATFORM, SlackSender
 from bot.core.ports import Command
 from bot.core.retry import ANSWERS, Retrier, RetryingPlatform
 from bot.core.service import CommandService, Reply
