@@ -19,8 +19,9 @@ from bot.adapters.clock import SystemClock
 from bot.app.build import App, resolve, schedule_of
 from bot.config import Settings
 from bot.content.loader import load_content
-from bot.core.ports import DeliveryReport, Runnable
+from bot.core.ports import DeliveryReport, DeliveryTime, Runnable
 from bot.core.schedule import Scheduler
+from bot.core.timetable import Timetable
 
 log = logging.getLogger("bot.app")
 
@@ -100,9 +101,14 @@ def stop_signals(stop: Callable[[], None]) -> Iterator[None]:
 def scheduler(app: App, stop: asyncio.Event) -> Scheduler:
     schedule = schedule_of(app.settings)
     catch_up = timedelta(minutes=app.settings.schedule.catch_up_minutes)
+
+    async def times() -> list[DeliveryTime | None]:
+        return [dest.time for dest in await app.engine.destinations()]
+
     return Scheduler(
-        schedule, app.engine, app.store.runs, SystemClock(), catch_up=catch_up, stop=stop
-    )
+        schedule, app.engine, app.store.runs, SystemClock(), catch_up=catch_up, stop=stop,
+        times=Timetable(schedule, times),
+    )  # fmt: skip
 
 
 async def run(app: App, *, console_input: bool = True) -> None:

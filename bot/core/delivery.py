@@ -42,7 +42,7 @@ import asyncio
 import logging
 import random
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from bot.content.loader import Content
 from bot.core.delivery_plan import Destination, Job, Planner, Tally
@@ -54,6 +54,7 @@ from bot.core.platforms import PlatformRegistry
 from bot.core.ports import (
     Clock,
     DeliveryReport,
+    DeliveryTime,
     DestinationStore,
     Leadership,
     Ledger,
@@ -118,7 +119,13 @@ class DeliveryEngine:
         async with self._running:
             pass
 
-    async def deliver(self, issue: int | None = None, *, dry_run: bool = False) -> DeliveryReport:
+    async def deliver(
+        self,
+        issue: int | None = None,
+        *,
+        dry_run: bool = False,
+        at: Collection[DeliveryTime | None] | None = None,
+    ) -> DeliveryReport:
         async with self._running:
             if self.before_run is not None:
                 await self.before_run()
@@ -134,6 +141,8 @@ class DeliveryEngine:
             self.planner.start_run()
             tally = Tally()
             destinations = await self.planner.destinations()
+            if at is not None:  # the scheduler: only the destinations due now
+                destinations = [d for d in destinations if d.time in at]
             released = self.ledger.released_at(target) or self.clock.now()
             jobs = self.planner.plan(destinations, target, released, tally)
             if dry_run:

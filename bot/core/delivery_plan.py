@@ -29,6 +29,7 @@ from bot.core.packing import Packing, pack_thread
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import (
     DeliveryReport,
+    DeliveryTime,
     DestinationSettings,
     DestinationStore,
     Ledger,
@@ -52,6 +53,7 @@ class Destination:
     since: datetime | None = None  # when that subscriber subscribed
     language: Language | None = None  # the bot's words there, if the destination chose
     opted_in: bool = False  # a channel that opted in itself (its opt-in ends when it is gone)
+    time: DeliveryTime | None = None  # its own delivery time; None: the edition's schedule
 
     @property
     def key(self) -> str:
@@ -120,9 +122,11 @@ class Planner:
         chosen = await self.store.all_settings() if self.store is not None else {}
 
         def add(dest: Destination) -> None:
-            words = chosen.get(dest.key, DestinationSettings()).language
+            mine = chosen.get(dest.key, DestinationSettings())
+            words = mine.language
             language: Language | None = "en" if words == "en" else "ko" if words == "ko" else None
-            found.setdefault(dest.key, replace(dest, language=language))
+            time = DeliveryTime(mine.time, mine.zone or "") if mine.time else None
+            found.setdefault(dest.key, replace(dest, language=language, time=time))
 
         for platform, chats in self.channels.items():
             for chat in chats:

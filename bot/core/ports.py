@@ -3,6 +3,7 @@ run), a subscription store, and for delivery a ledger, a pacer, a clock and a ru
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,10 +116,26 @@ class DeliveryReport:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryTime:
+    """A destination's own daily delivery time: "07:30" in "Europe/Berlin" ("" is the
+    default zone, `bot.timezone`)."""
+
+    time: str
+    zone: str = ""
+
+
 class Deliverer(Protocol):
     async def deliver(
-        self, issue: int | None = None, *, dry_run: bool = False
-    ) -> DeliveryReport: ...
+        self,
+        issue: int | None = None,
+        *,
+        dry_run: bool = False,
+        at: Collection[DeliveryTime | None] | None = None,
+    ) -> DeliveryReport:
+        """One delivery run: every destination, or (`at`) only those whose own delivery time
+        is one of `at` (None in it: those on the edition's schedule)."""
+        ...
 
 
 class Clock(Protocol):
