@@ -103,6 +103,13 @@ class DestinationDesk:
         await self._update(dm_key(command.platform, command.user), language=parsed.language)
         return simple(t(parsed.language, "language_set"))
 
+    async def keep_language(self, command: Command, lang: Language) -> None:
+        """A new subscriber who chose no language keeps the one they are answered in (their
+        platform's), so their DM thread speaks it too; `/lang` changes it."""
+        key = dm_key(command.platform, command.user)
+        if (await self.store.settings(key)).language is None and lang != self.language:
+            await self._update(key, language=lang)
+
     # ---- times -------------------------------------------------------------------------------
 
     async def timing(self, key: str) -> Timing:

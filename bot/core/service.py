@@ -136,9 +136,10 @@ class CommandService:
                 return Reply(await desk.set_language(parsed, command))
             case c.Subscribe(time, zone):
                 reply = await self.subscribe(command)
-                if time is None or not await self.subscriptions.is_subscribed(
-                    command.platform, command.user
-                ):
+                if not await self.subscriptions.is_subscribed(command.platform, command.user):
+                    return reply
+                await desk.keep_language(command, lang)  # the DM thread's words
+                if time is None:
                     return reply
                 when = await desk.reader_time(command, time, zone, lang)
                 return Reply(Message((*reply.message.blocks, *when.blocks)))
@@ -173,7 +174,7 @@ class CommandService:
             case c.SearchQuery(words):
                 hits = self.content.archive.search(words)
                 return Reply(render.search_results(words, hits, lang))
-            case c.Subscribe(None):
+            case c.Subscribe(None) if self.desk is None:
                 return await self.subscribe(command)
             case c.Subscribe() | c.ChannelAction() | c.SetTime() | c.SetLanguage():
                 return await self._destinations(parsed, command)

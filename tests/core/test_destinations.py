@@ -186,3 +186,11 @@ def test_cron_times_and_platform_languages() -> None:
     assert cron_time("30 8 * * *") == "08:30" and cron_time("0 */2 * * *") == "0 */2 * * *"
     assert language_of("en-US") == "en" and language_of("ko_KR") == "ko"
     assert language_of("de") is None and language_of(None) is None
+
+
+async def test_a_reader_subscribed_in_english_gets_the_thread_in_english(world: World) -> None:
+    said = await world.ask("/subscribe", chat="dm-r1", user="r1", locale="en-GB")
+    assert said.message.plain.startswith("Subscribed")
+    await world.engine.deliver()
+    [parent, *_] = world.platform.to("dm-r1")
+    assert "Contents" in parent.message.plain and "목차" not in parent.message.plain
