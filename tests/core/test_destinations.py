@@ -26,7 +26,8 @@ class World:
         self.store = Store.open(path)
         self.platform = RecordingPlatform(admins={("G1", "boss")})
         self.platforms = PlatformRegistry(self.platform)
-        self.subscriptions = Subscriptions(self.store)
+        self.clock = FakeClock(auto_advance=True)
+        self.subscriptions = Subscriptions(self.store, clock=self.clock.now)
         self.destinations = Destinations(self.store)
         self.ledger = Ledger(self.store)
         self.content = content
@@ -34,7 +35,7 @@ class World:
         self.engine = DeliveryEngine(
             content=lambda: content, channels=self.pinned, platforms=self.platforms,
             subscriptions=self.subscriptions, ledger=self.ledger, pacer=OpenPacer(),
-            clock=FakeClock(auto_advance=True), progress_every=None,
+            clock=self.clock, progress_every=None,
             destinations=self.destinations,
         )  # fmt: skip
         self.desk = DestinationDesk(
