@@ -103,7 +103,7 @@ def scheduler(app: App, stop: asyncio.Event) -> Scheduler:
     catch_up = timedelta(minutes=app.settings.schedule.catch_up_minutes)
 
     async def times() -> list[DeliveryTime | None]:
-        return [dest.time for dest in await app.engine.destinations()]
+        return [DeliveryTime(*chosen) for chosen in await app.store.destinations.delivery_times()]
 
     return Scheduler(
         schedule, app.engine, app.store.runs, SystemClock(), catch_up=catch_up, stop=stop,

@@ -8,7 +8,13 @@ is due and gets the delivery times due at it: one timer for all destinations, ho
 Wall times go through `Schedule` (croniter on zone-aware datetimes), so daylight saving is
 handled as for the edition: a 02:30 that does not exist that day is due at the first minute
 after the gap, one that happens twice is due once. Destinations sharing a time and zone share
-one schedule, so the cost is per distinct (time, zone), not per destination.
+one schedule, so the cost is per distinct (time, zone), not per destination; each schedule's
+next due moment is remembered until it has passed, so finding what is due next is a minimum over
+remembered moments, not a cron computation per time.
+
+The times watched are the distinct ones destinations chose (`DestinationStore.delivery_times`,
+which may include a time nobody is left at: its run then delivers to no one); the delivery run
+itself picks the destinations due (`Deliverer.deliver(at=…)`).
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ class Timetable:
         """`times()`: the delivery time of every destination now (None for the edition's)."""
         self.edition, self.times = edition, times
         self._schedules: dict[DeliveryTime, Schedule] = {}
+        self._next: dict[Slot, tuple[datetime, datetime]] = {}  # slot -> (after, its next due)
 
     def schedule(self, slot: Slot) -> Schedule:
         if slot is None:
@@ -53,10 +60,19 @@ class Timetable:
         first: datetime | None = None
         due: set[Slot] = set()
         for slot, schedule in await self.schedules():
-            moment = schedule.next_after(after)
+            moment = self._next_after(slot, schedule, after)
             if first is None or moment < first:
                 first, due = moment, {slot}
             elif moment == first:
                 due.add(slot)
         assert first is not None  # the edition's schedule is always there
         return first, frozenset(due)
+
+    def _next_after(self, slot: Slot, schedule: Schedule, after: datetime) -> datetime:
+        """`schedule.next_after(after)`, remembered: nothing is due in (since, due)."""
+        known = self._next.get(slot)
+        if known is not None and known[0] <= after < known[1]:
+            return known[1]
+        moment = schedule.next_after(after)
+        self._next[slot] = (after, moment)
+        return moment

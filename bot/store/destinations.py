@@ -5,6 +5,7 @@ keyed "telegram:-100123:7") and "destination_settings" (keyed by the destination
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 
 from bot.core.ports import DestinationSettings, OptedIn
@@ -21,6 +22,10 @@ class Destinations:
         self.channels = store.table(CHANNELS)
         self.settings_table = store.table(SETTINGS)
         self.clock = clock
+        # how many destinations chose each (time, zone): the scheduler reads it often
+        self._times: Counter[tuple[str, str]] = Counter(
+            _time(doc) for doc in self.settings_table if doc.get("time")
+        )
 
     async def opt_in(self, platform: str, chat: str, by: str) -> bool:
         key = f"{platform}:{chat}"
@@ -34,6 +39,7 @@ class Destinations:
     async def opt_out(self, platform: str, chat: str) -> bool:
         key = f"{platform}:{chat}"
         removed = self.channels.delete(key)
+        self._forget_time(key)
         forgot = self.settings_table.delete(key)
         if removed or forgot:
             await self.store.commit()
@@ -53,6 +59,9 @@ class Destinations:
         return DestinationSettings() if doc is None else _settings(doc)
 
     async def set_settings(self, key: str, settings: DestinationSettings) -> None:
+        self._forget_time(key)
+        if settings.time:
+            self._times[(settings.time, settings.zone or "")] += 1
         if settings == DestinationSettings():
             self.settings_table.delete(key)
         else:
@@ -61,8 +70,20 @@ class Destinations:
             )
         await self.store.commit()
 
+    async def delivery_times(self) -> set[tuple[str, str]]:
+        return {chosen for chosen, count in self._times.items() if count > 0}
+
+    def _forget_time(self, key: str) -> None:
+        old = self.settings_table.get(key)
+        if old is not None and old.get("time"):
+            self._times[_time(old)] -= 1
+
     async def all_settings(self) -> dict[str, DestinationSettings]:
         return {doc["key"]: _settings(doc) for doc in self.settings_table}
+
+
+def _time(doc: Doc) -> tuple[str, str]:
+    return doc["time"], doc.get("zone") or ""
 
 
 def _opted(doc: Doc) -> OptedIn:

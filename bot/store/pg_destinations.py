@@ -72,6 +72,13 @@ class PgDestinations:
         else:
             await self._query(SET_SETTINGS, (key, settings.time, settings.zone, settings.language))
 
+    async def delivery_times(self) -> set[tuple[str, str]]:
+        rows = await self._query(
+            "SELECT DISTINCT time, coalesce(zone, '') FROM destination_settings"
+            " WHERE time IS NOT NULL"
+        )
+        return {(time, zone) for time, zone in rows}
+
     async def all_settings(self) -> dict[str, DestinationSettings]:
         rows = await self._query(
             "SELECT destination, time, zone, language FROM destination_settings"

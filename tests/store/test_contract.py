@@ -197,12 +197,14 @@ async def test_settings_of_any_destination_are_kept_and_replaced(reopen: Opener)
     await dests.set_settings("slack:C1", DestinationSettings(language="ko"))
     again = reopen().destinations
     assert await again.settings("telegram:dm:42") == berlin
+    assert await again.delivery_times() == {("07:30", "Europe/Berlin")}
     assert await again.all_settings() == {
         "telegram:dm:42": berlin,
         "slack:C1": DestinationSettings(language="ko"),
     }
     await again.set_settings("telegram:dm:42", DestinationSettings(language="en"))
     await again.set_settings("slack:C1", DestinationSettings())  # nothing chosen: forgotten
+    assert await again.delivery_times() == set()
     assert await reopen().destinations.all_settings() == {
         "telegram:dm:42": DestinationSettings(language="en")
     }
