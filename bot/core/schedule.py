@@ -101,6 +101,7 @@ class Scheduler:
     async def run(self) -> None:
         await self.catch_up_missed()
         horizon = self.clock.now()  # every due moment up to here is handled
+        announced: datetime | None = None
         while not self.stop.is_set():
             now = self.clock.now()
             due, slots = await self._next(max(horizon, now - self.catch_up))
@@ -108,8 +109,9 @@ class Scheduler:
                 wake = (
                     due if self.times is None else min(due, now + timedelta(seconds=self.recheck))
                 )
-                if wake == due:
+                if due != announced:
                     log.info("next delivery run at %s", _show(due))
+                    announced = due
                 if not await self._sleep_until(wake):
                     return
                 if wake < due:
