@@ -297,6 +297,8 @@ class CommandService:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
         report = await self.deliverer.deliver(number)
+        if report.queued:
+            return self.say("post_queued")
         return self.say(
             "post_done", destinations=report.destinations, sent=report.sent, failed=report.failed
         )

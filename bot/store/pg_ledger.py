@@ -11,8 +11,8 @@ the tinydb journal; commits that arrive while one is in flight are written toget
 next one (group commit).
 
 Every write is an `INSERT … ON CONFLICT`, so a commit written again after a failure never
-doubles a row. With one process per database (until leader election exists) the memory view
-is the database's.
+doubles a row. Only the leader replica writes (it holds the delivery lock); a replica that
+becomes leader `reload()`s the view first, so it resumes from what the old leader recorded.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ DONE = """INSERT INTO deliveries_done (issue, destination, parts, parent, done_a
 CLEAR_PARTS = "DELETE FROM delivery_parts WHERE issue = %s AND destination = %s"
 RELEASE = """INSERT INTO releases (issue, released_at) VALUES (%s, %s)
     ON CONFLICT (issue) DO NOTHING"""
+RELEASES = "SELECT issue, released_at FROM releases"
+DONE_ROWS = "SELECT issue, destination FROM deliveries_done"
 PARTS = """SELECT issue, destination, part, state, platform, chat, message_id, thread
     FROM delivery_parts"""
 
@@ -53,12 +55,32 @@ class PgLedger(MemoryLedger):
         self._pool = pool
         self._queue: list[Statement] = []
         self._lock = asyncio.Lock()
-        self._releases.update(conn.execute("SELECT issue, released_at FROM releases").fetchall())
-        for issue, dest in conn.execute("SELECT issue, destination FROM deliveries_done"):
+        self._load(
+            conn.execute(RELEASES).fetchall(),
+            conn.execute(DONE_ROWS).fetchall(),
+            conn.execute(PARTS).fetchall(),
+        )
+
+    def _load(self, releases: list[Any], done: list[Any], parts: list[Any]) -> None:
+        self._parts, self._done, self._releases = {}, set(), dict(releases)
+        for issue, dest in done:
             self._done.add((issue, dest))
-        for issue, dest, part, state, platform, chat, message_id, thread in conn.execute(PARTS):
+        for issue, dest, part, state, platform, chat, message_id, thread in parts:
             ref = MessageRef(platform, chat, message_id, thread) if message_id else None
             self._loaded(issue, dest, PartRecord(part, state, ref))
+
+    async def reload(self) -> None:
+        """Read the ledger again from the database: what another replica (the leader this
+        one takes over from) wrote since the store opened. Uncommitted mutations are dropped."""
+        async with self._lock:
+            self._queue = []
+            pool = await self._pool()
+            async with pool.connection() as conn:
+                fetched = [
+                    await (await conn.execute(sql)).fetchall()
+                    for sql in (RELEASES, DONE_ROWS, PARTS)
+                ]
+            self._load(*fetched)
 
     async def commit(self) -> None:
         async with self._lock:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import psycopg
 
+from bot.store import pg_replicas
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         """CREATE TABLE subscriptions (
@@ -27,6 +29,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             parent text, done_at timestamptz NOT NULL, PRIMARY KEY (issue, destination))""",
         """CREATE TABLE schedule_runs (name text PRIMARY KEY, due timestamptz NOT NULL)""",
     ),
+    pg_replicas.MIGRATION,  # inbound claims and /post requests, for several replicas
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_LOCK = 0x6E62_5343  # pg_advisory_xact_lock key: "nbSC"

@@ -36,6 +36,7 @@ SUBSCRIBE = """INSERT INTO subscriptions (platform, user_id, chat, since)
     RETURNING (xmax = 0)"""
 SUBSCRIBERS = """SELECT platform, user_id, chat, since FROM subscriptions
     WHERE %(platform)s::text IS NULL OR platform = %(platform)s"""
+LAST_RUN = "SELECT due FROM schedule_runs WHERE name = 'last_run'"
 RECORD_RUN = """INSERT INTO schedule_runs (name, due) VALUES ('last_run', %s)
     ON CONFLICT (name) DO UPDATE SET due = EXCLUDED.due"""
 
@@ -125,16 +126,31 @@ class PgRunLog:
             await conn.execute(RECORD_RUN, (due,))
         self._last = due
 
+    async def reload(self) -> None:
+        async with (await self.pool()).connection() as conn:
+            row = await (await conn.execute(LAST_RUN)).fetchone()
+        self._last = row[0] if row else None
+
 
 class PgBackend:
     name = "postgres"
 
     def __init__(self, conn: psycopg.Connection[Any], pool: Pool) -> None:
+        from bot.store.pg_replicas import PgClaims, PgPostRequests
+
         self.pool = pool
         self.subscriptions = PgSubscriptions(pool)
         self.ledger = PgLedger(conn, pool)
-        row = conn.execute("SELECT due FROM schedule_runs WHERE name = 'last_run'").fetchone()
+        row = conn.execute(LAST_RUN).fetchone()
         self.runs = PgRunLog(pool, row[0] if row else None)
+        self.claims = PgClaims(pool)
+        self.post_requests: PgPostRequests | None = PgPostRequests(pool)
+
+    async def refresh(self) -> None:
+        """What the ports answer from memory (the ledger, the last run), read again: the
+        first step of a replica that becomes the leader."""
+        await self.ledger.reload()
+        await self.runs.reload()
 
     async def close(self) -> None:
         await self.pool.close()

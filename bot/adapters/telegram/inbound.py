@@ -19,11 +19,13 @@ from telegram import BotCommand, Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     BaseUpdateProcessor,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -32,7 +34,7 @@ from bot.core import messages as m
 from bot.core.commands import COMMANDS
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
-from bot.core.ports import ChatPlatform, Command
+from bot.core.ports import ChatPlatform, Command, InboundClaims
 from bot.core.service import CommandService, Reply
 from bot.core.threads import send_thread
 
@@ -99,11 +101,15 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 class TelegramHandlers:
     """The PTB handlers; `answers` is the sender the replies go through (retried by the core)."""
 
-    def __init__(self, service: CommandService, answers: ChatPlatform) -> None:
+    def __init__(
+        self, service: CommandService, answers: ChatPlatform, claims: InboundClaims | None = None
+    ) -> None:
         self.service = service
         self.platform = answers
+        self.claims = claims  # set: each update_id is answered once across replicas
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.add_handler(TypeHandler(Update, self.claim), group=-1)  # before the rest
         for name in HANDLED:
             application.add_handler(CommandHandler(name, self.on_command, filters=NEW))
         application.add_handler(MessageHandler(filters.COMMAND & NEW, self.on_other_command))
@@ -115,6 +121,21 @@ class TelegramHandlers:
         application.add_error_handler(self.on_error)
 
     # ---- PTB callbacks -------------------------------------------------------------------
+    async def claim(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The first replica to claim an update answers it; every other stops here (the
+        webhook redelivers an unanswered update; a new leader polls the ones its predecessor
+        had not confirmed). A store that cannot be reached lets the update through."""
+        if self.claims is None:
+            return
+        try:
+            first = await self.claims.claim(f"telegram:{context.bot.id}:{update.update_id}")
+        except Exception as exc:
+            log.warning("telegram: could not claim update %s: %s", update.update_id, exc)
+            return
+        if not first:
+            log.info("telegram: update %s was answered already; skipped", update.update_id)
+            raise ApplicationHandlerStop
+
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, chat, user = update.effective_message, update.effective_chat, update.effective_user
         if message is None or chat is None or user is None:
