@@ -24,6 +24,8 @@ Deliberate differences from Telegram:
 - ``strict_html=True`` (default) also rejects a bare ``&`` / unknown named entity, which Telegram
   would keep literally (see telegram_html.py). Bare ``>`` is accepted, as by Telegram.
 - getUpdates long polls at most ``max_poll_wait`` (1 s) of real time, whatever ``timeout`` says.
+  A second poller ends the first's long poll with 409 Conflict, as Telegram does; ``conflicts``
+  counts those that reached a poller still connected (two bot instances polling at once).
 - ``enforce_limits=True`` simulates flood control on sendMessage: private chats a bucket of 3
   then 1 msg/s, groups/supergroups/channels 20 per 60 s, all chats 30 per s. ``time_scale``
   divides these periods; ``retry_after`` is the time until a slot frees on ``clock`` (real time,
@@ -53,6 +55,7 @@ from aiohttp.test_utils import TestServer
 
 from tests.fakes.telegram_html import HtmlParseError, parse_html
 
+CONFLICT = "Conflict: terminated by other getUpdates request"
 FAULT_KINDS = frozenset({"429", "kicked", "500", "malformed", "timeout", "reset"})
 # Parameters kept as raw strings; every other form value is JSON-decoded when it parses.
 _STRING_PARAMS = frozenset(
@@ -91,6 +94,11 @@ class SentMessage:
     link_preview_disabled: bool
     entities: list[dict[str, Any]] = field(default_factory=list)  # Bot API MessageEntity JSON
     at: float = field(default_factory=time.monotonic)
+
+
+def _connected(request: web.Request) -> bool:
+    """The client is still there (a killed process's poll is not a second bot instance)."""
+    return request.transport is not None and not request.transport.is_closing()
 
 
 class ApiError(Exception):
@@ -220,6 +228,7 @@ class FakeTelegramAPI:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._webhook: dict[str, Any] = {}
         self._sent_count, self._rate_limited = 0, 0
+        self.conflicts = 0  # getUpdates of a connected poller ended by a second poller (409)
         self._rejected: Counter[str] = Counter()
         self._call_event = asyncio.Event()  # set on every request, for wait_for_calls()
         self._handlers: dict[str, tuple[str, Handler]] = {
@@ -384,6 +393,8 @@ class FakeTelegramAPI:
                     return early
             result = await handler(params)
         except ApiError as err:
+            if err.description.startswith(CONFLICT) and _connected(request):
+                self.conflicts += 1  # a live bot was polling when another poller came
             return self._reject(err)
         return web.json_response({"ok": True, "result": result})
 
@@ -612,9 +623,7 @@ class FakeTelegramAPI:
                     break
                 if self._poller is not me:
                     raise ApiError(
-                        409,
-                        "Conflict: terminated by other getUpdates request; make "
-                        "sure that only one bot instance is running",
+                        409, f"{CONFLICT}; make sure that only one bot instance is running"
                     )
         finally:
             if self._poller is me:
