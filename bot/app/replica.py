@@ -54,19 +54,20 @@ class Replica:
 
     async def run(self) -> None:
         """Stand by and lead in turn until `stop`."""
-        waiting = False
+        said = ""  # what was logged about standing by, logged again only when it changes
         while not self.stop.is_set():
-            if await asyncio.to_thread(self.lock.try_acquire):
-                waiting = False
-                await self._lead()
-                continue
-            if not waiting:
+            try:
+                if await asyncio.to_thread(self.lock.try_acquire):
+                    said = ""
+                    await self._lead()
+                    continue
                 holder = await asyncio.to_thread(self.lock.holder)
-                log.info(
-                    "standing by: process %s delivers; answering commands, taking over when "
-                    "it ends", holder or "(unknown)",
-                )  # fmt: skip
-                waiting = True
+                why = f"process {holder or '(unknown)'} delivers"
+            except Exception as exc:  # the database is unreachable: deliveries pause
+                why = f"{exc}; trying again every {self.poll:g} s"
+            if why != said:
+                log.info("standing by: %s; answering commands, taking over when it ends", why)
+                said = why
             await sleep_unless_stopped(self.clock, self.poll, self.stop)
 
     async def _lead(self) -> None:

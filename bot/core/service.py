@@ -17,7 +17,13 @@ from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
 from bot.core import render
-from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
+from bot.core.errors import (
+    MessageRejected,
+    PlatformError,
+    RateLimited,
+    RecipientGone,
+    StoreUnreachable,
+)
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
@@ -100,6 +106,9 @@ class CommandService:
             return self.say("admin_only")
         try:
             return await self._dispatch(parsed, command)
+        except StoreUnreachable as exc:
+            log.warning("command %r: the store is unreachable: %s", command.name, exc)
+            return self.say("store_unavailable")
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
             return self.say("internal_error")

@@ -19,18 +19,18 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
-from psycopg_pool import AsyncConnectionPool
 
 from bot.core.messages import MessageRef
 from bot.core.ports import PartRecord
 from bot.store.ledger_memory import MemoryLedger, parent_id
 
+if TYPE_CHECKING:
+    from bot.store.postgres import Pool
+
 Statement = tuple[str, tuple[Any, ...]]
-PoolGetter = Callable[[], Awaitable[AsyncConnectionPool]]
 
 UPSERT_PART = """INSERT INTO delivery_parts
     (issue, destination, part, state, platform, chat, message_id, thread)
@@ -50,7 +50,7 @@ PARTS = """SELECT issue, destination, part, state, platform, chat, message_id, t
 
 
 class PgLedger(MemoryLedger):
-    def __init__(self, conn: psycopg.Connection[Any], pool: PoolGetter) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], pool: Pool) -> None:
         super().__init__()
         self._pool = pool
         self._queue: list[Statement] = []
@@ -71,11 +71,15 @@ class PgLedger(MemoryLedger):
 
     async def reload(self) -> None:
         """Read the ledger again from the database: what another replica (the leader this
-        one takes over from) wrote since the store opened. Uncommitted mutations are dropped."""
+        one takes over from) wrote since the store opened. What this process recorded but could
+        not write yet (the database was unreachable) is written first, so a part it sent is
+        never sent again."""
         async with self._lock:
-            self._queue = []
-            pool = await self._pool()
-            async with pool.connection() as conn:
+            async with self._pool.connection() as conn:
+                async with conn.transaction():  # what this process recorded but had not written
+                    for statement, params in self._queue:
+                        await conn.execute(statement, params)
+                self._queue = []
                 fetched = [
                     await (await conn.execute(sql)).fetchall()
                     for sql in (RELEASES, DONE_ROWS, PARTS)
@@ -88,8 +92,7 @@ class PgLedger(MemoryLedger):
             if not batch:
                 return
             try:
-                pool = await self._pool()
-                async with pool.connection() as conn, conn.transaction():
+                async with self._pool.connection() as conn, conn.transaction():
                     for statement, params in batch:
                         await conn.execute(statement, params)
             except BaseException:

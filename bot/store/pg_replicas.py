@@ -42,7 +42,7 @@ class PgClaims:
         self._claims = 0
 
     async def claim(self, key: str) -> bool:
-        async with (await self.pool()).connection() as conn:
+        async with self.pool.connection() as conn:
             if self._claims % PRUNE_EVERY == 0:
                 await conn.execute(PRUNE, (KEEP,))
             self._claims += 1
@@ -57,7 +57,7 @@ class PgPostRequests:
         self.pool = pool
 
     async def _query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        async with (await self.pool()).connection() as conn:
+        async with self.pool.connection() as conn:
             cursor = await conn.execute(sql, params)
             return await cursor.fetchall() if cursor.description else []
 

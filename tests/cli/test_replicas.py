@@ -33,7 +33,8 @@ from tests.cli.test_delivery_process import (
 from tests.conftest import CONTENT, free_port
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.processes import PACE_SCALE, Post, kill_mid_thread, until
+from tests.pg import PostgresServer
+from tests.processes import PACE_SCALE, Post, hold_rounds, kill_mid_thread, until
 
 __all__ = ["telegram"]  # a fixture, used by name
 CHANNEL = "C1"
@@ -250,3 +251,39 @@ async def first_of(replicas: list[Replica], *texts: str, count: int) -> list[str
         for task in tasks:
             task.cancel()
     return found
+
+
+async def test_a_database_outage_pauses_the_delivery_and_it_resumes_once_back(
+    telegram: FakeTelegramAPI, slack: FakeSlackAPI, tmp_path: Path
+) -> None:
+    """The server goes down while both threads' fourth parts are in flight: they are sent, but
+    their records cannot be written; the replica stops leading, and once the server is back it
+    leads again, writes those records first and sends only the rest."""
+    server = PostgresServer(durable=True).start()  # its own: this test shuts it down
+    rounds = 3
+    try:
+        env = on_postgres(server.url())
+        telegram.fail_next(None, "timeout", count=2 * (rounds + 1))
+        bot = replica(tmp_path, "a", env, telegram, slack)
+        try:
+            await bot.start()
+            await bot.logged("this replica leads", within=20)
+            await hold_rounds(rounds, lambda: sends(telegram), telegram.release_hung, len(CHATS))
+            await asyncio.to_thread(server.halt)
+            telegram.release_hung()  # the parts in flight reach the chats
+            await bot.logged("standing by", within=30)
+            assert delivered(telegram) == 2 * (rounds + 1)
+            await asyncio.to_thread(server.resume)
+            await bot.logged("this replica leads", within=30)
+            await until(lambda: delivered(telegram) == len(CHATS) * PARTS, "resumed", within=30)
+            await bot.kill()
+            _, _, err = await bot.finish()  # the whole log
+        finally:
+            await bot.kill()
+    finally:
+        server.stop()
+    assert "half-sent thread(s) left by an interrupted run" in err
+    pending = [line for line in err.splitlines() if "left pending" in line]
+    assert not [line for line in pending if "telegram:" in line]  # sent in the outage: recorded
+    assert_one_complete_slack_thread(slack)  # a Slack part may have been pending, never sent
+    assert_one_complete_thread_each(telegram)
