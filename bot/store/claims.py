@@ -1,7 +1,9 @@
 """The `InboundClaims` port on the tinydb backend (table "inbound"): one process owns the file,
 so this only keeps a restarted bot from answering an event twice (a Telegram update answered
-but not yet confirmed when the process died comes again). Claims older than `KEEP` are pruned
-now and then."""
+but not yet confirmed when the process stopped comes again). A claim is not a commit of its own
+(an fsync before every answer would cost every command its latency): it rides on the next
+commit of the file (a subscription, a ledger write, the fold at shutdown). Claims older than
+`KEEP` are pruned now and then."""
 
 from __future__ import annotations
 
@@ -30,8 +32,7 @@ class Claims:
         if self._claims % PRUNE_EVERY == 0:
             self._prune(now - KEEP)
         self._claims += 1
-        self.table.put(key, {"at": now.isoformat()})
-        await self.store.commit()
+        self.table.put(key, {"at": now.isoformat()})  # durable with the next commit
         return True
 
     def _prune(self, before: dt.datetime) -> None:
