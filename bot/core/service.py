@@ -8,6 +8,7 @@ recipient is gone.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from bot.content.errors import ContentError
 from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
-from bot.core import render
+from bot.core import navigation, render
 from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
@@ -35,12 +36,14 @@ class Reply:
     """An answer: always a message; for issues also the thread, for platforms that can thread.
 
     `public` asks for an answer everyone in the chat sees (Slack in-channel); lookups default
-    to private where the platform has that notion (Slack ephemeral).
+    to private where the platform has that notion (Slack ephemeral). `notice` marks a short
+    word about a button press that could not be followed (a toast, not a new answer).
     """
 
     message: Message
     thread: Thread | None = None
     public: bool = False
+    notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,11 +159,24 @@ class CommandService:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
         lang, links = self.language, self.term_links(platform)
+        nav = navigation.navigation(self.content.archive.numbers, number, lang)
+        thread = render.issue_thread(issue, lang, self.web, links.after)
         return Reply(
-            render.issue_compact(issue, lang, self.web),
-            render.issue_thread(issue, lang, self.web, links.after),
+            dataclasses.replace(render.issue_compact(issue, lang, self.web), nav=nav),
+            dataclasses.replace(thread, parent=dataclasses.replace(thread.parent, nav=nav)),
             public=public,
         )
+
+    def navigate(self, data: object, platform: str = "") -> Reply:
+        """A ◀ ▶ press: the issue its data names, with its own ◀ ▶; a forged press, or one for
+        an issue that is gone (or not released), gets a short `notice` instead."""
+        number = navigation.parse(data)
+        if number is None:
+            log.info("%s: ignoring a button press with foreign data %.80r", platform, data)
+            return Reply(simple(t(self.language, "nav_unknown")), notice=True)
+        if self.content.archive.get(number) is None:
+            return Reply(simple(t(self.language, "nav_stale")), notice=True)
+        return self.issue(number, platform=platform)
 
     def term_links(self, platform: str) -> TermLinker:
         """How threads on `platform` link the glossary entries of their 토막상식."""

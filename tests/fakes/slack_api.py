@@ -119,6 +119,33 @@ class _Bucket:
     updated: float
 
 
+def block_actions(
+    button: JsonDict, response_url: str, *, user: str = "U1", channel: str = "C1"
+) -> JsonDict:
+    """The `block_actions` payload Slack posts to the app when `user` presses `button` (an
+    element of a message's actions block) in `channel`; answers go to `response_url`."""
+    action = {
+        "type": "button",
+        "action_id": button.get("action_id"),
+        "block_id": button.get("block_id", "nav"),
+        "text": button.get("text"),
+        "value": button.get("value"),
+        "action_ts": f"{time.time():.6f}",
+    }
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": "reader", "team_id": "T0001"},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "team": {"id": "T0001", "domain": "fake"},
+        "container": {"type": "message", "channel_id": channel, "is_ephemeral": True},
+        "channel": {"id": channel, "name": "general"},
+        "trigger_id": "1.2.3",
+        "response_url": response_url,
+        "actions": [action],
+    }
+
+
 def _json(body: JsonDict, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.json_response(body, status=status, headers=headers)
 

@@ -7,6 +7,9 @@
 - Plain-text DMs (`term NP-hard`) are answered in the DM; `@app term NP-hard` in a channel is
   answered in the mention's thread.
 - App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes.
+- ◀ ▶ (block actions `nav_…`): the neighbouring issue replaces the message in place through the
+  action's `response_url` (`replace_original`); a stale or forged press gets a short ephemeral
+  word and leaves the message as it was.
 - Retried Events API deliveries (`X-Slack-Retry-Num` ≥ 1, or an `event_id` already seen) are
   acked without acting, so a slow answer never becomes two answers.
 
@@ -32,7 +35,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack import home
-from bot.adapters.slack.render import render_message
+from bot.adapters.slack.render import NAV_ACTION, render_message
 from bot.core.commands import COMMANDS, split_text
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
@@ -91,6 +94,7 @@ class SlackHandlers:
         bolt.event("app_home_opened")(self.on_home_opened)
         bolt.action(home.SUBSCRIBE_ACTION)(self.on_home_button)
         bolt.action(home.UNSUBSCRIBE_ACTION)(self.on_home_button)
+        bolt.action(re.compile(f"^{NAV_ACTION}"))(self.on_nav_button)
 
     # deliveries --------------------------------------------------------------------------
 
@@ -212,6 +216,28 @@ class SlackHandlers:
             await self.platform.send(chat, message, reply_to=where)
         except Exception:
             log.exception("slack: could not even report the failure in %s", chat)
+
+    # ◀ ▶ ---------------------------------------------------------------------------------
+
+    async def on_nav_button(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        """The issue a ◀ ▶ press names, in place of the message the buttons were on."""
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        try:
+            reply = self.service.navigate(action.get("value"), "slack")
+            payloads = render_message(reply.message)
+            if len(payloads) > 1 and reply.thread is not None:
+                payloads = render_message(reply.thread.parent)
+            # a notice is a new word to the presser alone; an issue replaces the message
+            how = {"response_type": "ephemeral"} if reply.notice else {}
+            sent = await respond({**payloads[0], **how, "replace_original": not reply.notice})
+            if sent.status_code != 200:
+                log.warning("slack: response_url answered %s %s", sent.status_code, sent.body)
+        except Exception:
+            log.exception("slack: a ◀ ▶ press failed")
+            await self.respond(respond, self.say("failed"))
 
     # App Home ------------------------------------------------------------------------------
 
