@@ -17,7 +17,7 @@ from bot.content.errors import ContentError
 from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
-from bot.core import navigation, render
+from bot.core import inline, navigation, render
 from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
@@ -177,6 +177,13 @@ class CommandService:
         if self.content.archive.get(number) is None:
             return Reply(simple(t(self.language, "nav_stale")), notice=True)
         return self.issue(number, platform=platform)
+
+    def find(self, query: str, offset: str = "", platform: str = "") -> inline.Page:
+        """What a query typed in any chat finds (Telegram inline mode), a page at a time."""
+        cleaned = c.clean(query)[: c.MAX_ARGUMENT]
+        links = self.term_links(platform)
+        found = inline.find(self.content, cleaned, self.language, self.web, links.after)
+        return inline.page(found, offset)
 
     def term_links(self, platform: str) -> TermLinker:
         """How threads on `platform` link the glossary entries of their 토막상식."""

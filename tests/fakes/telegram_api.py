@@ -16,6 +16,11 @@ else 400 "Bad Request: BUTTON_DATA_INVALID") and kept on the message. ``press(me
 queues the ``callback_query`` a reader's press sends; each query may be answered once
 (``callback_answers``), a second or unknown answer is 400 like Telegram's "query is too old".
 
+Inline mode: ``inline_query(text, offset=...)`` queues an ``inline_query`` update; its one
+answerInlineQuery is checked (at most 50 results, unique ids of 1-64 bytes, a title, an
+``input_message_content`` whose ``message_text`` parses as the given parse_mode within 4,096
+characters, ``next_offset`` within 64 bytes) and kept in ``inline_answers``.
+
 As strict as Telegram about whom the bot may write to, and where:
 - ``block(user)``: every send to that user's private chat is 403 "Forbidden: bot was blocked by
   the user" until ``unblock(user)`` (a state, not a one-shot fault).
@@ -75,8 +80,11 @@ BLOCKED = "Forbidden: bot was blocked by the user"
 NOT_STARTED = "Forbidden: bot can't initiate conversation with a user"
 _METHODS = str.split(
     "getMe sendMessage getChat getUpdates setWebhook deleteWebhook getWebhookInfo setMyCommands"
-    " getMyCommands deleteMyCommands editMessageText answerCallbackQuery"
+    " getMyCommands deleteMyCommands editMessageText answerCallbackQuery answerInlineQuery"
 )
+MAX_INLINE_RESULTS = 50
+MAX_RESULT_ID = 64  # bytes
+MAX_NEXT_OFFSET = 64  # bytes
 MAX_CALLBACK_DATA = 64  # bytes
 MAX_CALLBACK_TEXT = 200  # characters of answerCallbackQuery's text
 QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
@@ -103,6 +111,15 @@ class Call:
     method: str  # canonical name, e.g. "sendMessage", whatever case the client used
     params: dict[str, Any]  # JSON-valued form fields decoded (chat_id -> int, reply_parameters...)
     at: float  # time.monotonic() on arrival
+
+
+@dataclass(frozen=True)
+class InlineAnswer:
+    results: list[dict[str, Any]]  # as sent
+    plain_texts: list[str]  # each result's message_text after entity parsing
+    next_offset: str
+    cache_time: int | None
+    is_personal: bool
 
 
 @dataclass(frozen=True)
@@ -257,6 +274,8 @@ class FakeTelegramAPI:
         self._call_event = asyncio.Event()  # set on every request, for wait_for_calls()
         self._queries: dict[str, dict[str, Any]] = {}  # callback query id -> the update's query
         self.callback_answers: dict[str, dict[str, Any]] = {}  # query id -> answer params
+        self._inline_queries: set[str] = set()
+        self.inline_answers: dict[str, InlineAnswer] = {}  # inline query id -> its answer
         self._handlers: dict[str, tuple[str, Handler]] = {
             m.lower(): (m, getattr(self, "_" + re.sub("([A-Z])", r"_\1", m).lower()))
             for m in _METHODS
@@ -376,6 +395,16 @@ class FakeTelegramAPI:
         }
         self._queries[query_id] = query
         self.push_update({"callback_query": query})
+        return query_id
+
+    def inline_query(self, text: str, *, offset: str = "", user: int = 5550002) -> str:
+        """A reader types `@bot <text>` in some chat: queue the `inline_query` update; return
+        its id (answers land in `inline_answers[id]`)."""
+        query_id = f"I{next(self._update_ids)}"
+        person = {"id": user, "is_bot": False, "first_name": "Ada", "language_code": "ko"}
+        query = {"id": query_id, "from": person, "query": text, "offset": offset}
+        self._inline_queries.add(query_id)
+        self.push_update({"inline_query": query | {"chat_type": "sender"}})
         return query_id
 
     def message(self, chat_id: int, message_id: int) -> SentMessage:
@@ -709,6 +738,44 @@ class FakeTelegramAPI:
         if markup is not None:
             msg["reply_markup"] = markup
         return msg
+
+    async def _answer_inline_query(self, p: dict[str, Any]) -> Any:
+        query_id = str(p.get("inline_query_id") or "")
+        if query_id not in self._inline_queries or query_id in self.inline_answers:
+            raise bad_request(QUERY_TOO_OLD)
+        results = p.get("results")
+        if not isinstance(results, list):
+            raise bad_request("can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise bad_request("RESULTS_TOO_MUCH")
+        ids: set[str] = set()
+        plain_texts = []
+        for result in results:
+            if not isinstance(result, dict) or result.get("type") != "article":
+                raise bad_request("result type is not faked (only article)")
+            rid = result.get("id")
+            if not isinstance(rid, str) or not 1 <= len(rid.encode()) <= MAX_RESULT_ID:
+                raise bad_request("RESULT_ID_INVALID")
+            if rid in ids:
+                raise bad_request("RESULT_ID_DUPLICATE")
+            ids.add(rid)
+            if not str(result.get("title") or "").strip():
+                raise bad_request("RESULT_TITLE_EMPTY")
+            content = result.get("input_message_content")
+            if not isinstance(content, dict) or "message_text" not in content:
+                raise bad_request("can't parse InputMessageContent: message_text not found")
+            text = {"text": content["message_text"], "parse_mode": content.get("parse_mode")}
+            plain_texts.append(self._parse_text(text)[1])
+            self._markup(result.get("reply_markup"))
+        offset = str(p.get("next_offset") or "")
+        if len(offset.encode()) > MAX_NEXT_OFFSET:
+            raise bad_request("NEXT_OFFSET_INVALID")
+        cache = p.get("cache_time")
+        if cache is not None and (not isinstance(cache, int) or cache < 0):
+            raise bad_request("wrong parameter cache_time")
+        personal = bool(p.get("is_personal"))
+        self.inline_answers[query_id] = InlineAnswer(results, plain_texts, offset, cache, personal)
+        return True
 
     async def _answer_callback_query(self, p: dict[str, Any]) -> Any:
         query_id = str(p.get("callback_query_id") or "")

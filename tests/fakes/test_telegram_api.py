@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -513,3 +514,32 @@ async def test_inline_keyboards_edits_and_callback_answers(
     assert tg.callback_answers[query]["text"] == "ok"
     with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_callback_query(query)
+
+
+async def test_answer_inline_query_is_checked_like_telegram(
+    tg: FakeTelegramAPI, bot: telegram.Bot
+) -> None:
+    from telegram import InlineQueryResultArticle, InputTextMessageContent
+
+    def article(rid: str, text: str = "<b>x</b>") -> InlineQueryResultArticle:
+        content = InputTextMessageContent(text, parse_mode="HTML")
+        return InlineQueryResultArticle(rid, "title", content)
+
+    query = tg.inline_query("NP")
+    [update] = await bot.get_updates()
+    assert update.inline_query is not None and update.inline_query.query == "NP"
+    bad = [
+        ([article(str(n)) for n in range(51)], "results_too_much"),
+        ([article("q" * 65)], "result_id_invalid"),
+        ([article("a"), article("a")], "result_id_duplicate"),
+        ([article("a", "<b>x")], "can't parse entities"),
+        ([article("a", "x" * 4097)], "message is too long"),
+    ]
+    for results, error in bad:
+        with pytest.raises(BadRequest, match=f"(?i){re.escape(error)}"):
+            await bot.answer_inline_query(query, results)
+    assert await bot.answer_inline_query(query, [article("a")], cache_time=300, next_offset="20")
+    answer = tg.inline_answers[query]
+    assert (answer.plain_texts, answer.next_offset, answer.cache_time) == (["x"], "20", 300)
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_inline_query(query, [article("b")])

@@ -8,7 +8,8 @@ write to a group member privately; any `/start <payload>` goes to the core as it
 `my_chat_member` "kicked" (reported to the core: the user blocked the bot), and the ◀ ▶
 buttons' `callback_query`: the core says which issue (or that the press is stale or forged), the
 message is edited in place and the query is always answered (`answerCallbackQuery`), with the
-core's short notice as its text when there is one.
+core's short notice as its text when there is one; and inline mode's `inline_query`
+(`inline.py`).
 """
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
 
+from bot.adapters.telegram.inline import CACHE_SECONDS, articles
 from bot.adapters.telegram.render import render
 from bot.adapters.telegram.send import PLATFORM, ChatAddress, TelegramSender
 from bot.core import messages as m
@@ -130,6 +133,7 @@ class TelegramHandlers:
             ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
         )
         application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(InlineQueryHandler(self.on_inline_query))
         application.add_error_handler(self.on_error)
 
     # ---- PTB callbacks -------------------------------------------------------------------
@@ -202,6 +206,22 @@ class TelegramHandlers:
             await editor.edit(chat, message_id, shown)
             return
         await self.retrier.call(lambda: editor.edit(chat, message_id, shown), f"{PLATFORM}:{chat}")
+
+    async def on_inline_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`@bot NP-hard` in any chat: a page of the core's results (see `inline.py`)."""
+        query = update.inline_query
+        if query is None:
+            return
+        found = self.service.find(query.query, query.offset, PLATFORM)
+        try:
+            await query.answer(
+                articles(found),
+                cache_time=CACHE_SECONDS,
+                is_personal=False,
+                next_offset=found.next_offset,
+            )
+        except TelegramError as exc:
+            log.info("telegram: could not answer an inline query: %s", exc)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None

@@ -49,7 +49,12 @@ log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 # Edits are not asked for: an edited command must not be answered (or posted) a second time.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.MY_CHAT_MEMBER,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+]
 _SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 

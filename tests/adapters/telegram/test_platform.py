@@ -262,7 +262,12 @@ async def test_commands_are_registered_in_korean_and_english(harness: Harness) -
     [delete] = harness.fake.calls_to("deleteWebhook")  # polling start: pending updates are kept
     assert delete.params["drop_pending_updates"] is False
     [poll, *_] = await harness.fake.wait_for_calls("getUpdates")
-    assert poll.params["allowed_updates"] == ["message", "my_chat_member", "callback_query"]
+    assert poll.params["allowed_updates"] == [
+        "message",
+        "my_chat_member",
+        "callback_query",
+        "inline_query",
+    ]
 
 
 async def test_unknown_commands_answer_in_private_only(harness: Harness) -> None:
