@@ -80,6 +80,9 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "home_unsubscribe": ("DM 구독 취소", "Unsubscribe"),
     "home_is_subscribed": ("매일 아침 이 앱의 메시지 탭으로 뉴랄브리핑을 받고 있습니다.", "You get 뉴랄브리핑 in this app's Messages tab every morning."),
     "home_not_subscribed": ("구독하면 매일 아침 이 앱의 메시지 탭으로 뉴랄브리핑을 보내 드립니다.", "Subscribe to get 뉴랄브리핑 in this app's Messages tab every morning."),
+    "home_send": ("내 DM으로 보내기", "Send to my DM"),
+    "home_recent": ("지난 호", "Recent issues"),
+    "home_issue": ("제 {number:04d}호 · {date}", "Issue {number} · {date}"),
     "console_hint": ("/help 로 명령 목록을 봅니다. Ctrl-D 로 끝냅니다.", "/help lists the commands. Ctrl-D ends."),
     "start": ("안녕하세요! 뉴랄브리핑 봇입니다. 매일 아침 머신러닝 소식을 정리해 드립니다. /subscribe 하면 DM으로 받아 보실 수 있어요.", "Hello! This is the 뉴랄브리핑 (Neural Briefing) bot, a daily machine-learning briefing in Korean. Send /subscribe to get it here every morning."),
 }  # fmt: skip

@@ -13,6 +13,7 @@ import logging
 import math
 from dataclasses import dataclass
 
+from bot.content.archive import Entry
 from bot.content.errors import ContentError
 from bot.content.loader import Content
 from bot.content.models import Issue
@@ -29,6 +30,7 @@ from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 MAX_REPLY_PROBLEMS = 10
+HOME_RECENT = 10  # issues listed on a home screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,7 @@ class HomeState:
     latest: Issue | None
     subscribed: bool
     language: Language
+    recent: tuple[Entry, ...] = ()  # the last issues, newest first
 
 
 class CommandService:
@@ -254,7 +257,9 @@ class CommandService:
 
     async def home(self, platform: str, user: str) -> HomeState:
         subscribed = await self.subscriptions.is_subscribed(platform, user)
-        return HomeState(self.content.archive.latest, subscribed, self.language)
+        archive = self.content.archive
+        recent = tuple(reversed(archive.entries[-HOME_RECENT:]))
+        return HomeState(archive.latest, subscribed, self.language, recent)
 
     async def refresh_content(self) -> bool:
         """The content on disk, taken as /reload would (the file watcher, before a delivery);

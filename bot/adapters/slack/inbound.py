@@ -6,7 +6,8 @@
   the channel (falling back to an in-channel `respond()` where the app is not a member).
 - Plain-text DMs (`term NP-hard`) are answered in the DM; `@app term NP-hard` in a channel is
   answered in the mention's thread.
-- App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes.
+- App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes;
+  an issue's button (`home_send…`) sends that issue to the presser's DM, as `/issue n` there.
 - ◀ ▶ (block actions `nav_…`): the neighbouring issue replaces the message in place through the
   action's `response_url` (`replace_original`); a stale or forged press gets a short ephemeral
   word and leaves the message as it was.
@@ -95,6 +96,7 @@ class SlackHandlers:
         bolt.action(home.SUBSCRIBE_ACTION)(self.on_home_button)
         bolt.action(home.UNSUBSCRIBE_ACTION)(self.on_home_button)
         bolt.action(re.compile(f"^{NAV_ACTION}"))(self.on_nav_button)
+        bolt.action(re.compile(f"^{home.SEND_ACTION}"))(self.on_home_send)
 
     # deliveries --------------------------------------------------------------------------
 
@@ -258,6 +260,24 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: home button %s for %s failed", name, user)
         await self.publish_home(user)
+
+    async def on_home_send(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """An issue's button on the Home tab: that issue, as a thread, in the presser's DM with
+        the app (the button's value is untrusted: it goes through /issue's parsing)."""
+        await ack()
+        user = str((body.get("user") or {}).get("id", ""))
+        value = str(((body.get("actions") or [{}])[0]).get("value", ""))
+        if not user:
+            return
+        try:
+            dm = await self.platform.open_dm(user)
+            reply = await self.run(dm, user, "issue", value, is_dm=True, dm_chat=dm)
+            if reply.thread is not None:
+                await send_thread(self.platform, dm, reply.thread)
+            else:
+                await self.platform.send(dm, reply.message)
+        except Exception:
+            log.exception("slack: sending issue %r to %s's DM failed", value[:20], user)
 
     async def publish_home(self, user: str) -> None:
         try:

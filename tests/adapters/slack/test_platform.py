@@ -533,7 +533,7 @@ async def test_a_mention_is_answered_in_its_thread(slack: Harness, fake: FakeSla
 
 
 def button_of(view: JsonDict) -> JsonDict:
-    (actions,) = [b for b in view["blocks"] if b["type"] == "actions"]
+    (actions,) = [b for b in view["blocks"] if b.get("block_id") == "subscription"]
     element: JsonDict = actions["elements"][0]
     return element
 
