@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import BotCommand, Chat, Message, Update, User
+from telegram import BotCommand, CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -183,13 +183,21 @@ class TelegramHandlers:
         query = update.callback_query
         if query is None:
             return
-        reply = self.service.navigate(query.data, PLATFORM)
-        notice = reply.message.plain[:NOTICE_LIMIT] if reply.notice else None
-        if notice is None and query.message is not None and self.editor is not None:
-            try:
+        notice: str | None = None
+        try:
+            reply = self.service.navigate(query.data, PLATFORM)
+            notice = reply.message.plain[:NOTICE_LIMIT] if reply.notice else None
+            if notice is None and query.message is not None and self.editor is not None:
                 await self._edit(str(query.message.chat.id), query.message.message_id, reply)
-            except PlatformError as exc:  # deleted, too old, not modified: the press is moot
-                log.info("telegram: could not show another issue in place: %s", exc)
+        except PlatformError as exc:  # deleted, too old, not modified: the press is moot
+            log.info("telegram: could not show another issue in place: %s", exc)
+        except Exception:
+            log.exception("telegram: a button press failed")
+        finally:
+            await self._answer_press(query, notice)
+
+    @staticmethod
+    async def _answer_press(query: CallbackQuery, notice: str | None) -> None:
         try:
             await query.answer(text=notice)
         except TelegramError as exc:  # the query is too old: the client gave up waiting

@@ -119,10 +119,13 @@ class TelegramSender:
         return MessageRef(PLATFORM, chat, str(first), reply_to.id if reply_to else None)
 
     async def edit(self, chat: str, message_id: int, message: Message) -> None:
-        """Replace the text (and keyboard) of a message the bot sent with `message`, which must
-        fit one Telegram message (`render` gives one part)."""
+        """Replace the text (and keyboard) of a message the bot sent with `message`'s first
+        part (the caller picks a message that fits one)."""
         dest = ChatAddress.parse(chat)
-        [text] = render(message)
+        texts = render(message)
+        if not texts:
+            raise MessageRejected("nothing to show: the message is empty", chat=chat)
+        text = texts[0]
         try:
             await self.bot.edit_message_text(
                 text,
