@@ -7,12 +7,10 @@ import dataclasses
 import datetime as dt
 import json
 import random
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
 import pytest
 
 from bench.generate import _vocabulary, issue_text
@@ -25,13 +23,14 @@ from bot.core.service import CommandService
 from bot.core.testing import RecordingPlatform
 from bot.store.subscriptions import Subscriptions
 from bot.store.tinydb import Store
-from tests.adapters.slack.support import make_app, until
-from tests.adapters.slack.test_platform import Harness, slack_for
-from tests.content.issue_files import content_copy, second_issue
-from tests.fakes.slack_api import FakeSlackAPI
+from tests.adapters.slack.support import until
+from tests.adapters.slack.test_navigation import two
+from tests.adapters.slack.test_platform import Harness
+from tests.fakes.slack_api import block_actions
 from tests.fakes.slack_blocks import home_view
 
 JsonDict = dict[str, Any]
+__all__ = ["two"]  # the fixture, shared with test_navigation
 
 
 def big_archive(content: Content, issues: int) -> Content:
@@ -70,39 +69,14 @@ async def test_the_home_view_stays_within_block_kit_at_1100_issues(
     assert buttons(view, "subscription")[0]["action_id"] == "home_subscribe"
 
 
-@pytest.fixture
-async def two(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
-    folder = content_copy(tmp_path)
-    (folder / "issues" / "0002.md").write_text(second_issue(), encoding="utf-8")
-    app = make_app(tmp_path, fake, "http", content=folder)
-    platform = await slack_for(app, host="127.0.0.1", port=0)
-    app.platforms.add(platform)
-    await platform.start()
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield Harness(app, platform, fake, session)
-    finally:
-        await platform.stop()
-
-
 def dm_messages(h: Harness) -> list[Any]:
     dm = h.fake.dm_channel("U1")
     return h.fake.messages(dm) if dm else []
 
 
 def pressed(button: JsonDict) -> str:
-    payload = {
-        "type": "block_actions",
-        "user": {"id": "U1", "username": "reader", "team_id": "T0001"},
-        "api_app_id": "A0001",
-        "token": "legacy-verification-token",
-        "team": {"id": "T0001", "domain": "fake"},
-        "trigger_id": "1.2.3",
-        "container": {"type": "view", "view_id": "VU1"},
-        "view": {"id": "VU1", "type": "home"},
-        "actions": [{**button, "block_id": "recent", "action_ts": "1700000000.1"}],
-    }
-    return urlencode({"payload": json.dumps(payload)})
+    """The signed form body of a press on a Home tab button."""
+    return urlencode({"payload": json.dumps(block_actions({**button, "block_id": "recent"}))})
 
 
 async def test_an_issue_button_sends_that_issue_to_the_pressers_dm(two: Harness) -> None:

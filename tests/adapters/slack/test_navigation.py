@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import aiohttp
 import pytest
 
 from tests.adapters.slack.support import make_app, until
-from tests.adapters.slack.test_platform import Harness, slack_for
+from tests.adapters.slack.test_platform import Harness, open_slack
 from tests.content.issue_files import content_copy, second_issue
 from tests.fakes.slack_api import FakeSlackAPI, block_actions
 
@@ -22,17 +21,11 @@ JsonDict = dict[str, Any]
 
 @pytest.fixture
 async def two(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
+    """The Slack app on a two-issue archive."""
     folder = content_copy(tmp_path)
     (folder / "issues" / "0002.md").write_text(second_issue(), encoding="utf-8")
-    app = make_app(tmp_path, fake, "http", content=folder)
-    platform = await slack_for(app, host="127.0.0.1", port=0)
-    app.platforms.add(platform)
-    await platform.start()
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield Harness(app, platform, fake, session)
-    finally:
-        await platform.stop()
+    async with open_slack(make_app(tmp_path, fake, "http", content=folder), fake) as h:
+        yield h
 
 
 def buttons(message: JsonDict) -> list[JsonDict]:
