@@ -49,7 +49,12 @@ log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 # Edits are not asked for: an edited command must not be answered (or posted) a second time.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.MY_CHAT_MEMBER,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+]
 _SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -127,8 +132,9 @@ class TelegramPlatform(SendsThroughSender):
         self.webhook_secret = webhook_secret
         self.application = self._application(token, api_timeout)
         self.sender = TelegramSender(self.application.bot)
-        patient = RetryingPlatform(self.sender, Retrier(answers, SystemClock()))
-        TelegramHandlers(service, patient).install(self.application)
+        retrier = Retrier(answers, SystemClock())
+        patient = RetryingPlatform(self.sender, retrier)
+        TelegramHandlers(service, patient, self.sender, retrier).install(self.application)
         self.webhook: WebhookServer | None = None
         if section.mode == "webhook":
             self.webhook = WebhookServer(
