@@ -8,15 +8,17 @@ recipient is gone.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
 
+from bot.content.archive import Entry
 from bot.content.errors import ContentError
 from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
-from bot.core import render
+from bot.core import inline, navigation, render
 from bot.core.errors import (
     MessageRejected,
     PlatformError,
@@ -34,6 +36,7 @@ from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 MAX_REPLY_PROBLEMS = 10
+HOME_RECENT = 10  # issues listed on a home screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +44,14 @@ class Reply:
     """An answer: always a message; for issues also the thread, for platforms that can thread.
 
     `public` asks for an answer everyone in the chat sees (Slack in-channel); lookups default
-    to private where the platform has that notion (Slack ephemeral).
+    to private where the platform has that notion (Slack ephemeral). `notice` marks a short
+    word about a button press that could not be followed (a toast, not a new answer).
     """
 
     message: Message
     thread: Thread | None = None
     public: bool = False
+    notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +61,7 @@ class HomeState:
     latest: Issue | None
     subscribed: bool
     language: Language
+    recent: tuple[Entry, ...] = ()  # the last issues, newest first
 
 
 class CommandService:
@@ -165,11 +171,31 @@ class CommandService:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
         lang, links = self.language, self.term_links(platform)
+        nav = navigation.navigation(self.content.archive.numbers, number, lang)
+        thread = render.issue_thread(issue, lang, self.web, links.after)
         return Reply(
-            render.issue_compact(issue, lang, self.web),
-            render.issue_thread(issue, lang, self.web, links.after),
+            dataclasses.replace(render.issue_compact(issue, lang, self.web), nav=nav),
+            dataclasses.replace(thread, parent=dataclasses.replace(thread.parent, nav=nav)),
             public=public,
         )
+
+    def navigate(self, data: object, platform: str = "") -> Reply:
+        """A ◀ ▶ press: the issue its data names, with its own ◀ ▶; a forged press, or one for
+        an issue that is gone (or not released), gets a short `notice` instead."""
+        number = navigation.parse(data)
+        if number is None:
+            log.info("%s: ignoring a button press with foreign data %.80r", platform, data)
+            return Reply(simple(t(self.language, "nav_unknown")), notice=True)
+        if self.content.archive.get(number) is None:
+            return Reply(simple(t(self.language, "nav_stale")), notice=True)
+        return self.issue(number, platform=platform)
+
+    def find(self, query: str, offset: str = "", platform: str = "") -> inline.Page:
+        """What a query typed in any chat finds (Telegram inline mode), a page at a time."""
+        cleaned = c.clean(query)[: c.MAX_ARGUMENT]
+        links = self.term_links(platform)
+        found = inline.find(self.content, cleaned, self.language, self.web, links.after)
+        return inline.page(found, offset)
 
     def term_links(self, platform: str) -> TermLinker:
         """How threads on `platform` link the glossary entries of their 토막상식."""
@@ -240,7 +266,9 @@ class CommandService:
 
     async def home(self, platform: str, user: str) -> HomeState:
         subscribed = await self.subscriptions.is_subscribed(platform, user)
-        return HomeState(self.content.archive.latest, subscribed, self.language)
+        archive = self.content.archive
+        recent = tuple(reversed(archive.entries[-HOME_RECENT:]))
+        return HomeState(archive.latest, subscribed, self.language, recent)
 
     async def refresh_content(self) -> bool:
         """The content on disk, taken as /reload would (the file watcher, before a delivery);

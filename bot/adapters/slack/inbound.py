@@ -6,7 +6,11 @@
   the channel (falling back to an in-channel `respond()` where the app is not a member).
 - Plain-text DMs (`term NP-hard`) are answered in the DM; `@app term NP-hard` in a channel is
   answered in the mention's thread.
-- App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes.
+- App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes;
+  an issue's button (`home_send…`) sends that issue to the presser's DM, as `/issue n` there.
+- ◀ ▶ (block actions `nav_…`): the neighbouring issue replaces the message in place through the
+  action's `response_url` (`replace_original`); a stale or forged press gets a short ephemeral
+  word and leaves the message as it was.
 - Retried Events API deliveries (`X-Slack-Retry-Num` ≥ 1, or an `event_id` already seen here
   or claimed in the store by another replica) are acked without acting, so a slow answer never
   becomes two answers.
@@ -33,7 +37,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack import home
-from bot.adapters.slack.render import render_message
+from bot.adapters.slack.render import NAV_ACTION, render_message
 from bot.core.commands import COMMANDS, split_text
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
@@ -97,6 +101,8 @@ class SlackHandlers:
         bolt.event("app_home_opened")(self.on_home_opened)
         bolt.action(home.SUBSCRIBE_ACTION)(self.on_home_button)
         bolt.action(home.UNSUBSCRIBE_ACTION)(self.on_home_button)
+        bolt.action(re.compile(f"^{NAV_ACTION}"))(self.on_nav_button)
+        bolt.action(re.compile(f"^{home.SEND_ACTION}"))(self.on_home_send)
 
     # deliveries --------------------------------------------------------------------------
 
@@ -232,6 +238,28 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: could not even report the failure in %s", chat)
 
+    # ◀ ▶ ---------------------------------------------------------------------------------
+
+    async def on_nav_button(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        """The issue a ◀ ▶ press names, in place of the message the buttons were on."""
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        try:
+            reply = self.service.navigate(action.get("value"), "slack")
+            payloads = render_message(reply.message)
+            if len(payloads) > 1 and reply.thread is not None:
+                payloads = render_message(reply.thread.parent)
+            # a notice is a new word to the presser alone; an issue replaces the message
+            how = {"response_type": "ephemeral"} if reply.notice else {}
+            sent = await respond({**payloads[0], **how, "replace_original": not reply.notice})
+            if sent.status_code != 200:
+                log.warning("slack: response_url answered %s %s", sent.status_code, sent.body)
+        except Exception:
+            log.exception("slack: a ◀ ▶ press failed")
+            await self.respond(respond, self.say("failed"))
+
     # App Home ------------------------------------------------------------------------------
 
     async def on_home_opened(self, event: dict[str, Any]) -> None:
@@ -251,6 +279,24 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: home button %s for %s failed", name, user)
         await self.publish_home(user)
+
+    async def on_home_send(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """An issue's button on the Home tab: that issue, as a thread, in the presser's DM with
+        the app (the button's value is untrusted: it goes through /issue's parsing)."""
+        await ack()
+        user = str((body.get("user") or {}).get("id", ""))
+        value = str(((body.get("actions") or [{}])[0]).get("value", ""))
+        if not user:
+            return
+        try:
+            dm = await self.platform.open_dm(user)
+            reply = await self.run(dm, user, "issue", value, is_dm=True, dm_chat=dm)
+            if reply.thread is not None:
+                await send_thread(self.platform, dm, reply.thread)
+            else:
+                await self.platform.send(dm, reply.message)
+        except Exception:
+            log.exception("slack: sending issue %r to %s's DM failed", value[:20], user)
 
     async def publish_home(self, user: str) -> None:
         try:

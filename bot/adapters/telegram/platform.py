@@ -50,7 +50,12 @@ log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 # Edits are not asked for: an edited command must not be answered (or posted) a second time.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.MY_CHAT_MEMBER,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+]
 _SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -136,8 +141,9 @@ class TelegramPlatform(SendsThroughSender):
         self.poll_when_leading = poll_when_leading
         self.application = self._application(token, api_timeout)
         self.sender = TelegramSender(self.application.bot)
-        patient = RetryingPlatform(self.sender, Retrier(answers, SystemClock()))
-        TelegramHandlers(service, patient, claims).install(self.application)
+        retrier = Retrier(answers, SystemClock())
+        patient = RetryingPlatform(self.sender, retrier)
+        TelegramHandlers(service, patient, self.sender, retrier, claims).install(self.application)
         self.webhook: WebhookServer | None = None
         if section.mode == "webhook":
             self.webhook = WebhookServer(
