@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.common import report
 from tests.cli.test_delivery_process import CHATS, GROUP, READER, TOKEN, on_postgres, sends
-from tests.cli.test_replicas import CHANNEL, replica
+from tests.cli.test_replicas import CHANNEL, leader_then_standby, replica
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.pg import PostgresServer
@@ -41,10 +41,7 @@ async def _trial(server: PostgresServer, n: int, tmp: Path) -> float:
         leader = replica(folder, "a", env, telegram, slack)
         standby = replica(folder, "b", env, telegram, slack)
         try:
-            await leader.start()
-            await leader.logged("this replica leads", within=30)
-            await standby.start()
-            await standby.logged("standing by", within=30)
+            await leader_then_standby(leader, standby)
             await hold_rounds(ROUNDS, lambda: sends(telegram), telegram.release_hung, len(CHATS))
             killed = time.monotonic()
             await leader.kill()

@@ -15,7 +15,7 @@ Both are plain tables added by their own schema step (`MIGRATION`):
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.store.claims import KEEP, PRUNE_EVERY
 
@@ -56,17 +56,12 @@ class PgPostRequests:
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
 
-    async def _query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        async with self.pool.connection() as conn:
-            cursor = await conn.execute(sql, params)
-            return await cursor.fetchall() if cursor.description else []
-
     async def request(self, issue: int | None) -> None:
-        await self._query("INSERT INTO post_requests (issue) VALUES (%s)", (issue,))
+        await self.pool.query("INSERT INTO post_requests (issue) VALUES (%s)", (issue,))
 
     async def pending(self) -> list[tuple[int, int | None]]:
-        rows = await self._query("SELECT id, issue FROM post_requests ORDER BY id")
+        rows = await self.pool.query("SELECT id, issue FROM post_requests ORDER BY id")
         return [(int(i), n) for i, n in rows]
 
     async def done(self, request: int) -> None:
-        await self._query("DELETE FROM post_requests WHERE id = %s", (request,))
+        await self.pool.query("DELETE FROM post_requests WHERE id = %s", (request,))

@@ -76,6 +76,12 @@ class Pool:
             self._pool = pool
         return self._pool
 
+    async def query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        """One autocommitted statement; its rows, if it returns any."""
+        async with self.connection() as conn:
+            cursor = await conn.execute(sql, params)
+            return await cursor.fetchall() if cursor.description else []
+
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
         try:
@@ -97,9 +103,7 @@ class PgSubscriptions:
         self.pool = pool
 
     async def _query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        async with self.pool.connection() as conn:
-            cursor = await conn.execute(sql, params)
-            return await cursor.fetchall() if cursor.description else []
+        return await self.pool.query(sql, params)
 
     async def subscribe(self, platform: str, user: str, chat: str) -> bool:
         rows = await self._query(SUBSCRIBE, (platform, user, chat, utcnow()))

@@ -98,6 +98,26 @@ def replica(
     return Replica(config, {**env, **SLACK_ENV}, ports)
 
 
+async def leader_then_standby(leader: Replica, standby: Replica) -> None:
+    """Start `leader` and wait until it leads, then `standby` until it stands by."""
+    await leader.start()
+    await leader.logged("this replica leads", within=20)
+    await standby.start()
+    await standby.logged("standing by", within=20)
+
+
+def webhook_pair(
+    tmp_path: Path, env: dict[str, str], telegram: FakeTelegramAPI, slack: FakeSlackAPI
+) -> tuple[Replica, Replica]:
+    """Two replicas in webhook mode, no channels, no scheduled run (only /post delivers)."""
+    one, two = (
+        replica(tmp_path, name, env, telegram, slack, webhook=True, destinations=False,
+                cron=NEVER_DUE)
+        for name in "ab"
+    )  # fmt: skip
+    return one, two
+
+
 def assert_one_complete_slack_thread(slack: FakeSlackAPI) -> None:
     sent = slack.messages(CHANNEL)
     assert len(sent) == PARTS, f"{CHANNEL}: {len(sent)} messages"
@@ -114,10 +134,7 @@ async def test_the_standby_takes_over_from_a_killed_leader_and_finishes_every_th
     leader = replica(tmp_path, "a", env, telegram, slack)
     standby = replica(tmp_path, "b", env, telegram, slack)
     try:
-        await leader.start()
-        await leader.logged("this replica leads", within=20)
-        await standby.start()
-        await standby.logged("standing by", within=20)
+        await leader_then_standby(leader, standby)
         await kill_mid_thread(
             leader, rounds, lambda: sends(telegram), telegram.release_hung, width=len(CHATS)
         )
@@ -144,17 +161,10 @@ async def test_post_on_the_standby_is_queued_and_delivered_by_the_leader(
     """Both replicas in webhook mode (every replica serves it): `/post 1` sent to the standby's
     webhook is answered as queued; the leader delivers it."""
     env = on_postgres(database_url)
-    one, two = (
-        replica(tmp_path, name, env, telegram, slack, webhook=True, destinations=False,
-                cron=NEVER_DUE)
-        for name in "ab"
-    )  # fmt: skip
+    one, two = webhook_pair(tmp_path, env, telegram, slack)
     telegram.add_chat(ASKER, "private")
     try:
-        await one.start()
-        await one.logged("this replica leads", within=20)
-        await two.start()
-        await two.logged("standing by", within=20)
+        await leader_then_standby(one, two)
         update = {"update_id": 900, **command(private(ASKER), 2, "/post 1", user=ASKER)}
         async with aiohttp.ClientSession() as http:
             assert await to_webhook(http, two, update) == 200
@@ -199,11 +209,7 @@ async def test_one_update_or_event_given_to_both_replicas_is_answered_once(
     telegram: FakeTelegramAPI, slack: FakeSlackAPI, tmp_path: Path, database_url: str
 ) -> None:
     env = on_postgres(database_url)
-    one, two = (
-        replica(tmp_path, name, env, telegram, slack, webhook=True, destinations=False,
-                cron=NEVER_DUE)
-        for name in "ab"
-    )  # fmt: skip
+    one, two = webhook_pair(tmp_path, env, telegram, slack)
     telegram.add_chat(ASKER, "private")
     slack.add_user("U1")
     slack.add_channel("DU1")  # the user's DM with the app
