@@ -42,12 +42,10 @@ class PgClaims:
         self._claims = 0
 
     async def claim(self, key: str) -> bool:
-        async with self.pool.connection() as conn:
-            if self._claims % PRUNE_EVERY == 0:
-                await conn.execute(PRUNE, (KEEP,))
-            self._claims += 1
-            cursor = await conn.execute(CLAIM, (key,))
-            return await cursor.fetchone() is not None
+        if self._claims % PRUNE_EVERY == 0:
+            await self.pool.query(PRUNE, (KEEP,))
+        self._claims += 1
+        return bool(await self.pool.query(CLAIM, (key,)))
 
 
 class PgPostRequests:
