@@ -33,7 +33,9 @@ MessageRejected and exhausted retries fail that destination (reported,
 retried by the next run) while the others go on. A set stop event (SIGTERM) lets every worker
 finish and record the message in flight, then the run returns; so does a lost `Leadership`
 (the store's delivery lock, re-checked before every part), so that a process that may no longer
-be the only one delivering sends nothing more.
+be the only one delivering sends nothing more. A lost lock only halts the run in progress
+(`halt`); SIGTERM ends every later one too (`request_stop`). A replica that becomes the leader
+calls `resume()` first: every thread left half-sent, whatever run started it, and nothing else.
 """
 
 from __future__ import annotations
