@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "10000"))
 CHANNELS = 50
+FIGURES_LIMIT = 256 * 1024 * 1024  # the fake servers' figures are one JSON line: per-reader times
 # x10: the bot process (PTB + httpx + engine) needs ~2.5 ms of CPU per Telegram message, so
 # beyond ~300 msg/s (x10) the bench measures this machine's CPU instead of the pacing.
 TG_SCALE = float(os.environ.get("BENCH_TG_SCALE", "10"))
@@ -111,6 +112,7 @@ async def _servers(
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.fake_servers", *args, cwd=ROOT,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        limit=FIGURES_LIMIT,
     )  # fmt: skip
     try:
         assert proc.stdout is not None

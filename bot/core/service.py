@@ -9,17 +9,25 @@ recipient is gone.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
 
+from bot.content.archive import Entry
 from bot.content.errors import ContentError
 from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
-from bot.core import render
+from bot.core import inline, navigation, render
 from bot.core.destinations import DestinationDesk
-from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
+from bot.core.errors import (
+    MessageRejected,
+    PlatformError,
+    RateLimited,
+    RecipientGone,
+    StoreUnreachable,
+)
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
@@ -30,6 +38,7 @@ from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 MAX_REPLY_PROBLEMS = 10
+HOME_RECENT = 10  # issues listed on a home screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +46,14 @@ class Reply:
     """An answer: always a message; for issues also the thread, for platforms that can thread.
 
     `public` asks for an answer everyone in the chat sees (Slack in-channel); lookups default
-    to private where the platform has that notion (Slack ephemeral).
+    to private where the platform has that notion (Slack ephemeral). `notice` marks a short
+    word about a button press that could not be followed (a toast, not a new answer).
     """
 
     message: Message
     thread: Thread | None = None
     public: bool = False
+    notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +63,7 @@ class HomeState:
     latest: Issue | None
     subscribed: bool
     language: Language
+    recent: tuple[Entry, ...] = ()  # the last issues, newest first
 
 
 class CommandService:
@@ -105,6 +117,9 @@ class CommandService:
         try:
             speaker = await self._speaking_to(command)
             return await speaker._dispatch(parsed, command)
+        except StoreUnreachable as exc:
+            log.warning("command %r: the store is unreachable: %s", command.name, exc)
+            return self.say("store_unavailable")
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
             return self.say("internal_error")
@@ -208,11 +223,31 @@ class CommandService:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
         lang, links = self.language, self.term_links(platform)
+        nav = navigation.navigation(self.content.archive.numbers, number, lang)
+        thread = render.issue_thread(issue, lang, self.web, links.after)
         return Reply(
-            render.issue_compact(issue, lang, self.web),
-            render.issue_thread(issue, lang, self.web, links.after),
+            dataclasses.replace(render.issue_compact(issue, lang, self.web), nav=nav),
+            dataclasses.replace(thread, parent=dataclasses.replace(thread.parent, nav=nav)),
             public=public,
         )
+
+    def navigate(self, data: object, platform: str = "") -> Reply:
+        """A ◀ ▶ press: the issue its data names, with its own ◀ ▶; a forged press, or one for
+        an issue that is gone (or not released), gets a short `notice` instead."""
+        number = navigation.parse(data)
+        if number is None:
+            log.info("%s: ignoring a button press with foreign data %.80r", platform, data)
+            return Reply(simple(t(self.language, "nav_unknown")), notice=True)
+        if self.content.archive.get(number) is None:
+            return Reply(simple(t(self.language, "nav_stale")), notice=True)
+        return self.issue(number, platform=platform)
+
+    def find(self, query: str, offset: str = "", platform: str = "") -> inline.Page:
+        """What a query typed in any chat finds (Telegram inline mode), a page at a time."""
+        cleaned = c.clean(query)[: c.MAX_ARGUMENT]
+        links = self.term_links(platform)
+        found = inline.find(self.content, cleaned, self.language, self.web, links.after)
+        return inline.page(found, offset)
 
     def term_links(self, platform: str) -> TermLinker:
         """How threads on `platform` link the glossary entries of their 토막상식."""
@@ -283,7 +318,9 @@ class CommandService:
 
     async def home(self, platform: str, user: str) -> HomeState:
         subscribed = await self.subscriptions.is_subscribed(platform, user)
-        return HomeState(self.content.archive.latest, subscribed, self.language)
+        archive = self.content.archive
+        recent = tuple(reversed(archive.entries[-HOME_RECENT:]))
+        return HomeState(archive.latest, subscribed, self.language, recent)
 
     async def refresh_content(self) -> bool:
         """The content on disk, taken as /reload would (the file watcher, before a delivery);
@@ -356,6 +393,8 @@ class CommandService:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
         report = await self.deliverer.deliver(number)
+        if report.queued:
+            return self.say("post_queued")
         return self.say(
             "post_done", destinations=report.destinations, sent=report.sent, failed=report.failed
         )

@@ -123,6 +123,40 @@ class _Bucket:
     updated: float
 
 
+def block_actions(
+    button: JsonDict, response_url: str | None = None, *, user: str = "U1", channel: str = "C1"
+) -> JsonDict:
+    """The `block_actions` payload Slack posts to the app when `user` presses `button` (an
+    element of an actions block): on a message in `channel`, answered through `response_url`,
+    or, without one, on the user's Home tab (views have no response_url)."""
+    action = {
+        "type": "button",
+        "action_id": button.get("action_id"),
+        "block_id": button.get("block_id", "nav"),
+        "text": button.get("text"),
+        "value": button.get("value"),
+        "action_ts": f"{time.time():.6f}",
+    }
+    payload: JsonDict = {
+        "type": "block_actions",
+        "user": {"id": user, "username": "reader", "team_id": "T0001"},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "team": {"id": "T0001", "domain": "fake"},
+        "trigger_id": "1.2.3",
+        "actions": [action],
+    }
+    if response_url is None:
+        view = {"id": f"V{user}", "type": "home"}
+        return payload | {"container": {"type": "view", "view_id": view["id"]}, "view": view}
+    container = {"type": "message", "channel_id": channel, "is_ephemeral": True}
+    return payload | {
+        "container": container,
+        "channel": {"id": channel, "name": "general"},
+        "response_url": response_url,
+    }
+
+
 def _json(body: JsonDict, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.json_response(body, status=status, headers=headers)
 

@@ -9,7 +9,10 @@ write to a group member privately; any `/start <payload>` goes to the core as it
 and in a group or channel the bot's arrival (the core says how to opt in) and departure (left
 or kicked: that channel's destination ends). A broadcast channel's command arrives as a
 `channel_post` with no user: it comes from the channel itself (its admins), as does a command of
-an anonymous group admin (`sender_chat` is the chat).
+an anonymous group admin (`sender_chat` is the chat). The ◀ ▶ buttons' `callback_query`: the
+core says which issue (or that the press is stale or forged), the message is edited in place and
+the query is always answered (`answerCallbackQuery`), with the core's short notice as its text
+when there is one; and inline mode's `inline_query` (`inline.py`).
 """
 
 from __future__ import annotations
@@ -19,24 +22,32 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import BotCommand, Chat, Message, Update, User
+from telegram import BotCommand, CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     BaseUpdateProcessor,
+    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.adapters.telegram.send import PLATFORM, ChatAddress
+from bot.adapters.telegram.inline import CACHE_SECONDS, articles
+from bot.adapters.telegram.render import render
+from bot.adapters.telegram.send import PLATFORM, ChatAddress, TelegramSender
 from bot.core import messages as m
 from bot.core.commands import COMMANDS
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
-from bot.core.ports import ChatPlatform, Command
+from bot.core.ports import ChatPlatform, Command, InboundClaims
+from bot.core.retry import Retrier
 from bot.core.service import CommandService, Reply
 from bot.core.threads import send_thread
 
@@ -47,6 +58,7 @@ NEW = filters.UpdateType.MESSAGE  # never edited messages: a command is answered
 POSTS = filters.UpdateType.CHANNEL_POST  # a broadcast channel's new posts
 IN = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 OUT = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+NOTICE_LIMIT = 200  # characters of answerCallbackQuery's text
 
 
 def bot_commands(language: Language) -> list[BotCommand]:
@@ -113,13 +125,25 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 
 class TelegramHandlers:
-    """The PTB handlers; `answers` is the sender the replies go through (retried by the core)."""
+    """The PTB handlers; `answers` is the sender the replies go through (retried by the core),
+    `editor` edits a message in place for a ◀ ▶ press (through `retrier`, when given)."""
 
-    def __init__(self, service: CommandService, answers: ChatPlatform) -> None:
+    def __init__(
+        self,
+        service: CommandService,
+        answers: ChatPlatform,
+        editor: TelegramSender | None = None,
+        retrier: Retrier | None = None,
+        claims: InboundClaims | None = None,
+    ) -> None:
         self.service = service
         self.platform = answers
+        self.editor = editor
+        self.retrier = retrier
+        self.claims = claims  # set: each update_id is answered once across replicas
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.add_handler(TypeHandler(Update, self.claim), group=-1)  # before the rest
         for name in HANDLED:
             application.add_handler(CommandHandler(name, self.on_command, filters=NEW | POSTS))
         application.add_handler(
@@ -130,9 +154,26 @@ class TelegramHandlers:
         application.add_handler(
             ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
         )
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(InlineQueryHandler(self.on_inline_query))
         application.add_error_handler(self.on_error)
 
     # ---- PTB callbacks -------------------------------------------------------------------
+    async def claim(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The first replica to claim an update answers it; every other stops here (the
+        webhook redelivers an unanswered update; a new leader polls the ones its predecessor
+        had not confirmed). A store that cannot be reached lets the update through."""
+        if self.claims is None:
+            return
+        try:
+            first = await self.claims.claim(f"telegram:{context.bot.id}:{update.update_id}")
+        except Exception as exc:
+            log.warning("telegram: could not claim update %s: %s", update.update_id, exc)
+            return
+        if not first:
+            log.info("telegram: update %s was answered already; skipped", update.update_id)
+            raise ApplicationHandlerStop
+
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, chat = update.effective_message, update.effective_chat
         user = sender(update)
@@ -182,6 +223,60 @@ class TelegramHandlers:
             await self.service.channel_gone(PLATFORM, chat, f"the bot's status is now {after}")
         elif after in IN and before in OUT:
             await self.service.channel_joined(PLATFORM, chat)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A ◀ ▶ press: the neighbouring issue in place of the message, and always an answer
+        to the query (a client shows a spinner until it has one)."""
+        query = update.callback_query
+        if query is None:
+            return
+        notice: str | None = None
+        try:
+            reply = self.service.navigate(query.data, PLATFORM)
+            notice = reply.message.plain[:NOTICE_LIMIT] if reply.notice else None
+            if notice is None and query.message is not None and self.editor is not None:
+                await self._edit(str(query.message.chat.id), query.message.message_id, reply)
+        except PlatformError as exc:  # deleted, too old, not modified: the press is moot
+            log.info("telegram: could not show another issue in place: %s", exc)
+        except Exception:
+            log.exception("telegram: a button press failed")
+        finally:
+            await self._answer_press(query, notice)
+
+    @staticmethod
+    async def _answer_press(query: CallbackQuery, notice: str | None) -> None:
+        try:
+            await query.answer(text=notice)
+        except TelegramError as exc:  # the query is too old: the client gave up waiting
+            log.info("telegram: could not answer a button press: %s", exc)
+
+    async def _edit(self, chat: str, message_id: int, reply: Reply) -> None:
+        """The issue's compact answer where it fits one message, else its thread's parent."""
+        editor = self.editor
+        assert editor is not None
+        shown = reply.message
+        if reply.thread is not None and len(render(shown)) != 1:
+            shown = reply.thread.parent
+        if self.retrier is None:
+            await editor.edit(chat, message_id, shown)
+            return
+        await self.retrier.call(lambda: editor.edit(chat, message_id, shown), f"{PLATFORM}:{chat}")
+
+    async def on_inline_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`@bot NP-hard` in any chat: a page of the core's results (see `inline.py`)."""
+        query = update.inline_query
+        if query is None:
+            return
+        found = self.service.find(query.query, query.offset, PLATFORM)
+        try:
+            await query.answer(
+                articles(found),
+                cache_time=CACHE_SECONDS,
+                is_personal=False,
+                next_offset=found.next_offset,
+            )
+        except TelegramError as exc:
+            log.info("telegram: could not answer an inline query: %s", exc)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None

@@ -29,7 +29,7 @@ import logging
 import warnings
 from dataclasses import dataclass
 
-from telegram import Bot, LinkPreviewOptions, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
 from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import (
     BadRequest,
@@ -41,7 +41,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.adapters.telegram.render import render
+from bot.adapters.telegram.render import keyboard, render
 from bot.core.errors import (
     MessageRejected,
     PlatformError,
@@ -113,9 +113,30 @@ class TelegramSender:
         first: int | None = None
         for text in texts:
             silent = parent is not None or first is not None
-            sent = await self._send_once(chat, dest, text, parent, no_preview, silent)
+            buttons = keyboard(message.nav) if first is None else None
+            sent = await self._send_once(chat, dest, text, parent, no_preview, silent, buttons)
             first = sent if first is None else first
         return MessageRef(PLATFORM, chat, str(first), reply_to.id if reply_to else None)
+
+    async def edit(self, chat: str, message_id: int, message: Message) -> None:
+        """Replace the text (and keyboard) of a message the bot sent with `message`'s first
+        part (the caller picks a message that fits one)."""
+        dest = ChatAddress.parse(chat)
+        texts = render(message)
+        if not texts:
+            raise MessageRejected("nothing to show: the message is empty", chat=chat)
+        text = texts[0]
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=dest.chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=keyboard(message.nav),
+            )
+        except TelegramError as exc:
+            raise translate(exc, chat, text) from exc
 
     async def open_dm(self, user: str) -> str:
         """A private chat's id is the user's id."""
@@ -145,6 +166,7 @@ class TelegramSender:
         parent: int | None,
         no_preview: bool,
         silent: bool,
+        buttons: InlineKeyboardMarkup | None = None,
     ) -> int:
         try:
             sent = await self.bot.send_message(
@@ -155,6 +177,7 @@ class TelegramSender:
                 reply_parameters=ReplyParameters(message_id=parent) if parent else None,
                 link_preview_options=LinkPreviewOptions(is_disabled=True) if no_preview else None,
                 disable_notification=silent or None,
+                reply_markup=buttons,
             )
         except TelegramError as exc:
             raise translate(exc, chat, text) from exc
