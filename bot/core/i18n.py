@@ -59,7 +59,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "help_issue": ("/issue <번호> — 지난 호 보기 (예: /issue 1)", "/issue <n> — show an issue (e.g. /issue 1)"),
     "help_latest": ("/latest — 최신 호 보기", "/latest — show the latest issue"),
     "help_search": ("/search <검색어> — 지난 글 찾기", "/search <words> — search the archive"),
-    "help_subscribe": ("/subscribe, /unsubscribe — 매일 DM 구독 켜기/끄기", "/subscribe, /unsubscribe — daily DM on/off"),
+    "help_subscribe": ("/subscribe [07:30 Asia/Seoul], /unsubscribe — 매일 DM 구독 켜기/끄기 (받을 시각도)", "/subscribe [07:30 Asia/Seoul], /unsubscribe — daily DM on/off (at a time of your own)"),
     "help_help": ("/help — 이 도움말", "/help — this help"),
     "help_post": ("/post [번호]", "/post [n]"),
     "help_reload": ("/reload", "/reload"),
