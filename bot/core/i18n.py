@@ -85,6 +85,13 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "home_send": ("내 DM으로 보내기", "Send to my DM"),
     "home_recent": ("지난 호", "Recent issues"),
     "home_issue": ("제 {number:04d}호 · {date}", "Issue {number} · {date}"),
+    "home_settings": ("받는 시각 · 시간대 · 언어", "Delivery time · time zone · language"),
+    "home_timing": ("지금은 매일 {time} ({zone}), {words}", "Now: every day at {time} ({zone}), in {words}"),
+    "home_pick_time": ("받을 시각", "Delivery time"),
+    "home_pick_zone": ("시간대", "Time zone"),
+    "home_pick_language": ("언어", "Language"),
+    "language_name_ko": ("한국어", "Korean (한국어)"),
+    "language_name_en": ("영어 (English)", "English"),
     "console_hint": ("/help 로 명령 목록을 봅니다. Ctrl-D 로 끝냅니다.", "/help lists the commands. Ctrl-D ends."),
     "start": ("안녕하세요! 뉴랄브리핑 봇입니다. 매일 아침 머신러닝 소식을 정리해 드립니다. /subscribe 하면 DM으로 받아 보실 수 있어요.", "Hello! This is the 뉴랄브리핑 (Neural Briefing) bot, a daily machine-learning briefing in Korean. Send /subscribe to get it here every morning."),
     # destinations: channels that opt in themselves, times, languages (bot/core/destinations.py)

@@ -6,7 +6,7 @@ archive's search are the ones /term and /search use. What is chosen:
 
 - an empty query: the latest issue, then a few terms (those it introduced first);
 - otherwise: the term the query names, then the matching items, newest first;
-- nothing at all: the "did you mean" terms.
+- nothing at all: the "did you mean" terms, titled so.
 
 A result's `key` is stable and short (`term:np-hard`, `issue:1`, `item:1:2:0`: within the 64
 bytes Telegram allows); `page` cuts the results into pages of `PAGE` with an offset to go on.
@@ -15,7 +15,7 @@ bytes Telegram allows); `page` cuts the results into pages of `PAGE` with an off
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.content.archive import SearchHit
 from bot.content.loader import Content
@@ -70,8 +70,11 @@ def find(
         for hit in archive.search(query, limit=MAX_RESULTS)
         if (result := _item(content, hit, lang, ends)) is not None
     ]
-    if not found:
-        found = [_term(content, entry, lang, web) for entry in lookup.suggestions]
+    if not found:  # titled "Did you mean: NP-hard", in the reader's language
+        found = [
+            replace(result, title=f"{t(lang, 'did_you_mean')} {result.title}")
+            for result in (_term(content, entry, lang, web) for entry in lookup.suggestions)
+        ]
     return found[:MAX_RESULTS]
 
 

@@ -20,7 +20,7 @@ from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
 from bot.core import inline, navigation, render
-from bot.core.destinations import DestinationDesk
+from bot.core.destinations import DestinationDesk, Timing, dm_key
 from bot.core.errors import (
     MessageRejected,
     PlatformError,
@@ -62,8 +62,10 @@ class HomeState:
 
     latest: Issue | None
     subscribed: bool
-    language: Language
+    language: Language  # the reader's: the one their commands are answered in
     recent: tuple[Entry, ...] = ()  # the last issues, newest first
+    timing: Timing | None = None  # their delivery time and zone (None: no per-reader times)
+    notice: str = ""  # what the last change on the screen did ("It comes every day at …")
 
 
 class CommandService:
@@ -115,7 +117,7 @@ class CommandService:
         if spec is not None and spec.who == "admins" and not self.is_admin(command):
             return self.say("admin_only")
         try:
-            speaker = await self._speaking_to(command)
+            speaker = await self.speaking_to(command)
             return await speaker._dispatch(parsed, command)
         except StoreUnreachable as exc:
             log.warning("command %r: the store is unreachable: %s", command.name, exc)
@@ -124,9 +126,10 @@ class CommandService:
             log.exception("command %r failed", command.name)
             return self.say("internal_error")
 
-    async def _speaking_to(self, command: Command) -> CommandService:
+    async def speaking_to(self, command: Command) -> CommandService:
         """This service in the language `command` is answered in (the reader's, the channel's,
-        the platform's word for it, else `bot.language`)."""
+        the platform's word for it, else `bot.language`). `command` may be any word from a
+        reader (a button press, an inline query): only who, where and their locale count."""
         if self.desk is None:
             return self
         lang = await self.desk.language_for(command)
@@ -231,9 +234,13 @@ class CommandService:
             public=public,
         )
 
-    def navigate(self, data: object, platform: str = "") -> Reply:
-        """A ◀ ▶ press: the issue its data names, with its own ◀ ▶; a forged press, or one for
-        an issue that is gone (or not released), gets a short `notice` instead."""
+    async def navigate(self, data: object, reader: Command) -> Reply:
+        """A ◀ ▶ press by `reader`: the issue its data names, with its own ◀ ▶, in the reader's
+        language; a forged press, or one for an issue that is gone (or not released), gets a
+        short `notice` instead."""
+        return (await self.speaking_to(reader))._navigate(data, reader.platform)
+
+    def _navigate(self, data: object, platform: str) -> Reply:
         number = navigation.parse(data)
         if number is None:
             log.info("%s: ignoring a button press with foreign data %.80r", platform, data)
@@ -242,8 +249,12 @@ class CommandService:
             return Reply(simple(t(self.language, "nav_stale")), notice=True)
         return self.issue(number, platform=platform)
 
-    def find(self, query: str, offset: str = "", platform: str = "") -> inline.Page:
-        """What a query typed in any chat finds (Telegram inline mode), a page at a time."""
+    async def find(self, query: str, offset: str, reader: Command) -> inline.Page:
+        """What a query typed in any chat finds (Telegram inline mode), a page at a time, in
+        the language of `reader` (who typed it)."""
+        return (await self.speaking_to(reader))._find(query, offset, reader.platform)
+
+    def _find(self, query: str, offset: str, platform: str) -> inline.Page:
         cleaned = c.clean(query)[: c.MAX_ARGUMENT]
         links = self.term_links(platform)
         found = inline.find(self.content, cleaned, self.language, self.web, links.after)
@@ -316,11 +327,16 @@ class CommandService:
         log.info("%s user %s is gone (%s); unsubscribed: %s", platform, user, why, gone)
         return gone
 
-    async def home(self, platform: str, user: str) -> HomeState:
+    async def home(self, reader: Command, notice: str = "") -> HomeState:
+        """What `reader`'s home screen shows, in their language; `notice` is the answer to the
+        change they just made there."""
+        platform, user = reader.platform, reader.user
         subscribed = await self.subscriptions.is_subscribed(platform, user)
         archive = self.content.archive
         recent = tuple(reversed(archive.entries[-HOME_RECENT:]))
-        return HomeState(archive.latest, subscribed, self.language, recent)
+        lang = (await self.speaking_to(reader)).language
+        timing = await self.desk.timing(dm_key(platform, user)) if self.desk else None
+        return HomeState(archive.latest, subscribed, lang, recent, timing, notice)
 
     async def refresh_content(self) -> bool:
         """The content on disk, taken as /reload would (the file watcher, before a delivery);

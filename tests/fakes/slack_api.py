@@ -21,8 +21,8 @@ and HTTP 429 + ``Retry-After`` for rate limits. Where the fake is stricter than 
 * ``response_url`` accepts JSON bodies only, checks their blocks like ``chat.postMessage``
   (400 ``invalid_blocks``), and takes at most `RESPONSE_URL_USES` posts; later ones get 404
   ``used_url`` (docs/platforms.md §1.4: "up to 5 times"; the error body is the fake's choice).
-* ``users.info`` answers users registered with `add_user` (``is_admin``, ``is_owner``, and the
-  ``locale`` only when asked with ``include_locale``), others ``user_not_found``;
+* ``users.info`` answers users registered with `add_user` (``is_admin``, ``is_owner``, ``tz``,
+  and the ``locale`` only when asked with ``include_locale``), others ``user_not_found``;
   ``conversations.info`` answers ``is_member`` for channels registered with `add_channel`, and
   ``channel_not_found`` for unknown ones and private ones the bot is not in.
 * `fail_next` targets a call by its ``channel``, or the user of ``conversations.open``
@@ -124,19 +124,33 @@ class _Bucket:
 
 
 def block_actions(
-    button: JsonDict, response_url: str | None = None, *, user: str = "U1", channel: str = "C1"
+    button: JsonDict,
+    response_url: str | None = None,
+    *,
+    user: str = "U1",
+    channel: str = "C1",
+    selected: object = None,
 ) -> JsonDict:
     """The `block_actions` payload Slack posts to the app when `user` presses `button` (an
     element of an actions block): on a message in `channel`, answered through `response_url`,
-    or, without one, on the user's Home tab (views have no response_url)."""
-    action = {
-        "type": "button",
+    or, without one, on the user's Home tab (views have no response_url). For a `timepicker`
+    `selected` is the `selected_time` ("07:30"); for a `static_select` the chosen option's
+    value (its `selected_option`, with the option's text when the element has that value)."""
+    kind = button.get("type", "button")
+    action: JsonDict = {
+        "type": kind,
         "action_id": button.get("action_id"),
         "block_id": button.get("block_id", "nav"),
-        "text": button.get("text"),
-        "value": button.get("value"),
         "action_ts": f"{time.time():.6f}",
     }
+    if kind == "timepicker":
+        action["selected_time"] = selected
+    elif kind == "static_select":
+        texts = {o.get("value"): o.get("text") for o in button.get("options", [])}
+        label = texts.get(selected, {"type": "plain_text", "text": str(selected), "emoji": True})
+        action["selected_option"] = {"text": label, "value": selected}
+    else:
+        action |= {"text": button.get("text"), "value": button.get("value")}
     payload: JsonDict = {
         "type": "block_actions",
         "user": {"id": user, "username": "reader", "team_id": "T0001"},
@@ -278,11 +292,13 @@ class FakeSlackAPI:
         admin: bool = False,
         owner: bool = False,
         locale: str | None = None,
+        tz: str = "Asia/Seoul",
     ) -> None:
         """Register (or re-register, e.g. to deactivate) a user: a workspace admin or owner,
-        with a locale (``en-US``), as ``users.info`` tells."""
+        with a locale (``en-US``) and a time zone (``tz``), as ``users.info`` tells."""
         self._users[user_id] = deleted
-        self._profiles[user_id] = {"is_admin": admin or owner, "is_owner": owner, "locale": locale}
+        self._profiles[user_id] = {"is_admin": admin or owner, "is_owner": owner, "locale": locale,
+                                   "tz": tz, "tz_label": tz, "tz_offset": 0}  # fmt: skip
 
     def dm_channel(self, user_id: str) -> str | None:
         """The D… id `conversations.open` returned for this user, if it was called."""

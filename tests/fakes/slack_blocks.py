@@ -19,6 +19,7 @@ messages other than the item-count and length ones is the fake's own.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 TEXT_TYPES = ("mrkdwn", "plain_text")
@@ -33,6 +34,13 @@ INTERACTIVE_ELEMENTS = frozenset(
         "multi_conversations_select", "multi_channels_select", "timepicker",
     }
 )  # fmt: skip
+ELEMENT_KEYS: dict[str, frozenset[str]] = {  # the elements checked in full
+    "timepicker": frozenset({"initial_time", "confirm", "focus_on_load", "placeholder",
+                             "timezone"}),
+    "static_select": frozenset({"options", "option_groups", "initial_option", "confirm",
+                                "focus_on_load", "placeholder"}),
+}  # fmt: skip
+_HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 BLOCK_KEYS: dict[str, frozenset[str]] = {
     "section": frozenset({"text", "fields", "accessory", "expand"}),
     "header": frozenset({"text"}),
@@ -233,6 +241,37 @@ class _Checker:
                     self.string(element[key], f"{at}/{key}", max_len=limit)
             if element.get("style", "primary") not in ("primary", "danger"):
                 self.fail(f"{at}/style", "must be a valid enum value")
+        if kind in ELEMENT_KEYS:
+            for key in element.keys() - ELEMENT_KEYS[kind] - {"type", "action_id"}:
+                self.fail(at, f"invalid additional property: {key}")
+            if "placeholder" in element:
+                self.text_object(element["placeholder"], f"{at}/placeholder", max_len=150,
+                                 plain_only=True)  # fmt: skip
+        initial = element.get("initial_time")
+        if kind == "timepicker" and initial is not None and not _HH_MM.fullmatch(str(initial)):
+            self.fail(f"{at}/initial_time", "must match the format HH:mm")
+        if kind == "static_select":
+            self.select(element, at)
+
+    def select(self, element: dict[str, Any], at: str) -> None:
+        """A static_select: 1–100 options (text ≤75, value ≤150), an initial option that is
+        one of them."""
+        options = self.array(element.get("options"), f"{at}/options", max_items=100)
+        for i, option in enumerate(options):
+            self.option(option, f"{at}/options/{i}")
+        if "initial_option" in element:
+            self.option(element["initial_option"], f"{at}/initial_option")
+            if element["initial_option"] not in options:
+                self.fail(f"{at}/initial_option", "must match one of the options")
+
+    def option(self, option: object, at: str) -> None:
+        if not isinstance(option, dict):
+            self.fail(at, "must be an object")
+            return
+        for key in option.keys() - {"text", "value", "description", "url"}:
+            self.fail(at, f"invalid additional property: {key}")
+        self.text_object(option.get("text"), f"{at}/text", max_len=75, plain_only=True)
+        self.string(option.get("value"), f"{at}/value", max_len=150, required=True)
 
     def text_object(self, obj: object, at: str, *, max_len: int, plain_only: bool = False) -> None:
         if not isinstance(obj, dict):

@@ -1,17 +1,28 @@
 """The App Home tab: the latest issue (title, table of contents) with a button that sends it to
-the reader's DM, the last ten issues (each a button that does the same), and a Subscribe or
-Unsubscribe button for the daily DM. Pure: builds the `views.publish` view, no I/O.
+the reader's DM, the last ten issues (each a button that does the same), a Subscribe or
+Unsubscribe button for the daily DM, and the reader's settings: their delivery time (a
+`timepicker`), its zone (a `static_select` of a short list of zones, theirs and Slack's `tz` for
+them first) and the language of the bot's words (a `static_select`), all in their language.
+Pure: builds the `views.publish` view, and reads a change back as the command it stands for
+(`setting`), no I/O.
+
+A change is the reader's own command: the time or zone is `/subscribe HH:MM Zone` (`/briefing
+time HH:MM Zone` in their DM when they are subscribed already), the language `/lang xx`, so
+what is accepted, stored and answered is the commands' (a forged value gets their short answer).
+The answer is shown on the republished view, under the settings.
 
 Block Kit's limits hold whatever the archive's size: the latest issue's parent is a handful of
-blocks, the recent issues are one `actions` block (≤25 buttons, each text ≤75 characters), and
-the whole view is cut to `MAX_HOME_BLOCKS`, keeping the buttons.
+blocks, the recent issues are one `actions` block (≤25 buttons, each text ≤75 characters), the
+zones ≤100 options, and the whole view is cut to `MAX_HOME_BLOCKS`, keeping the controls.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.adapters.slack.render import BUTTON_LIMIT, escape, render_message, section, truncate
+from bot.core.commands import known_zone
 from bot.core.i18n import Language, t
 from bot.core.messages import simple
 from bot.core.render import issue_parent
@@ -20,7 +31,20 @@ from bot.core.service import HomeState
 SUBSCRIBE_ACTION = "home_subscribe"
 UNSUBSCRIBE_ACTION = "home_unsubscribe"
 SEND_ACTION = "home_send"  # the latest issue's button; `home_send_<i>` the recent ones
+TIME_ACTION = "home_time"
+ZONE_ACTION = "home_zone"
+LANGUAGE_ACTION = "home_lang"
+SETTING_ACTIONS = (TIME_ACTION, ZONE_ACTION, LANGUAGE_ACTION)
 MAX_HOME_BLOCKS = 100
+MAX_OPTIONS = 100  # of a static_select
+CONTEXT_LIMIT = 3000
+ZONES = (
+    "Asia/Seoul", "Asia/Tokyo", "Asia/Shanghai", "Asia/Singapore", "Asia/Kolkata", "Asia/Dubai",
+    "Europe/London", "Europe/Berlin", "Europe/Paris", "Europe/Moscow", "Africa/Lagos",
+    "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+    "America/Sao_Paulo", "Australia/Sydney", "Pacific/Auckland", "UTC",
+)  # fmt: skip
+LANGUAGES: tuple[Language, ...] = ("ko", "en")
 
 
 def button(subscribed: bool, lang: Language) -> dict[str, Any]:
@@ -60,9 +84,85 @@ def _recent(state: HomeState) -> list[dict[str, Any]]:
     ]
 
 
-def home_view(state: HomeState) -> dict[str, Any]:
-    """The Home tab for one user: the latest issue (or "nothing yet"), the recent issues and
-    their subscription button."""
+def _plain(text: str, limit: int = BUTTON_LIMIT) -> dict[str, Any]:
+    return {"type": "plain_text", "text": truncate(text, limit), "emoji": True}
+
+
+def _option(label: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(label), "value": value[:150]}
+
+
+def zone_choices(current: str, theirs: str | None = None) -> list[str]:
+    """The zones offered: the reader's current one, the one Slack has for them (if it is a zone
+    we know), then the usual ones; at most `MAX_OPTIONS`."""
+    known = known_zone(theirs) if theirs else None
+    first = [current, *([known] if known else [])]
+    return list(dict.fromkeys([*first, *ZONES]))[:MAX_OPTIONS]
+
+
+def _settings(state: HomeState, theirs: str | None) -> list[dict[str, Any]]:
+    """The reader's delivery time, zone and language, each changed in place; the answer to
+    the last change below them."""
+    lang, timing = state.language, state.timing
+    if timing is None:  # no per-reader times here
+        return []
+    picker: dict[str, Any] = {
+        "type": "timepicker",
+        "action_id": TIME_ACTION,
+        "placeholder": _plain(t(lang, "home_pick_time")),
+    }
+    if re.fullmatch(r"[0-2]\d:[0-5]\d", timing.time):  # else the edition's cron line
+        picker["initial_time"] = timing.time
+    zones = [_option(zone, zone) for zone in zone_choices(timing.zone, theirs)]
+    languages = [_option(t(lang, f"language_name_{code}"), code) for code in LANGUAGES]
+    zone_select = {
+        "type": "static_select",
+        "action_id": ZONE_ACTION,
+        "placeholder": _plain(t(lang, "home_pick_zone")),
+        "options": zones,
+        "initial_option": zones[0],
+    }
+    language_select = {
+        "type": "static_select",
+        "action_id": LANGUAGE_ACTION,
+        "placeholder": _plain(t(lang, "home_pick_language")),
+        "options": languages,
+        "initial_option": languages[LANGUAGES.index(lang)],
+    }
+    name = t(lang, f"language_name_{lang}")
+    now = t(lang, "home_timing", time=timing.time, zone=timing.zone, words=name)
+    lines = [now, *([state.notice] if state.notice else [])]
+    return [
+        {"type": "divider"},
+        section(f"*{escape(t(lang, 'home_settings'))}*"),
+        {"type": "actions", "block_id": "settings",
+         "elements": [picker, zone_select, language_select]},
+        *({"type": "context", "block_id": f"settings_{i}", "elements": [
+            {"type": "mrkdwn", "text": truncate(line, CONTEXT_LIMIT), "verbatim": True}]}
+          for i, line in enumerate(lines)),
+    ]  # fmt: skip
+
+
+def setting(action: dict[str, Any], state: HomeState) -> tuple[str, str] | None:
+    """The command (name, argument) a change of the Home tab's settings stands for, or None
+    if it is not one. The values are untrusted: the command's parsing judges them."""
+    kind, timing = action.get("action_id"), state.timing
+    chosen = action.get("selected_option")
+    value = str(chosen.get("value", "")) if isinstance(chosen, dict) else ""
+    if kind == LANGUAGE_ACTION:
+        return "lang", value or "-"
+    if timing is None or kind not in (TIME_ACTION, ZONE_ACTION):
+        return None
+    if kind == TIME_ACTION:
+        when = f"{action.get('selected_time') or '-'} {timing.zone}"
+    else:
+        when = f"{timing.time} {value or '-'}"
+    return ("briefing", f"time {when}") if state.subscribed else ("subscribe", when)
+
+
+def home_view(state: HomeState, theirs: str | None = None) -> dict[str, Any]:
+    """The Home tab for one user: the latest issue (or "nothing yet"), the recent issues,
+    their subscription button and settings (`theirs`: the zone Slack has for them)."""
     latest, subscribed, lang = state.latest, state.subscribed, state.language
     message = issue_parent(latest, lang) if latest else simple(t(lang, "archive_empty"))
     head: list[dict[str, Any]] = list(render_message(message)[0].get("blocks", []))
@@ -77,6 +177,7 @@ def home_view(state: HomeState) -> dict[str, Any]:
         {"type": "divider"},
         status,
         {"type": "actions", "block_id": "subscription", "elements": [button(subscribed, lang)]},
+        *_settings(state, theirs),
     ]
     room = MAX_HOME_BLOCKS - len(send) - len(tail)
     return {"type": "home", "blocks": head[:room] + send + tail}

@@ -6,8 +6,10 @@
   the channel (falling back to an in-channel `respond()` where the app is not a member).
 - Plain-text DMs (`term NP-hard`) are answered in the DM; `@app term NP-hard` in a channel is
   answered in the mention's thread.
-- App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes;
-  an issue's button (`home_send…`) sends that issue to the presser's DM, as `/issue n` there.
+- App Home: `app_home_opened` publishes the home view, in the reader's language; its button
+  (un)subscribes and republishes; an issue's button (`home_send…`) sends that issue to the
+  presser's DM, as `/issue n` there; a time, zone or language picked there is the reader's
+  `/subscribe HH:MM Zone` or `/lang xx` (`home.setting`), answered on the republished view.
 - ◀ ▶ (block actions `nav_…`): the neighbouring issue replaces the message in place through the
   action's `response_url` (`replace_original`); a stale or forged press gets a short ephemeral
   word and leaves the message as it was.
@@ -114,6 +116,8 @@ class SlackHandlers:
         bolt.action(home.UNSUBSCRIBE_ACTION)(self.on_home_button)
         bolt.action(re.compile(f"^{NAV_ACTION}"))(self.on_nav_button)
         bolt.action(re.compile(f"^{home.SEND_ACTION}"))(self.on_home_send)
+        for setting in home.SETTING_ACTIONS:
+            bolt.action(setting)(self.on_home_setting)
 
     # deliveries --------------------------------------------------------------------------
 
@@ -205,12 +209,27 @@ class SlackHandlers:
         """The core's answer to one command. `dm_chat` is the user's DM with the app when this is
         a message.im event; otherwise the core opens it if it needs it (a slash command's D… may
         be a DM between people)."""
+        command = await self.command(chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat)
+        return await self.service.handle(command)
+
+    async def command(
+        self, chat: str, user: str, name: str = "", text: str = "", *, is_dm: bool,
+        dm_chat: str | None = None,
+    ) -> Command:  # fmt: skip
+        """The core's `Command`, with the user's `locale` (users.info, remembered)."""
         locale = (await self.sender.user(user)).get("locale") if user else None
-        command = Command(
+        return Command(
             PLATFORM, chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat,
             locale=str(locale) if locale else None,
         )  # fmt: skip
-        return await self.service.handle(command)
+
+    async def reader(self, body: dict[str, Any]) -> Command:
+        """Who pressed a button, and where (a message's channel; the Home tab is theirs)."""
+        user = str((body.get("user") or {}).get("id", ""))
+        channel = str((body.get("channel") or {}).get("id", "")) or str(
+            (body.get("container") or {}).get("channel_id", "")
+        )
+        return await self.command(channel, user, is_dm=not channel or channel.startswith("D"))
 
     # the app joining and leaving channels ----------------------------------------------------
 
@@ -276,7 +295,7 @@ class SlackHandlers:
         await ack()
         action = (body.get("actions") or [{}])[0]
         try:
-            reply = self.service.navigate(action.get("value"), "slack")
+            reply = await self.service.navigate(action.get("value"), await self.reader(body))
             payloads = render_message(reply.message)
             if len(payloads) > 1 and reply.thread is not None:
                 payloads = render_message(reply.thread.parent)
@@ -327,9 +346,32 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: sending issue %r to %s's DM failed", value[:20], user)
 
-    async def publish_home(self, user: str) -> None:
+    async def on_home_setting(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """A delivery time, zone or language changed on the Home tab: saved as the reader's own
+        `/subscribe HH:MM Zone` or `/lang xx`, and the view republished with the answer."""
+        await ack()
+        user = str((body.get("user") or {}).get("id", ""))
+        action = (body.get("actions") or [{}])[0]
+        if not user or not isinstance(action, dict):
+            return
+        notice = ""
         try:
-            view = home.home_view(await self.service.home("slack", user))
+            state = await self.service.home(await self.command("", user, is_dm=True))
+            asked = home.setting(action, state)
+            if asked is not None:
+                reply = await self.run("", user, *asked, is_dm=True)
+                notice = reply.message.plain
+        except Exception:
+            log.exception("slack: a Home tab setting for %s failed", user)
+            notice = self.say("failed").plain
+        await self.publish_home(user, notice)
+
+    async def publish_home(self, user: str, notice: str = "") -> None:
+        try:
+            reader = await self.command("", user, is_dm=True)
+            zone = (await self.sender.user(user)).get("tz")  # the zone Slack has for them
+            state = await self.service.home(reader, notice)
+            view = home.home_view(state, str(zone) if zone else None)
             await self.client.views_publish(user_id=user, view=view)
         except Exception:
             log.exception("slack: publishing the Home tab for %s failed", user)

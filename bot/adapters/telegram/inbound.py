@@ -22,7 +22,7 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import BotCommand, CallbackQuery, Chat, Message, Update, User
+from telegram import BotCommand, CallbackQuery, Chat, InlineQuery, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -232,7 +232,7 @@ class TelegramHandlers:
             return
         notice: str | None = None
         try:
-            reply = self.service.navigate(query.data, PLATFORM)
+            reply = await self.service.navigate(query.data, self.reader(query))
             notice = reply.message.plain[:NOTICE_LIMIT] if reply.notice else None
             if notice is None and query.message is not None and self.editor is not None:
                 await self._edit(str(query.message.chat.id), query.message.message_id, reply)
@@ -267,12 +267,12 @@ class TelegramHandlers:
         query = update.inline_query
         if query is None:
             return
-        found = self.service.find(query.query, query.offset, PLATFORM)
+        found = await self.service.find(query.query, query.offset, self.reader(query))
         try:
             await query.answer(
                 articles(found),
                 cache_time=CACHE_SECONDS,
-                is_personal=False,
+                is_personal=True,  # in the reader's language
                 next_offset=found.next_offset,
             )
         except TelegramError as exc:
@@ -302,6 +302,18 @@ class TelegramHandlers:
             dm_chat=str(user.id) if person else None,  # a private chat's id is the user's id
             locale=user.language_code if isinstance(user, User) else None,
         )
+
+    @staticmethod
+    def reader(query: CallbackQuery | InlineQuery) -> Command:
+        """Who pressed a button or typed an inline query, and where, as the core's `Command`
+        (for the language they are answered in)."""
+        user = query.from_user
+        message = query.message if isinstance(query, CallbackQuery) else None
+        if not isinstance(message, Message):  # inline mode, or a message too old to see
+            who = str(user.id)
+            return Command(PLATFORM, who, who, "", is_dm=True, locale=user.language_code)
+        chat, private = destination(message.chat, message), message.chat.type == ChatType.PRIVATE
+        return Command(PLATFORM, chat, str(user.id), "", is_dm=private, locale=user.language_code)
 
     async def answer(self, command: Command, message_id: int) -> None:
         await self.deliver(command, await self.service.handle(command), message_id)

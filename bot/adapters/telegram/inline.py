@@ -3,9 +3,10 @@ the results (`CommandService.find`) and they go back with `answerInlineQuery` as
 chosen one posts the entry or item as escaped HTML.
 
 Each answer is one page (`bot.core.inline.PAGE` results) with `next_offset` for the next;
-`cache_time` is five minutes and the results are the same for everyone (`is_personal` false):
-the archive changes once a day. An answer is not retried: the reader has typed on by then, and
-a later answer would be for a query no longer shown (the next keystroke asks again).
+`cache_time` is five minutes (the archive changes once a day) and the results are cached per
+reader (`is_personal`): they are in the reader's language. An answer is not retried: the
+reader has typed on by then, and a later answer would be for a query no longer shown (the next
+keystroke asks again).
 """
 
 from __future__ import annotations

@@ -17,10 +17,14 @@ from bench.generate import _vocabulary, issue_text
 from bot.adapters.slack import home
 from bot.content.archive import Archive, Entry, pack
 from bot.content.loader import Content
+from bot.core.destinations import DestinationDesk
+from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
+from bot.core.ports import Command
 from bot.core.service import CommandService
 from bot.core.testing import RecordingPlatform
+from bot.store.destinations import Destinations
 from bot.store.subscriptions import Subscriptions
 from bot.store.tinydb import Store
 from tests.adapters.slack.support import until
@@ -52,14 +56,25 @@ def buttons(view: JsonDict, block_id: str) -> list[JsonDict]:
 async def test_the_home_view_stays_within_block_kit_at_1100_issues(
     content: Content, tmp_path: Path, lang: str
 ) -> None:
-    service = CommandService(
-        LiveContent(big_archive(content, 1100)),
-        Subscriptions(Store.open(tmp_path / "d.json")),
-        PlatformRegistry(RecordingPlatform()),
-        language="en" if lang == "en" else "ko",
+    store = Store.open(tmp_path / "d.json")
+    subscriptions, platforms = Subscriptions(store), PlatformRegistry(RecordingPlatform())
+    language: Language = "en" if lang == "en" else "ko"
+    desk = DestinationDesk(Destinations(store), subscriptions, platforms, language=language)
+    service = CommandService(LiveContent(big_archive(content, 1100)), subscriptions, platforms,
+                             language=language, desk=desk)  # fmt: skip
+    reader = Command("slack", "", "U1", "", is_dm=True)
+    await service.handle(
+        dataclasses.replace(reader, name="briefing", text="time 23:45 Europe/Zurich")
     )
-    view = home.home_view(await service.home("slack", "U1"))
+    notice = "<!channel> " + "x" * 4000  # the longest answer there could be, and markup
+    view = home.home_view(await service.home(reader, notice), "America/Argentina/Buenos_Aires")
     assert home_view(view) is view  # the fake's Block Kit check: ≤100 blocks, every length
+    [time, zone, words] = buttons(view, "settings")
+    assert time["initial_time"] == "23:45"
+    assert zone["initial_option"]["value"] == "Europe/Zurich"
+    assert zone["options"][1]["value"] == "America/Argentina/Buenos_Aires"  # Slack's tz for them
+    assert words["initial_option"]["value"] == lang
+    assert "<!channel>" not in json.dumps(view)
     assert view["blocks"][0]["text"]["text"].startswith("제 1100호")  # the author's heading
     [latest] = buttons(view, "latest")
     assert (latest["action_id"], latest["value"]) == ("home_send", "1100")

@@ -26,7 +26,7 @@ def ids(answer: InlineAnswer) -> list[str]:
 
 def well_formed(answer: InlineAnswer) -> None:
     """What every answer keeps to (the fake parsed each message_text as Telegram HTML)."""
-    assert len(answer.results) <= 20 and answer.cache_time == 300 and not answer.is_personal
+    assert len(answer.results) <= 20 and answer.cache_time == 300 and answer.is_personal
     for result in answer.results:
         content = result["input_message_content"]
         assert content["parse_mode"] == "HTML" and result["title"] and result["description"]
