@@ -407,15 +407,19 @@ class FakeTelegramAPI:
         self._updates.append(update)
         self._wakeup.set()
 
-    def press(self, message: SentMessage, data: str, *, user: int | None = None) -> str:
-        """A reader presses a button of `message` (or sends forged `data`): queue the
-        `callback_query` update as Telegram sends it; return the query id."""
+    def press(
+        self, message: SentMessage, data: str, *, user: int | None = None, language: str = ""
+    ) -> str:
+        """A reader presses a button of `message` (or sends forged `data`), their app in
+        `language` (a `language_code`, none if ""): queue the `callback_query` update as
+        Telegram sends it; return the query id."""
         query_id = f"Q{next(self._update_ids)}"
         chat = self._chats[message.chat_id]
         person = user if user is not None else message.chat_id
+        spoken = {"language_code": language} if language else {}
         query = {
             "id": query_id,
-            "from": {"id": person, "is_bot": False, "first_name": "Ada"},
+            "from": {"id": person, "is_bot": False, "first_name": "Ada", **spoken},
             "message": {
                 "message_id": message.message_id,
                 "date": int(message.at),
@@ -430,11 +434,13 @@ class FakeTelegramAPI:
         self.push_update({"callback_query": query})
         return query_id
 
-    def inline_query(self, text: str, *, offset: str = "", user: int = 5550002) -> str:
-        """A reader types `@bot <text>` in some chat: queue the `inline_query` update; return
-        its id (answers land in `inline_answers[id]`)."""
+    def inline_query(
+        self, text: str, *, offset: str = "", user: int = 5550002, language: str = "ko"
+    ) -> str:
+        """A reader whose app is in `language` types `@bot <text>` in some chat: queue the
+        `inline_query` update; return its id (answers land in `inline_answers[id]`)."""
         query_id = f"I{next(self._update_ids)}"
-        person = {"id": user, "is_bot": False, "first_name": "Ada", "language_code": "ko"}
+        person = {"id": user, "is_bot": False, "first_name": "Ada", "language_code": language}
         query = {"id": query_id, "from": person, "query": text, "offset": offset}
         self._inline_queries.add(query_id)
         self.push_update({"inline_query": query | {"chat_type": "sender"}})

@@ -103,3 +103,15 @@ async def test_results_come_a_page_at_a_time(three: Harness) -> None:
     assert len(seen) == len(set(seen)) == 36  # 12 items in each of three issues, each once
     assert seen[0].startswith("item:3:")  # newest first
     assert (await ask(three, "e", "forged")).results == pages[0].results
+
+
+async def test_an_english_reader_gets_english_answers(harness: Harness) -> None:
+    """Inline answers are in the typing reader's language (their app's `language_code` here)."""
+    query = harness.fake.inline_query("NP-hadr", language="en")
+    await harness.fake.wait_for_calls("answerInlineQuery", len(harness.fake.inline_answers) + 1)
+    answer = harness.fake.inline_answers[query]
+    well_formed(answer)
+    assert [r["title"] for r in answer.results] == ["Did you mean: NP-hard"]
+    assert "First appeared: issue 1" in answer.plain_texts[0]
+    korean = await ask(harness, "NP-hadr")
+    assert [r["title"] for r in korean.results] == ["혹시 이 용어인가요? NP-hard"]

@@ -26,9 +26,11 @@ async def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
         yield h
 
 
-async def press(h: Harness, message: SentMessage, data: str) -> dict[str, object]:
+async def press(
+    h: Harness, message: SentMessage, data: str, language: str = ""
+) -> dict[str, object]:
     """Press a button (or send forged data); the query's answer, once the bot has given it."""
-    query = h.fake.press(message, data)
+    query = h.fake.press(message, data, language=language)
     await h.fake.wait_for_calls("answerCallbackQuery", len(h.fake.callback_answers) + 1, 10)
     return h.fake.callback_answers[query]
 
@@ -105,3 +107,27 @@ async def test_a_daily_delivery_carries_no_buttons(two: Harness) -> None:
     report = await two.app.engine.deliver(1)
     assert report.failed == 0 and report.sent > 1
     assert all(sent.reply_markup is None for sent in two.fake.messages(USER))
+
+
+async def test_an_english_reader_gets_english_buttons_and_notices(two: Harness) -> None:
+    """The language of a press is the presser's, resolved as for their commands: their
+    `/lang` choice, else their app's `language_code`, else `bot.language`."""
+    two.fake.push_update(command(PRIVATE_CHAT, 10, "/lang en"))
+    await two.answers(USER)
+    two.fake.push_update(command(PRIVATE_CHAT, 11, "/issue 1"))
+    parent = (await two.answers(USER, 3))[1]
+    assert parent.buttons()[0]["text"] == "Issue 2 ▶"
+
+    await press(two, parent, "nav:2")  # their app says nothing: their /lang en counts
+    assert two.fake.message(USER, parent.message_id).buttons()[0]["text"] == "◀ Issue 1"
+    assert (await press(two, parent, "forged"))["text"] == "This button is not one of mine."
+
+
+async def test_a_press_is_answered_in_the_pressers_app_language(two: Harness) -> None:
+    two.fake.push_update(command(PRIVATE_CHAT, 11, "/issue 1"))
+    parent = (await two.answers(USER))[0]
+    assert parent.buttons()[0]["text"] == "제 0002호 ▶"
+    await press(two, parent, "nav:2", "en")
+    assert two.fake.message(USER, parent.message_id).buttons()[0]["text"] == "◀ Issue 1"
+    answer = await press(two, parent, "nav:999999", "en")
+    assert str(answer["text"]).startswith("That issue is no longer available")
