@@ -21,14 +21,15 @@ from bot.core.destinations import DestinationDesk
 from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command
+from bot.core.ports import Command, DeliveryTime
 from bot.core.service import CommandService
 from bot.core.testing import RecordingPlatform
 from bot.store.destinations import Destinations
 from bot.store.subscriptions import Subscriptions
 from bot.store.tinydb import Store
 from tests.adapters.slack.support import until
-from tests.adapters.slack.test_navigation import two
+from tests.adapters.slack.test_navigation import buttons as nav_buttons
+from tests.adapters.slack.test_navigation import issue, press, two
 from tests.adapters.slack.test_platform import Harness
 from tests.fakes.slack_api import block_actions
 from tests.fakes.slack_blocks import home_view
@@ -116,3 +117,111 @@ async def test_a_forged_issue_button_gets_a_short_answer_in_the_dm(two: Harness)
     [answer] = dm_messages(two)
     assert answer.text is not None and "&lt;!channel&gt;" in answer.text
     assert "<!channel>" not in json.dumps(answer.blocks)
+
+
+def changed(element: JsonDict, selected: object) -> str:
+    """The signed form body of a change of a Home tab setting (a timepicker's time, a
+    static_select's option)."""
+    payload = block_actions({**element, "block_id": "settings"}, selected=selected)
+    return urlencode({"payload": json.dumps(payload)})
+
+
+async def home_after(h: Harness, body: str | None = None) -> JsonDict:
+    """The Home tab published after opening it (body None) or after posting `body`."""
+    count = len(h.fake.views("U1"))
+    if body is None:
+        await h.event({"type": "app_home_opened", "user": "U1", "tab": "home"}, f"Ev{count}")
+    else:
+        assert (await h.post(body))[0] == 200
+    await until(lambda: len(h.fake.views("U1")) > count)
+    return h.fake.views("U1")[-1]
+
+
+def settings(view: JsonDict) -> dict[str, JsonDict]:
+    return {e["action_id"]: e for e in buttons(view, "settings")}
+
+
+def said(view: JsonDict) -> list[str]:
+    """The context lines under the settings: what they are now, and the last answer."""
+    return [
+        b["elements"][0]["text"]
+        for b in view["blocks"]
+        if str(b.get("block_id", "")).startswith("settings_")
+    ]
+
+
+async def test_an_english_reader_gets_an_english_home_tab(two: Harness) -> None:
+    two.fake.add_user("U1", locale="en-US", tz="America/New_York")
+    view = await home_after(two)
+    texts = json.dumps(view, ensure_ascii=False)
+    assert "Recent issues" in texts and "Send to my DM" in texts and "지난 호" not in texts
+    picks = settings(view)
+    assert picks["home_time"]["initial_time"] == "08:30"  # the edition's, in bot.timezone
+    assert picks["home_zone"]["initial_option"]["value"] == "Asia/Seoul"
+    assert picks["home_zone"]["options"][1]["value"] == "America/New_York"  # Slack's tz
+    assert picks["home_lang"]["initial_option"]["value"] == "en"
+    assert said(view) == ["Now: every day at 08:30 (Asia/Seoul), in English"]
+
+
+async def test_an_english_reader_gets_english_buttons_and_notices(two: Harness) -> None:
+    two.fake.add_user("U1", locale="en-GB")
+    first = await issue(two, "1")
+    [forward] = nav_buttons(first)
+    assert forward["text"]["text"] == "Issue 2 ▶"
+    second = await press(two, forward)
+    assert nav_buttons(second)[0]["text"]["text"] == "◀ Issue 1"
+    forged = {**forward, "value": "nav:x"}
+    assert (await press(two, forged))["text"] == "This button is not one of mine."
+
+
+async def test_time_zone_and_language_changed_on_the_home_tab(two: Harness) -> None:
+    view = await home_after(two)
+    assert buttons(view, "subscription")[0]["action_id"] == "home_subscribe"
+
+    view = await home_after(two, changed(settings(view)["home_time"], "07:15"))
+    assert settings(view)["home_time"]["initial_time"] == "07:15"
+    assert buttons(view, "subscription")[0]["action_id"] == "home_unsubscribe"  # subscribed
+    assert said(view)[1].endswith("매일 07:15 (Asia/Seoul)에 보내 드립니다.")
+
+    view = await home_after(two, changed(settings(view)["home_zone"], "Europe/Berlin"))
+    assert settings(view)["home_zone"]["initial_option"]["value"] == "Europe/Berlin"
+    assert said(view)[1] == "매일 07:15 (Europe/Berlin)에 보내 드립니다."
+
+    view = await home_after(two, changed(settings(view)["home_lang"], "en"))
+    assert said(view) == [
+        "Now: every day at 07:15 (Europe/Berlin), in English",
+        "I will answer in English from now on.",
+    ]
+    assert "Recent issues" in json.dumps(view)
+
+    # the scheduler's view: U1's DM is due at 07:15 Berlin time, its words in English
+    store = two.app.store.destinations
+    assert await store.delivery_times() == {("07:15", "Europe/Berlin")}
+    [dm] = [d for d in await two.app.engine.destinations() if d.user == "U1"]
+    assert (dm.time, dm.language) == (DeliveryTime("07:15", "Europe/Berlin"), "en")
+    url = await two.command("/term", "zzqqxx")  # and the bot's next answer is in English
+    await until(lambda: two.fake.responses(url))
+    assert "is not in the glossary" in two.fake.responses(url)[0]["text"]
+
+
+@pytest.mark.parametrize(
+    ("action", "value", "answer"),
+    [
+        ("home_time", "25:99", "'25:99'은(는) 시각이 아닙니다."),
+        ("home_time", None, "'-'은(는) 시각이 아닙니다."),
+        ("home_time", {"not": "a time"}, "은(는) 시각이 아닙니다."),
+        ("home_zone", "Mars/Olympus_Mons", "'Mars/Olympus_Mons'은(는) 모르는 시간대입니다."),
+        ("home_zone", "<!channel> Asia/Seoul", "은(는) 시각이 아닙니다."),
+        ("home_lang", "fr", "ko 또는 en 중에서 골라 주세요."),
+        ("home_lang", "x" * 5000, "너무 깁니다"),
+    ],
+)
+async def test_a_forged_setting_gets_a_short_answer_on_the_home_tab(
+    two: Harness, action: str, value: object, answer: str
+) -> None:
+    view = await home_after(two)
+    view = await home_after(two, changed(settings(view)[action], value))
+    assert answer in said(view)[-1] and len(said(view)) == 2
+    assert "<!channel>" not in json.dumps(view)
+    assert await two.app.store.destinations.all_settings() == {}  # nothing saved
+    assert not await two.app.store.subscriptions.is_subscribed("slack", "U1")
