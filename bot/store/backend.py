@@ -1,4 +1,5 @@
-"""The store as one object: the three ports the core uses, on one engine, and how to close it.
+"""The store as one object: the ports the core uses and Slack's installations, on one engine,
+and how to close it.
 
 Two backends implement it: tinydb (the embedded default, `open_tinydb`) and PostgreSQL
 (`bot.store.postgres.open_postgres`, selected by `DATABASE_URL` in the composition root).
@@ -12,6 +13,7 @@ from typing import Protocol
 
 from bot.core.ports import Ledger as LedgerPort
 from bot.core.ports import RunRecord, SubscriptionStore
+from bot.store.installations import Installations, InstallationStore
 from bot.store.ledger import Ledger
 from bot.store.runs import RunLog
 from bot.store.subscriptions import Subscriptions
@@ -34,6 +36,9 @@ class Backend(Protocol):
     @property
     def runs(self) -> RunRecord: ...
 
+    @property
+    def installations(self) -> InstallationStore: ...
+
     async def close(self) -> None: ...
 
 
@@ -47,6 +52,7 @@ class TinyBackend:
         self.subscriptions = Subscriptions(store)
         self.ledger = Ledger(store)
         self.runs = RunLog(store)
+        self.installations = Installations(store)
 
     async def close(self) -> None:
         await self.store.close()

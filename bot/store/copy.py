@@ -9,6 +9,7 @@ again; a target that already holds records is refused, so nothing is ever double
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,8 @@ KINDS: dict[str, tuple[str, str]] = {
                        "message_id, thread"),
     "deliveries done": ("deliveries_done", "issue, destination, parts, parent, done_at"),
     "schedule runs": ("schedule_runs", "name, due"),
+    "slack installations": ("slack_installations", "workspace, record, saved_at"),
+    "slack chats": ("slack_chats", "chat, workspace"),
 }  # fmt: skip
 COPY_LOCK = 0x6E62_4350  # "nbCP": two copies into one database run one after the other
 
@@ -62,6 +65,10 @@ def tinydb_rows(store: Store) -> dict[str, list[Row]]:
                                            _at(d.get("at")) or dt.datetime.now(dt.UTC))),
         "schedule runs": [("last_run", _at(d["at"])) for d in store.table("schedule")
                           if d.get("key") == "last_run"],
+        "slack installations": rows(store.table("slack_installations"),
+                                    lambda d: (d["workspace"], json.dumps(d["record"]),
+                                               dt.datetime.now(dt.UTC))),
+        "slack chats": rows(store.table("slack_chats"), lambda d: (d["chat"], d["workspace"])),
     }  # fmt: skip
 
 

@@ -27,6 +27,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             parent text, done_at timestamptz NOT NULL, PRIMARY KEY (issue, destination))""",
         """CREATE TABLE schedule_runs (name text PRIMARY KEY, due timestamptz NOT NULL)""",
     ),
+    (  # Slack installations (OAuth distribution) and the workspace of each Slack chat
+        """CREATE TABLE slack_installations (
+            workspace text PRIMARY KEY, record jsonb NOT NULL, saved_at timestamptz NOT NULL)""",
+        """CREATE TABLE slack_chats (chat text PRIMARY KEY, workspace text NOT NULL)""",
+        """CREATE INDEX slack_chats_workspace ON slack_chats (workspace)""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_LOCK = 0x6E62_5343  # pg_advisory_xact_lock key: "nbSC"

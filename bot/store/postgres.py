@@ -24,6 +24,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from bot.core.ports import Subscriber
 from bot.store.backend import StoreUnavailable
+from bot.store.pg_installations import PgInstallations
 from bot.store.pg_ledger import PgLedger
 from bot.store.pg_schema import SchemaTooNew, migrate
 from bot.store.subscriptions import utcnow
@@ -132,6 +133,7 @@ class PgBackend:
     def __init__(self, conn: psycopg.Connection[Any], pool: Pool) -> None:
         self.pool = pool
         self.subscriptions = PgSubscriptions(pool)
+        self.installations = PgInstallations(pool)
         self.ledger = PgLedger(conn, pool)
         row = conn.execute("SELECT due FROM schedule_runs WHERE name = 'last_run'").fetchone()
         self.runs = PgRunLog(pool, row[0] if row else None)
