@@ -4,7 +4,9 @@ The store keeps what an OAuth install left, without knowing Slack's SDK: one JSO
 workspace (the adapter's `installations.py` turns it into slack_sdk's `Installation` and back)
 and which workspace each Slack chat belongs to, so that a delivery, which runs outside any
 request, finds the token to post with. A workspace key is the adapter's string (enterprise and
-team); the store only compares it. Records hold tokens: never log one.
+team); the store only compares it. Records hold tokens: never log one. The OAuth flow's
+`state` values live here too (table "slack_oauth_states"), so that an install started on one
+replica can finish on another.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from bot.store.tinydb import Store
 
 INSTALLATIONS = "slack_installations"
 CHATS = "slack_chats"
+STATES = "slack_oauth_states"
 Record = dict[str, Any]
 
 
@@ -37,6 +40,12 @@ class InstallationStore(Protocol):
         """Drop every chat of `workspace`; the chats dropped."""
         ...
 
+    async def issue_state(self, state: str, expires_at: float) -> None: ...
+
+    async def consume_state(self, state: str) -> float | None:
+        """Remove `state`; when it expires (epoch seconds), or None if it was never issued."""
+        ...
+
 
 class Installations:
     """`InstallationStore` on top of `Store`."""
@@ -45,6 +54,7 @@ class Installations:
         self.store = store
         self.table = store.table(INSTALLATIONS)
         self.chats = store.table(CHATS)
+        self.states = store.table(STATES)
 
     async def save(self, workspace: str, record: Record) -> None:
         self.table.put(workspace, {"workspace": workspace, "record": record})
@@ -80,3 +90,14 @@ class Installations:
         if gone:
             await self.store.commit()
         return sorted(gone)
+
+    async def issue_state(self, state: str, expires_at: float) -> None:
+        self.states.put(state, {"expires_at": expires_at})
+        await self.store.commit()
+
+    async def consume_state(self, state: str) -> float | None:
+        doc = self.states.get(state)
+        if doc is None or not self.states.delete(state):
+            return None
+        await self.store.commit()
+        return float(doc["expires_at"])

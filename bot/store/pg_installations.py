@@ -62,3 +62,15 @@ class PgInstallations:
             "DELETE FROM slack_chats WHERE workspace = %s RETURNING chat", (workspace,)
         )
         return sorted(str(row[0]) for row in rows)
+
+    async def issue_state(self, state: str, expires_at: float) -> None:
+        await self._query(
+            "INSERT INTO slack_oauth_states (state, expires_at) VALUES (%s, %s)",
+            (state, expires_at),
+        )
+
+    async def consume_state(self, state: str) -> float | None:
+        rows = await self._query(
+            "DELETE FROM slack_oauth_states WHERE state = %s RETURNING expires_at", (state,)
+        )
+        return float(rows[0][0]) if rows else None

@@ -32,6 +32,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             workspace text PRIMARY KEY, record jsonb NOT NULL, saved_at timestamptz NOT NULL)""",
         """CREATE TABLE slack_chats (chat text PRIMARY KEY, workspace text NOT NULL)""",
         """CREATE INDEX slack_chats_workspace ON slack_chats (workspace)""",
+        """CREATE TABLE slack_oauth_states (
+            state text PRIMARY KEY, expires_at double precision NOT NULL)""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -45,3 +45,11 @@ async def test_chats_know_their_workspace_until_it_leaves(reopen: Opener) -> Non
     assert await again.forget_chats("none-T1") == []
     assert await reopen().installations.workspace_of("C2") == "none-T2"
     assert await reopen().installations.workspace_of("D1") is None
+
+
+async def test_an_oauth_state_is_consumed_once(reopen: Opener) -> None:  # noqa: F811
+    await reopen().installations.issue_state("s1", 1700000600.5)
+    again = reopen().installations
+    assert await again.consume_state("s1") == 1700000600.5
+    assert await again.consume_state("s1") is None
+    assert await again.consume_state("never") is None
