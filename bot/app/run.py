@@ -41,7 +41,16 @@ async def build_platforms(app: App) -> list[Runnable]:
         from bot.adapters.slack.platform import build_slack
 
         web = _archive_routes(app) if shared == "[slack] http_port" else None
-        built.append(await build_slack(app.settings.slack, app.secrets, app.service, shared=web))
+        built.append(
+            await build_slack(
+                app.settings.slack,
+                app.secrets,
+                app.service,
+                shared=web,
+                installations=app.store.installations,
+                subscriptions=app.store.subscriptions,
+            )
+        )
     return built
 
 
