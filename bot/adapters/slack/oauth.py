@@ -29,7 +29,7 @@ BOT_SCOPES = ("chat:write", "commands", "im:write", "im:history", "app_mentions:
 STATE_SECONDS = 600
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>
-<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto; padding: 0 1rem">
+<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto">
 <h1>{title}</h1><p>{body}</p></body></html>"""
 
 
