@@ -133,7 +133,8 @@ class SlackSender:
         except SlackApiError as exc:
             code = error_code(exc)
             if code == "token_expired":
-                return await method(token=await self.workspaces.refresh(chat), **kwargs)
+                fresh = await self.workspaces.refresh(chat, token)
+                return await method(token=fresh, **kwargs)
             if code in LOST:
                 log.warning("slack: %s answered %s: its workspace has left", chat, code)
                 await self.workspaces.lost(chat, code)

@@ -83,21 +83,24 @@ class Workspaces:
             raise RecipientGone("slack: no workspace", chat=chat)
         return await self._token(workspace, chat, ROTATE_MINUTES)
 
-    async def refresh(self, chat: str) -> str:
-        """A new token for `chat`'s workspace now (Slack said the one used had expired)."""
+    async def refresh(self, chat: str, expired: str) -> str:
+        """A new token for `chat`'s workspace now: Slack said `expired` had expired (unless
+        another send has rotated it meanwhile)."""
         workspace = await self.workspace_of(chat)
         if workspace is None:
             raise RecipientGone("slack: no workspace", chat=chat)
-        return await self._token(workspace, chat, None)
+        return await self._token(workspace, chat, None, expired)
 
-    async def _token(self, workspace: str, chat: str, minutes: int | None) -> str:
+    async def _token(
+        self, workspace: str, chat: str, minutes: int | None, expired: str | None = None
+    ) -> str:
         lock = self._rotating.setdefault(workspace, asyncio.Lock())
         async with lock:
             installation = await self.installations.find(workspace)
             if installation is None or not installation.bot_token:
                 raise RecipientGone("slack: workspace left", chat=chat)
             bot = installation.to_bot()
-            if bot.bot_refresh_token is None:
+            if bot.bot_refresh_token is None or (expired and bot.bot_token != expired):
                 return bot.bot_token
             rotated = await self._rotate(bot, minutes, chat)
             if rotated is None:
