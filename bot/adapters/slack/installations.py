@@ -2,8 +2,9 @@
 
 bolt runs the OAuth flow and its `authorize` (which picks each request's token); these classes
 only keep what it hands over. One record per workspace (bot-only: the app asks for no user
-scopes), keyed by `workspace_key`, holding `Installation.to_dict_for_copying()` (JSON-safe:
-times are epoch numbers). Tokens in it are secrets: nothing here logs a record.
+scopes), keyed by `workspace_key`, holding the `Installation`'s fields as slack-sdk's own file
+store writes them (`vars(installation)`: JSON-safe, times are epoch numbers). Tokens in it
+are secrets: nothing here logs a record.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class StoreInstallations(AsyncInstallationStore):
         return log
 
     async def async_save(self, installation: Installation) -> None:
-        await self.store.save(key_of(installation), installation.to_dict_for_copying())
+        await self.store.save(key_of(installation), dict(vars(installation)))
 
     async def async_save_bot(self, bot: Bot) -> None:
         """A rotated bot token: its fields replace those of the workspace's record."""
@@ -60,7 +61,7 @@ class StoreInstallations(AsyncInstallationStore):
         if record is None:
             log.info("slack: not saving a bot of workspace %s, which has left", key)
             return
-        fresh = bot.to_dict_for_copying()
+        fresh = vars(bot)
         await self.store.save(key, {**record, **{k: fresh.get(k) for k in BOT_FIELDS}})
 
     async def find(self, key: str) -> Installation | None:

@@ -126,8 +126,13 @@ class Distributed:
         assert status == 200
 
 
-@pytest.fixture
-async def slack(tmp_path: Path) -> AsyncIterator[Distributed]:
+@pytest.fixture(params=["tinydb", "postgres"])
+async def slack(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Distributed]:
+    """The OAuth-distributed app on the fake, its store on each backend."""
+    if request.param == "postgres":
+        monkeypatch.setenv("DATABASE_URL", request.getfixturevalue("database_url"))
     async with FakeSlackAPI() as fake:
         port = free_port()
         app = oauth_app(tmp_path, fake, port)
