@@ -10,6 +10,7 @@ mid-run is rotated; no token reaches the log.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import json
@@ -30,6 +31,8 @@ from bot.adapters.slack.platform import SlackConfigError, SlackPlatform, build_s
 from bot.app import App, build
 from bot.cli.logsafe import RedactSecrets
 from bot.config import Settings
+from bot.core.delivery import DeliveryEngine
+from bot.core.testing import FakeClock
 from tests.adapters.slack.support import SECRET, until
 from tests.conftest import CONTENT, free_port
 from tests.fakes.slack_api import FakeSlackAPI
@@ -37,10 +40,12 @@ from tests.fakes.slack_api import FakeSlackAPI
 CLIENT_ID, CLIENT_SECRET = "1111.2222", "fake-client-secret"
 COOKIE = "slack-app-oauth-state"
 TEAMS = ("T1", "T2", "T3")
+PARTS = 11  # issue 1: the parent, 9 sections and the useful links
 
 
 @pytest.fixture(autouse=True)
 def oauth_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BRIEFING_PACE_SCALE", "100")  # ~1 message/s per channel, compressed
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     monkeypatch.setenv("SLACK_CLIENT_ID", CLIENT_ID)
     monkeypatch.setenv("SLACK_CLIENT_SECRET", CLIENT_SECRET)
@@ -218,6 +223,32 @@ async def test_a_refused_token_on_delivery_ends_that_workspace_only(slack: Distr
     assert slack.fake.messages("CT1") == [] and set(slack.fake.posted_by("DUT2")) == {"T2"}
     assert await slack.app.store.installations.workspaces() == ["none-T2"]
     assert [s.user for s in await slack.app.store.subscriptions.subscribers()] == ["UT2"]
+
+
+async def test_a_429_in_one_workspace_never_slows_another(slack: Distributed) -> None:
+    """Slack's limits are per workspace (and per channel): the engine, on a fake clock, keeps
+    one workspace's rate-limited channel waiting while another workspace gets its thread."""
+    for team in ("T1", "T2"):
+        await slack.install(team)
+        await slack.command(team, "/latest")  # the app learns each channel's workspace
+    slack.fake.fail_next("CT1", "ratelimited", retry_after=7, method="chat.postMessage")
+    clock = FakeClock()
+    app = slack.app
+    engine = DeliveryEngine(
+        content=lambda: app.content, channels={"slack": ["CT1", "CT2"]},
+        platforms=app.platforms, subscriptions=app.store.subscriptions, ledger=app.store.ledger,
+        pacer=app.engine.pacer, clock=clock, progress_every=None,
+    )  # fmt: skip
+    run = asyncio.create_task(engine.deliver(1))
+    try:
+        await until(lambda: clock.sleeping == 1 and len(slack.fake.messages("CT2")) == PARTS)
+        assert clock.sleeps == [7.0] and slack.fake.messages("CT1") == []
+        clock.advance(7)
+        report = await asyncio.wait_for(run, 15)
+    finally:
+        run.cancel()
+    assert (report.sent, report.retried, report.failed) == (2 * PARTS, 1, 0)
+    assert set(slack.fake.posted_by("CT1")) == {"T1"} and set(slack.fake.posted_by("CT2")) == {"T2"}
 
 
 async def test_a_forged_missing_replayed_or_expired_state_is_refused(slack: Distributed) -> None:
