@@ -40,7 +40,7 @@ from bot.adapters.slack.inbound import SlackHandlers
 from bot.adapters.slack.installations import StoreInstallations
 from bot.adapters.slack.oauth import oauth_settings
 from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
-from bot.adapters.slack.workspaces import Workspaces
+from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.config import ConfigError, Secrets, SlackSection
 from bot.core.errors import PlatformError
 from bot.core.ports import SubscriptionStore
@@ -248,18 +248,22 @@ async def build_slack(
     shared: SharedRoutes | None = None,
     installations: InstallationStore | None = None,
     subscriptions: SubscriptionStore | None = None,
+    forget_destinations: ForgetDestinations | None = None,
 ) -> SlackPlatform:
     """The Slack platform (not started). `host`/`port` override `[slack] http_port` (tests pass
     127.0.0.1 and 0 for a free port; `platform.port` tells which after start); `shared` makes
     the HTTP server serve another application's routes too (the web archive on the same port).
     OAuth installs keep their installations in `installations` and remove a leaving
-    workspace's readers from `subscriptions`."""
+    workspace's readers from `subscriptions`; `forget_destinations` (the hook for opted-in
+    channels, `/briefing here`) is called with a leaving workspace's chats."""
     _quiet_bolt()
     app_token = None
     if section.install == "oauth":
         if installations is None or subscriptions is None:
             raise SlackConfigError('install = "oauth" needs the store (installations)')
         bolt, sender = _oauth_app(section, secrets, service, installations, subscriptions)
+        if sender.workspaces is not None:
+            sender.workspaces.forget_destinations = forget_destinations
     else:
         bot_token, app_token, signing = _tokens(secrets, section.mode)
         sender = SlackSender(make_client(bot_token, section.api_url))
