@@ -330,6 +330,15 @@ class FakeSlackAPI:
         self._next_install.append(workspace)
         return workspace
 
+    def installed(self, team_id: str, token: str) -> Workspace:
+        """A workspace already installed with `token` (no rotation): for benchmarks that seed
+        many workspaces without running the flow for each."""
+        workspace = Workspace(team_id, f"Workspace {team_id}", f"UBOT{team_id}", f"B{team_id}",
+                              None, token=token, installed=True)  # fmt: skip
+        workspace.tokens[token] = time.time() + 10**9
+        self.workspaces[team_id] = workspace
+        return workspace
+
     def code_for(self, workspace: Workspace) -> str:
         """A one-time code that installs `workspace` when exchanged."""
         code = f"code-{workspace.team_id}-{next(self._seq)}"
