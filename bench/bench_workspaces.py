@@ -93,6 +93,7 @@ async def deliver(workspaces: int) -> tuple[float, int, dict[str, Any]]:
             app.platforms.add(slack)
             started = time.monotonic()
             report = await app.engine.deliver(1)
+            await slack.stop()
             await app.store.close()
         figures = await _figures(proc)
     return figures["last"] - started, report.failed, figures

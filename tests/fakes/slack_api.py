@@ -223,6 +223,7 @@ class FakeSlackAPI:
         self._user_teams: dict[str, str] = {}
         self._posted_by: dict[str, list[str | None]] = {}
         self._team: str | None = None  # the workspace of the request being answered
+        self._token_teams: dict[str, str] = {}  # every token issued -> its workspace
         self.enforce_limits, self.time_scale = enforce_limits, time_scale
         self.calls: list[Call] = []
         self.envelopes: list[JsonDict] = []  # sent over Socket Mode
@@ -336,6 +337,7 @@ class FakeSlackAPI:
         workspace = Workspace(team_id, f"Workspace {team_id}", f"UBOT{team_id}", f"B{team_id}",
                               None, token=token, installed=True)  # fmt: skip
         workspace.tokens[token] = time.time() + 10**9
+        self._token_teams[token] = team_id
         self.workspaces[team_id] = workspace
         return workspace
 
@@ -355,7 +357,8 @@ class FakeSlackAPI:
         self.workspaces[team_id].uninstalled = True
 
     def team_of_token(self, token: str) -> Workspace | None:
-        return next((w for w in self.workspaces.values() if token in w.tokens), None)
+        team = self._token_teams.get(token)
+        return self.workspaces.get(team) if team is not None else None
 
     def posted_by(self, channel_id: str) -> list[str | None]:
         """The workspace whose token posted each message now in `channel_id`, oldest first."""
@@ -693,6 +696,7 @@ class FakeSlackAPI:
         workspace.token = f"xoxb-{workspace.team_id}-{number}-fake"
         lifetime = workspace.expires_in if workspace.expires_in is not None else 10**9
         workspace.tokens[workspace.token] = time.time() + lifetime
+        self._token_teams[workspace.token] = workspace.team_id
         issued: JsonDict = {"access_token": workspace.token, "token_type": "bot"}
         if workspace.expires_in is not None:
             workspace.refresh_token = f"xoxe-1-{workspace.team_id}-{number}-fake"

@@ -26,7 +26,7 @@ import os
 from collections.abc import Callable
 from typing import Literal
 
-from aiohttp import web
+from aiohttp import ClientSession, ClientTimeout, web
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
@@ -156,6 +156,8 @@ class SlackPlatform(SendsThroughSender):
             self._socket = None
         if self._http is not None:
             await self._http.stop()
+        if self.workspaces is not None and self.client.session is not None:
+            await self.client.session.close()
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -216,7 +218,8 @@ def _oauth_app(
     each chat's workspace token."""
     client_id, client_secret, signing = _oauth_secrets(secrets)
     store = StoreInstallations(installations)
-    client = make_client(None, section.api_url)
+    # one connection pool for every workspace's calls (closed by `SlackPlatform.stop`)
+    client = make_client(None, section.api_url, ClientSession(timeout=ClientTimeout(total=30)))
     rotator = AsyncTokenRotator(client_id=client_id, client_secret=client_secret, client=client)
     sender = SlackSender(client, Workspaces(store, rotator, subscriptions))
     settings = oauth_settings(

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import ClientError
+from aiohttp import ClientError, ClientSession
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -58,11 +58,15 @@ FAILURES = (SlackClientError, ClientError, TimeoutError)
 LOST = frozenset({"invalid_auth", "account_inactive", "token_revoked"})  # the workspace left
 
 
-def make_client(token: str | None, api_url: str) -> AsyncWebClient:
-    """The Web API client; only a stale connection is retried by the SDK (see above)."""
+def make_client(
+    token: str | None, api_url: str, session: ClientSession | None = None
+) -> AsyncWebClient:
+    """The Web API client; only a stale connection is retried by the SDK (see above). Without
+    a `session` slack_sdk opens one per call; OAuth installs share one (its owner closes it)."""
     return AsyncWebClient(
         token=token,
         base_url=api_url,
+        session=session,
         retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=1)],
     )
 
