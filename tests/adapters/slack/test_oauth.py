@@ -225,6 +225,21 @@ async def test_a_refused_token_on_delivery_ends_that_workspace_only(slack: Distr
     assert [s.user for s in await slack.app.store.subscriptions.subscribers()] == ["UT2"]
 
 
+async def test_revoked_bot_tokens_end_the_workspace_and_a_reinstall_starts_clean(
+    slack: Distributed, log_text: io.StringIO
+) -> None:
+    await slack.install("T1")
+    await slack.command("T1", "/subscribe")
+    await slack.event("T1", {"type": "tokens_revoked", "tokens": {"oauth": [], "bot": ["UBOTT1"]}})
+    await until(lambda: "slack: workspace none-T1 left (tokens_revoked)" in log_text.getvalue())
+    assert "1 subscribers" in log_text.getvalue()
+    assert await slack.app.store.installations.workspaces() == []
+    assert await slack.app.store.subscriptions.count() == 0
+    await slack.install("T1")  # installs again, with nothing left over from before
+    assert await slack.app.store.installations.workspaces() == ["none-T1"]
+    assert await slack.app.store.subscriptions.count() == 0
+
+
 async def test_a_429_in_one_workspace_never_slows_another(slack: Distributed) -> None:
     """Slack's limits are per workspace (and per channel): the engine, on a fake clock, keeps
     one workspace's rate-limited channel waiting while another workspace gets its thread."""
