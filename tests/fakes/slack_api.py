@@ -352,6 +352,10 @@ class FakeSlackAPI:
         workspace = self.workspaces[team_id]
         workspace.tokens[workspace.token] = 0.0
 
+    def refuse_refresh(self, team_id: str) -> None:
+        """The workspace's refresh token is no good any more (``invalid_refresh_token``)."""
+        self._refresh = {k: w for k, w in self._refresh.items() if w.team_id != team_id}
+
     def uninstall(self, team_id: str) -> None:
         """The workspace removed the app: every token of it is refused (invalid_auth)."""
         self.workspaces[team_id].uninstalled = True

@@ -27,7 +27,7 @@ from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from bot.adapters.slack.installations import StoreInstallations, key_of
-from bot.core.errors import RecipientGone
+from bot.core.errors import PlatformError, RecipientGone
 from bot.core.ports import SubscriptionStore
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,9 @@ class Workspaces:
             return rotated.bot_token
 
     async def _rotate(self, bot: Bot, minutes: int | None, chat: str) -> Bot | None:
+        """The rotated bot, or None if not due. A refused refresh never ends the workspace
+        (bolt's authorize, or another replica, may have just rotated it: then its new token is
+        in the store); `app_uninstalled` and a refused post do that."""
         if minutes is None:  # now: make the stored expiry due
             bot = Bot(**{**bot.to_dict_for_copying(), "bot_token_expires_at": 0})
         try:
@@ -118,11 +121,11 @@ class Workspaces:
             )
         except SlackTokenRotationError as exc:
             code = exc.api_error.response.get("error")
-            log.error("slack: rotating the token of workspace %s failed (%s)", bot.team_id, code)
-            if code in ("invalid_refresh_token", "invalid_auth", "token_revoked"):
-                await self.leave(key_of(bot), reason=str(code))
-                raise RecipientGone(f"slack: {code}", chat=chat) from None
-            raise
+            stored = await self.installations.find(key_of(bot))
+            if stored is not None and stored.bot_token and stored.bot_token != bot.bot_token:
+                return stored.to_bot()  # rotated meanwhile elsewhere
+            log.error("slack: rotating the token of workspace %s failed (%s)", key_of(bot), code)
+            raise PlatformError(f"slack: token rotation failed ({code})", chat=chat) from None
 
     async def lost(self, chat: str, code: str) -> None:
         """Slack refused the workspace's token for good: the workspace has left."""

@@ -240,6 +240,22 @@ async def test_revoked_bot_tokens_end_the_workspace_and_a_reinstall_starts_clean
     assert await slack.app.store.subscriptions.count() == 0
 
 
+async def test_a_refused_rotation_fails_the_delivery_but_keeps_the_workspace(
+    slack: Distributed, log_text: io.StringIO
+) -> None:
+    await slack.install("T1", expires_in=3 * 3600)
+    await slack.command("T1", "/subscribe")
+    slack.fake.refuse_refresh("T1")
+    slack.fake.expire_token("T1")
+    report = await slack.app.engine.deliver(1)
+    assert report.failed == 4 and slack.fake.messages("DUT1") == []  # CT1-3 (2 unknown), DM
+    assert "rotating the token of workspace none-T1 failed (invalid_refresh_token)" in (
+        log_text.getvalue()
+    )
+    assert await slack.app.store.installations.workspaces() == ["none-T1"]
+    assert await slack.app.store.subscriptions.count() == 1
+
+
 async def test_a_429_in_one_workspace_never_slows_another(slack: Distributed) -> None:
     """Slack's limits are per workspace (and per channel): the engine, on a fake clock, keeps
     one workspace's rate-limited channel waiting while another workspace gets its thread."""
