@@ -6,8 +6,9 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
+from bot.core.i18n import Language
 from bot.core.messages import Message, MessageRef
 
 
@@ -39,6 +40,13 @@ class ChatPlatform(Protocol):
     async def open_dm(self, user: str) -> str:
         """The chat id of a direct conversation with `user`."""
         ...
+
+
+@runtime_checkable
+class ReportsStats(Protocol):
+    """A platform with a figure of its own for `/stats` (Slack: its installed workspaces)."""
+
+    async def stats_line(self, language: Language) -> str | None: ...
 
 
 class Runnable(ChatPlatform, Protocol):

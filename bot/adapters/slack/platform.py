@@ -43,6 +43,7 @@ from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_clie
 from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.config import ConfigError, Secrets, SlackSection
 from bot.core.errors import PlatformError
+from bot.core.i18n import Language, t
 from bot.core.ports import SubscriptionStore
 from bot.core.service import CommandService
 from bot.store.installations import InstallationStore
@@ -130,6 +131,13 @@ class SlackPlatform(SendsThroughSender):
             await self._http.start()
         else:
             await self._connect_socket()
+
+    async def stats_line(self, language: Language) -> str | None:
+        """`/stats`: the workspaces installed, and those that left since the start (OAuth)."""
+        if self.workspaces is None:
+            return None
+        installed = len(await self.workspaces.store.workspaces())
+        return t(language, "slack_workspaces", installed=installed, left=self.workspaces.left)
 
     async def _sign_in(self) -> None:
         try:

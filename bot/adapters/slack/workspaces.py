@@ -58,6 +58,7 @@ class Workspaces:
         self.forget_destinations = forget_destinations
         self._known: dict[str, str] = {}  # chat or user -> workspace, as stored
         self._rotating: dict[str, asyncio.Lock] = {}
+        self.left = 0  # workspaces that left since the bot started (for /stats)
 
     async def remember(self, chat: str, workspace: str) -> None:
         if chat and self._known.get(chat) != workspace:
@@ -154,6 +155,7 @@ class Workspaces:
                 subscribers += 1
         destinations = await self.forget_destinations(chats) if self.forget_destinations else 0
         departure = Departure(workspace, had, len(chats), subscribers, destinations)
+        self.left += 1
         log.info(
             "slack: workspace %s left (%s): installation %s, %d chats, %d subscribers, "
             "%d destinations removed", workspace, reason, "removed" if had else "already gone",

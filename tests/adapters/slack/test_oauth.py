@@ -113,12 +113,13 @@ class Distributed:
         ) as response:
             return response.status, await response.text()
 
-    async def command(self, team: str, command: str, text: str = "") -> str:
+    async def command(self, team: str, command: str, text: str = "", **fields: str) -> str:
         url = self.fake.response_url()
         form = {"team_id": team, "team_domain": team.lower(), "channel_id": f"C{team}",
                 "channel_name": "general", "user_id": f"U{team}", "user_name": "reader",
                 "command": command, "text": text, "api_app_id": "A0001",
-                "is_enterprise_install": "false", "response_url": url, "trigger_id": "1.2.3"}  # fmt: skip
+                "is_enterprise_install": "false", "response_url": url, "trigger_id": "1.2.3",
+                **fields}  # fmt: skip
         assert await self.signed(urlencode(form), "application/x-www-form-urlencoded") == (200, "")
         await until(lambda: self.fake.responses(url))
         return url
@@ -238,6 +239,10 @@ async def test_revoked_bot_tokens_end_the_workspace_and_a_reinstall_starts_clean
     await slack.install("T1")  # installs again, with nothing left over from before
     assert await slack.app.store.installations.workspaces() == ["none-T1"]
     assert await slack.app.store.subscriptions.count() == 0
+    slack.fake.add_user("UADMINT1", team="T1")
+    url = await slack.command("T1", "/briefing", "stats", user_id="UADMINT1")
+    stats = json.dumps(slack.fake.responses(url), ensure_ascii=False)
+    assert "Slack 워크스페이스 1곳에 설치됨 (시작 뒤 떠난 곳 1곳)" in stats
 
 
 async def test_a_refused_rotation_fails_the_delivery_but_keeps_the_workspace(
