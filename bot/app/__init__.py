@@ -13,11 +13,11 @@ from bot.app.build import (
     resolve,
     schedule_of,
 )
+from bot.app.replica import Replica, scheduler
 from bot.app.run import (
     build_platforms,
     post,
     run,
-    scheduler,
     site,
     started,
     stop_signals,
@@ -25,7 +25,7 @@ from bot.app.run import (
 )
 
 __all__ = [
-    "PACE_SCALE_ENV", "RATE_LIMITS", "App", "build", "build_platforms", "delivery_channels",
-    "delivery_lock", "open_store", "post", "resolve", "run", "schedule_of", "scheduler", "site",
-    "started", "stop_signals", "web_archive",
+    "PACE_SCALE_ENV", "RATE_LIMITS", "App", "Replica", "build", "build_platforms",
+    "delivery_channels", "delivery_lock", "open_store", "post", "resolve", "run", "schedule_of",
+    "scheduler", "site", "started", "stop_signals", "web_archive",
 ]  # fmt: skip

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
 from bot.core.delivery import DeliveryEngine
+from bot.core.handover import Handover, Term
 from bot.core.live_content import LiveContent
 from bot.core.packing import Packing
 from bot.core.platforms import PlatformRegistry
@@ -59,6 +60,7 @@ class App:
     engine: DeliveryEngine
     service: CommandService
     content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/watch.py)
+    term: Term = field(default_factory=Term)  # whether this process leads (the delivery lock)
 
     @property
     def content(self) -> Content:
@@ -110,16 +112,17 @@ def build(
         concurrency=delivery_concurrency(settings),
         before_run=lambda: service.refresh_content(),  # the content on disk, as /reload takes it
     )
+    term = Term()
     service = CommandService(
         live,
         store.subscriptions,
         platforms,
         language=settings.bot.language,
         admins=frozenset(settings.bot.admins),
-        deliverer=engine,
+        deliverer=Handover(engine, store.post_requests, term),
         web=web,
     )
-    return App(settings, secrets, store, live, platforms, engine, service, content_dir)
+    return App(settings, secrets, store, live, platforms, engine, service, content_dir, term)
 
 
 def schedule_of(settings: Settings) -> Schedule:

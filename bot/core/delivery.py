@@ -33,7 +33,9 @@ MessageRejected and exhausted retries fail that destination (reported,
 retried by the next run) while the others go on. A set stop event (SIGTERM) lets every worker
 finish and record the message in flight, then the run returns; so does a lost `Leadership`
 (the store's delivery lock, re-checked before every part), so that a process that may no longer
-be the only one delivering sends nothing more.
+be the only one delivering sends nothing more. A lost lock only halts the run in progress
+(`halt`); SIGTERM ends every later one too (`request_stop`). A replica that becomes the leader
+calls `resume()` first: every thread left half-sent, whatever run started it, and nothing else.
 """
 
 from __future__ import annotations
@@ -97,18 +99,49 @@ class DeliveryEngine:
         self.retrier = Retrier(policy, clock, self._stop, rng or random.Random())
         self._running = asyncio.Lock()
         self.leadership = leadership
+        self._shutdown = False
 
     def request_stop(self) -> None:
-        """Finish and record the messages in flight, start no other, end the run (SIGTERM)."""
+        """Finish and record the messages in flight, start no other, end the run (SIGTERM);
+        no later run starts."""
+        self._shutdown = True
         self._stop.set()
+
+    def halt(self) -> None:
+        """End the run in progress as a stop does (the delivery lock is lost); a later run,
+        once this process leads again, goes on."""
+        self._stop.set()
+
+    def _start_run(self) -> None:
+        if not self._shutdown:
+            self._stop.clear()  # a halt ends only the run it interrupted
 
     async def idle(self) -> None:
         """Wait until no delivery run is in progress."""
         async with self._running:
             pass
 
+    async def resume(self) -> DeliveryReport:
+        """Finish every thread an interrupted run left half-sent (a killed process, a lost
+        lock), whatever started it; nothing else. A new leader does this first."""
+        async with self._running:
+            self._start_run()
+            self.planner.start_run()
+            tally = Tally()
+            destinations = await self.planner.destinations()
+            jobs = self.planner.plan_resume(destinations)
+            if not jobs:
+                return DeliveryReport(destinations=len(destinations))
+            tally.total = sum(self.planner.remaining(j.dest, n) for j in jobs for n in j.issues)
+            log.info("resuming %d half-sent thread(s) left by an interrupted run", len(jobs))
+            await self._run(jobs, tally)
+            report = tally.report(len(destinations), self._stop.is_set())
+            log.info("resumed delivery done: %s", report.summary)
+            return report
+
     async def deliver(self, issue: int | None = None, *, dry_run: bool = False) -> DeliveryReport:
         async with self._running:
+            self._start_run()
             if self.before_run is not None:
                 await self.before_run()
             archive = self.content().archive
@@ -225,7 +258,7 @@ class DeliveryEngine:
             raise _Skip("stop requested")
         if self.leadership is not None and not await self.leadership.holds():
             log.error("the delivery lock is lost: another process may deliver now; stopping")
-            self.request_stop()
+            self.halt()
             raise _Skip("the delivery lock is lost")
         if dest.user is not None and not await self.subscriptions.is_subscribed(
             dest.platform, dest.user

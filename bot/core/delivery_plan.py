@@ -139,6 +139,16 @@ class Planner:
             )  # fmt: skip
         return jobs
 
+    def plan_resume(self, destinations: Iterable[Destination]) -> list[Job]:
+        """The destinations with a half-sent thread, and those issues only."""
+        archive = self.content().archive
+        jobs: list[Job] = []
+        for dest in destinations:
+            issues = [n for n in self.ledger.started(dest.key) if archive.get(n) is not None]
+            if issues:
+                jobs.append(Job(dest, tuple(issues), rank=len(jobs)))
+        return jobs
+
     def thread(self, number: int, dest: Destination) -> Thread:
         """Issue `number` as `dest` gets it: its 토막상식 linking the glossary its platform's way,
         packed where its platform's packing applies."""

@@ -65,6 +65,16 @@ class Runnable(ChatPlatform, Protocol):
         ...
 
 
+@runtime_checkable
+class FollowsLeader(Protocol):
+    """A platform that receives differently on the leader replica (Telegram polling: only
+    the leader calls getUpdates)."""
+
+    async def lead(self, leading: bool) -> None:
+        """This replica has become the leader (True) or stands by again (False)."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class Subscriber:
     platform: str
@@ -100,6 +110,7 @@ class DeliveryReport:
     nothing_new: int = 0
     unsubscribed: int = 0  # DM subscribers found gone (blocked the bot, ...) and unsubscribed
     stopped: bool = False  # a stop was requested: the run ended early, the next one resumes
+    queued: bool = False  # handed to the leader replica, which delivers it (nothing sent here)
     failures: tuple[str, ...] = ()  # "destination: reason" for each destination that failed
 
     @property
@@ -190,6 +201,29 @@ class Leadership(Protocol):
     async def holds(self) -> bool:
         """True while this process may still deliver; checked before every part is sent."""
         ...
+
+
+class InboundClaims(Protocol):
+    """Inbound events claimed once across every replica of one store (Slack `event_id`s,
+    Telegram `update_id`s), so that two replicas never both answer one event."""
+
+    async def claim(self, key: str) -> bool:
+        """True for the first claim of `key` ("slack:Ev123"), False for every later one."""
+        ...
+
+
+class PostRequests(Protocol):
+    """`/post` on a replica that is not the leader, handed to the leader through the store."""
+
+    async def request(self, issue: int | None) -> None:
+        """Queue a delivery of `issue` (None: the newest) for the leader."""
+        ...
+
+    async def pending(self) -> list[tuple[int, int | None]]:
+        """(request id, issue) of the requests not yet delivered, oldest first."""
+        ...
+
+    async def done(self, request: int) -> None: ...
 
 
 class RunRecord(Protocol):

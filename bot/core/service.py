@@ -19,7 +19,13 @@ from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
 from bot.core import inline, navigation, render
-from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
+from bot.core.errors import (
+    MessageRejected,
+    PlatformError,
+    RateLimited,
+    RecipientGone,
+    StoreUnreachable,
+)
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
@@ -106,6 +112,9 @@ class CommandService:
             return self.say("admin_only")
         try:
             return await self._dispatch(parsed, command)
+        except StoreUnreachable as exc:
+            log.warning("command %r: the store is unreachable: %s", command.name, exc)
+            return self.say("store_unavailable")
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
             return self.say("internal_error")
@@ -331,6 +340,8 @@ class CommandService:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
         report = await self.deliverer.deliver(number)
+        if report.queued:
+            return self.say("post_queued")
         return self.say(
             "post_done", destinations=report.destinations, sent=report.sent, failed=report.failed
         )

@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from bot.core.ports import InboundClaims, PostRequests, RunRecord, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
-from bot.core.ports import RunRecord, SubscriptionStore
+from bot.store.claims import Claims
 from bot.store.installations import Installations, InstallationStore
 from bot.store.ledger import Ledger
 from bot.store.runs import RunLog
@@ -37,15 +38,30 @@ class Backend(Protocol):
     def runs(self) -> RunRecord: ...
 
     @property
+    def claims(self) -> InboundClaims: ...
+
+    @property
+    def post_requests(self) -> PostRequests | None:
+        """Where a standby replica's `/post` goes; None where only one process may run."""
+        ...
+
+    async def refresh(self) -> None:
+        """Read again what the ports answer from memory, as another process may have written
+        it (a replica that becomes the leader)."""
+        ...
+
+    @property
     def installations(self) -> InstallationStore: ...
 
     async def close(self) -> None: ...
 
 
 class TinyBackend:
-    """The tinydb file, its journal, and the three ports over it."""
+    """The tinydb file, its journal, and the ports over it; one process owns it (the data
+    lock), so nothing is ever written behind its back and there is no replica to hand to."""
 
     name = "tinydb"
+    post_requests = None
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -53,6 +69,10 @@ class TinyBackend:
         self.ledger = Ledger(store)
         self.runs = RunLog(store)
         self.installations = Installations(store)
+        self.claims = Claims(store)
+
+    async def refresh(self) -> None:
+        pass
 
     async def close(self) -> None:
         await self.store.close()

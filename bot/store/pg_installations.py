@@ -1,6 +1,8 @@
 """Slack installations on the PostgreSQL backend (tables `slack_installations`, `slack_chats`;
 see `installations.py` for what they hold). The record is `jsonb`; every call is one
-autocommitted statement."""
+autocommitted statement (`Pool.query`, which may run it twice: each is safe to repeat, but a
+state consumed by the first run of a repeated DELETE reads as refused — the installer starts
+again)."""
 
 from __future__ import annotations
 
@@ -27,9 +29,7 @@ class PgInstallations:
         self.pool = pool
 
     async def _query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        async with (await self.pool()).connection() as conn:
-            cursor = await conn.execute(sql, params)
-            return await cursor.fetchall() if cursor.description else []
+        return await self.pool.query(sql, params)
 
     async def save(self, workspace: str, record: Record) -> None:
         await self._query(SAVE, (workspace, Jsonb(record)))
@@ -65,7 +65,8 @@ class PgInstallations:
 
     async def issue_state(self, state: str, expires_at: float) -> None:
         await self._query(
-            "INSERT INTO slack_oauth_states (state, expires_at) VALUES (%s, %s)",
+            "INSERT INTO slack_oauth_states (state, expires_at) VALUES (%s, %s)"
+            " ON CONFLICT (state) DO NOTHING",
             (state, expires_at),
         )
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import psycopg
 
+from bot.store import pg_replicas
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         """CREATE TABLE subscriptions (
@@ -27,6 +29,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             parent text, done_at timestamptz NOT NULL, PRIMARY KEY (issue, destination))""",
         """CREATE TABLE schedule_runs (name text PRIMARY KEY, due timestamptz NOT NULL)""",
     ),
+    pg_replicas.MIGRATION,  # inbound claims and /post requests, for several replicas
     (  # Slack installations (OAuth distribution) and the workspace of each Slack chat
         """CREATE TABLE slack_installations (
             workspace text PRIMARY KEY, record jsonb NOT NULL, saved_at timestamptz NOT NULL)""",

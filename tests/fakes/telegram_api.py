@@ -36,6 +36,8 @@ Deliberate differences from Telegram:
 - ``strict_html=True`` (default) also rejects a bare ``&`` / unknown named entity, which Telegram
   would keep literally (see telegram_html.py). Bare ``>`` is accepted, as by Telegram.
 - getUpdates long polls at most ``max_poll_wait`` (1 s) of real time, whatever ``timeout`` says.
+  A second poller ends the first's long poll with 409 Conflict, as Telegram does; ``conflicts``
+  counts those that reached a poller still connected (two bot instances polling at once).
 - ``enforce_limits=True`` simulates flood control on sendMessage: private chats a bucket of 3
   then 1 msg/s, groups/supergroups/channels 20 per 60 s, all chats 30 per s. ``time_scale``
   divides these periods; ``retry_after`` is the time until a slot frees on ``clock`` (real time,
@@ -66,6 +68,7 @@ from aiohttp.test_utils import TestServer
 
 from tests.fakes.telegram_html import HtmlParseError, parse_html
 
+CONFLICT = "Conflict: terminated by other getUpdates request"
 FAULT_KINDS = frozenset({"429", "kicked", "500", "malformed", "timeout", "reset"})
 # Parameters kept as raw strings; every other form value is JSON-decoded when it parses.
 _STRING_PARAMS = frozenset(
@@ -141,6 +144,11 @@ class SentMessage:
         """Every button of its inline keyboard, row by row."""
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [button for row in rows for button in row]
+
+
+def _connected(request: web.Request) -> bool:
+    """The client is still there (a killed process's poll is not a second bot instance)."""
+    return request.transport is not None and not request.transport.is_closing()
 
 
 class ApiError(Exception):
@@ -270,6 +278,7 @@ class FakeTelegramAPI:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._webhook: dict[str, Any] = {}
         self._sent_count, self._rate_limited = 0, 0
+        self.conflicts = 0  # getUpdates of a connected poller ended by a second poller (409)
         self._rejected: Counter[str] = Counter()
         self._call_event = asyncio.Event()  # set on every request, for wait_for_calls()
         self._queries: dict[str, dict[str, Any]] = {}  # callback query id -> the update's query
@@ -475,6 +484,8 @@ class FakeTelegramAPI:
                     return early
             result = await handler(params)
         except ApiError as err:
+            if err.description.startswith(CONFLICT) and _connected(request):
+                self.conflicts += 1  # a live bot was polling when another poller came
             return self._reject(err)
         return web.json_response({"ok": True, "result": result})
 
@@ -828,9 +839,7 @@ class FakeTelegramAPI:
                     break
                 if self._poller is not me:
                     raise ApiError(
-                        409,
-                        "Conflict: terminated by other getUpdates request; make "
-                        "sure that only one bot instance is running",
+                        409, f"{CONFLICT}; make sure that only one bot instance is running"
                     )
         finally:
             if self._poller is me:

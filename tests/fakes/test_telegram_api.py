@@ -281,6 +281,7 @@ async def test_second_poller_terminates_first(tg: FakeTelegramAPI, bot: telegram
             await first
         tg.push_update(command_update({"id": USER, "type": "private"}, 3, "/help"))
         assert len(await second) == 1
+    assert tg.conflicts == 1
 
 
 async def test_server_errors_and_malformed(tg: FakeTelegramAPI, bot: telegram.Bot) -> None:

@@ -168,3 +168,21 @@ async def test_the_last_scheduled_run_is_remembered(reopen: Opener) -> None:
     assert runs.last_run() == due and reopen().runs.last_run() == due
     await runs.record(later)
     assert reopen().runs.last_run() == later
+
+
+async def test_an_inbound_event_is_claimed_once_and_kept(reopen: Opener) -> None:
+    backend = reopen()
+    claims = backend.claims
+    assert await claims.claim("telegram:1:100") is True
+    assert await claims.claim("telegram:1:100") is False
+    assert await claims.claim("slack:Ev1") is True
+    await backend.close()  # tinydb: the claims ride on the next commit, at the latest this one
+    again = reopen().claims  # a restarted bot (or another replica) sees the claims
+    assert await again.claim("telegram:1:100") is False
+    assert await again.claim("telegram:1:101") is True
+
+
+async def test_concurrent_claims_of_one_event_have_one_winner(reopen: Opener) -> None:
+    claims = reopen().claims
+    won = await asyncio.gather(*(claims.claim(f"slack:Ev{i % 10}") for i in range(100)))
+    assert won.count(True) == 10

@@ -11,8 +11,9 @@
 - ◀ ▶ (block actions `nav_…`): the neighbouring issue replaces the message in place through the
   action's `response_url` (`replace_original`); a stale or forged press gets a short ephemeral
   word and leaves the message as it was.
-- Retried Events API deliveries (`X-Slack-Retry-Num` ≥ 1, or an `event_id` already seen) are
-  acked without acting, so a slow answer never becomes two answers.
+- Retried Events API deliveries (`X-Slack-Retry-Num` ≥ 1, or an `event_id` already seen here
+  or claimed in the store by another replica) are acked without acting, so a slow answer never
+  becomes two answers.
 
 Every handler catches its own failures: the log gets the trace, the user a short answer.
 Answers posted with `chat.postMessage` go through the core's retry layer; the words are the
@@ -41,7 +42,7 @@ from bot.core.commands import COMMANDS, split_text
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.messages import Message, MessageRef, Thread, simple
-from bot.core.ports import ChatPlatform, Command
+from bot.core.ports import ChatPlatform, Command, InboundClaims
 from bot.core.retry import ANSWERS, Retrier, RetryingPlatform
 from bot.core.service import CommandService, Reply
 from bot.core.threads import send_thread
@@ -72,11 +73,16 @@ class SlackHandlers:
     """The listeners, bound to one platform (for posting) and the core service."""
 
     def __init__(
-        self, sender: ChatPlatform, service: CommandService, client: AsyncWebClient
+        self,
+        sender: ChatPlatform,
+        service: CommandService,
+        client: AsyncWebClient,
+        claims: InboundClaims | None = None,
     ) -> None:
         self.platform = RetryingPlatform(sender, Retrier(ANSWERS, SystemClock()))
         self.service = service
         self.client = client
+        self.claims = claims  # set: each event_id is answered once across replicas
         self._seen: OrderedDict[str, None] = OrderedDict()
 
     @property
@@ -108,12 +114,25 @@ class SlackHandlers:
         next: Callable[[], Awaitable[None]],  # bolt injects by name
     ) -> BoltResponse:
         retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
-        if retry not in ("", "0") or self._already_seen(body):
+        if retry not in ("", "0") or self._already_seen(body) or not await self._claim(body):
             reason = (req.headers.get("x-slack-retry-reason") or [""])[0]
             log.info("slack: ignoring a redelivered event (retry %s %s)", retry, reason)
             return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
         await next()
         return resp
+
+    async def _claim(self, body: dict[str, Any]) -> bool:
+        """True if no replica has claimed this event's `event_id` (or it has none: slash
+        commands and actions are never redelivered); a store that cannot be reached lets the
+        event through."""
+        event_id = body.get("event_id")
+        if self.claims is None or not event_id:
+            return True
+        try:
+            return await self.claims.claim(f"slack:{event_id}")
+        except Exception as exc:
+            log.warning("slack: could not claim event %s: %s", event_id, exc)
+            return True
 
     def _already_seen(self, body: dict[str, Any]) -> bool:
         """Remember event ids and message ids (bounded); True if one was seen before."""

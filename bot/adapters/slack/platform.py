@@ -44,7 +44,7 @@ from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.config import ConfigError, Secrets, SlackSection
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
-from bot.core.ports import SubscriptionStore
+from bot.core.ports import InboundClaims, SubscriptionStore
 from bot.core.service import CommandService
 from bot.store.installations import InstallationStore
 
@@ -260,13 +260,15 @@ async def build_slack(
     installations: InstallationStore | None = None,
     subscriptions: SubscriptionStore | None = None,
     forget_destinations: ForgetDestinations | None = None,
+    claims: InboundClaims | None = None,
 ) -> SlackPlatform:
     """The Slack platform (not started). `host`/`port` override `[slack] http_port` (tests pass
     127.0.0.1 and 0 for a free port; `platform.port` tells which after start); `shared` makes
-    the HTTP server serve another application's routes too (the web archive on the same port).
-    OAuth installs keep their installations in `installations` and remove a leaving
-    workspace's readers from `subscriptions`; `forget_destinations` (the hook for opted-in
-    channels, `/briefing here`) is called with a leaving workspace's chats."""
+    the HTTP server serve another application's routes too (the web archive on the same port);
+    `claims` answers each event_id once across replicas. OAuth installs keep their
+    installations in `installations` and remove a leaving workspace's readers from
+    `subscriptions`; `forget_destinations` (the hook for opted-in channels, `/briefing here`)
+    is called with a leaving workspace's chats."""
     _quiet_bolt()
     app_token = None
     if section.install == "oauth":
@@ -284,7 +286,7 @@ async def build_slack(
             request_verification_enabled=section.mode == "http",
             name="neural-briefing",
         )
-    SlackHandlers(sender, service, sender.client).register(bolt)
+    SlackHandlers(sender, service, sender.client, claims).register(bolt)
     if sender.workspaces is not None:
         distribution.register(bolt, sender.workspaces)
     return SlackPlatform(

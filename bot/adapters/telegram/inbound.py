@@ -24,6 +24,7 @@ from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     BaseUpdateProcessor,
     CallbackQueryHandler,
     ChatMemberHandler,
@@ -31,6 +32,7 @@ from telegram.ext import (
     ContextTypes,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -41,7 +43,7 @@ from bot.core import messages as m
 from bot.core.commands import COMMANDS
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
-from bot.core.ports import ChatPlatform, Command
+from bot.core.ports import ChatPlatform, Command, InboundClaims
 from bot.core.retry import Retrier
 from bot.core.service import CommandService, Reply
 from bot.core.threads import send_thread
@@ -117,13 +119,16 @@ class TelegramHandlers:
         answers: ChatPlatform,
         editor: TelegramSender | None = None,
         retrier: Retrier | None = None,
+        claims: InboundClaims | None = None,
     ) -> None:
         self.service = service
         self.platform = answers
         self.editor = editor
         self.retrier = retrier
+        self.claims = claims  # set: each update_id is answered once across replicas
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.add_handler(TypeHandler(Update, self.claim), group=-1)  # before the rest
         for name in HANDLED:
             application.add_handler(CommandHandler(name, self.on_command, filters=NEW))
         application.add_handler(MessageHandler(filters.COMMAND & NEW, self.on_other_command))
@@ -137,6 +142,21 @@ class TelegramHandlers:
         application.add_error_handler(self.on_error)
 
     # ---- PTB callbacks -------------------------------------------------------------------
+    async def claim(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The first replica to claim an update answers it; every other stops here (the
+        webhook redelivers an unanswered update; a new leader polls the ones its predecessor
+        had not confirmed). A store that cannot be reached lets the update through."""
+        if self.claims is None:
+            return
+        try:
+            first = await self.claims.claim(f"telegram:{context.bot.id}:{update.update_id}")
+        except Exception as exc:
+            log.warning("telegram: could not claim update %s: %s", update.update_id, exc)
+            return
+        if not first:
+            log.info("telegram: update %s was answered already; skipped", update.update_id)
+            raise ApplicationHandlerStop
+
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message, chat, user = update.effective_message, update.effective_chat, update.effective_user
         if message is None or chat is None or user is None:
