@@ -45,6 +45,10 @@ log = logging.getLogger(__name__)
 # compress time the same way. Never set it against the real platforms.
 PACE_SCALE_ENV = "BRIEFING_PACE_SCALE"
 RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
+# Destinations in flight per platform. Slack's limits are per channel (no overall bucket), so
+# with OAuth installs in many workspaces every workspace's channel may be in flight at once.
+CONCURRENCY = 64
+SLACK_OAUTH_CONCURRENCY = 1024
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,7 @@ def build(
         leadership=leadership,
         web=web,
         packing=delivery_packing(settings),
+        concurrency=delivery_concurrency(settings),
         before_run=lambda: service.refresh_content(),  # the content on disk, as /reload takes it
     )
     term = Term()
@@ -155,6 +160,14 @@ def open_store(data_path: Path, secrets: Secrets, *, read_only: bool = False) ->
 
         return open_postgres(secrets.database_url.get_secret_value())
     return open_tinydb(data_path, read_only=read_only)
+
+
+def delivery_concurrency(settings: Settings) -> dict[str, int]:
+    """Destinations delivered at once, per platform (the pacer keeps each within its limits)."""
+    concurrency = {"telegram": CONCURRENCY, "slack": CONCURRENCY, "console": CONCURRENCY}
+    if settings.slack.install == "oauth":
+        concurrency["slack"] = SLACK_OAUTH_CONCURRENCY
+    return concurrency
 
 
 def delivery_packing(settings: Settings) -> dict[str, Packing]:

@@ -291,11 +291,13 @@ class SlackHandlers:
 
     # App Home ------------------------------------------------------------------------------
 
-    async def on_home_opened(self, event: dict[str, Any]) -> None:
+    async def on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
-            await self.publish_home(str(event["user"]))
+            await self.publish_home(str(event["user"]), client)
 
-    async def on_home_button(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_home_button(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         await ack()
         user = str((body.get("user") or {}).get("id", ""))
         action = str(((body.get("actions") or [{}])[0]).get("action_id", ""))
@@ -307,7 +309,7 @@ class SlackHandlers:
             log.info("slack: home button %s for %s: %s", name, user, reply.message.plain)
         except Exception:
             log.exception("slack: home button %s for %s failed", name, user)
-        await self.publish_home(user)
+        await self.publish_home(user, client)
 
     async def on_home_send(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """An issue's button on the Home tab: that issue, as a thread, in the presser's DM with
@@ -327,9 +329,10 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: sending issue %r to %s's DM failed", value[:20], user)
 
-    async def publish_home(self, user: str) -> None:
+    async def publish_home(self, user: str, client: AsyncWebClient | None = None) -> None:
+        """Publish `user`'s Home tab with the request's client (its workspace's token)."""
         try:
             view = home.home_view(await self.service.home("slack", user))
-            await self.client.views_publish(user_id=user, view=view)
+            await (client or self.client).views_publish(user_id=user, view=view)
         except Exception:
             log.exception("slack: publishing the Home tab for %s failed", user)
