@@ -25,7 +25,9 @@ Deliberate differences from Telegram:
   would keep literally (see telegram_html.py). Bare ``>`` is accepted, as by Telegram.
 - getUpdates long polls at most ``max_poll_wait`` (1 s) of real time, whatever ``timeout`` says.
 - ``enforce_limits=True`` simulates flood control on sendMessage: private chats a bucket of 3
-  then 1 msg/s, groups/supergroups/channels 20 per 60 s, all chats 30 per s. ``time_scale``
+  then 1 msg/s, groups/supergroups/channels 20 per 60 s, all chats 30 per s; a message with
+  ``allow_paid_broadcast`` is admitted while all chats together had fewer than 1,000 in the
+  last second (paid broadcast), its chat's own limit unchanged. ``time_scale``
   divides these periods; ``retry_after`` is the time until a slot frees on ``clock`` (real time,
   ``time.monotonic``, unless a test passes its own to move time itself), rounded up, at least 1,
   so a client that obeys it never gets a second 429 for that slot.
@@ -91,6 +93,7 @@ class SentMessage:
     link_preview_disabled: bool
     entities: list[dict[str, Any]] = field(default_factory=list)  # Bot API MessageEntity JSON
     at: float = field(default_factory=time.monotonic)
+    paid_broadcast: bool = False  # sent with allow_paid_broadcast
 
 
 class ApiError(Exception):
@@ -146,8 +149,12 @@ class _Fault:
     retry_after: int
 
 
+OVERALL, PAID_OVERALL = 30, 1000  # messages a second, all chats together (free, paid broadcast)
+
+
 class _FloodControl:
-    """Simulated flood limits; ``check`` returns 0 (and books the send) or seconds to wait."""
+    """Simulated flood limits; ``check`` returns 0 (and books the send) or seconds to wait.
+    Every message counts in the overall window; a paid broadcast may fill it to 1,000."""
 
     def __init__(self, time_scale: float) -> None:
         self.scale = time_scale
@@ -158,10 +165,10 @@ class _FloodControl:
     def _window(self, q: deque[float], limit: int, period: float, now: float) -> float:
         while q and q[0] <= now - period / self.scale:
             q.popleft()
-        return q[0] + period / self.scale - now if len(q) >= limit else 0.0
+        return q[-limit] + period / self.scale - now if len(q) >= limit else 0.0
 
-    def check(self, chat: _Chat, now: float) -> float:
-        wait = self._window(self.overall, 30, 1.0, now)
+    def check(self, chat: _Chat, now: float, *, paid: bool = False) -> float:
+        wait = self._window(self.overall, PAID_OVERALL if paid else OVERALL, 1.0, now)
         tokens = 0.0
         if chat.type == "private":
             tokens, last = self.private.get(chat.id, (3.0, now))
@@ -538,8 +545,9 @@ class FakeTelegramAPI:
             raise bad_request("message text is empty")
         if len(plain) > 4096:
             raise bad_request("message is too long")
+        paid = bool(p.get("allow_paid_broadcast"))
         if self.enforce_limits:
-            wait = self._flood.check(chat, self._clock())
+            wait = self._flood.check(chat, self._clock(), paid=paid)
             if wait > 0:
                 n = max(1, math.ceil(wait))
                 raise ApiError(429, f"Too Many Requests: retry after {n}", {"retry_after": n})
@@ -552,8 +560,9 @@ class FakeTelegramAPI:
         chat.note_message(message_id, thread)
         self._sent_count += 1
         sent = SentMessage(
-            chat.id, message_id, text, plain, parse_mode, reply_to, thread, no_preview, entities
-        )
+            chat.id, message_id, text, plain, parse_mode, reply_to, thread, no_preview, entities,
+            paid_broadcast=paid,
+        )  # fmt: skip
         self._sent.setdefault(chat.id, []).append(sent)
         msg: dict[str, Any] = {"message_id": message_id, "date": int(time.time())}
         if chat.type == "channel":

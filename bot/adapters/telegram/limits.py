@@ -5,9 +5,14 @@ Telegram does not document its limits exactly; the Bot FAQ gives 30 messages/s o
 minute per group or channel, and about one a second per private chat after a short burst (3).
 A chat string (see `send.py`) names a private chat by a positive id; groups and channels are
 negative ids or `@names`, and a forum topic (`"-100…:7"`) shares its group's 20 a minute.
+
+With `[telegram] paid_broadcast` every message carries `allow_paid_broadcast`, which lifts the
+overall limit to 1,000 a second (billed in Stars); each chat's own limit holds as before.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from bot.adapters.pacing import Bucket, Limits
 
@@ -27,3 +32,9 @@ LIMITS = Limits(
     is_private=is_private,
     bucket_of=bucket_of,
 )
+
+PAID_BROADCAST = replace(LIMITS, overall=Bucket(1, 1000.0))  # allow_paid_broadcast on every send
+
+
+def limits(*, paid_broadcast: bool) -> Limits:
+    return PAID_BROADCAST if paid_broadcast else LIMITS

@@ -126,7 +126,7 @@ class TelegramPlatform(SendsThroughSender):
         self.section = section
         self.webhook_secret = webhook_secret
         self.application = self._application(token, api_timeout)
-        self.sender = TelegramSender(self.application.bot)
+        self.sender = TelegramSender(self.application.bot, paid_broadcast=section.paid_broadcast)
         patient = RetryingPlatform(self.sender, Retrier(answers, SystemClock()))
         TelegramHandlers(service, patient).install(self.application)
         self.webhook: WebhookServer | None = None
