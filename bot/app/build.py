@@ -92,6 +92,7 @@ def build(
     store = open_store(data_path, secrets, read_only=read_only)
     platforms = PlatformRegistry()
     web = WebLinks.at(settings.web.base_url)
+    paid = settings.telegram.paid_broadcast  # [telegram] paid_broadcast: 1,000 msg/s overall
     engine = DeliveryEngine(
         content=lambda: live.current,
         channels=delivery_channels(settings),
@@ -102,6 +103,7 @@ def build(
             rate_limits(settings), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
         ),
         clock=SystemClock(),
+        concurrency={"telegram": telegram_limits.workers(paid_broadcast=paid)},
         language=settings.bot.language,
         leadership=leadership,
         web=web,
