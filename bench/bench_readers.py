@@ -1,9 +1,9 @@
 """Readers' bench (#18): issue 1 to N Telegram readers, packed threads, readers in turn.
 
 Three runs, each said in its figures' names:
-- **full stack, real time**: `BENCH_READERS` (default 200) private chats through the real
+- **full stack, real time**: `BENCH_READERS` (default 300) private chats through the real
   adapters (python-telegram-bot), engine, ledger and pacer against the strict fake with its
-  flood limits on, at Telegram's real rate (bench_fanout's machinery; about 25 s);
+  flood limits on, at Telegram's real rate (bench_fanout's machinery; about 35 s);
 - **10,000 readers, compressed x10**: `BENCH_MANY_READERS` (default 10,000) through the real
   pacer on the event loop, sent as the engine's workers send (`bench_pacing.simulate`), with
   Telegram's clock compressed ten times (about 105 s instead of 17 minutes). No HTTP: the full
@@ -27,7 +27,7 @@ from bench.bench_pacing import simulate
 from bench.common import percentile
 
 QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
-READERS = int(os.environ.get("BENCH_READERS", "100" if QUICK else "200"))
+READERS = int(os.environ.get("BENCH_READERS", "100" if QUICK else "300"))
 MANY = int(os.environ.get("BENCH_MANY_READERS", "2000" if QUICK else "10000"))
 MANY_SCALE = 10.0
 UNPACKED = 11  # messages a reader of issue 1 got before packed threads (one per section)

@@ -13,11 +13,13 @@ moves it one interval (`1/rate`) on from where it *was due*, not from when the t
 fired. The event loop wakes a timer about 1 ms late (`make bench`, bench_pacing); a gate that
 counts from "now" loses that on every slot (0.94 of the rate at 30/s instead of the 0.97 its
 headroom leaves, and 0.75 with time compressed x10). Here a late wake-up is made up by the next
-slot, up to `CATCH_UP` of an interval: never more, so a stall is not followed by a burst, and
-any second holds fewer than `burst + rate + CATCH_UP` admissions (30.6 at 29.1/s: at most 30;
-the rest of the headroom, 7 ms at each edge of a second, absorbs the jitter between admission
-here and arrival there; `pacing.py` explains the headroom). Half an interval makes up what the
-loop loses at 30/s (~1 ms of 34) and most of it with time compressed x10 (1.7 ms of 3.4).
+slot, up to `LATE` (2 ms, the loop's p99 lateness; it rounds its waits up to whole
+milliseconds) and at most a quarter of an interval: never more, so a stall is not followed by a
+burst, and any second holds fewer than `burst + rate·(1 s + LATE)` admissions (30.16 at 29.1/s: at
+most 30). The rest of the headroom, 14 ms at each edge of a second, still absorbs the jitter
+between admission here and arrival there (`pacing.py`). With time compressed x10 a slot is
+3.4 ms, and a quarter of it (0.86 ms, about the loop's mean lateness) is made up: more would
+leave too little for the jitter, which compression magnifies as much.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import asyncio
 import heapq
 import itertools
 
-CATCH_UP = 0.5  # of an interval: how much of a late wake-up the next admission makes up
+LATE = 0.002  # seconds of a late wake-up the next slot makes up (at most a quarter of one)
 _EPSILON = 1e-9  # float slack on "the next admission is due"
 
 
@@ -37,7 +39,7 @@ class PriorityGate:
         self.capacity, self.rate = burst, rate
         self.interval = 1 / rate
         self.tolerance = (burst - 1) * self.interval  # how far ahead of due a burst may go
-        self.catch_up = CATCH_UP * self.interval
+        self.catch_up = min(LATE, self.interval / 4)  # seconds
         self._due: float | None = None  # when the next admission is due (the GCRA's TAT)
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()

@@ -118,8 +118,8 @@ def test_late_wake_ups_are_made_up_so_the_rate_is_the_gates_own(
 ) -> None:
     assert bucket is not None
     gate = bucket.gate(0.97, 1.0)
-    late = [0.0, 0.1, 0.2, 0.25]  # of an interval: up to what the next slot makes up
-    admitted = admit_with_late_wake_ups(gate, 3000, [x * gate.interval for x in late])
+    late = [0.0, 0.25, 0.5, 1.0]  # of what the next slot makes up (~1 ms is the loop's own)
+    admitted = admit_with_late_wake_ups(gate, 3000, [x * gate.catch_up for x in late])
     assert rate_of(admitted) >= bucket.rate * 0.97 * 0.999  # nothing lost to the lateness
     assert never_refused(admitted, paid=paid)
 
