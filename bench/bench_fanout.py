@@ -1,11 +1,11 @@
-"""Fan-out benchmark: issue 1 to 1,000 Telegram subscribers (`BENCH_SUBSCRIBERS`) and 50 Slack
+"""Fan-out benchmark: issue 1 to 500 Telegram subscribers (`BENCH_SUBSCRIBERS`) and 50 Slack
 channels, through the real adapters (python-telegram-bot, slack_sdk) and the real delivery
 engine, ledger and pacer, against the local fake APIs enforcing the assumed limits with
 compressed time. Threads are unpacked (11 messages each, as groups get them); the readers'
 figures, packed, are bench_readers'.
 
-Telegram allows 30 messages/s overall: 1,000 threads of 11 messages need 367 s of real time,
-so its clock runs `TG_SCALE` times faster (fake and pacer alike). Slack's limit is per channel
+Telegram allows 30 messages/s overall: 500 threads of 11 messages need 183 s of real time,
+so its clock runs `TG_SCALE` (3) times faster (fake and pacer alike). Slack's limit is per channel
 (a burst of 3, then 1/s), so 50 channels take ~9 s: it runs in real time, beside Telegram.
 Figures: achieved rate / allowed rate, 429s received, wall time / theoretical minimum.
 """
@@ -31,11 +31,11 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "1000"))
+SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "500"))
 CHANNELS = 50
-# x10: the bot process (PTB + httpx + engine) needs ~2.5 ms of CPU per Telegram message, so
-# beyond ~300 msg/s (x10) the bench measures this machine's CPU instead of the pacing.
-TG_SCALE = float(os.environ.get("BENCH_TG_SCALE", "10"))
+# x3: the bot and the fake need ~5 ms of CPU per Telegram message between them, so at x10
+# (291 msg/s) the bench measures this shared 2-core machine's CPU instead of the pacing.
+TG_SCALE = float(os.environ.get("BENCH_TG_SCALE", "3"))
 SLACK_SCALE = 1.0
 TG_RATE = 30.0  # messages/s overall
 SLACK_BURST, SLACK_RATE = 3, 1.0  # per channel
@@ -224,7 +224,7 @@ def main() -> list[str]:
     return [
         line("fanout telegram rate (msg/s, uncompressed)", f"{tg_rate:.2f}", f"{TG_RATE:.0f}",
               f"{tg_rate / TG_RATE:.3f}"),
-        line("fanout telegram 429s", str(f["tg_429"]), "0", "-"),
+        line("fanout telegram 429s (by limit)", f"{f['tg_429']} {f['tg_429_by']}", "0", "-"),
         line(f"fanout telegram wall (s, compressed x{TG_SCALE:g})", f"{tg_wall:.1f}",
               f"{tg_min:.1f}", f"{tg_min / tg_wall:.3f}"),
         line("fanout slack wall (s, real time)", f"{slack_wall:.2f}", f"{slack_min:.2f}",

@@ -35,6 +35,7 @@ def figures(telegram: FakeTelegramAPI, slack: FakeSlackAPI, subscribers: int, ch
         "tg_first": min(tg_times, default=0.0),
         "tg_last": max(tg_times, default=0.0),
         "tg_429": telegram.stats()["rate_limited"],
+        "tg_429_by": telegram.stats()["flood"],  # "overall" or "chat": which limit
         "tg_done": [max(times, default=0.0) for times in chats],  # per subscriber: its last
         "slack_sent": posted,
         "slack_last": max((c.at for c in calls), default=0.0),

@@ -161,6 +161,7 @@ class _FloodControl:
         self.overall: deque[float] = deque()
         self.groups: dict[int, deque[float]] = {}
         self.private: dict[int, tuple[float, float]] = {}  # chat -> (tokens, updated at)
+        self.refused: Counter[str] = Counter()  # which limit each 429 was for
 
     def _window(self, q: deque[float], limit: int, period: float, now: float) -> float:
         while q and q[0] <= now - period / self.scale:
@@ -168,17 +169,18 @@ class _FloodControl:
         return q[-limit] + period / self.scale - now if len(q) >= limit else 0.0
 
     def check(self, chat: _Chat, now: float, *, paid: bool = False) -> float:
-        wait = self._window(self.overall, PAID_OVERALL if paid else OVERALL, 1.0, now)
+        overall = self._window(self.overall, PAID_OVERALL if paid else OVERALL, 1.0, now)
         tokens = 0.0
         if chat.type == "private":
             tokens, last = self.private.get(chat.id, (3.0, now))
             tokens = min(3.0, tokens + (now - last) * self.scale)
-            wait = max(wait, (1.0 - tokens) / self.scale if tokens < 1.0 else 0.0)
+            own = (1.0 - tokens) / self.scale if tokens < 1.0 else 0.0
         else:
             group = self.groups.setdefault(chat.id, deque())
-            wait = max(wait, self._window(group, 20, 60.0, now))
-        if wait > 0:
-            return wait
+            own = self._window(group, 20, 60.0, now)
+        if overall > 0 or own > 0:
+            self.refused["overall" if overall > 0 else "chat"] += 1
+            return max(overall, own)
         self.overall.append(now)
         if chat.type == "private":
             self.private[chat.id] = (tokens - 1.0, now)
@@ -364,6 +366,7 @@ class FakeTelegramAPI:
             "sent": self._sent_count,
             "rejected": dict(self._rejected),
             "rate_limited": self._rate_limited,  # 429s returned (injected or enforce_limits)
+            "flood": dict(self._flood.refused),  # enforce_limits' 429s: "overall" or "chat"
         }
 
     # ---- HTTP plumbing ---------------------------------------------------------------------
