@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "500"))
 CHANNELS = 50
+FIGURES_LIMIT = 256 * 1024 * 1024  # the fake servers' figures are one JSON line: per-reader times
 # x3: the bot and the fake need ~5 ms of CPU per Telegram message between them, so at x10
 # (291 msg/s) the bench measures this shared 2-core machine's CPU instead of the pacing.
 TG_SCALE = float(os.environ.get("BENCH_TG_SCALE", "3"))
@@ -115,6 +116,7 @@ async def _servers(
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bench.fake_servers", *args, cwd=ROOT,
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        limit=FIGURES_LIMIT,
     )  # fmt: skip
     try:
         assert proc.stdout is not None

@@ -34,6 +34,7 @@ class BotSection(_Section):
     timezone: str = "Asia/Seoul"
     language: Literal["ko", "en"] = "ko"
     admins: tuple[str, ...] = ()
+    channel_opt_in: Literal["admins", "members"] = "admins"  # who may /briefing here in a channel
 
     @field_validator("timezone")
     @classmethod

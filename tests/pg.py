@@ -63,6 +63,16 @@ class PostgresServer:
         bin_dir = pg_bin()
         self._run(bin_dir / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust",
                   "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
+        return self.resume()
+
+    def halt(self) -> None:
+        """Shut the server down at once (an outage), keeping its data for `resume()`."""
+        self._run(pg_bin() / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+        self._started = False
+
+    def resume(self) -> PostgresServer:
+        """Start the server on its data folder and port (again, after `halt()`)."""
+        bin_dir = pg_bin()
         options = f"-p {self.port} -c listen_addresses={self.host} -k {self.root} "
         options += "-c max_connections=200"
         if not self.durable:

@@ -72,6 +72,12 @@ class ConsolePlatform:
     async def open_dm(self, user: str) -> str:
         return "console"
 
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        return True  # the terminal's user runs the bot
+
+    async def can_post(self, chat: str) -> bool:
+        return True
+
     async def answer(self, line: str) -> str | None:
         line = line.strip()
         if not line:

@@ -18,6 +18,12 @@ class SendsThroughSender:
     async def open_dm(self, user: str) -> str:
         return await self.sender.open_dm(user)
 
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        return await self.sender.is_chat_admin(chat, user)
+
+    async def can_post(self, chat: str) -> bool:
+        return await self.sender.can_post(chat)
+
     def start_link(self, payload: str) -> str | None:
         """No deep links unless the platform has them (Telegram overrides this)."""
         return None

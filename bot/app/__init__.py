@@ -14,11 +14,11 @@ from bot.app.build import (
     resolve,
     schedule_of,
 )
+from bot.app.replica import Replica, scheduler
 from bot.app.run import (
     build_platforms,
     post,
     run,
-    scheduler,
     site,
     started,
     stop_signals,
@@ -26,7 +26,8 @@ from bot.app.run import (
 )
 
 __all__ = [
-    "PACE_SCALE_ENV", "RATE_LIMITS", "App", "build", "build_platforms", "delivery_channels",
-    "delivery_lock", "open_store", "post", "rate_limits", "resolve", "run", "schedule_of",
+    "PACE_SCALE_ENV", "RATE_LIMITS", "App", "Replica", "build", "build_platforms",
+    "delivery_channels", "delivery_lock", "open_store", "post", "rate_limits", "resolve", "run",
+    "schedule_of",
     "scheduler", "site", "started", "stop_signals", "web_archive",
 ]  # fmt: skip

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,8 @@ from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
 from bot.core.delivery import DeliveryEngine
+from bot.core.destinations import DestinationDesk, Timing, cron_time
+from bot.core.handover import Handover, Term
 from bot.core.live_content import LiveContent
 from bot.core.packing import Packing
 from bot.core.platforms import PlatformRegistry
@@ -56,6 +58,7 @@ class App:
     engine: DeliveryEngine
     service: CommandService
     content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/watch.py)
+    term: Term = field(default_factory=Term)  # whether this process leads (the delivery lock)
 
     @property
     def content(self) -> Content:
@@ -98,6 +101,7 @@ def build(
         channels=delivery_channels(settings),
         platforms=platforms,
         subscriptions=store.subscriptions,
+        destinations=store.destinations,
         ledger=store.ledger,
         pacer=pacing.Pacer(
             rate_limits(settings), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
@@ -110,16 +114,29 @@ def build(
         packing=delivery_packing(settings),
         before_run=lambda: service.refresh_content(),  # the content on disk, as /reload takes it
     )
+    term = Term()
     service = CommandService(
         live,
         store.subscriptions,
         platforms,
         language=settings.bot.language,
         admins=frozenset(settings.bot.admins),
-        deliverer=engine,
+        deliverer=Handover(engine, store.post_requests, term),
         web=web,
+        desk=DestinationDesk(
+            store.destinations,
+            store.subscriptions,
+            platforms,
+            ledger=store.ledger,
+            pinned=delivery_channels(settings),
+            opt_in=settings.bot.channel_opt_in,
+            default=Timing(cron_time(settings.schedule.cron), settings.bot.timezone),
+            language=settings.bot.language,
+            admins=frozenset(settings.bot.admins),
+            issues=lambda: live.current.archive.numbers,
+        ),
     )
-    return App(settings, secrets, store, live, platforms, engine, service, content_dir)
+    return App(settings, secrets, store, live, platforms, engine, service, content_dir, term)
 
 
 def schedule_of(settings: Settings) -> Schedule:

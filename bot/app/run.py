@@ -11,16 +11,14 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.adapters.clock import SystemClock
-from bot.app.build import App, resolve, schedule_of
+from bot.app.build import App, resolve
+from bot.app.replica import DeliveryLock, Replica
 from bot.config import Settings
 from bot.content.loader import load_content
 from bot.core.ports import DeliveryReport, Runnable
-from bot.core.schedule import Scheduler
 
 log = logging.getLogger("bot.app")
 
@@ -30,18 +28,31 @@ async def build_platforms(app: App) -> list[Runnable]:
     platform whose HTTP port is `[web] port` serves the web archive's routes too."""
     built: list[Runnable] = []
     shared = _shared_web_port(app.settings)
+    claims = app.store.claims
     if app.settings.telegram.enabled:
         from bot.adapters.telegram.platform import build_telegram
 
         web = _archive_routes(app) if shared == "[telegram] webhook_port" else None
+        telegram = app.settings.telegram
         built.append(
-            await build_telegram(app.settings.telegram, app.secrets, app.service, shared=web)
+            await build_telegram(
+                telegram,
+                app.secrets,
+                app.service,
+                shared=web,
+                claims=claims,
+                poll_when_leading=True,
+            )
         )
     if app.settings.slack.enabled:
         from bot.adapters.slack.platform import build_slack
 
         web = _archive_routes(app) if shared == "[slack] http_port" else None
-        built.append(await build_slack(app.settings.slack, app.secrets, app.service, shared=web))
+        built.append(
+            await build_slack(
+                app.settings.slack, app.secrets, app.service, shared=web, claims=claims
+            )
+        )
     return built
 
 
@@ -97,16 +108,9 @@ def stop_signals(stop: Callable[[], None]) -> Iterator[None]:
             loop.remove_signal_handler(sig)
 
 
-def scheduler(app: App, stop: asyncio.Event) -> Scheduler:
-    schedule = schedule_of(app.settings)
-    catch_up = timedelta(minutes=app.settings.schedule.catch_up_minutes)
-    return Scheduler(
-        schedule, app.engine, app.store.runs, SystemClock(), catch_up=catch_up, stop=stop
-    )
-
-
-async def run(app: App, *, console_input: bool = True) -> None:
-    """Start every enabled platform and the schedule in this loop; stop on SIGTERM/SIGINT or
+async def run(app: App, lock: DeliveryLock, *, console_input: bool = True) -> None:
+    """Start every enabled platform in this loop, and the schedule and deliveries while this
+    process holds the delivery `lock` (`replica.py`: it leads); stop on SIGTERM/SIGINT or
     console EOF, letting a delivery in progress record its message in flight first."""
     stop = asyncio.Event()
 
@@ -118,7 +122,7 @@ async def run(app: App, *, console_input: bool = True) -> None:
         try:
             async with web_archive(app), started(app, receive=True) as running:
                 try:
-                    await _serve(app, running, stop, console_input)
+                    await _serve(app, Replica(app, lock, running, stop), stop, console_input)
                 finally:
                     request_stop()
                     await app.engine.idle()
@@ -126,9 +130,8 @@ async def run(app: App, *, console_input: bool = True) -> None:
             await app.store.close()
 
 
-async def _serve(
-    app: App, running: list[Runnable], stop: asyncio.Event, console_input: bool
-) -> None:
+async def _serve(app: App, replica: Replica, stop: asyncio.Event, console_input: bool) -> None:
+    running = replica.platforms
     waiters: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
     if app.settings.console.enabled:
         from bot.adapters.console import ConsolePlatform
@@ -140,7 +143,7 @@ async def _serve(
     if not running and len(waiters) == 1:
         log.warning("no platform is enabled: set [console] or [slack]/[telegram] enabled = true")
         return
-    schedule = asyncio.create_task(scheduler(app, stop).run())
+    deliveries = asyncio.create_task(replica.run())
     index = asyncio.create_task(asyncio.to_thread(app.content.archive.prepare_search))
     watch = asyncio.create_task(_watch(app, stop))
     try:
@@ -156,7 +159,7 @@ async def _serve(
     finally:
         stop.set()
         app.engine.request_stop()
-        await schedule  # returns once a delivery in progress has recorded its message in flight
+        await deliveries  # returns once a delivery in progress has recorded its message in flight
         await index
         await watch
         app.platforms.remove("console")

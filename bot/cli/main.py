@@ -20,6 +20,7 @@ from bot.content.loader import load_content
 from bot.content.release import Release
 from bot.store import StoreCorrupt
 from bot.store.backend import StoreUnavailable
+from bot.store.lock import DataLock
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -202,15 +203,17 @@ def _console(built: App) -> int:
 
 def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
     """`run`, `post` and `console` own the store while they live (bot/store/lock.py, pg_lock.py):
-    `run` waits for the lock, `post` and `console` exit with EXIT_BUSY if another process
-    holds it. A dry run only reads, so it takes no lock and opens the store read-only."""
+    `post` and `console` exit with EXIT_BUSY if another process holds it; `run` on the tinydb
+    file waits for it, and on PostgreSQL starts at once as a replica that leads while it holds
+    the lock (bot/app/replica.py). A dry run only reads: no lock, the store read-only."""
     from bot import app as application
     from bot.store.lock import LockHeld
 
     lock = application.delivery_lock(settings, config)
     dry_run = args.command == "post" and args.dry_run
+    replica = args.command == "run" and not isinstance(lock, DataLock)
     try:
-        if not dry_run:
+        if not dry_run and not replica:
             lock.acquire(wait=args.command == "run")
     except LockHeld as exc:
         outcome = "nothing sent" if args.command == "post" else "stop it or talk to it there"
@@ -222,10 +225,11 @@ def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -
         built = application.build(
             settings, config, read_only=dry_run, leadership=None if dry_run else lock
         )
+        built.term.leading = not replica  # a replica leads once it holds the lock
         if args.command == "console":
             return _console(built)
         if args.command == "run":
-            asyncio.run(application.run(built))
+            asyncio.run(application.run(built, lock))
             return 0
         return _post(built, args.issue, dry_run)
     finally:

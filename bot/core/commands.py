@@ -10,8 +10,10 @@ a command means a row here, its handler in `service.py`, and its strings in `i18
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -45,7 +47,8 @@ class SearchQuery:
 
 @dataclass(frozen=True, slots=True)
 class Subscribe:
-    pass
+    time: str | None = None  # "07:30": the reader's own delivery time
+    zone: str | None = None  # "Europe/Berlin"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,29 @@ class Stats:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelAction:
+    """`/briefing here`, `/briefing stop`, `/briefing status` in a channel."""
+
+    action: Literal["here", "stop", "status"]
+
+
+@dataclass(frozen=True, slots=True)
+class SetTime:
+    """`/briefing time 07:30 Europe/Berlin`: this destination's delivery time (zone optional)."""
+
+    time: str
+    zone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage:
+    """`/lang en` (the reader's) or `/briefing lang en` (the channel's; in a DM, the reader's)."""
+
+    language: Literal["ko", "en"]
+    channel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Unknown:
     name: str
 
@@ -98,7 +124,8 @@ class BadInput:
 
 Parsed = (
     TermQuery | IssueQuery | LatestQuery | SearchQuery | Subscribe | Unsubscribe | Help | Start
-    | TermBySlug | PostNow | Reload | Stats | Unknown | BadInput
+    | TermBySlug | PostNow | Reload | Stats | Unknown | BadInput | ChannelAction | SetTime
+    | SetLanguage
 )  # fmt: skip
 Who = Literal["everyone", "admins"]
 
@@ -135,12 +162,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 help="help_latest", menu="menu_latest", slash=True),
     CommandSpec("search", lambda a: SearchQuery(a) if a else BadInput("search_missing_arg"),
                 ("검색", "s"), help="help_search", menu="menu_search", slash=True),
-    CommandSpec("subscribe", _no_argument(Subscribe), ("구독",), help="help_subscribe",
+    CommandSpec("subscribe", lambda a: _subscribe(a), ("구독",), help="help_subscribe",
                 menu="menu_subscribe", slash=True),
     CommandSpec("unsubscribe", _no_argument(Unsubscribe), ("구독취소",),
                 menu="menu_unsubscribe", slash=True),
-    CommandSpec("help", _no_argument(Help), ("도움말", "briefing"), help="help_help",
-                menu="menu_help"),
+    CommandSpec("help", _no_argument(Help), ("도움말",), help="help_help", menu="menu_help"),
+    CommandSpec("lang", lambda a: _language(a, channel=False), ("언어", "language"),
+                help="help_lang", menu="menu_lang"),
+    CommandSpec("briefing", lambda a: _briefing(a), help="help_briefing", menu="menu_briefing"),
     CommandSpec("start", lambda a: _start(a)),
     CommandSpec("post", lambda a: _post(a), ("발송",), who="admins", help="help_post"),
     CommandSpec("reload", _no_argument(Reload), who="admins", help="help_reload"),
@@ -182,6 +211,65 @@ def parse(name: str, argument: str) -> Parsed:
     if found is None:
         return Unknown(clean(name.casefold())[:32])
     return found.parse(arg)
+
+
+BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang")  # `/briefing <action>`
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def _briefing(arg: str) -> Parsed:
+    """`/briefing` alone is help; `here`, `stop`, `status`, `time HH:MM [Area/City]`, `lang`."""
+    action, _, rest = arg.partition(" ")
+    action = action.casefold()
+    if not action:
+        return Help()
+    if action in ("here", "stop", "status") and not rest.strip():
+        return ChannelAction(action)  # type: ignore[arg-type]
+    if action == "time":
+        parsed = time_and_zone(rest)
+        return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
+    if action == "lang":
+        return _language(rest, channel=True)
+    return BadInput("briefing_usage")
+
+
+def _language(arg: str, *, channel: bool) -> Parsed:
+    word = arg.strip().casefold()
+    if word in ("ko", "en"):
+        return SetLanguage(word, channel)  # type: ignore[arg-type]
+    return BadInput("bad_language")
+
+
+def _subscribe(arg: str) -> Parsed:
+    if not arg.strip():
+        return Subscribe()
+    parsed = time_and_zone(arg)
+    return parsed if isinstance(parsed, BadInput) else Subscribe(*parsed)
+
+
+def time_and_zone(arg: str) -> tuple[str, str | None] | BadInput:
+    """`07:30 Europe/Berlin` → ("07:30", "Europe/Berlin"); `7:30` → ("07:30", None)."""
+    words = arg.split()
+    if not words or len(words) > 2:
+        return BadInput("bad_time", (("arg", arg[:40] or "-"),))
+    clock = _CLOCK.fullmatch(words[0])
+    if clock is None:
+        return BadInput("bad_time", (("arg", words[0][:40]),))
+    hhmm = f"{int(clock[1]):02d}:{clock[2]}"
+    if len(words) == 1:
+        return hhmm, None
+    zone = known_zone(words[1])
+    return (hhmm, zone) if zone else BadInput("bad_zone", (("arg", words[1][:40]),))
+
+
+def known_zone(name: str) -> str | None:
+    """The IANA zone `name` as zoneinfo spells it (case-insensitive), or None."""
+    return _zones().get(name.casefold())
+
+
+@functools.cache
+def _zones() -> dict[str, str]:
+    return {zone.casefold(): zone for zone in zoneinfo.available_timezones()}
 
 
 def _is_public(arg: str) -> bool:

@@ -27,13 +27,15 @@ job's rank (channels first, then readers oldest subscription first), so that the
 each reader's thread before readers further down start theirs.
 Errors (bot.core.errors), retried by `bot.core.retry` (the one retry layer): RateLimited pauses
 only that destination for `retry_after` and retries the same part; TransientError retries with
-exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber and reports a channel
-as failed;
+exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber, ends an opted-in
+channel's opt-in and reports a channel as failed;
 MessageRejected and exhausted retries fail that destination (reported,
 retried by the next run) while the others go on. A set stop event (SIGTERM) lets every worker
 finish and record the message in flight, then the run returns; so does a lost `Leadership`
 (the store's delivery lock, re-checked before every part), so that a process that may no longer
-be the only one delivering sends nothing more.
+be the only one delivering sends nothing more. A lost lock only halts the run in progress
+(`halt`); SIGTERM ends every later one too (`request_stop`). A replica that becomes the leader
+calls `resume()` first: every thread left half-sent, whatever run started it, and nothing else.
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ import asyncio
 import logging
 import random
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from bot.content.loader import Content
 from bot.core.delivery_plan import Destination, Job, Planner, Tally
@@ -51,7 +53,16 @@ from bot.core.i18n import Language
 from bot.core.messages import Message, MessageRef
 from bot.core.packing import Packing
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Clock, DeliveryReport, Leadership, Ledger, Pacer, SubscriptionStore
+from bot.core.ports import (
+    Clock,
+    DeliveryReport,
+    DeliveryTime,
+    DestinationStore,
+    Leadership,
+    Ledger,
+    Pacer,
+    SubscriptionStore,
+)
 from bot.core.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 from bot.core.weblinks import WebLinks
 
@@ -85,11 +96,14 @@ class DeliveryEngine:
         leadership: Leadership | None = None,
         web: WebLinks | None = None,
         packing: Mapping[str, Packing] | None = None,
+        destinations: DestinationStore | None = None,
     ) -> None:
         self.before_run = before_run  # called at the start of every run (a content refresh)
         self.planner = Planner(
-            content, channels, subscriptions, ledger, language, web, platforms, packing
-        )
+            content, channels, subscriptions, ledger, language, web, platforms, packing,
+            destinations,
+        )  # fmt: skip
+        self.store = destinations
         self.content, self.platforms = content, platforms
         self.subscriptions, self.ledger, self.pacer = subscriptions, ledger, pacer
         self.clock, self.concurrency, self.progress_every = clock, concurrency, progress_every
@@ -97,18 +111,55 @@ class DeliveryEngine:
         self.retrier = Retrier(policy, clock, self._stop, rng or random.Random())
         self._running = asyncio.Lock()
         self.leadership = leadership
+        self._shutdown = False
 
     def request_stop(self) -> None:
-        """Finish and record the messages in flight, start no other, end the run (SIGTERM)."""
+        """Finish and record the messages in flight, start no other, end the run (SIGTERM);
+        no later run starts."""
+        self._shutdown = True
         self._stop.set()
+
+    def halt(self) -> None:
+        """End the run in progress as a stop does (the delivery lock is lost); a later run,
+        once this process leads again, goes on."""
+        self._stop.set()
+
+    def _start_run(self) -> None:
+        if not self._shutdown:
+            self._stop.clear()  # a halt ends only the run it interrupted
 
     async def idle(self) -> None:
         """Wait until no delivery run is in progress."""
         async with self._running:
             pass
 
-    async def deliver(self, issue: int | None = None, *, dry_run: bool = False) -> DeliveryReport:
+    async def resume(self) -> DeliveryReport:
+        """Finish every thread an interrupted run left half-sent (a killed process, a lost
+        lock), whatever started it; nothing else. A new leader does this first."""
         async with self._running:
+            self._start_run()
+            self.planner.start_run()
+            tally = Tally()
+            destinations = await self.planner.destinations()
+            jobs = self.planner.plan_resume(destinations)
+            if not jobs:
+                return DeliveryReport(destinations=len(destinations))
+            tally.total = sum(self.planner.remaining(j.dest, n) for j in jobs for n in j.issues)
+            log.info("resuming %d half-sent thread(s) left by an interrupted run", len(jobs))
+            await self._run(jobs, tally)
+            report = tally.report(len(destinations), self._stop.is_set())
+            log.info("resumed delivery done: %s", report.summary)
+            return report
+
+    async def deliver(
+        self,
+        issue: int | None = None,
+        *,
+        dry_run: bool = False,
+        at: Collection[DeliveryTime | None] | None = None,
+    ) -> DeliveryReport:
+        async with self._running:
+            self._start_run()
             if self.before_run is not None:
                 await self.before_run()
             archive = self.content().archive
@@ -123,6 +174,8 @@ class DeliveryEngine:
             self.planner.start_run()
             tally = Tally()
             destinations = await self.planner.destinations()
+            if at is not None:  # the scheduler: only the destinations due now
+                destinations = [d for d in destinations if d.time in at]
             released = self.ledger.released_at(target) or self.clock.now()
             jobs = self.planner.plan(destinations, target, released, tally)
             if dry_run:
@@ -182,6 +235,11 @@ class DeliveryEngine:
             tally.failures.append("; ".join(failed))
 
     async def _gone(self, dest: Destination, exc: RecipientGone, tally: Tally) -> None:
+        if dest.user is None and dest.opted_in and self.store is not None:
+            await self.store.opt_out(dest.platform, dest.chat)
+            log.warning("%s: the channel is gone (%s); its opt-in ended", dest.key, exc)
+            tally.failures.append(f"{dest.key}: gone, opt-in ended: {exc}")
+            return
         if dest.user is None:
             log.error("%s: the channel is gone (%s); check the configuration", dest.key, exc)
             tally.failures.append(f"{dest.key}: gone: {exc}")
@@ -225,7 +283,7 @@ class DeliveryEngine:
             raise _Skip("stop requested")
         if self.leadership is not None and not await self.leadership.holds():
             log.error("the delivery lock is lost: another process may deliver now; stopping")
-            self.request_stop()
+            self.halt()
             raise _Skip("the delivery lock is lost")
         if dest.user is not None and not await self.subscriptions.is_subscribed(
             dest.platform, dest.user

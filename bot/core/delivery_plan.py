@@ -1,21 +1,24 @@
 """Delivery, planning: who gets which issues in this run.
 
-Destinations are the configured channels of every enabled platform plus the DM subscribers on
-those platforms. Per destination the plan is: finish any issue a previous run left half-sent,
-then the target issue (the newest in the archive, or the one asked for) unless it is already
-done there. A DM subscriber gets an issue only if it was released (a run first started
-delivering it) after they subscribed, so subscribing after today's run does not bring today's
-issue with the next catch-up run; `/latest` and `/issue N` are there for that.
+Destinations are the configured channels of every enabled platform, the channels that opted in
+themselves (`/briefing here`), and the DM subscribers on those platforms; each in the language
+it chose for the bot's own words (the table of contents' labels), else `bot.language`. Per
+destination the plan is: finish any issue a previous run left half-sent, then the target issue
+(the newest in the archive, or the one asked for) unless it is already done there. A DM
+subscriber gets an issue only if it was released (a run first started delivering it) after they
+subscribed, so subscribing after today's run does not bring today's issue with the next catch-up
+run; `/latest` and `/issue N` are there for that.
 
-The order is deterministic: the configured channels as configured, then the DM subscribers,
-oldest subscription first; each job's `rank` is its place in it, which the pacer serves in turn.
+The order is deterministic: the configured channels as configured, the opted-in channels oldest
+first, then the DM subscribers, oldest subscription first; each job's `rank` is its place in it,
+which the pacer serves in turn.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Literal
 
@@ -24,7 +27,15 @@ from bot.core.i18n import Language
 from bot.core.messages import Thread
 from bot.core.packing import Packing, pack_thread
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import DeliveryReport, Ledger, Subscriber, SubscriptionStore
+from bot.core.ports import (
+    DeliveryReport,
+    DeliveryTime,
+    DestinationSettings,
+    DestinationStore,
+    Ledger,
+    Subscriber,
+    SubscriptionStore,
+)
 from bot.core.render import issue_thread
 from bot.core.termlinks import TermLinker
 from bot.core.weblinks import WebLinks
@@ -40,6 +51,9 @@ class Destination:
     chat: str
     user: str | None = None  # set for a DM subscriber
     since: datetime | None = None  # when that subscriber subscribed
+    language: Language | None = None  # the bot's words there, if the destination chose
+    opted_in: bool = False  # a channel that opted in itself (its opt-in ends when it is gone)
+    time: DeliveryTime | None = None  # its own delivery time; None: the edition's schedule
 
     @property
     def key(self) -> str:
@@ -89,13 +103,15 @@ class Planner:
         web: WebLinks | None = None,
         platforms: PlatformRegistry | None = None,
         packing: Mapping[str, Packing] | None = None,
+        destinations: DestinationStore | None = None,
     ) -> None:
+        self.store = destinations  # opted-in channels and every destination's settings
         self.content, self.channels = content, channels
         self.packing = packing or {}  # per platform: which destinations get packed threads
         self.subscriptions, self.ledger, self.language = subscriptions, ledger, language
         self.web = web  # set: each thread's parent links the issue's web page
         self.platforms = platforms or PlatformRegistry()  # whose deep links the notes use
-        self._threads: dict[tuple[int, str, bool], Thread] = {}
+        self._threads: dict[tuple[int, str, bool, Language], Thread] = {}
 
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""
@@ -103,14 +119,24 @@ class Planner:
 
     async def destinations(self) -> list[Destination]:
         found: dict[str, Destination] = {}
+        chosen = await self.store.all_settings() if self.store is not None else {}
+
+        def add(dest: Destination) -> None:
+            mine = chosen.get(dest.key, DestinationSettings())
+            words = mine.language
+            language: Language | None = "en" if words == "en" else "ko" if words == "ko" else None
+            time = DeliveryTime(mine.time, mine.zone or "") if mine.time else None
+            found.setdefault(dest.key, replace(dest, language=language, time=time))
+
         for platform, chats in self.channels.items():
             for chat in chats:
-                dest = Destination(platform, str(chat))
-                found.setdefault(dest.key, dest)
+                add(Destination(platform, str(chat)))
+        for opted in await self.store.opted_in() if self.store is not None else []:
+            if opted.platform in self.channels:
+                add(Destination(opted.platform, opted.chat, opted_in=True))
         for sub in sorted(await self.subscriptions.subscribers(), key=_oldest_first):
             if sub.platform in self.channels:
-                dest = Destination(sub.platform, sub.chat, sub.user, _parse_time(sub.since))
-                found.setdefault(dest.key, dest)
+                add(Destination(sub.platform, sub.chat, sub.user, _parse_time(sub.since)))
         return list(found.values())
 
     def plan(
@@ -139,20 +165,29 @@ class Planner:
             )  # fmt: skip
         return jobs
 
+    def plan_resume(self, destinations: Iterable[Destination]) -> list[Job]:
+        """The destinations with a half-sent thread, and those issues only."""
+        archive = self.content().archive
+        jobs: list[Job] = []
+        for dest in destinations:
+            issues = [n for n in self.ledger.started(dest.key) if archive.get(n) is not None]
+            if issues:
+                jobs.append(Job(dest, tuple(issues), rank=len(jobs)))
+        return jobs
+
     def thread(self, number: int, dest: Destination) -> Thread:
         """Issue `number` as `dest` gets it: its 토막상식 linking the glossary its platform's way,
         packed where its platform's packing applies."""
         packing = self.packing.get(dest.platform)
         packed = packing is not None and packing.applies_to(dest.kind)
-        key = (number, dest.platform, packed)
+        language = dest.language or self.language
+        key = (number, dest.platform, packed, language)
         if key not in self._threads:
             content = self.content()
             issue = content.archive.get(number)
             assert issue is not None, f"issue {number} vanished from the archive"
-            links = TermLinker(
-                dest.platform, content.glossary, self.platforms, self.language, self.web
-            )
-            thread = issue_thread(issue, self.language, self.web, links.after)
+            links = TermLinker(dest.platform, content.glossary, self.platforms, language, self.web)
+            thread = issue_thread(issue, language, self.web, links.after)
             self._threads[key] = (
                 pack_thread(thread, packing.budget) if packing is not None and packed else thread
             )

@@ -5,6 +5,9 @@ PlatformError                 anything a chat platform said no to
  ├── RateLimited              429 / flood control: wait `retry_after` seconds for that chat, retry
  ├── TransientError           timeouts, resets, 5xx, malformed replies: retry with backoff
  └── MessageRejected          the platform refused this message (markup, size): log it, move on
+
+StoreUnreachable              the store's database cannot be reached just now (a lost connection):
+                              a command answers "briefly unavailable"; deliveries pause
 """
 
 from __future__ import annotations
@@ -32,3 +35,7 @@ class TransientError(PlatformError):
 
 class MessageRejected(PlatformError):
     pass
+
+
+class StoreUnreachable(Exception):
+    """The store cannot be reached right now; it may be again in a moment."""

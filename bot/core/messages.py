@@ -2,7 +2,8 @@
 
 A `Message` is a title plus blocks; a `Block` is lines (one item with its notes, say); a `Line`
 is spans at an indent, optionally a bullet. Renderers escape every span's text; nothing here
-is markup. A `Thread` is a parent message and its ordered replies.
+is markup. A `Thread` is a parent message and its ordered replies. A message may carry a
+`Navigation` (◀ ▶ to the neighbouring issues), which each platform renders as its own buttons.
 """
 
 from __future__ import annotations
@@ -43,10 +44,31 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """One ◀ or ▶ button: its label and the issue it shows."""
+
+    label: str
+    issue: int
+
+
+@dataclass(frozen=True, slots=True)
+class Navigation:
+    """The buttons to the previous and next issue; None at an end of the archive."""
+
+    previous: Step | None = None
+    next: Step | None = None
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(step for step in (self.previous, self.next) if step is not None)
+
+
+@dataclass(frozen=True, slots=True)
 class Message:
     blocks: tuple[Block, ...]
     title: str | None = None
     link_previews: bool = False
+    nav: Navigation | None = None
 
     @property
     def plain(self) -> str:

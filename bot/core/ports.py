@@ -3,10 +3,11 @@ run), a subscription store, and for delivery a ledger, a pacer, a clock and a ru
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 from bot.core.messages import Message, MessageRef
 
@@ -22,6 +23,7 @@ class Command:
     text: str = ""
     is_dm: bool = False
     dm_chat: str | None = None  # where a DM to this user goes, when the adapter knows it
+    locale: str | None = None  # the user's platform language ("en-US"), where it says
 
 
 class ChatPlatform(Protocol):
@@ -40,6 +42,15 @@ class ChatPlatform(Protocol):
         """The chat id of a direct conversation with `user`."""
         ...
 
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        """True if `user` administers `chat` on the platform (Telegram: its creator or an
+        administrator; Slack: a workspace admin or owner). Who may `/briefing here`."""
+        ...
+
+    async def can_post(self, chat: str) -> bool:
+        """True if the bot may post in `chat` (Slack: the app is a member of the channel)."""
+        ...
+
 
 class Runnable(ChatPlatform, Protocol):
     """A platform adapter that runs inside the shared event loop and sends for the core.
@@ -54,6 +65,16 @@ class Runnable(ChatPlatform, Protocol):
     def start_link(self, payload: str) -> str | None:
         """A link that opens a private chat with the bot carrying `payload` (Telegram's
         `t.me/<bot>?start=<payload>`); None where the platform has none or does not know it yet."""
+        ...
+
+
+@runtime_checkable
+class FollowsLeader(Protocol):
+    """A platform that receives differently on the leader replica (Telegram polling: only
+    the leader calls getUpdates)."""
+
+    async def lead(self, leading: bool) -> None:
+        """This replica has become the leader (True) or stands by again (False)."""
         ...
 
 
@@ -92,6 +113,7 @@ class DeliveryReport:
     nothing_new: int = 0
     unsubscribed: int = 0  # DM subscribers found gone (blocked the bot, ...) and unsubscribed
     stopped: bool = False  # a stop was requested: the run ended early, the next one resumes
+    queued: bool = False  # handed to the leader replica, which delivers it (nothing sent here)
     failures: tuple[str, ...] = ()  # "destination: reason" for each destination that failed
 
     @property
@@ -105,10 +127,26 @@ class DeliveryReport:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class DeliveryTime:
+    """A destination's own daily delivery time: "07:30" in "Europe/Berlin" ("" is the
+    default zone, `bot.timezone`)."""
+
+    time: str
+    zone: str = ""
+
+
 class Deliverer(Protocol):
     async def deliver(
-        self, issue: int | None = None, *, dry_run: bool = False
-    ) -> DeliveryReport: ...
+        self,
+        issue: int | None = None,
+        *,
+        dry_run: bool = False,
+        at: Collection[DeliveryTime | None] | None = None,
+    ) -> DeliveryReport:
+        """One delivery run: every destination, or (`at`) only those whose own delivery time
+        is one of `at` (None in it: those on the edition's schedule)."""
+        ...
 
 
 class Clock(Protocol):
@@ -184,9 +222,98 @@ class Leadership(Protocol):
         ...
 
 
+class InboundClaims(Protocol):
+    """Inbound events claimed once across every replica of one store (Slack `event_id`s,
+    Telegram `update_id`s), so that two replicas never both answer one event."""
+
+    async def claim(self, key: str) -> bool:
+        """True for the first claim of `key` ("slack:Ev123"), False for every later one."""
+        ...
+
+
+class PostRequests(Protocol):
+    """`/post` on a replica that is not the leader, handed to the leader through the store."""
+
+    async def request(self, issue: int | None) -> None:
+        """Queue a delivery of `issue` (None: the newest) for the leader."""
+        ...
+
+    async def pending(self) -> list[tuple[int, int | None]]:
+        """(request id, issue) of the requests not yet delivered, oldest first."""
+        ...
+
+    async def done(self, request: int) -> None: ...
+
+
 class RunRecord(Protocol):
     """When the last scheduled delivery run was due, so a missed run is caught up once."""
 
     def last_run(self) -> datetime | None: ...
 
     async def record(self, due: datetime) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class OptedIn:
+    """A channel that opted in itself (`/briefing here`): where, by whom, when.
+
+    `chat` is the address the platform sends to; a Telegram forum topic's is
+    `"<chat_id>:<topic_id>"`, so the topic is the destination and `topic` names it."""
+
+    platform: str
+    chat: str
+    by: str
+    since: str = ""  # ISO time, UTC
+
+    @property
+    def key(self) -> str:
+        """The destination's ledger key: "slack:C1", "telegram:-100123:7"."""
+        return f"{self.platform}:{self.chat}"
+
+    @property
+    def topic(self) -> str | None:
+        _, sep, topic = self.chat.rpartition(":")
+        return topic if sep else None
+
+
+@dataclass(frozen=True, slots=True)
+class DestinationSettings:
+    """What one destination (a channel or a reader's DM, by its ledger key) chose; None is
+    "not chosen": the default applies (the `[schedule] cron` in `bot.timezone`, the reader's
+    platform language, else `bot.language`)."""
+
+    time: str | None = None  # "HH:MM"
+    zone: str | None = None  # an IANA name: "Europe/Berlin"
+    language: str | None = None  # "ko" or "en"
+
+
+class DestinationStore(Protocol):
+    """Opted-in channels and every destination's settings (channels and DMs alike). The last
+    issue a destination got is the ledger's."""
+
+    async def opt_in(self, platform: str, chat: str, by: str) -> bool:
+        """True if this opted the channel in, False if it already was."""
+        ...
+
+    async def opt_out(self, platform: str, chat: str) -> bool:
+        """True if an opt-in was removed (its settings go with it)."""
+        ...
+
+    async def opted_in(self, platform: str | None = None) -> list[OptedIn]:
+        """Oldest opt-in first."""
+        ...
+
+    async def channel(self, platform: str, chat: str) -> OptedIn | None: ...
+
+    async def settings(self, key: str) -> DestinationSettings: ...
+
+    async def set_settings(self, key: str, settings: DestinationSettings) -> None:
+        """Replace the settings of destination `key` (all None: forget them)."""
+        ...
+
+    async def all_settings(self) -> dict[str, DestinationSettings]: ...
+
+    async def delivery_times(self) -> set[tuple[str, str]]:
+        """Every distinct (time, zone) some destination chose: what the scheduler's one timer
+        has to watch (read often, so cheap: no destination is built)."""
+        ...

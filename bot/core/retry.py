@@ -126,3 +126,9 @@ class RetryingPlatform:
         return await self.retrier.call(
             lambda: self.platform.open_dm(user), f"{self.name}:dm:{user}"
         )
+
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        return await self.platform.is_chat_admin(chat, user)
+
+    async def can_post(self, chat: str) -> bool:
+        return await self.platform.can_post(chat)

@@ -17,13 +17,17 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from croniter import croniter
 
 from bot.content.release import Release
-from bot.core.ports import Clock, Deliverer, RunRecord
+from bot.core.ports import Clock, Deliverer, DeliveryTime, RunRecord
 from bot.core.retry import sleep_unless_stopped
+
+if TYPE_CHECKING:
+    from bot.core.timetable import Timetable
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +72,15 @@ class Schedule:
 
 
 class Scheduler:
-    """Calls the deliverer at every due time; `run()` returns when `stop` is set."""
+    """Calls the deliverer at every due time; `run()` returns when `stop` is set.
+
+    Without a timetable every destination is on the edition's schedule. With one (`times`),
+    each destination is due at its own time (`Timetable`): the scheduler keeps one timer, for
+    the next moment anything is due, and at it delivers to the destinations due then. It
+    re-reads the timetable at least every `recheck` seconds (times change by command), and a
+    due moment passed since the last one handled (at most `catch_up` ago) is delivered at once,
+    so a time set just before it comes, or missed while the bot was down, is not lost.
+    """
 
     def __init__(
         self,
@@ -79,37 +91,75 @@ class Scheduler:
         *,
         catch_up: timedelta,
         stop: asyncio.Event,
+        times: Timetable | None = None,
+        recheck: float = 300.0,
     ) -> None:
         self.schedule, self.deliverer, self.runs, self.clock = schedule, deliverer, runs, clock
         self.catch_up, self.stop = catch_up, stop
+        self.times, self.recheck = times, recheck
 
     async def run(self) -> None:
         await self.catch_up_missed()
+        horizon = self.clock.now()  # every due moment up to here is handled
+        announced: datetime | None = None
         while not self.stop.is_set():
             now = self.clock.now()
-            due = self.schedule.next_after(now)
-            log.info("next delivery run at %s", _show(due))
-            if not await self._sleep_until(due):
-                return
-            await self.fire(due)
+            due, slots = await self._next(max(horizon, now - self.catch_up))
+            if due > now:
+                wake = (
+                    due if self.times is None else min(due, now + timedelta(seconds=self.recheck))
+                )
+                if due != announced:
+                    log.info("next delivery run at %s", _show(due))
+                    announced = due
+                if not await self._sleep_until(wake):
+                    return
+                if wake < due:
+                    continue  # re-read the timetable
+            await self.fire(due, slots)
+            horizon = due
+
+    async def _next(self, after: datetime) -> tuple[datetime, frozenset[DeliveryTime | None]]:
+        """The first due moment after `after`, and the delivery times due at it."""
+        if self.times is None:
+            return self.schedule.next_after(after), frozenset({None})
+        return await self.times.next_due(after)
 
     async def catch_up_missed(self) -> bool:
-        """Run the latest missed due time if it is recent enough and not run yet."""
+        """Run the latest missed due time if it is recent enough and not run yet (per
+        delivery time, with a timetable)."""
         now = self.clock.now()
-        due = self.schedule.previous(now)
         last = self.runs.last_run()
-        if last is not None and last >= due:
+        slots: set[DeliveryTime | None] = set()
+        latest: datetime | None = None
+        for slot, schedule in await self._schedules():
+            due = schedule.previous(now)
+            if last is not None and last >= due:
+                continue
+            if now - due > self.catch_up:
+                log.info("the run due at %s was missed; too old to catch up", _show(due))
+                continue
+            slots.add(slot)
+            latest = due if latest is None else max(latest, due)
+        if latest is None:
             return False
-        if now - due > self.catch_up:
-            log.info("the run due at %s was missed; too old to catch up", _show(due))
-            return False
-        log.info("catching up the run due at %s (missed while the bot was down)", _show(due))
-        await self.fire(due)
+        log.info("catching up the run due at %s (missed while the bot was down)", _show(latest))
+        await self.fire(latest, frozenset(slots))
         return True
 
-    async def fire(self, due: datetime) -> None:
+    async def _schedules(self) -> list[tuple[DeliveryTime | None, Schedule]]:
+        if self.times is None:
+            return [(None, self.schedule)]
+        return await self.times.schedules()
+
+    async def fire(
+        self, due: datetime, slots: frozenset[DeliveryTime | None] = frozenset({None})
+    ) -> None:
         try:
-            report = await self.deliverer.deliver()
+            if self.times is None:
+                report = await self.deliverer.deliver()
+            else:
+                report = await self.deliverer.deliver(at=slots)
         except Exception:  # the schedule must survive a failed run; the log has the trace
             log.exception("the delivery run due at %s failed", _show(due))
             return

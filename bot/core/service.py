@@ -8,16 +8,26 @@ recipient is gone.
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import logging
 import math
 from dataclasses import dataclass
 
+from bot.content.archive import Entry
 from bot.content.errors import ContentError
 from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core import commands as c
-from bot.core import render
-from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
+from bot.core import inline, navigation, render
+from bot.core.destinations import DestinationDesk
+from bot.core.errors import (
+    MessageRejected,
+    PlatformError,
+    RateLimited,
+    RecipientGone,
+    StoreUnreachable,
+)
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
@@ -28,6 +38,7 @@ from bot.core.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 MAX_REPLY_PROBLEMS = 10
+HOME_RECENT = 10  # issues listed on a home screen
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +46,14 @@ class Reply:
     """An answer: always a message; for issues also the thread, for platforms that can thread.
 
     `public` asks for an answer everyone in the chat sees (Slack in-channel); lookups default
-    to private where the platform has that notion (Slack ephemeral).
+    to private where the platform has that notion (Slack ephemeral). `notice` marks a short
+    word about a button press that could not be followed (a toast, not a new answer).
     """
 
     message: Message
     thread: Thread | None = None
     public: bool = False
+    notice: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +63,7 @@ class HomeState:
     latest: Issue | None
     subscribed: bool
     language: Language
+    recent: tuple[Entry, ...] = ()  # the last issues, newest first
 
 
 class CommandService:
@@ -66,7 +80,9 @@ class CommandService:
         admins: frozenset[str] = frozenset(),
         deliverer: Deliverer | None = None,
         web: WebLinks | None = None,
+        desk: DestinationDesk | None = None,
     ) -> None:
+        self.desk = desk  # opted-in channels, times and languages (bot/core/destinations.py)
         self.live = content
         self.subscriptions = subscriptions
         self.platforms = platforms
@@ -99,10 +115,59 @@ class CommandService:
         if spec is not None and spec.who == "admins" and not self.is_admin(command):
             return self.say("admin_only")
         try:
-            return await self._dispatch(parsed, command)
+            speaker = await self._speaking_to(command)
+            return await speaker._dispatch(parsed, command)
+        except StoreUnreachable as exc:
+            log.warning("command %r: the store is unreachable: %s", command.name, exc)
+            return self.say("store_unavailable")
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
             return self.say("internal_error")
+
+    async def _speaking_to(self, command: Command) -> CommandService:
+        """This service in the language `command` is answered in (the reader's, the channel's,
+        the platform's word for it, else `bot.language`)."""
+        if self.desk is None:
+            return self
+        lang = await self.desk.language_for(command)
+        if lang == self.language:
+            return self
+        view = copy.copy(self)
+        view.language = lang
+        return view
+
+    async def _destinations(self, parsed: c.Parsed, command: Command) -> Reply:
+        """`/briefing here|stop|status|time|lang`, `/lang`, `/subscribe 07:30 Europe/Berlin`."""
+        desk, lang = self.desk, self.language
+        if desk is None:
+            return self.say("post_unavailable")
+        match parsed:
+            case c.ChannelAction():
+                message, changed = await desk.channel_action(parsed, command, lang)
+                return Reply(message, public=changed)
+            case c.SetTime():
+                return Reply(await desk.set_time(parsed, command, lang))
+            case c.SetLanguage():
+                return Reply(await desk.set_language(parsed, command))
+            case c.Subscribe(time, zone):
+                reply = await self.subscribe(command)
+                if not await self.subscriptions.is_subscribed(command.platform, command.user):
+                    return reply
+                await desk.keep_language(command, lang)  # the DM thread's words
+                if time is None:
+                    return reply
+                when = await desk.reader_time(command, time, zone, lang)
+                return Reply(Message((*reply.message.blocks, *when.blocks)))
+        return self.say("internal_error")
+
+    async def channel_gone(self, platform: str, chat: str, why: str) -> bool:
+        """The bot was removed from a channel: its destination ends (logged)."""
+        return self.desk is not None and await self.desk.gone(platform, chat, why)
+
+    async def channel_joined(self, platform: str, chat: str) -> None:
+        """The bot was added to a channel: it says once how to opt in."""
+        if self.desk is not None:
+            await self.desk.arrived(platform, chat)
 
     async def _dispatch(self, parsed: c.Parsed, command: Command) -> Reply:
         lang = self.language
@@ -124,8 +189,10 @@ class CommandService:
             case c.SearchQuery(words):
                 hits = self.content.archive.search(words)
                 return Reply(render.search_results(words, hits, lang))
-            case c.Subscribe():
+            case c.Subscribe(None) if self.desk is None:
                 return await self.subscribe(command)
+            case c.Subscribe() | c.ChannelAction() | c.SetTime() | c.SetLanguage():
+                return await self._destinations(parsed, command)
             case c.Unsubscribe():
                 gone = await self.subscriptions.unsubscribe(command.platform, command.user)
                 return self.say("unsubscribed" if gone else "not_subscribed")
@@ -156,11 +223,31 @@ class CommandService:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
         lang, links = self.language, self.term_links(platform)
+        nav = navigation.navigation(self.content.archive.numbers, number, lang)
+        thread = render.issue_thread(issue, lang, self.web, links.after)
         return Reply(
-            render.issue_compact(issue, lang, self.web),
-            render.issue_thread(issue, lang, self.web, links.after),
+            dataclasses.replace(render.issue_compact(issue, lang, self.web), nav=nav),
+            dataclasses.replace(thread, parent=dataclasses.replace(thread.parent, nav=nav)),
             public=public,
         )
+
+    def navigate(self, data: object, platform: str = "") -> Reply:
+        """A ◀ ▶ press: the issue its data names, with its own ◀ ▶; a forged press, or one for
+        an issue that is gone (or not released), gets a short `notice` instead."""
+        number = navigation.parse(data)
+        if number is None:
+            log.info("%s: ignoring a button press with foreign data %.80r", platform, data)
+            return Reply(simple(t(self.language, "nav_unknown")), notice=True)
+        if self.content.archive.get(number) is None:
+            return Reply(simple(t(self.language, "nav_stale")), notice=True)
+        return self.issue(number, platform=platform)
+
+    def find(self, query: str, offset: str = "", platform: str = "") -> inline.Page:
+        """What a query typed in any chat finds (Telegram inline mode), a page at a time."""
+        cleaned = c.clean(query)[: c.MAX_ARGUMENT]
+        links = self.term_links(platform)
+        found = inline.find(self.content, cleaned, self.language, self.web, links.after)
+        return inline.page(found, offset)
 
     def term_links(self, platform: str) -> TermLinker:
         """How threads on `platform` link the glossary entries of their 토막상식."""
@@ -188,7 +275,7 @@ class CommandService:
         line = t(self.language, spec.help)
         if platform != "slack" or spec.slash:
             return line
-        slack = "/briefing" if spec.name == "help" else f"/briefing {spec.name}"
+        slack = "/briefing" if spec.name in ("help", "briefing") else f"/briefing {spec.name}"
         return line.replace(f"/{spec.name}", slack, 1)
 
     # ---- subscriptions -----------------------------------------------------------------------
@@ -231,7 +318,9 @@ class CommandService:
 
     async def home(self, platform: str, user: str) -> HomeState:
         subscribed = await self.subscriptions.is_subscribed(platform, user)
-        return HomeState(self.content.archive.latest, subscribed, self.language)
+        archive = self.content.archive
+        recent = tuple(reversed(archive.entries[-HOME_RECENT:]))
+        return HomeState(archive.latest, subscribed, self.language, recent)
 
     async def refresh_content(self) -> bool:
         """The content on disk, taken as /reload would (the file watcher, before a delivery);
@@ -288,7 +377,14 @@ class CommandService:
             terms=summary["terms"],
             subscribers=await self.subscriptions.count(),
         )
-        return Reply(simple(line, title=t(self.language, "stats")))
+        lines = [line]
+        if self.desk is not None:
+            kinds, times = await self.desk.counts()
+            lines += [
+                t(self.language, "stats_destinations", destinations=kinds),
+                t(self.language, "stats_times", times=times),
+            ]
+        return Reply(simple(*lines, title=t(self.language, "stats")))
 
     async def post(self, number: int | None) -> Reply:
         if self.deliverer is None:
@@ -297,6 +393,8 @@ class CommandService:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
         report = await self.deliverer.deliver(number)
+        if report.queued:
+            return self.say("post_queued")
         return self.say(
             "post_done", destinations=report.destinations, sent=report.sent, failed=report.failed
         )

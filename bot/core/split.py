@@ -191,6 +191,11 @@ def split_message(
         return [message]
     parts = pack(blocks, budget, block_size, block_sep, first=first_budget)
     return [
-        Message(tuple(part), message.title if i == 0 else None, message.link_previews)
+        Message(
+            tuple(part),
+            message.title if i == 0 else None,
+            message.link_previews,
+            message.nav if i == 0 else None,
+        )
         for i, part in enumerate(parts)
     ]

@@ -33,6 +33,8 @@ class RecordingPlatform:
     fail: dict[str, list[BaseException]] = field(default_factory=dict)
     fail_after: dict[str, list[BaseException]] = field(default_factory=dict)
     dms: dict[str, str] = field(default_factory=dict)
+    admins: set[tuple[str, str]] = field(default_factory=set)  # (chat, user) pairs
+    absent: set[str] = field(default_factory=set)  # chats the bot is not a member of
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def send(
@@ -50,6 +52,12 @@ class RecordingPlatform:
 
     async def open_dm(self, user: str) -> str:
         return self.dms.setdefault(user, f"dm-{user}")
+
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        return (chat, user) in self.admins
+
+    async def can_post(self, chat: str) -> bool:
+        return chat not in self.absent
 
     def to(self, chat: str) -> list[Sent]:
         return [s for s in self.sent if s.chat == chat]

@@ -1,4 +1,4 @@
-"""The store as one object: the three ports the core uses, on one engine, and how to close it.
+"""The store as one object: the ports the core uses, on one engine, and how to close it.
 
 Two backends implement it: tinydb (the embedded default, `open_tinydb`) and PostgreSQL
 (`bot.store.postgres.open_postgres`, selected by `DATABASE_URL` in the composition root).
@@ -10,8 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from bot.core.ports import (
+    DestinationStore,
+    InboundClaims,
+    PostRequests,
+    RunRecord,
+    SubscriptionStore,
+)
 from bot.core.ports import Ledger as LedgerPort
-from bot.core.ports import RunRecord, SubscriptionStore
+from bot.store.claims import Claims
+from bot.store.destinations import Destinations
 from bot.store.ledger import Ledger
 from bot.store.runs import RunLog
 from bot.store.subscriptions import Subscriptions
@@ -29,24 +37,47 @@ class Backend(Protocol):
     def subscriptions(self) -> SubscriptionStore: ...
 
     @property
+    def destinations(self) -> DestinationStore: ...
+
+    @property
     def ledger(self) -> LedgerPort: ...
 
     @property
     def runs(self) -> RunRecord: ...
 
+    @property
+    def claims(self) -> InboundClaims: ...
+
+    @property
+    def post_requests(self) -> PostRequests | None:
+        """Where a standby replica's `/post` goes; None where only one process may run."""
+        ...
+
+    async def refresh(self) -> None:
+        """Read again what the ports answer from memory, as another process may have written
+        it (a replica that becomes the leader)."""
+        ...
+
     async def close(self) -> None: ...
 
 
 class TinyBackend:
-    """The tinydb file, its journal, and the three ports over it."""
+    """The tinydb file, its journal, and the ports over it; one process owns it (the data
+    lock), so nothing is ever written behind its back and there is no replica to hand to."""
 
     name = "tinydb"
+    post_requests = None
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self.subscriptions = Subscriptions(store)
+        self.destinations = Destinations(store)
         self.ledger = Ledger(store)
         self.runs = RunLog(store)
+        self.claims = Claims(store)
+
+    async def refresh(self) -> None:
+        pass
 
     async def close(self) -> None:
         await self.store.close()

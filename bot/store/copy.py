@@ -28,6 +28,8 @@ KINDS: dict[str, tuple[str, str]] = {
                        "message_id, thread"),
     "deliveries done": ("deliveries_done", "issue, destination, parts, parent, done_at"),
     "schedule runs": ("schedule_runs", "name, due"),
+    "opted-in channels": ("channels", "platform, chat, opted_by, since"),
+    "destination settings": ("destination_settings", "destination, time, zone, language"),
 }  # fmt: skip
 COPY_LOCK = 0x6E62_4350  # "nbCP": two copies into one database run one after the other
 
@@ -62,6 +64,12 @@ def tinydb_rows(store: Store) -> dict[str, list[Row]]:
                                            _at(d.get("at")) or dt.datetime.now(dt.UTC))),
         "schedule runs": [("last_run", _at(d["at"])) for d in store.table("schedule")
                           if d.get("key") == "last_run"],
+        "opted-in channels": rows(store.table("channels"),
+                                  lambda d: (d["platform"], d["chat"], d.get("by", ""),
+                                             _at(d.get("since")) or dt.datetime.now(dt.UTC))),
+        "destination settings": rows(store.table("destination_settings"),
+                                     lambda d: (d["key"], d.get("time"), d.get("zone"),
+                                                d.get("language"))),
     }  # fmt: skip
 
 

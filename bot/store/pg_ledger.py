@@ -11,26 +11,26 @@ the tinydb journal; commits that arrive while one is in flight are written toget
 next one (group commit).
 
 Every write is an `INSERT … ON CONFLICT`, so a commit written again after a failure never
-doubles a row. With one process per database (until leader election exists) the memory view
-is the database's.
+doubles a row. Only the leader replica writes (it holds the delivery lock); a replica that
+becomes leader `reload()`s the view first, so it resumes from what the old leader recorded.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
-from psycopg_pool import AsyncConnectionPool
 
 from bot.core.messages import MessageRef
 from bot.core.ports import PartRecord
 from bot.store.ledger_memory import MemoryLedger, parent_id
 
+if TYPE_CHECKING:
+    from bot.store.postgres import Pool
+
 Statement = tuple[str, tuple[Any, ...]]
-PoolGetter = Callable[[], Awaitable[AsyncConnectionPool]]
 
 UPSERT_PART = """INSERT INTO delivery_parts
     (issue, destination, part, state, platform, chat, message_id, thread)
@@ -43,22 +43,48 @@ DONE = """INSERT INTO deliveries_done (issue, destination, parts, parent, done_a
 CLEAR_PARTS = "DELETE FROM delivery_parts WHERE issue = %s AND destination = %s"
 RELEASE = """INSERT INTO releases (issue, released_at) VALUES (%s, %s)
     ON CONFLICT (issue) DO NOTHING"""
+RELEASES = "SELECT issue, released_at FROM releases"
+DONE_ROWS = "SELECT issue, destination FROM deliveries_done"
 PARTS = """SELECT issue, destination, part, state, platform, chat, message_id, thread
     FROM delivery_parts"""
 
 
 class PgLedger(MemoryLedger):
-    def __init__(self, conn: psycopg.Connection[Any], pool: PoolGetter) -> None:
+    def __init__(self, conn: psycopg.Connection[Any], pool: Pool) -> None:
         super().__init__()
         self._pool = pool
         self._queue: list[Statement] = []
         self._lock = asyncio.Lock()
-        self._releases.update(conn.execute("SELECT issue, released_at FROM releases").fetchall())
-        for issue, dest in conn.execute("SELECT issue, destination FROM deliveries_done"):
+        self._load(
+            conn.execute(RELEASES).fetchall(),
+            conn.execute(DONE_ROWS).fetchall(),
+            conn.execute(PARTS).fetchall(),
+        )
+
+    def _load(self, releases: list[Any], done: list[Any], parts: list[Any]) -> None:
+        self._parts, self._done, self._releases = {}, set(), dict(releases)
+        for issue, dest in done:
             self._done.add((issue, dest))
-        for issue, dest, part, state, platform, chat, message_id, thread in conn.execute(PARTS):
+        for issue, dest, part, state, platform, chat, message_id, thread in parts:
             ref = MessageRef(platform, chat, message_id, thread) if message_id else None
             self._loaded(issue, dest, PartRecord(part, state, ref))
+
+    async def reload(self) -> None:
+        """Read the ledger again from the database: what another replica (the leader this
+        one takes over from) wrote since the store opened. What this process recorded but could
+        not write yet (the database was unreachable) is written first, so a part it sent is
+        never sent again."""
+        async with self._lock:
+            async with self._pool.connection() as conn:
+                async with conn.transaction():  # what this process recorded but had not written
+                    for statement, params in self._queue:
+                        await conn.execute(statement, params)
+                self._queue = []
+                fetched = [
+                    await (await conn.execute(sql)).fetchall()
+                    for sql in (RELEASES, DONE_ROWS, PARTS)
+                ]
+            self._load(*fetched)
 
     async def commit(self) -> None:
         async with self._lock:
@@ -66,8 +92,7 @@ class PgLedger(MemoryLedger):
             if not batch:
                 return
             try:
-                pool = await self._pool()
-                async with pool.connection() as conn, conn.transaction():
+                async with self._pool.connection() as conn, conn.transaction():
                     for statement, params in batch:
                         await conn.execute(statement, params)
             except BaseException:

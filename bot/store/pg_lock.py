@@ -29,6 +29,12 @@ from bot.store.postgres import connect, where
 
 log = logging.getLogger(__name__)
 KEY = 0x6E62_4C44  # "nbLD": the delivery lock of a briefing-bot database
+# A leader whose host vanishes (no FIN, no RST) must lose the lock within seconds, not after
+# the kernel's two-hour keepalive: both ends of the lock's session probe it every few seconds.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+              "keepalives_count": 2}  # fmt: skip
+SERVER_KEEPALIVES = (("tcp_keepalives_idle", "5"), ("tcp_keepalives_interval", "2"),
+                     ("tcp_keepalives_count", "2"))  # fmt: skip
 HELD = """SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
     AND pid = pg_backend_pid() AND classid = 0 AND objid::bigint = %s AND objsubid = 1)"""
 HOLDER = """SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a USING (pid)
@@ -44,8 +50,12 @@ class PgLock(WaitingLock):
         if self._conn is not None:
             return True
         conn = connect(
-            self.url, application_name=f"briefing-bot {os.getpid()}@{socket.gethostname()}"
+            self.url,
+            application_name=f"briefing-bot {os.getpid()}@{socket.gethostname()}",
+            **KEEPALIVES,
         )
+        for setting, value in SERVER_KEEPALIVES:
+            conn.execute("SELECT set_config(%s, %s, false)", (setting, value))
         row = conn.execute("SELECT pg_try_advisory_lock(%s)", (KEY,)).fetchone()
         if not (row and row[0]):
             conn.close()

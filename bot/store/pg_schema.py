@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import psycopg
 
+from bot.store import pg_replicas
+
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
         """CREATE TABLE subscriptions (
@@ -26,6 +28,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             issue integer NOT NULL, destination text NOT NULL, parts integer NOT NULL,
             parent text, done_at timestamptz NOT NULL, PRIMARY KEY (issue, destination))""",
         """CREATE TABLE schedule_runs (name text PRIMARY KEY, due timestamptz NOT NULL)""",
+    ),
+    pg_replicas.MIGRATION,  # inbound claims and /post requests, for several replicas
+    (  # opted-in channels (bot/store/pg_destinations.py) and every destination's settings
+        """CREATE TABLE channels (
+            platform text NOT NULL, chat text NOT NULL, opted_by text NOT NULL,
+            since timestamptz NOT NULL, PRIMARY KEY (platform, chat))""",
+        """CREATE TABLE destination_settings (
+            destination text PRIMARY KEY, time text, zone text, language text)""",
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -16,14 +16,18 @@ one durable statement).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from bot.core.errors import StoreUnreachable
 from bot.core.ports import Subscriber
 from bot.store.backend import StoreUnavailable
+from bot.store.pg_destinations import PgDestinations
 from bot.store.pg_ledger import PgLedger
 from bot.store.pg_schema import SchemaTooNew, migrate
 from bot.store.subscriptions import utcnow
@@ -36,6 +40,7 @@ SUBSCRIBE = """INSERT INTO subscriptions (platform, user_id, chat, since)
     RETURNING (xmax = 0)"""
 SUBSCRIBERS = """SELECT platform, user_id, chat, since FROM subscriptions
     WHERE %(platform)s::text IS NULL OR platform = %(platform)s"""
+LAST_RUN = "SELECT due FROM schedule_runs WHERE name = 'last_run'"
 RECORD_RUN = """INSERT INTO schedule_runs (name, due) VALUES ('last_run', %s)
     ON CONFLICT (name) DO UPDATE SET due = EXCLUDED.due"""
 
@@ -49,7 +54,13 @@ def where(url: str) -> str:
 
 
 class Pool:
-    """The asynchronous connection pool, opened on first use (inside the event loop)."""
+    """The asynchronous connection pool, opened on first use (inside the event loop).
+
+    `connection()` is how every statement gets one: it waits at most `WAIT` seconds, and a
+    database that cannot be reached is `StoreUnreachable` (the core answers "briefly
+    unavailable" to a command and the delivery pauses), never a hung command."""
+
+    WAIT = 3.0
 
     def __init__(self, url: str, max_size: int = 10) -> None:
         self.url, self.max_size = url, max_size
@@ -58,11 +69,35 @@ class Pool:
     async def __call__(self) -> AsyncConnectionPool:
         if self._pool is None:
             pool = AsyncConnectionPool(
-                self.url, kwargs=CONNECT, min_size=1, max_size=self.max_size, open=False
-            )
-            await pool.open(wait=True, timeout=10)
+                self.url, kwargs=CONNECT, min_size=1, max_size=self.max_size, open=False,
+                timeout=self.WAIT,
+            )  # fmt: skip
+            await pool.open(wait=False)
             self._pool = pool
         return self._pool
+
+    async def query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        """One autocommitted statement; its rows, if it returns any. A pooled connection that a
+        restarted server broke fails once and is dropped by the pool: the statement is tried
+        again on a fresh one (every statement here may run twice), rather than checking every
+        connection before it is lent (a round trip per statement: 4× the subscribe p50)."""
+        for attempt in (1, 2):
+            try:
+                async with self.connection() as conn:
+                    cursor = await conn.execute(sql, params)
+                    return await cursor.fetchall() if cursor.description else []
+            except StoreUnreachable as exc:
+                if attempt == 2 or isinstance(exc.__cause__, PoolTimeout):
+                    raise
+        raise AssertionError("unreachable")
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[psycopg.AsyncConnection[Any]]:
+        try:
+            async with (await self()).connection() as conn:
+                yield conn
+        except (psycopg.OperationalError, PoolTimeout) as exc:
+            raise StoreUnreachable(f"the {where(self.url)} is unreachable: {_first(exc)}") from exc
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -77,9 +112,7 @@ class PgSubscriptions:
         self.pool = pool
 
     async def _query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
-        async with (await self.pool()).connection() as conn:
-            cursor = await conn.execute(sql, params)
-            return await cursor.fetchall() if cursor.description else []
+        return await self.pool.query(sql, params)
 
     async def subscribe(self, platform: str, user: str, chat: str) -> bool:
         rows = await self._query(SUBSCRIBE, (platform, user, chat, utcnow()))
@@ -121,20 +154,36 @@ class PgRunLog:
         return self._last
 
     async def record(self, due: dt.datetime) -> None:
-        async with (await self.pool()).connection() as conn:
+        async with self.pool.connection() as conn:
             await conn.execute(RECORD_RUN, (due,))
         self._last = due
+
+    async def reload(self) -> None:
+        async with self.pool.connection() as conn:
+            row = await (await conn.execute(LAST_RUN)).fetchone()
+        self._last = row[0] if row else None
 
 
 class PgBackend:
     name = "postgres"
 
     def __init__(self, conn: psycopg.Connection[Any], pool: Pool) -> None:
+        from bot.store.pg_replicas import PgClaims, PgPostRequests
+
         self.pool = pool
         self.subscriptions = PgSubscriptions(pool)
+        self.destinations = PgDestinations(pool)
         self.ledger = PgLedger(conn, pool)
-        row = conn.execute("SELECT due FROM schedule_runs WHERE name = 'last_run'").fetchone()
+        row = conn.execute(LAST_RUN).fetchone()
         self.runs = PgRunLog(pool, row[0] if row else None)
+        self.claims = PgClaims(pool)
+        self.post_requests: PgPostRequests | None = PgPostRequests(pool)
+
+    async def refresh(self) -> None:
+        """What the ports answer from memory (the ledger, the last run), read again: the
+        first step of a replica that becomes the leader."""
+        await self.ledger.reload()
+        await self.runs.reload()
 
     async def close(self) -> None:
         await self.pool.close()
@@ -145,8 +194,12 @@ def connect(url: str, **options: Any) -> psycopg.Connection[Any]:
     try:
         return psycopg.connect(url, connect_timeout=10, **CONNECT, **options)
     except psycopg.OperationalError as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StoreUnavailable(f"cannot reach the {where(url)}: {reason}") from None
+        raise StoreUnavailable(f"cannot reach the {where(url)}: {_first(exc)}") from None
+
+
+def _first(exc: Exception) -> str:
+    """The first line of a driver error (the rest is libpq's detail)."""
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def open_postgres(url: str, *, pool_size: int = 10) -> PgBackend:

@@ -1,12 +1,22 @@
 """The embedded backend: durable state in one tinydb file, with a write-ahead journal.
 
-The file is tinydb's JSON document format (`{"table": {"1": {...}}}`), so plain TinyDB can
-open it. We keep the documents in memory with an index by key. A change is made durable by
-appending it to a journal beside the file (`briefing.json.journal`, one JSON line per commit,
-fsynced) rather than by rewriting the whole file, so a write costs the size of the change, not
-of the database; commits that arrive while one is in flight are grouped into the next line.
-When the journal grows past a limit, and when the store closes, it is folded into the tinydb
-file (written atomically: temp file, fsync, rename, fsync of the directory) and emptied.
+What TinyDB does and what we add:
+- **TinyDB's own API** opens and reads the snapshot and writes it: `Store.open` opens the file
+  with `TinyDB(path, storage=CachingMiddleware(AtomicJSONStorage))` and reads the snapshot
+  through its storage; folding hands the whole snapshot to the same storage (`write`, then
+  the middleware's `flush` writes the file). The
+  file is tinydb's JSON document format (`{"table": {"1": {...}}}`), so plain TinyDB opens it.
+  `AtomicJSONStorage` is a TinyDB `Storage`: orjson, written atomically (temp file, fsync,
+  rename, fsync of the directory), and a file that is not a tinydb database is refused.
+- **Ours, where TinyDB has no answer**: TinyDB's `Table` writes by reading, rebuilding and
+  writing back the whole table (`Table._update_table`) and finds a document by key by scanning:
+  measured at 100,000 documents on this machine, an `upsert` costs 32 ms and a `get(Query().key
+  == k)` 16 ms, and every write would rewrite the file. So the documents stay in memory in our
+  `Table` (indexed by their `key`), and a change is made durable by appending it to a journal
+  beside the file (`briefing.json.journal`, one JSON line per commit, fsynced): a write costs the
+  size of the change, not of the database; commits that arrive while one is in flight are
+  grouped into the next line. When the journal grows past a limit, and when the store closes, it
+  is folded into the tinydb file and emptied.
 
 At start-up the file is read and the journal replayed; a torn last line (a commit that never
 finished, so was never acknowledged) is dropped. A file or journal that cannot be read is never
@@ -25,6 +35,8 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from tinydb import TinyDB
+from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
 
 log = logging.getLogger(__name__)
@@ -57,13 +69,10 @@ class AtomicJSONStorage(Storage):
         return data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        self.write_bytes(orjson.dumps(data))
-
-    def write_bytes(self, payload: bytes) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         with open(tmp, "wb") as handle:
-            handle.write(payload)
+            handle.write(orjson.dumps(data))
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, self.path)
@@ -123,7 +132,7 @@ class Store:
     def __init__(self, path: Path, data: dict[str, dict[str, Doc]] | None = None) -> None:
         self.path = path
         self.journal_path = path.with_name(path.name + ".journal")
-        self.storage = AtomicJSONStorage(path)
+        self.db = _tinydb(path)
         self._data: dict[str, dict[str, Doc]] = data or {}
         self._pending: list[Change] = []
         self._tables = {
@@ -141,14 +150,14 @@ class Store:
         path = Path(path)
         journal = path.with_name(path.name + ".journal")
         try:
-            data = AtomicJSONStorage(path).read() or {}
+            data = _snapshot(_tinydb(path))
             replayed = _replay(journal, data)
         except StoreCorrupt as exc:
             raise _kept(exc, path, journal) from None
         store = cls(path, data)
         if fold and journal.exists() and journal.stat().st_size:
             # Fold now: the file becomes whole again and a torn tail can never sit in the middle.
-            store.storage.write(data)
+            store._write_snapshot(store._copy())
             _truncate(journal)
             store._journal_size = 0
             log.info("store: replayed %d journal entries from %s", replayed, journal)
@@ -184,11 +193,33 @@ class Store:
             if self._journal_size or self.journal_path.exists():
                 await self._fold()
 
+    def _copy(self) -> dict[str, dict[str, Doc]]:
+        """A consistent snapshot: a put replaces a document, never changes it in place."""
+        return {name: dict(docs) for name, docs in self._data.items()}
+
+    def _write_snapshot(self, snapshot: dict[str, dict[str, Doc]]) -> None:
+        storage = self.db.storage
+        assert isinstance(storage, CachingMiddleware)
+        storage.write(snapshot)
+        storage.flush()  # type: ignore[no-untyped-call]
+
     async def _fold(self) -> None:
-        payload = orjson.dumps(self._data)  # in the loop: a consistent snapshot
-        await asyncio.to_thread(self.storage.write_bytes, payload)
+        snapshot = self._copy()  # in the loop, so no change lands halfway
+        await asyncio.to_thread(self._write_snapshot, snapshot)
         await asyncio.to_thread(_truncate, self.journal_path)  # replaying it again is harmless
         self._journal_size = 0
+
+
+def _tinydb(path: Path) -> TinyDB:
+    cached = CachingMiddleware(AtomicJSONStorage)  # type: ignore[no-untyped-call]
+    return TinyDB(path, storage=cached)
+
+
+def _snapshot(db: TinyDB) -> dict[str, dict[str, Doc]]:
+    """Every table of the file, as the TinyDB storage reads it. (`db.table(name).all()` would
+    give the same documents but build a `Document` of each: twice the start-up at 100,000.)"""
+    data: dict[str, dict[str, Doc]] | None = db.storage.read()
+    return data or {}
 
 
 def _append(path: Path, line: bytes) -> None:

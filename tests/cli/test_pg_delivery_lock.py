@@ -80,7 +80,7 @@ async def test_a_waiting_run_takes_over_from_a_killed_post_and_finishes_its_thre
         telegram.release_hung()
         await until(lambda: len(telegram.calls_to("sendMessage")) == 4)
         await run.start()
-        await line_of(run, "waiting for it to finish")
+        await line_of(run, "standing by")
         await post.kill()
         telegram.release_hung(process=False)
         assert delivered(telegram) == 2

@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from bot.core.messages import MessageRef
+from bot.core.ports import DestinationSettings
 from bot.store.backend import open_tinydb
 from bot.store.pg_schema import SCHEMA_VERSION, migrate
 from tests.cli.test_cli import config, run
@@ -23,7 +24,7 @@ from tests.conftest import ROOT, free_port
 __all__ = ["config"]  # the fixture, used by name
 PASSWORD = "s3cret-Pass-word"
 COUNTS = {"subscriptions": 3, "releases": 1, "delivery parts": 1, "deliveries done": 1,
-          "schedule runs": 1}  # fmt: skip
+          "schedule runs": 1, "opted-in channels": 1, "destination settings": 2}  # fmt: skip
 
 
 def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -44,12 +45,25 @@ async def data_file(tmp_path: Path) -> Path:
     backend.ledger.mark_pending(1, "telegram:dm:1", 0)
     await backend.ledger.commit()
     await backend.runs.record(datetime(2024, 5, 1, tzinfo=UTC))
+    await backend.destinations.opt_in("telegram", "-1005:7", "9")
+    await backend.destinations.set_settings("telegram:-1005:7", DestinationSettings(language="en"))
+    await backend.destinations.set_settings(
+        "telegram:dm:1", DestinationSettings("07:30", "Europe/Berlin")
+    )
     await backend.close()
     return path
 
 
 def counts(url: str) -> dict[str, int]:
-    tables = ["subscriptions", "releases", "delivery_parts", "deliveries_done", "schedule_runs"]
+    tables = [
+        "subscriptions",
+        "releases",
+        "delivery_parts",
+        "deliveries_done",
+        "schedule_runs",
+        "channels",
+        "destination_settings",
+    ]
     return {kind: rows(url, f"SELECT count(*) FROM {table}")[0][0]
             for kind, table in zip(COUNTS, tables, strict=True)}  # fmt: skip
 
@@ -62,6 +76,7 @@ def test_store_copy_copies_every_record_and_refuses_a_second_time(
     assert "subscriptions: 3 in" in done.stdout and "3 in the database" in done.stdout
     assert counts(database_url) == COUNTS
     assert rows(database_url, "SELECT parent FROM deliveries_done") == [("1.1",)]
+    assert rows(database_url, "SELECT chat, opted_by FROM channels") == [("-1005:7", "9")]
     again = run("store", "copy", "--from", str(data_file), "--to", database_url)
     assert again.returncode != 0 and "not empty (3 subscriptions" in again.stderr
     assert counts(database_url) == COUNTS  # nothing doubled

@@ -21,6 +21,10 @@ and HTTP 429 + ``Retry-After`` for rate limits. Where the fake is stricter than 
 * ``response_url`` accepts JSON bodies only, checks their blocks like ``chat.postMessage``
   (400 ``invalid_blocks``), and takes at most `RESPONSE_URL_USES` posts; later ones get 404
   ``used_url`` (docs/platforms.md §1.4: "up to 5 times"; the error body is the fake's choice).
+* ``users.info`` answers users registered with `add_user` (``is_admin``, ``is_owner``, and the
+  ``locale`` only when asked with ``include_locale``), others ``user_not_found``;
+  ``conversations.info`` answers ``is_member`` for channels registered with `add_channel`, and
+  ``channel_not_found`` for unknown ones and private ones the bot is not in.
 * `fail_next` targets a call by its ``channel``, or the user of ``conversations.open``
   (``users``) and ``views.publish`` (``user_id``), so a 429 can hit one user's DM or Home tab.
 * With ``enforce_limits`` only ``chat.postMessage`` is limited: a burst of 3 per channel, then one
@@ -119,6 +123,40 @@ class _Bucket:
     updated: float
 
 
+def block_actions(
+    button: JsonDict, response_url: str | None = None, *, user: str = "U1", channel: str = "C1"
+) -> JsonDict:
+    """The `block_actions` payload Slack posts to the app when `user` presses `button` (an
+    element of an actions block): on a message in `channel`, answered through `response_url`,
+    or, without one, on the user's Home tab (views have no response_url)."""
+    action = {
+        "type": "button",
+        "action_id": button.get("action_id"),
+        "block_id": button.get("block_id", "nav"),
+        "text": button.get("text"),
+        "value": button.get("value"),
+        "action_ts": f"{time.time():.6f}",
+    }
+    payload: JsonDict = {
+        "type": "block_actions",
+        "user": {"id": user, "username": "reader", "team_id": "T0001"},
+        "api_app_id": APP_ID,
+        "token": "legacy-verification-token",
+        "team": {"id": "T0001", "domain": "fake"},
+        "trigger_id": "1.2.3",
+        "actions": [action],
+    }
+    if response_url is None:
+        view = {"id": f"V{user}", "type": "home"}
+        return payload | {"container": {"type": "view", "view_id": view["id"]}, "view": view}
+    container = {"type": "message", "channel_id": channel, "is_ephemeral": True}
+    return payload | {
+        "container": container,
+        "channel": {"id": channel, "name": "general"},
+        "response_url": response_url,
+    }
+
+
 def _json(body: JsonDict, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.json_response(body, status=status, headers=headers)
 
@@ -150,6 +188,7 @@ class FakeSlackAPI:
         self.acks: list[JsonDict] = []  # received over Socket Mode
         self._channels: dict[str, _Channel] = {}
         self._users: dict[str, bool] = {}  # user id -> deleted
+        self._profiles: dict[str, JsonDict] = {}  # user id -> is_admin, is_owner, locale
         self._dms: dict[str, str] = {}  # user id -> D… channel id
         self._messages: dict[str, list[Posted]] = {}
         self._ephemerals: dict[str, list[Ephemeral]] = {}
@@ -172,6 +211,8 @@ class FakeSlackAPI:
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
             "conversations.open": self._conversations_open,
+            "conversations.info": self._conversations_info,
+            "users.info": self._users_info,
             "views.publish": self._views_publish,
         }
 
@@ -229,9 +270,19 @@ class FakeSlackAPI:
     ) -> None:
         self._channels[channel_id] = _Channel(members_include_bot, archived, is_private)
 
-    def add_user(self, user_id: str, *, deleted: bool = False) -> None:
-        """Register (or re-register, e.g. to deactivate) a user."""
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        deleted: bool = False,
+        admin: bool = False,
+        owner: bool = False,
+        locale: str | None = None,
+    ) -> None:
+        """Register (or re-register, e.g. to deactivate) a user: a workspace admin or owner,
+        with a locale (``en-US``), as ``users.info`` tells."""
         self._users[user_id] = deleted
+        self._profiles[user_id] = {"is_admin": admin or owner, "is_owner": owner, "locale": locale}
 
     def dm_channel(self, user_id: str) -> str | None:
         """The D… id `conversations.open` returned for this user, if it was called."""
@@ -566,6 +617,31 @@ class FakeSlackAPI:
             return {"ok": True, "no_op": True, "already_open": True, "channel": channel}
         self._dms[user] = f"D{user}"
         return {"ok": True, "channel": {"id": self._dms[user]}}
+
+    async def _users_info(self, params: JsonDict) -> JsonDict:
+        user = params.get("user")
+        if not isinstance(user, str) or user not in self._users:
+            raise SlackError("user_not_found")
+        profile = dict(self._profiles.get(user, {}))
+        locale = profile.pop("locale", None)
+        found: JsonDict = {"id": user, "team_id": self.team_id, "name": user.lower(),
+                           "deleted": self._users[user], "is_bot": False, **profile}  # fmt: skip
+        if flag(params, "include_locale") and locale:
+            found["locale"] = locale
+        return {"ok": True, "user": found}
+
+    async def _conversations_info(self, params: JsonDict) -> JsonDict:
+        channel_id = params.get("channel")
+        if isinstance(channel_id, str) and channel_id in self._dms.values():
+            return {"ok": True, "channel": {"id": channel_id, "is_im": True}}
+        channel = self._channels.get(channel_id) if isinstance(channel_id, str) else None
+        if channel is None or (channel.is_private and not channel.members_include_bot):
+            raise SlackError("channel_not_found")
+        return {"ok": True, "channel": {
+            "id": channel_id, "is_channel": not channel.is_private, "is_group": channel.is_private,
+            "is_private": channel.is_private, "is_archived": channel.archived,
+            "is_member": channel.members_include_bot,
+        }}  # fmt: skip
 
     async def _views_publish(self, params: JsonDict) -> JsonDict:
         user = params.get("user_id")

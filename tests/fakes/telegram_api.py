@@ -6,8 +6,22 @@ follow docs/platforms.md section 2 and tdlib/telegram-bot-api: HTTP status == er
 errors are ``{"ok": false, "error_code": N, "description": "..."}`` (+ ``parameters``).
 
 Implemented methods (names are case-insensitive, like the real API): getMe, sendMessage,
-getChat, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, setMyCommands,
-getMyCommands, deleteMyCommands. Anything else is 404 "Not Found: method not found".
+editMessageText, answerCallbackQuery, getChat, getChatMember, getUpdates, setWebhook,
+deleteWebhook, getWebhookInfo, setMyCommands, getMyCommands, deleteMyCommands. Anything else is
+404 "Not Found: method not found". getChatMember answers what ``set_member`` said (a known user
+is otherwise a "member", anyone else 400 "Bad Request: user not found"), with the fields
+Telegram sends for each status.
+
+Inline keyboards: ``reply_markup`` of sendMessage/editMessageText is checked as Telegram does (an
+``inline_keyboard`` of rows of buttons with a text and one action; ``callback_data`` 1-64 bytes,
+else 400 "Bad Request: BUTTON_DATA_INVALID") and kept on the message. ``press(message, data)``
+queues the ``callback_query`` a reader's press sends; each query may be answered once
+(``callback_answers``), a second or unknown answer is 400 like Telegram's "query is too old".
+
+Inline mode: ``inline_query(text, offset=...)`` queues an ``inline_query`` update; its one
+answerInlineQuery is checked (at most 50 results, unique ids of 1-64 bytes, a title, an
+``input_message_content`` whose ``message_text`` parses as the given parse_mode within 4,096
+characters, ``next_offset`` within 64 bytes) and kept in ``inline_answers``.
 
 As strict as Telegram about whom the bot may write to, and where:
 - ``block(user)``: every send to that user's private chat is 403 "Forbidden: bot was blocked by
@@ -24,6 +38,8 @@ Deliberate differences from Telegram:
 - ``strict_html=True`` (default) also rejects a bare ``&`` / unknown named entity, which Telegram
   would keep literally (see telegram_html.py). Bare ``>`` is accepted, as by Telegram.
 - getUpdates long polls at most ``max_poll_wait`` (1 s) of real time, whatever ``timeout`` says.
+  A second poller ends the first's long poll with 409 Conflict, as Telegram does; ``conflicts``
+  counts those that reached a poller still connected (two bot instances polling at once).
 - ``enforce_limits=True`` simulates flood control on sendMessage: private chats a bucket of 3
   then 1 msg/s, groups/supergroups/channels 20 per 60 s, all chats 30 per s; a message with
   ``allow_paid_broadcast`` is admitted while all chats together had fewer than 1,000 in the
@@ -40,6 +56,7 @@ Deliberate differences from Telegram:
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import json
 import math
@@ -55,11 +72,13 @@ from aiohttp.test_utils import TestServer
 
 from tests.fakes.telegram_html import HtmlParseError, parse_html
 
+CONFLICT = "Conflict: terminated by other getUpdates request"
 FAULT_KINDS = frozenset({"429", "kicked", "500", "malformed", "timeout", "reset"})
 # Parameters kept as raw strings; every other form value is JSON-decoded when it parses.
 _STRING_PARAMS = frozenset(
     str.split(
         "text caption parse_mode url secret_token language_code action ip_address title"
+        " callback_query_id inline_query_id next_offset"
         " description short_description name query emoji business_connection_id message_effect_id"
     )
 )
@@ -67,9 +86,42 @@ _FORBIDDEN = {"kicked": "Forbidden: bot was kicked from the supergroup chat"}
 BLOCKED = "Forbidden: bot was blocked by the user"
 NOT_STARTED = "Forbidden: bot can't initiate conversation with a user"
 _METHODS = str.split(
-    "getMe sendMessage getChat getUpdates setWebhook deleteWebhook getWebhookInfo setMyCommands"
-    " getMyCommands deleteMyCommands"
+    "getMe sendMessage getChat getChatMember getUpdates setWebhook deleteWebhook getWebhookInfo"
+    " setMyCommands getMyCommands deleteMyCommands editMessageText answerCallbackQuery"
+    " answerInlineQuery"
 )
+MAX_INLINE_RESULTS = 50
+MAX_RESULT_ID = 64  # bytes
+MAX_NEXT_OFFSET = 64  # bytes
+MAX_CALLBACK_DATA = 64  # bytes
+MAX_CALLBACK_TEXT = 200  # characters of answerCallbackQuery's text
+QUERY_TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
+_BUTTON_ACTIONS = frozenset(
+    [
+        "url",
+        "callback_data",
+        "web_app",
+        "login_url",
+        "switch_inline_query",
+        "switch_inline_query_current_chat",
+        "switch_inline_query_chosen_chat",
+        "copy_text",
+        "callback_game",
+        "pay",
+    ]
+)
+_RIGHTS = str.split(
+    "can_be_edited can_manage_chat can_delete_messages can_manage_video_chats"
+    " can_restrict_members can_promote_members can_change_info can_invite_users can_post_stories"
+    " can_edit_stories can_delete_stories"
+)
+_MEMBER_FIELDS: dict[str, dict[str, Any]] = {
+    "creator": {"is_anonymous": False},
+    "administrator": {"is_anonymous": False} | dict.fromkeys(_RIGHTS, False),
+    "member": {},
+    "left": {},
+    "kicked": {"until_date": 0},
+}
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]*")
 
@@ -79,6 +131,15 @@ class Call:
     method: str  # canonical name, e.g. "sendMessage", whatever case the client used
     params: dict[str, Any]  # JSON-valued form fields decoded (chat_id -> int, reply_parameters...)
     at: float  # time.monotonic() on arrival
+
+
+@dataclass(frozen=True)
+class InlineAnswer:
+    results: list[dict[str, Any]]  # as sent
+    plain_texts: list[str]  # each result's message_text after entity parsing
+    next_offset: str
+    cache_time: int | None
+    is_personal: bool
 
 
 @dataclass(frozen=True)
@@ -94,6 +155,18 @@ class SentMessage:
     entities: list[dict[str, Any]] = field(default_factory=list)  # Bot API MessageEntity JSON
     at: float = field(default_factory=time.monotonic)
     paid_broadcast: bool = False  # sent with allow_paid_broadcast
+    reply_markup: dict[str, Any] | None = None  # the inline keyboard, as sent
+    edits: int = 0  # times editMessageText changed it
+
+    def buttons(self) -> list[dict[str, Any]]:
+        """Every button of its inline keyboard, row by row."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [button for row in rows for button in row]
+
+
+def _connected(request: web.Request) -> bool:
+    """The client is still there (a killed process's poll is not a second bot instance)."""
+    return request.transport is not None and not request.transport.is_closing()
 
 
 class ApiError(Exception):
@@ -226,11 +299,17 @@ class FakeTelegramAPI:
         self._clock = clock
         self._users: set[int] = set()  # known to the bot (seen in an update, or added)
         self._blocked: set[int] = set()
+        self._members: dict[tuple[int, int], str] = {}  # (chat, user) -> status
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._webhook: dict[str, Any] = {}
         self._sent_count, self._rate_limited = 0, 0
+        self.conflicts = 0  # getUpdates of a connected poller ended by a second poller (409)
         self._rejected: Counter[str] = Counter()
         self._call_event = asyncio.Event()  # set on every request, for wait_for_calls()
+        self._queries: dict[str, dict[str, Any]] = {}  # callback query id -> the update's query
+        self.callback_answers: dict[str, dict[str, Any]] = {}  # query id -> answer params
+        self._inline_queries: set[str] = set()
+        self.inline_answers: dict[str, InlineAnswer] = {}  # inline query id -> its answer
         self._handlers: dict[str, tuple[str, Handler]] = {
             m.lower(): (m, getattr(self, "_" + re.sub("([A-Z])", r"_\1", m).lower()))
             for m in _METHODS
@@ -292,6 +371,13 @@ class FakeTelegramAPI:
         """A user the bot knows (e.g. seen in a group) who has not started a private chat."""
         self._users.add(user_id)
 
+    def set_member(self, chat_id: int, user_id: int, status: str) -> None:
+        """`user_id`'s status in `chat_id`: creator, administrator, member, left, kicked."""
+        if status not in _MEMBER_FIELDS:
+            raise ValueError(f"unknown member status {status!r}")
+        self._users.add(user_id)
+        self._members[(chat_id, user_id)] = status
+
     def block(self, user_id: int) -> None:
         """The user blocks the bot: every send to their private chat is 403 until unblocked."""
         self._blocked.add(user_id)
@@ -309,7 +395,8 @@ class FakeTelegramAPI:
             self._update_ids = itertools.count(max(update["update_id"] + 1, next(self._update_ids)))
         else:
             update["update_id"] = next(self._update_ids)
-        for key in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        for key in ("message", "edited_message", "channel_post", "edited_channel_post",
+                    "my_chat_member"):  # fmt: skip
             msg = update.get(key)
             if isinstance(msg, dict) and isinstance(msg.get("from"), dict):
                 self._users.add(msg["from"]["id"])
@@ -328,6 +415,43 @@ class FakeTelegramAPI:
                     chat.note_message(msg["message_id"], thread)
         self._updates.append(update)
         self._wakeup.set()
+
+    def press(self, message: SentMessage, data: str, *, user: int | None = None) -> str:
+        """A reader presses a button of `message` (or sends forged `data`): queue the
+        `callback_query` update as Telegram sends it; return the query id."""
+        query_id = f"Q{next(self._update_ids)}"
+        chat = self._chats[message.chat_id]
+        person = user if user is not None else message.chat_id
+        query = {
+            "id": query_id,
+            "from": {"id": person, "is_bot": False, "first_name": "Ada"},
+            "message": {
+                "message_id": message.message_id,
+                "date": int(message.at),
+                "chat": chat.as_json(),
+                "text": message.plain_text,
+                "from": self._bot_user(),
+            },
+            "chat_instance": f"ci{chat.id}",
+            "data": data,
+        }
+        self._queries[query_id] = query
+        self.push_update({"callback_query": query})
+        return query_id
+
+    def inline_query(self, text: str, *, offset: str = "", user: int = 5550002) -> str:
+        """A reader types `@bot <text>` in some chat: queue the `inline_query` update; return
+        its id (answers land in `inline_answers[id]`)."""
+        query_id = f"I{next(self._update_ids)}"
+        person = {"id": user, "is_bot": False, "first_name": "Ada", "language_code": "ko"}
+        query = {"id": query_id, "from": person, "query": text, "offset": offset}
+        self._inline_queries.add(query_id)
+        self.push_update({"inline_query": query | {"chat_type": "sender"}})
+        return query_id
+
+    def message(self, chat_id: int, message_id: int) -> SentMessage:
+        """The message as it is now (after any edits)."""
+        return next(m for m in self._sent.get(chat_id, []) if m.message_id == message_id)
 
     def messages(self, chat_id: int) -> list[SentMessage]:
         return list(self._sent.get(chat_id, []))
@@ -394,6 +518,8 @@ class FakeTelegramAPI:
                     return early
             result = await handler(params)
         except ApiError as err:
+            if err.description.startswith(CONFLICT) and _connected(request):
+                self.conflicts += 1  # a live bot was polling when another poller came
             return self._reject(err)
         return web.json_response({"ok": True, "result": result})
 
@@ -519,6 +645,64 @@ class FakeTelegramAPI:
         return self._bot_user() | {"can_join_groups": True} | dict.fromkeys(flags.split(), False)
 
     async def _send_message(self, p: dict[str, Any]) -> Any:
+        text, plain, entities = self._parse_text(p)
+        parse_mode = p.get("parse_mode") or None
+        chat = self._chat(p)
+        if chat.id in self._blocked:
+            raise ApiError(403, BLOCKED)
+        thread = self._thread(chat, p)
+        reply_to = self._reply(chat, p)
+        if thread is None and chat.is_forum and reply_to is not None:
+            thread = chat.known.get(reply_to)
+        paid = bool(p.get("allow_paid_broadcast"))
+        if self.enforce_limits:
+            wait = self._flood.check(chat, self._clock(), paid=paid)
+            if wait > 0:
+                n = max(1, math.ceil(wait))
+                raise ApiError(429, f"Too Many Requests: retry after {n}", {"retry_after": n})
+        markup = self._markup(p.get("reply_markup"))
+        preview = p.get("link_preview_options")
+        no_preview = bool(
+            (isinstance(preview, dict) and preview.get("is_disabled"))
+            or p.get("disable_web_page_preview")
+        )
+        message_id = chat.next_message_id
+        chat.note_message(message_id, thread)
+        self._sent_count += 1
+        sent = SentMessage(
+            chat.id,
+            message_id,
+            text,
+            plain,
+            parse_mode,
+            reply_to,
+            thread,
+            no_preview,
+            entities,
+            reply_markup=markup,
+            paid_broadcast=paid,
+        )
+        self._sent.setdefault(chat.id, []).append(sent)
+        msg: dict[str, Any] = {"message_id": message_id, "date": int(time.time())}
+        if chat.type == "channel":
+            msg["sender_chat"] = chat.as_json()
+        else:
+            msg["from"] = self._bot_user()
+        msg |= {"chat": chat.as_json(), "text": plain}
+        if entities:
+            msg["entities"] = entities
+        if thread is not None:
+            msg |= {"message_thread_id": thread, "is_topic_message": True}
+        if reply_to is not None:
+            msg["reply_to_message"] = {"message_id": reply_to, "date": 0, "chat": chat.as_json()}
+        if no_preview:
+            msg["link_preview_options"] = {"is_disabled": True}
+        if markup is not None:
+            msg["reply_markup"] = markup
+        return msg
+
+    def _parse_text(self, p: dict[str, Any]) -> tuple[str, str, list[dict[str, Any]]]:
+        """(raw text, text after entity parsing, entities) of a text and parse_mode."""
         text = p.get("text")
         if text is None or text == "":
             raise bad_request("message text is empty")
@@ -537,51 +721,118 @@ class FakeTelegramAPI:
             raise bad_request("unsupported parse_mode (FakeTelegramAPI implements only HTML)")
         elif parse_mode is not None:
             raise bad_request("unsupported parse_mode")
-        chat = self._chat(p)
-        if chat.id in self._blocked:
-            raise ApiError(403, BLOCKED)
-        thread = self._thread(chat, p)
-        reply_to = self._reply(chat, p)
-        if thread is None and chat.is_forum and reply_to is not None:
-            thread = chat.known.get(reply_to)
         if not plain.strip():
             raise bad_request("message text is empty")
         if len(plain) > 4096:
             raise bad_request("message is too long")
-        paid = bool(p.get("allow_paid_broadcast"))
-        if self.enforce_limits:
-            wait = self._flood.check(chat, self._clock(), paid=paid)
-            if wait > 0:
-                n = max(1, math.ceil(wait))
-                raise ApiError(429, f"Too Many Requests: retry after {n}", {"retry_after": n})
+        return text, plain, entities
+
+    @staticmethod
+    def _markup(markup: Any) -> dict[str, Any] | None:
+        """An inline keyboard as Telegram checks it; other keyboards are not faked."""
+        if markup is None:
+            return None
+        rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+        if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+            raise bad_request("can't parse inline keyboard button: field \"inline_keyboard\" "
+                              "must be an Array of Arrays")  # fmt: skip
+        for button in (b for row in rows for b in row):
+            if not isinstance(button, dict) or not str(button.get("text") or "").strip():
+                raise bad_request("can't parse inline keyboard button: Text must be non-empty")
+            actions = _BUTTON_ACTIONS & button.keys()
+            if len(actions) != 1:
+                raise bad_request("can't parse inline keyboard button: exactly one action")
+            data = button.get("callback_data")
+            if "callback_data" in button and (
+                not isinstance(data, str) or not 1 <= len(data.encode()) <= MAX_CALLBACK_DATA
+            ):
+                raise bad_request("BUTTON_DATA_INVALID")
+        return markup
+
+    async def _edit_message_text(self, p: dict[str, Any]) -> Any:
+        if p.get("inline_message_id"):
+            raise bad_request("inline messages are not faked")
+        chat = self._chat(p)
+        message_id = p.get("message_id")
+        old = next((m for m in self._sent.get(chat.id, []) if m.message_id == message_id), None)
+        if old is None:
+            raise bad_request("message to edit not found")
+        text, plain, entities = self._parse_text(p)
+        markup = self._markup(p.get("reply_markup"))
+        if (text, p.get("parse_mode") or None, markup) == (
+            old.text,
+            old.parse_mode,
+            old.reply_markup,
+        ):
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are "
+                "exactly the same as a current content and reply markup of the message"
+            )
         preview = p.get("link_preview_options")
-        no_preview = bool(
-            (isinstance(preview, dict) and preview.get("is_disabled"))
-            or p.get("disable_web_page_preview")
-        )
-        message_id = chat.next_message_id
-        chat.note_message(message_id, thread)
-        self._sent_count += 1
-        sent = SentMessage(
-            chat.id, message_id, text, plain, parse_mode, reply_to, thread, no_preview, entities,
-            paid_broadcast=paid,
+        no_preview = bool(isinstance(preview, dict) and preview.get("is_disabled"))
+        new = dataclasses.replace(
+            old, text=text, plain_text=plain, parse_mode=p.get("parse_mode") or None,
+            entities=entities, reply_markup=markup, link_preview_disabled=no_preview,
+            edits=old.edits + 1,
         )  # fmt: skip
-        self._sent.setdefault(chat.id, []).append(sent)
-        msg: dict[str, Any] = {"message_id": message_id, "date": int(time.time())}
-        if chat.type == "channel":
-            msg["sender_chat"] = chat.as_json()
-        else:
-            msg["from"] = self._bot_user()
-        msg |= {"chat": chat.as_json(), "text": plain}
+        sent = self._sent[chat.id]
+        sent[sent.index(old)] = new
+        msg: dict[str, Any] = {"message_id": old.message_id, "date": int(old.at)}
+        msg |= {"from": self._bot_user(), "chat": chat.as_json(), "text": plain}
+        msg["edit_date"] = int(time.time())
         if entities:
             msg["entities"] = entities
-        if thread is not None:
-            msg |= {"message_thread_id": thread, "is_topic_message": True}
-        if reply_to is not None:
-            msg["reply_to_message"] = {"message_id": reply_to, "date": 0, "chat": chat.as_json()}
-        if no_preview:
-            msg["link_preview_options"] = {"is_disabled": True}
+        if markup is not None:
+            msg["reply_markup"] = markup
         return msg
+
+    async def _answer_inline_query(self, p: dict[str, Any]) -> Any:
+        query_id = str(p.get("inline_query_id") or "")
+        if query_id not in self._inline_queries or query_id in self.inline_answers:
+            raise bad_request(QUERY_TOO_OLD)
+        results = p.get("results")
+        if not isinstance(results, list):
+            raise bad_request("can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise bad_request("RESULTS_TOO_MUCH")
+        ids: set[str] = set()
+        plain_texts = []
+        for result in results:
+            if not isinstance(result, dict) or result.get("type") != "article":
+                raise bad_request("result type is not faked (only article)")
+            rid = result.get("id")
+            if not isinstance(rid, str) or not 1 <= len(rid.encode()) <= MAX_RESULT_ID:
+                raise bad_request("RESULT_ID_INVALID")
+            if rid in ids:
+                raise bad_request("RESULT_ID_DUPLICATE")
+            ids.add(rid)
+            if not str(result.get("title") or "").strip():
+                raise bad_request("RESULT_TITLE_EMPTY")
+            content = result.get("input_message_content")
+            if not isinstance(content, dict) or "message_text" not in content:
+                raise bad_request("can't parse InputMessageContent: message_text not found")
+            text = {"text": content["message_text"], "parse_mode": content.get("parse_mode")}
+            plain_texts.append(self._parse_text(text)[1])
+            self._markup(result.get("reply_markup"))
+        offset = str(p.get("next_offset") or "")
+        if len(offset.encode()) > MAX_NEXT_OFFSET:
+            raise bad_request("NEXT_OFFSET_INVALID")
+        cache = p.get("cache_time")
+        if cache is not None and (not isinstance(cache, int) or cache < 0):
+            raise bad_request("wrong parameter cache_time")
+        personal = bool(p.get("is_personal"))
+        self.inline_answers[query_id] = InlineAnswer(results, plain_texts, offset, cache, personal)
+        return True
+
+    async def _answer_callback_query(self, p: dict[str, Any]) -> Any:
+        query_id = str(p.get("callback_query_id") or "")
+        if query_id not in self._queries or query_id in self.callback_answers:
+            raise bad_request(QUERY_TOO_OLD)
+        text = p.get("text")
+        if text is not None and len(str(text)) > MAX_CALLBACK_TEXT:
+            raise bad_request("MESSAGE_TOO_LONG")
+        self.callback_answers[query_id] = dict(p)
+        return True
 
     async def _get_chat(self, p: dict[str, Any]) -> Any:
         gifts = (
@@ -592,6 +843,18 @@ class FakeTelegramAPI:
             "max_reaction_count": 11,
             "accepted_gift_types": dict.fromkeys(gifts.split(), False),
         }
+
+    async def _get_chat_member(self, p: dict[str, Any]) -> Any:
+        chat = self._chat(p)
+        user = p.get("user_id")
+        if not isinstance(user, int):
+            raise bad_request("invalid user_id specified")
+        status = self._members.get((chat.id, user))
+        if status is None and user not in self._users:
+            raise bad_request("user not found")
+        status = status or "member"
+        member = {"status": status, "user": {"id": user, "is_bot": False, "first_name": f"U{user}"}}
+        return member | _MEMBER_FIELDS[status]
 
     async def _get_updates(self, p: dict[str, Any]) -> Any:
         if self._webhook.get("url"):
@@ -624,9 +887,7 @@ class FakeTelegramAPI:
                     break
                 if self._poller is not me:
                     raise ApiError(
-                        409,
-                        "Conflict: terminated by other getUpdates request; make "
-                        "sure that only one bot instance is running",
+                        409, f"{CONFLICT}; make sure that only one bot instance is running"
                     )
         finally:
             if self._poller is me:

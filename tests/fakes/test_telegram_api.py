@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dtm
+import re
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -280,6 +281,7 @@ async def test_second_poller_terminates_first(tg: FakeTelegramAPI, bot: telegram
             await first
         tg.push_update(command_update({"id": USER, "type": "private"}, 3, "/help"))
         assert len(await second) == 1
+    assert tg.conflicts == 1
 
 
 async def test_server_errors_and_malformed(tg: FakeTelegramAPI, bot: telegram.Bot) -> None:
@@ -492,3 +494,75 @@ async def test_ptb_application_polling_round_trip(tg: FakeTelegramAPI) -> None:
     [sent] = tg.messages(FORUM)
     assert (sent.plain_text, sent.reply_to, sent.message_thread_id) == ("NP-hard", 12, 7)
     assert [c.method for c in tg.calls][:2] == ["getMe", "deleteWebhook"]
+
+
+async def test_inline_keyboards_edits_and_callback_answers(
+    tg: FakeTelegramAPI, bot: telegram.Bot
+) -> None:
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    def markup(data: str) -> InlineKeyboardMarkup:
+        return InlineKeyboardMarkup([[InlineKeyboardButton("▶", callback_data=data)]])
+
+    sent = await bot.send_message(USER, "<b>one</b>", parse_mode="HTML", reply_markup=markup("a"))
+    [kept] = tg.messages(USER)
+    assert kept.buttons() == [{"text": "▶", "callback_data": "a"}]
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
+        await bot.send_message(USER, "x", reply_markup=markup("é" * 33))  # 66 bytes
+    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
+        await bot.edit_message_text("y", chat_id=USER, message_id=sent.message_id,
+                                    reply_markup=markup("q" * 65))  # fmt: skip
+    await bot.edit_message_text(
+        "<i>two</i>", chat_id=USER, message_id=sent.message_id, parse_mode="HTML",
+        reply_markup=markup("b"),
+    )  # fmt: skip
+    edited = tg.message(USER, sent.message_id)
+    assert (edited.plain_text, edited.edits, edited.buttons()[0]["callback_data"]) == (
+        "two",
+        1,
+        "b",
+    )
+    with pytest.raises(BadRequest, match=r"(?i)not modified"):
+        await bot.edit_message_text("<i>two</i>", chat_id=USER, message_id=sent.message_id,
+                                    parse_mode="HTML", reply_markup=markup("b"))  # fmt: skip
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("z", chat_id=USER, message_id=999)
+
+    query = tg.press(edited, "b")
+    [update] = await bot.get_updates()
+    assert update.callback_query is not None and update.callback_query.data == "b"
+    assert update.callback_query.message is not None
+    assert update.callback_query.message.message_id == sent.message_id
+    assert await bot.answer_callback_query(query, text="ok")
+    assert tg.callback_answers[query]["text"] == "ok"
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_callback_query(query)
+
+
+async def test_answer_inline_query_is_checked_like_telegram(
+    tg: FakeTelegramAPI, bot: telegram.Bot
+) -> None:
+    from telegram import InlineQueryResultArticle, InputTextMessageContent
+
+    def article(rid: str, text: str = "<b>x</b>") -> InlineQueryResultArticle:
+        content = InputTextMessageContent(text, parse_mode="HTML")
+        return InlineQueryResultArticle(rid, "title", content)
+
+    query = tg.inline_query("NP")
+    [update] = await bot.get_updates()
+    assert update.inline_query is not None and update.inline_query.query == "NP"
+    bad = [
+        ([article(str(n)) for n in range(51)], "results_too_much"),
+        ([article("q" * 65)], "result_id_invalid"),
+        ([article("a"), article("a")], "result_id_duplicate"),
+        ([article("a", "<b>x")], "can't parse entities"),
+        ([article("a", "x" * 4097)], "message is too long"),
+    ]
+    for results, error in bad:
+        with pytest.raises(BadRequest, match=f"(?i){re.escape(error)}"):
+            await bot.answer_inline_query(query, results)
+    assert await bot.answer_inline_query(query, [article("a")], cache_time=300, next_offset="20")
+    answer = tg.inline_answers[query]
+    assert (answer.plain_texts, answer.next_offset, answer.cache_time) == (["x"], "20", 300)
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await bot.answer_inline_query(query, [article("b")])

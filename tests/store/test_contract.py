@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.messages import MessageRef
+from bot.core.ports import DestinationSettings
 from bot.store.backend import Backend, open_tinydb
 from bot.store.postgres import open_postgres
 
@@ -168,3 +169,68 @@ async def test_the_last_scheduled_run_is_remembered(reopen: Opener) -> None:
     assert runs.last_run() == due and reopen().runs.last_run() == due
     await runs.record(later)
     assert reopen().runs.last_run() == later
+
+
+async def test_a_channel_opts_in_once_and_out_durably(reopen: Opener) -> None:
+    dests = reopen().destinations
+    assert await dests.opt_in("telegram", "-1001:7", "42") is True
+    assert await dests.opt_in("telegram", "-1001:7", "43") is False  # the first opt-in stays
+    await dests.opt_in("slack", "C1", "U1")
+    again = reopen().destinations
+    found = await again.channel("telegram", "-1001:7")
+    assert found is not None and found.by == "42" and found.topic == "7"
+    assert datetime.fromisoformat(found.since).tzinfo is not None
+    assert found.key == "telegram:-1001:7"
+    assert [o.key for o in await again.opted_in()] == ["telegram:-1001:7", "slack:C1"]
+    assert [o.chat for o in await again.opted_in("slack")] == ["C1"]
+    assert await again.opt_out("telegram", "-1001:7") is True
+    assert await again.opt_out("telegram", "-1001:7") is False
+    assert await reopen().destinations.channel("telegram", "-1001:7") is None
+    assert [o.key for o in await reopen().destinations.opted_in()] == ["slack:C1"]
+
+
+async def test_settings_of_any_destination_are_kept_and_replaced(reopen: Opener) -> None:
+    dests = reopen().destinations
+    assert await dests.settings("telegram:dm:42") == DestinationSettings()
+    berlin = DestinationSettings("07:30", "Europe/Berlin", "en")
+    await dests.set_settings("telegram:dm:42", berlin)
+    await dests.set_settings("slack:C1", DestinationSettings(language="ko"))
+    again = reopen().destinations
+    assert await again.settings("telegram:dm:42") == berlin
+    assert await again.delivery_times() == {("07:30", "Europe/Berlin")}
+    assert await again.all_settings() == {
+        "telegram:dm:42": berlin,
+        "slack:C1": DestinationSettings(language="ko"),
+    }
+    await again.set_settings("telegram:dm:42", DestinationSettings(language="en"))
+    await again.set_settings("slack:C1", DestinationSettings())  # nothing chosen: forgotten
+    assert await again.delivery_times() == set()
+    assert await reopen().destinations.all_settings() == {
+        "telegram:dm:42": DestinationSettings(language="en")
+    }
+
+
+async def test_opting_out_forgets_the_channels_settings(reopen: Opener) -> None:
+    dests = reopen().destinations
+    await dests.opt_in("slack", "C1", "U1")
+    await dests.set_settings("slack:C1", DestinationSettings("06:00", "Asia/Seoul"))
+    await dests.opt_out("slack", "C1")
+    assert await reopen().destinations.settings("slack:C1") == DestinationSettings()
+
+
+async def test_an_inbound_event_is_claimed_once_and_kept(reopen: Opener) -> None:
+    backend = reopen()
+    claims = backend.claims
+    assert await claims.claim("telegram:1:100") is True
+    assert await claims.claim("telegram:1:100") is False
+    assert await claims.claim("slack:Ev1") is True
+    await backend.close()  # tinydb: the claims ride on the next commit, at the latest this one
+    again = reopen().claims  # a restarted bot (or another replica) sees the claims
+    assert await again.claim("telegram:1:100") is False
+    assert await again.claim("telegram:1:101") is True
+
+
+async def test_concurrent_claims_of_one_event_have_one_winner(reopen: Opener) -> None:
+    claims = reopen().claims
+    won = await asyncio.gather(*(claims.claim(f"slack:Ev{i % 10}") for i in range(100)))
+    assert won.count(True) == 10

@@ -42,6 +42,21 @@ async def test_the_file_is_a_tinydb_database(tmp_path: Path) -> None:
     ]
 
 
+async def test_a_file_written_by_plain_tinydb_opens_and_takes_changes(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    with TinyDB(path) as db:
+        db.table("subscriptions").insert(
+            {"platform": "slack", "user": "U1", "chat": "D1", "since": "x", "key": "slack:U1"}
+        )
+    store = Store.open(path)
+    subs = Subscriptions(store)
+    assert await subs.is_subscribed("slack", "U1")
+    assert await subs.subscribe("slack", "U2", "D2")
+    await store.close()
+    with TinyDB(path) as db:
+        assert sorted(d["user"] for d in db.table("subscriptions").all()) == ["U1", "U2"]
+
+
 async def test_concurrent_subscribes_lose_nothing(tmp_path: Path) -> None:
     path = tmp_path / "d.json"
     store = Store.open(path)

@@ -6,9 +6,18 @@
   the channel (falling back to an in-channel `respond()` where the app is not a member).
 - Plain-text DMs (`term NP-hard`) are answered in the DM; `@app term NP-hard` in a channel is
   answered in the mention's thread.
-- App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes.
-- Retried Events API deliveries (`X-Slack-Retry-Num` ≥ 1, or an `event_id` already seen) are
-  acked without acting, so a slow answer never becomes two answers.
+- App Home: `app_home_opened` publishes the home view; its button (un)subscribes and republishes;
+  an issue's button (`home_send…`) sends that issue to the presser's DM, as `/issue n` there.
+- ◀ ▶ (block actions `nav_…`): the neighbouring issue replaces the message in place through the
+  action's `response_url` (`replace_original`); a stale or forged press gets a short ephemeral
+  word and leaves the message as it was.
+- `/briefing here|stop|status|time|lang` is the core's `briefing` command (the channel's
+  destination); the reader's language comes from `users.info` `locale` (the sender asks once per
+  user). The app joining a channel (`member_joined_channel` for its own user) says once how to
+  opt in; leaving it (`channel_left`, `group_left`) ends that channel's destination.
+- Retried Events API deliveries (`X-Slack-Retry-Num` ≥ 1, or an `event_id` already seen here
+  or claimed in the store by another replica) are acked without acting, so a slow answer never
+  becomes two answers.
 
 Every handler catches its own failures: the log gets the trace, the user a short answer.
 Answers posted with `chat.postMessage` go through the core's retry layer; the words are the
@@ -32,12 +41,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack import home
-from bot.adapters.slack.render import render_message
-from bot.core.commands import COMMANDS, split_text
+from bot.adapters.slack.render import NAV_ACTION, render_message
+from bot.adapters.slack.send import PLATFORM, SlackSender
+from bot.core.commands import BRIEFING_ACTIONS, COMMANDS, split_text
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.messages import Message, MessageRef, Thread, simple
-from bot.core.ports import ChatPlatform, Command
+from bot.core.ports import Command, InboundClaims
 from bot.core.retry import ANSWERS, Retrier, RetryingPlatform
 from bot.core.service import CommandService, Reply
 from bot.core.threads import send_thread
@@ -57,6 +67,8 @@ def command_name(slash: str, text: str) -> tuple[str, str]:
     if name != "briefing":
         return name, text
     sub, rest = split_text(text)
+    if sub in BRIEFING_ACTIONS:
+        return "briefing", text.strip()
     return (sub, rest) if sub else ("help", "")
 
 
@@ -68,11 +80,17 @@ class SlackHandlers:
     """The listeners, bound to one platform (for posting) and the core service."""
 
     def __init__(
-        self, sender: ChatPlatform, service: CommandService, client: AsyncWebClient
+        self,
+        sender: SlackSender,
+        service: CommandService,
+        client: AsyncWebClient,
+        claims: InboundClaims | None = None,
     ) -> None:
+        self.sender = sender
         self.platform = RetryingPlatform(sender, Retrier(ANSWERS, SystemClock()))
         self.service = service
         self.client = client
+        self.claims = claims  # set: each event_id is answered once across replicas
         self._seen: OrderedDict[str, None] = OrderedDict()
 
     @property
@@ -89,8 +107,13 @@ class SlackHandlers:
         bolt.event("message")(self.on_message)
         bolt.event("app_mention")(self.on_mention)
         bolt.event("app_home_opened")(self.on_home_opened)
+        bolt.event("member_joined_channel")(self.on_member_joined)
+        bolt.event("channel_left")(self.on_left)
+        bolt.event("group_left")(self.on_left)
         bolt.action(home.SUBSCRIBE_ACTION)(self.on_home_button)
         bolt.action(home.UNSUBSCRIBE_ACTION)(self.on_home_button)
+        bolt.action(re.compile(f"^{NAV_ACTION}"))(self.on_nav_button)
+        bolt.action(re.compile(f"^{home.SEND_ACTION}"))(self.on_home_send)
 
     # deliveries --------------------------------------------------------------------------
 
@@ -102,12 +125,25 @@ class SlackHandlers:
         next: Callable[[], Awaitable[None]],  # bolt injects by name
     ) -> BoltResponse:
         retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
-        if retry not in ("", "0") or self._already_seen(body):
+        if retry not in ("", "0") or self._already_seen(body) or not await self._claim(body):
             reason = (req.headers.get("x-slack-retry-reason") or [""])[0]
             log.info("slack: ignoring a redelivered event (retry %s %s)", retry, reason)
             return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
         await next()
         return resp
+
+    async def _claim(self, body: dict[str, Any]) -> bool:
+        """True if no replica has claimed this event's `event_id` (or it has none: slash
+        commands and actions are never redelivered); a store that cannot be reached lets the
+        event through."""
+        event_id = body.get("event_id")
+        if self.claims is None or not event_id:
+            return True
+        try:
+            return await self.claims.claim(f"slack:{event_id}")
+        except Exception as exc:
+            log.warning("slack: could not claim event %s: %s", event_id, exc)
+            return True
 
     def _already_seen(self, body: dict[str, Any]) -> bool:
         """Remember event ids and message ids (bounded); True if one was seen before."""
@@ -169,8 +205,26 @@ class SlackHandlers:
         """The core's answer to one command. `dm_chat` is the user's DM with the app when this is
         a message.im event; otherwise the core opens it if it needs it (a slash command's D… may
         be a DM between people)."""
-        command = Command("slack", chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat)
+        locale = (await self.sender.user(user)).get("locale") if user else None
+        command = Command(
+            PLATFORM, chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat,
+            locale=str(locale) if locale else None,
+        )  # fmt: skip
         return await self.service.handle(command)
+
+    # the app joining and leaving channels ----------------------------------------------------
+
+    async def on_member_joined(self, event: dict[str, Any], context: Any) -> None:
+        """The app itself joined (was invited to) a channel: say once how to opt in."""
+        channel = str(event.get("channel", ""))
+        if channel and event.get("user") == getattr(context, "bot_user_id", None):
+            await self.service.channel_joined(PLATFORM, channel)
+
+    async def on_left(self, event: dict[str, Any]) -> None:
+        """The app was removed from a channel (or it was archived): its destination ends."""
+        channel = str(event.get("channel", ""))
+        if channel:
+            await self.service.channel_gone(PLATFORM, channel, str(event.get("type")))
 
     # messages: DMs and mentions ------------------------------------------------------------
 
@@ -213,6 +267,28 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: could not even report the failure in %s", chat)
 
+    # ◀ ▶ ---------------------------------------------------------------------------------
+
+    async def on_nav_button(
+        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
+    ) -> None:
+        """The issue a ◀ ▶ press names, in place of the message the buttons were on."""
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        try:
+            reply = self.service.navigate(action.get("value"), "slack")
+            payloads = render_message(reply.message)
+            if len(payloads) > 1 and reply.thread is not None:
+                payloads = render_message(reply.thread.parent)
+            # a notice is a new word to the presser alone; an issue replaces the message
+            how = {"response_type": "ephemeral"} if reply.notice else {}
+            sent = await respond({**payloads[0], **how, "replace_original": not reply.notice})
+            if sent.status_code != 200:
+                log.warning("slack: response_url answered %s %s", sent.status_code, sent.body)
+        except Exception:
+            log.exception("slack: a ◀ ▶ press failed")
+            await self.respond(respond, self.say("failed"))
+
     # App Home ------------------------------------------------------------------------------
 
     async def on_home_opened(self, event: dict[str, Any]) -> None:
@@ -232,6 +308,24 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: home button %s for %s failed", name, user)
         await self.publish_home(user)
+
+    async def on_home_send(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+        """An issue's button on the Home tab: that issue, as a thread, in the presser's DM with
+        the app (the button's value is untrusted: it goes through /issue's parsing)."""
+        await ack()
+        user = str((body.get("user") or {}).get("id", ""))
+        value = str(((body.get("actions") or [{}])[0]).get("value", ""))
+        if not user:
+            return
+        try:
+            dm = await self.platform.open_dm(user)
+            reply = await self.run(dm, user, "issue", value, is_dm=True, dm_chat=dm)
+            if reply.thread is not None:
+                await send_thread(self.platform, dm, reply.thread)
+            else:
+                await self.platform.send(dm, reply.message)
+        except Exception:
+            log.exception("slack: sending issue %r to %s's DM failed", value[:20], user)
 
     async def publish_home(self, user: str) -> None:
         try:

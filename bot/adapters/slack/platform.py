@@ -32,6 +32,7 @@ from bot.adapters.slack.inbound import SlackHandlers
 from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
 from bot.config import ConfigError, Secrets, SlackSection
 from bot.core.errors import PlatformError
+from bot.core.ports import InboundClaims
 from bot.core.service import CommandService
 
 log = logging.getLogger(__name__)
@@ -174,10 +175,12 @@ async def build_slack(
     host: str = "0.0.0.0",
     port: int | None = None,
     shared: SharedRoutes | None = None,
+    claims: InboundClaims | None = None,
 ) -> SlackPlatform:
     """The Slack platform (not started). `host`/`port` override `[slack] http_port` (tests pass
     127.0.0.1 and 0 for a free port; `platform.port` tells which after start); `shared` makes
-    the HTTP server serve another application's routes too (the web archive on the same port)."""
+    the HTTP server serve another application's routes too (the web archive on the same port);
+    `claims` answers each event_id once across replicas."""
     bot_token, app_token, signing = _tokens(secrets, section.mode)
     sender = SlackSender(make_client(bot_token, section.api_url))
     _quiet_bolt()
@@ -187,7 +190,7 @@ async def build_slack(
         request_verification_enabled=section.mode == "http",
         name="neural-briefing",
     )
-    SlackHandlers(sender, service, sender.client).register(bolt)
+    SlackHandlers(sender, service, sender.client, claims).register(bolt)
     return SlackPlatform(
         bolt,
         sender,

@@ -11,6 +11,9 @@ Limits (docs/platforms.md §1.5): a `header` holds ≤150 characters of plain te
 characters (`msg_blocks_too_long`, undocumented), so a payload carries at most
 `MAX_PAYLOAD_CHARS` of block text. A message that does not fit becomes several payloads; the
 adapter posts the later ones as replies in the same thread.
+
+A message's `Navigation` becomes an `actions` block of ◀ ▶ buttons at the end of its first
+payload (`action_id` `nav_previous`/`nav_next`, `value` `nav:<n>`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.messages import Block, Line, Message, Span, Style, Thread
+from bot.core import navigation
+from bot.core.messages import Block, Line, Message, Navigation, Span, Style, Thread
 from bot.core.split import cut_point, fit_block
 
 Payload = dict[str, Any]
@@ -39,6 +43,8 @@ BULLETS = ("•", "◦", "▪")
 _MARKERS = {Style.BOLD: "*", Style.ITALIC: "_", Style.CODE: "`"}
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 _URL_QUOTES = {"|": "%7C", "<": "%3C", ">": "%3E", " ": "%20"}
+NAV_ACTION = "nav_"  # the prefix of the ◀ ▶ buttons' action_id
+BUTTON_LIMIT = 75  # characters of a button's text
 
 
 def escape(text: str) -> str:
@@ -174,10 +180,42 @@ def render_message(message: Message, *, reply: bool = False) -> list[Payload]:
     units += [unit for block in message.blocks for unit in block_units(block)]
     groups = _pack(units) or [[]]
     first_unfurl = message.link_previews and not reply
-    return [
+    payloads = [
         _payload(group, title if i == 0 and title else None, first_unfurl and i == 0)
         for i, group in enumerate(groups)
     ]
+    return _with_nav(payloads, message.nav)
+
+
+def nav_block(nav: Navigation) -> SlackBlock:
+    """◀ ▶ as an actions block; the buttons' values are the core's navigation data."""
+    buttons = [
+        {
+            "type": "button",
+            "action_id": f"{NAV_ACTION}{'previous' if step is nav.previous else 'next'}",
+            "text": {
+                "type": "plain_text",
+                "text": truncate(step.label, BUTTON_LIMIT),
+                "emoji": True,
+            },
+            "value": navigation.data(step.issue),
+        }
+        for step in nav.steps
+    ]
+    return {"type": "actions", "block_id": "nav", "elements": buttons}
+
+
+def _with_nav(payloads: list[Payload], nav: Navigation | None) -> list[Payload]:
+    """The ◀ ▶ block at the end of the first payload (a full one gives up its last block)."""
+    if nav is None or not nav.steps:
+        return payloads
+    first, rest = payloads[0], payloads[1:]
+    blocks = list(first.get("blocks", []))
+    if len(blocks) >= MAX_BLOCKS:
+        moved = {"text": first["text"], "blocks": [blocks.pop()], "unfurl_links": False}
+        moved["unfurl_media"] = False
+        rest = [moved, *rest]
+    return [{**first, "blocks": [*blocks, nav_block(nav)]}, *rest]
 
 
 def render_thread(thread: Thread) -> list[Payload]:

@@ -50,6 +50,7 @@ REJECTED = frozenset(
      "no_text", "too_many_attachments", "invalid_arguments"}
 )  # fmt: skip
 FAILURES = (SlackClientError, ClientError, TimeoutError)
+USERS_KEPT = 4096  # users.info answers remembered
 
 
 def make_client(token: str, api_url: str) -> AsyncWebClient:
@@ -112,6 +113,7 @@ class SlackSender:
 
     def __init__(self, client: AsyncWebClient) -> None:
         self.client = client
+        self._users: dict[str, dict[str, Any]] = {}
 
     async def send(
         self, chat: str, message: Message, *, reply_to: MessageRef | None = None
@@ -133,6 +135,37 @@ class SlackSender:
         except FAILURES as exc:
             raise translate(exc, chat, payload) from exc
         return str(response["ts"])
+
+    async def user(self, user: str) -> dict[str, Any]:
+        """`users.info` with the locale, remembered (a workspace's admins change rarely); {}
+        when Slack does not say."""
+        if user not in self._users:
+            try:
+                response = await self.client.users_info(user=user, include_locale=True)
+                found = response.get("user")
+                self._users[user] = found if isinstance(found, dict) else {}
+            except FAILURES as exc:
+                log.warning("slack: users.info %s failed: %s", user, exc)
+                return {}
+            if len(self._users) > USERS_KEPT:
+                self._users.pop(next(iter(self._users)))
+        return self._users[user]
+
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        """A workspace admin or owner (`users.info`: `is_admin`, `is_owner`)."""
+        info = await self.user(user)
+        return bool(info.get("is_admin") or info.get("is_owner"))
+
+    async def can_post(self, chat: str) -> bool:
+        """`conversations.info`: is the app a member of the channel (a DM: yes)?"""
+        if chat.startswith("D"):
+            return True
+        try:
+            response = await self.client.conversations_info(channel=chat)
+        except FAILURES as exc:
+            log.info("slack: conversations.info %s: %s", chat, exc)
+            return False
+        return bool((response.get("channel") or {}).get("is_member"))
 
     async def open_dm(self, user: str) -> str:
         try:

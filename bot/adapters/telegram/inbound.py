@@ -5,7 +5,14 @@ A translator: PTB's `Update` becomes a `Command`, `CommandService.handle` decide
 `bot.core.threads.send_thread`). Only what is Telegram-specific lives here: reading the command
 entity, the deep link `t.me/<bot>?start=subscribe` (the core sends it when the bot may not yet
 write to a group member privately; any `/start <payload>` goes to the core as it came),
-`my_chat_member` "kicked" (reported to the core: the user blocked the bot).
+`my_chat_member` "kicked" in a private chat (reported to the core: the user blocked the bot),
+and in a group or channel the bot's arrival (the core says how to opt in) and departure (left
+or kicked: that channel's destination ends). A broadcast channel's command arrives as a
+`channel_post` with no user: it comes from the channel itself (its admins), as does a command of
+an anonymous group admin (`sender_chat` is the chat). The ◀ ▶ buttons' `callback_query`: the
+core says which issue (or that the press is stale or forged), the message is edited in place and
+the query is always answered (`answerCallbackQuery`), with the core's short notice as its text
+when there is one; and inline mode's `inline_query` (`inline.py`).
 """
 
 from __future__ import annotations
@@ -15,24 +22,32 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from telegram import BotCommand, Chat, Message, Update, User
+from telegram import BotCommand, CallbackQuery, Chat, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
+from telegram.error import TelegramError
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     BaseUpdateProcessor,
+    CallbackQueryHandler,
     ChatMemberHandler,
     CommandHandler,
     ContextTypes,
+    InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
-from bot.adapters.telegram.send import PLATFORM, ChatAddress
+from bot.adapters.telegram.inline import CACHE_SECONDS, articles
+from bot.adapters.telegram.render import render
+from bot.adapters.telegram.send import PLATFORM, ChatAddress, TelegramSender
 from bot.core import messages as m
 from bot.core.commands import COMMANDS
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
-from bot.core.ports import ChatPlatform, Command
+from bot.core.ports import ChatPlatform, Command, InboundClaims
+from bot.core.retry import Retrier
 from bot.core.service import CommandService, Reply
 from bot.core.threads import send_thread
 
@@ -40,6 +55,10 @@ log = logging.getLogger(__name__)
 HANDLED = tuple(spec.name for spec in COMMANDS)
 START_LINK = "https://t.me/{bot}?start={payload}"
 NEW = filters.UpdateType.MESSAGE  # never edited messages: a command is answered once
+POSTS = filters.UpdateType.CHANNEL_POST  # a broadcast channel's new posts
+IN = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
+OUT = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
+NOTICE_LIMIT = 200  # characters of answerCallbackQuery's text
 
 
 def bot_commands(language: Language) -> list[BotCommand]:
@@ -62,6 +81,15 @@ def destination(chat: Chat, message: Message) -> str:
     """The chat string to answer in: the chat, plus the forum topic the command came from."""
     topic = message.message_thread_id if message.is_topic_message else None
     return str(ChatAddress(chat.id, topic))
+
+
+def sender(update: Update) -> User | Chat | None:
+    """Who sent the command: the chat it was sent as (a channel post, an anonymous admin),
+    else the user."""
+    message = update.effective_message
+    if message is not None and message.sender_chat is not None:
+        return message.sender_chat
+    return update.effective_user
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -97,26 +125,58 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
 
 
 class TelegramHandlers:
-    """The PTB handlers; `answers` is the sender the replies go through (retried by the core)."""
+    """The PTB handlers; `answers` is the sender the replies go through (retried by the core),
+    `editor` edits a message in place for a ◀ ▶ press (through `retrier`, when given)."""
 
-    def __init__(self, service: CommandService, answers: ChatPlatform) -> None:
+    def __init__(
+        self,
+        service: CommandService,
+        answers: ChatPlatform,
+        editor: TelegramSender | None = None,
+        retrier: Retrier | None = None,
+        claims: InboundClaims | None = None,
+    ) -> None:
         self.service = service
         self.platform = answers
+        self.editor = editor
+        self.retrier = retrier
+        self.claims = claims  # set: each update_id is answered once across replicas
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        application.add_handler(TypeHandler(Update, self.claim), group=-1)  # before the rest
         for name in HANDLED:
-            application.add_handler(CommandHandler(name, self.on_command, filters=NEW))
-        application.add_handler(MessageHandler(filters.COMMAND & NEW, self.on_other_command))
+            application.add_handler(CommandHandler(name, self.on_command, filters=NEW | POSTS))
+        application.add_handler(
+            MessageHandler(filters.COMMAND & (NEW | POSTS), self.on_other_command)
+        )
         plain = filters.TEXT & ~filters.COMMAND & filters.ChatType.PRIVATE & NEW
         application.add_handler(MessageHandler(plain, self.on_private_text))
         application.add_handler(
             ChatMemberHandler(self.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
         )
+        application.add_handler(CallbackQueryHandler(self.on_button))
+        application.add_handler(InlineQueryHandler(self.on_inline_query))
         application.add_error_handler(self.on_error)
 
     # ---- PTB callbacks -------------------------------------------------------------------
+    async def claim(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The first replica to claim an update answers it; every other stops here (the
+        webhook redelivers an unanswered update; a new leader polls the ones its predecessor
+        had not confirmed). A store that cannot be reached lets the update through."""
+        if self.claims is None:
+            return
+        try:
+            first = await self.claims.claim(f"telegram:{context.bot.id}:{update.update_id}")
+        except Exception as exc:
+            log.warning("telegram: could not claim update %s: %s", update.update_id, exc)
+            return
+        if not first:
+            log.info("telegram: update %s was answered already; skipped", update.update_id)
+            raise ApplicationHandlerStop
+
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        message, chat = update.effective_message, update.effective_chat
+        user = sender(update)
         if message is None or chat is None or user is None:
             return
         parts = command_parts(message)
@@ -127,7 +187,8 @@ class TelegramHandlers:
     async def on_other_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Aliases and unknown commands: the core answers them in private chats, and in groups
         only when addressed to this bot by name (others may be meant for another bot)."""
-        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        message, chat = update.effective_message, update.effective_chat
+        user = sender(update)
         if message is None or chat is None or user is None:
             return
         parts = command_parts(message)
@@ -150,10 +211,72 @@ class TelegramHandlers:
 
     async def on_my_chat_member(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         member = update.my_chat_member
-        if member is None or member.chat.type != ChatType.PRIVATE:
+        if member is None:
             return
-        if member.new_chat_member.status == ChatMemberStatus.BANNED:  # the user blocked the bot
-            await self.service.recipient_gone(PLATFORM, str(member.chat.id), "blocked the bot")
+        before, after = member.old_chat_member.status, member.new_chat_member.status
+        if member.chat.type == ChatType.PRIVATE:
+            if after == ChatMemberStatus.BANNED:  # the user blocked the bot
+                await self.service.recipient_gone(PLATFORM, str(member.chat.id), "blocked the bot")
+            return
+        chat = str(member.chat.id)
+        if after in OUT and before not in OUT:
+            await self.service.channel_gone(PLATFORM, chat, f"the bot's status is now {after}")
+        elif after in IN and before in OUT:
+            await self.service.channel_joined(PLATFORM, chat)
+
+    async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A ◀ ▶ press: the neighbouring issue in place of the message, and always an answer
+        to the query (a client shows a spinner until it has one)."""
+        query = update.callback_query
+        if query is None:
+            return
+        notice: str | None = None
+        try:
+            reply = self.service.navigate(query.data, PLATFORM)
+            notice = reply.message.plain[:NOTICE_LIMIT] if reply.notice else None
+            if notice is None and query.message is not None and self.editor is not None:
+                await self._edit(str(query.message.chat.id), query.message.message_id, reply)
+        except PlatformError as exc:  # deleted, too old, not modified: the press is moot
+            log.info("telegram: could not show another issue in place: %s", exc)
+        except Exception:
+            log.exception("telegram: a button press failed")
+        finally:
+            await self._answer_press(query, notice)
+
+    @staticmethod
+    async def _answer_press(query: CallbackQuery, notice: str | None) -> None:
+        try:
+            await query.answer(text=notice)
+        except TelegramError as exc:  # the query is too old: the client gave up waiting
+            log.info("telegram: could not answer a button press: %s", exc)
+
+    async def _edit(self, chat: str, message_id: int, reply: Reply) -> None:
+        """The issue's compact answer where it fits one message, else its thread's parent."""
+        editor = self.editor
+        assert editor is not None
+        shown = reply.message
+        if reply.thread is not None and len(render(shown)) != 1:
+            shown = reply.thread.parent
+        if self.retrier is None:
+            await editor.edit(chat, message_id, shown)
+            return
+        await self.retrier.call(lambda: editor.edit(chat, message_id, shown), f"{PLATFORM}:{chat}")
+
+    async def on_inline_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`@bot NP-hard` in any chat: a page of the core's results (see `inline.py`)."""
+        query = update.inline_query
+        if query is None:
+            return
+        found = self.service.find(query.query, query.offset, PLATFORM)
+        try:
+            await query.answer(
+                articles(found),
+                cache_time=CACHE_SECONDS,
+                is_personal=False,
+                next_offset=found.next_offset,
+            )
+        except TelegramError as exc:
+            log.info("telegram: could not answer an inline query: %s", exc)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
@@ -161,9 +284,14 @@ class TelegramHandlers:
 
     # ---- translation ---------------------------------------------------------------------
     @staticmethod
-    def command(chat: Chat, user: User, message: Message, parts: tuple[str, str, str]) -> Command:
+    def command(
+        chat: Chat, user: User | Chat, message: Message, parts: tuple[str, str, str]
+    ) -> Command:
+        """`user` is a `Chat` when the command was sent as a chat (a channel's post, an
+        anonymous admin): then no DM goes to it."""
         name, _, argument = parts
         private = chat.type == ChatType.PRIVATE
+        person = isinstance(user, User)
         return Command(
             platform=PLATFORM,
             chat=destination(chat, message),
@@ -171,7 +299,8 @@ class TelegramHandlers:
             name=name,
             text=argument,
             is_dm=private,
-            dm_chat=str(user.id),  # a private chat's id is the user's id
+            dm_chat=str(user.id) if person else None,  # a private chat's id is the user's id
+            locale=user.language_code if isinstance(user, User) else None,
         )
 
     async def answer(self, command: Command, message_id: int) -> None:

@@ -42,6 +42,7 @@ from bot.adapters.telegram.inbound import (
 )
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.config import ConfigError, Secrets, TelegramSection
+from bot.core.ports import InboundClaims
 from bot.core.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
 from bot.core.service import CommandService
 
@@ -49,7 +50,13 @@ log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 # Edits are not asked for: an edited command must not be answered (or posted) a second time.
-ALLOWED_UPDATES = [Update.MESSAGE, Update.MY_CHAT_MEMBER]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.CHANNEL_POST,
+    Update.MY_CHAT_MEMBER,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+]
 _SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
@@ -70,11 +77,14 @@ async def build_telegram(
     answers: RetryPolicy = ANSWERS,
     api_timeout: float | None = None,
     shared: Callable[[], web.Application] | None = None,
+    claims: InboundClaims | None = None,
+    poll_when_leading: bool = False,
 ) -> TelegramPlatform:
     """The Telegram platform (not started). Knobs for tests and operators: `listen`/`port` of
     the webhook server, `answers` (how command answers are retried), `api_timeout` (seconds per
     Bot API call), `shared` (another application whose routes the webhook server serves too:
-    the web archive on the same port)."""
+    the web archive on the same port), `claims` (update ids answered once across replicas),
+    `poll_when_leading` (polling mode: getUpdates only between `lead(True)` and `lead(False)`)."""
     # PTB 22 warns when it builds a RetryAfter with an int delay (a deprecation); with this it
     # uses timedelta, so no 429 can ever surface as a warning (an error under strict filters).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -98,6 +108,8 @@ async def build_telegram(
         answers=answers,
         api_timeout=api_timeout,
         shared=shared,
+        claims=claims,
+        poll_when_leading=poll_when_leading,
     )
 
 
@@ -122,13 +134,17 @@ class TelegramPlatform(SendsThroughSender):
         answers: RetryPolicy = ANSWERS,
         api_timeout: float | None = None,
         shared: Callable[[], web.Application] | None = None,
+        claims: InboundClaims | None = None,
+        poll_when_leading: bool = False,
     ) -> None:
         self.section = section
         self.webhook_secret = webhook_secret
+        self.poll_when_leading = poll_when_leading
         self.application = self._application(token, api_timeout)
         self.sender = TelegramSender(self.application.bot, paid_broadcast=section.paid_broadcast)
-        patient = RetryingPlatform(self.sender, Retrier(answers, SystemClock()))
-        TelegramHandlers(service, patient).install(self.application)
+        retrier = Retrier(answers, SystemClock())
+        patient = RetryingPlatform(self.sender, retrier)
+        TelegramHandlers(service, patient, self.sender, retrier, claims).install(self.application)
         self.webhook: WebhookServer | None = None
         if section.mode == "webhook":
             self.webhook = WebhookServer(
@@ -187,10 +203,28 @@ class TelegramPlatform(SendsThroughSender):
         log.info("telegram: connected as @%s", self.application.bot.username)
 
     async def _poll(self) -> None:
+        if not self.poll_when_leading:
+            await self._start_polling()
+        await self.application.start()
+
+    async def _start_polling(self) -> None:
         updater = self.application.updater
         assert updater is not None  # polling mode always has one
         await updater.start_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
-        await self.application.start()
+
+    async def lead(self, leading: bool) -> None:
+        """With `poll_when_leading`, only the leader replica polls getUpdates (Telegram
+        answers a second poller 409 Conflict); in webhook mode every replica serves the
+        webhook and this does nothing."""
+        updater = self.application.updater
+        if updater is None or not self.poll_when_leading or not self.application.running:
+            return
+        if leading and not updater.running:
+            await self._start_polling()
+            log.info("telegram: polling for updates (this replica leads)")
+        elif not leading and updater.running:
+            await updater.stop()
+            log.info("telegram: stopped polling (another replica leads)")
 
     async def _serve_webhook(self) -> None:
         assert self.webhook is not None

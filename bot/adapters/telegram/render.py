@@ -14,6 +14,8 @@ text (indent and bullet included, tags excluded, `&amp;` counting 1), or an eigh
 bytes if that is larger: any part whose sizes add up to ≤ `LIMIT` satisfies both limits.
 Splitting is `bot.core.split.split_message` on the neutral model, before any markup exists, so
 no cut lands inside a tag, a link, an entity or an emoji sequence.
+
+A message's `Navigation` becomes an inline keyboard (`keyboard`), sent with its first part.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ import math
 from dataclasses import replace
 from functools import lru_cache
 
-from bot.core.messages import Block, Line, Message, Span, Style, Thread
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.core import navigation
+from bot.core.messages import Block, Line, Message, Navigation, Span, Style, Thread
 from bot.core.packing import SizeBudget
 from bot.core.split import split_message
 
@@ -135,6 +140,17 @@ def render(message: Message, *, limit: int = LIMIT) -> list[str]:
 def _render(message: Message, limit: int) -> tuple[str, ...]:
     """Messages are immutable, and a fan-out sends the same thread to every subscriber."""
     return tuple(text for part in split(message, limit=limit) if (text := to_html(part)).strip())
+
+
+def keyboard(nav: Navigation | None) -> InlineKeyboardMarkup | None:
+    """◀ ▶ as one row of an inline keyboard; each button's `callback_data` is `nav:<n>`."""
+    if nav is None or not nav.steps:
+        return None
+    row = [
+        InlineKeyboardButton(step.label, callback_data=navigation.data(step.issue))
+        for step in nav.steps
+    ]
+    return InlineKeyboardMarkup([row])
 
 
 def preview_lines(thread: Thread) -> list[str]:

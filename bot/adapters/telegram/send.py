@@ -29,8 +29,8 @@ import logging
 import warnings
 from dataclasses import dataclass
 
-from telegram import Bot, LinkPreviewOptions, ReplyParameters
-from telegram.constants import ParseMode
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, ReplyParameters
+from telegram.constants import ChatMemberStatus, ParseMode
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -41,7 +41,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.adapters.telegram.render import render
+from bot.adapters.telegram.render import keyboard, render
 from bot.core.errors import (
     MessageRejected,
     PlatformError,
@@ -116,13 +116,50 @@ class TelegramSender:
         first: int | None = None
         for text in texts:
             silent = parent is not None or first is not None
-            sent = await self._send_once(chat, dest, text, parent, no_preview, silent)
+            buttons = keyboard(message.nav) if first is None else None
+            sent = await self._send_once(chat, dest, text, parent, no_preview, silent, buttons)
             first = sent if first is None else first
         return MessageRef(PLATFORM, chat, str(first), reply_to.id if reply_to else None)
+
+    async def edit(self, chat: str, message_id: int, message: Message) -> None:
+        """Replace the text (and keyboard) of a message the bot sent with `message`'s first
+        part (the caller picks a message that fits one)."""
+        dest = ChatAddress.parse(chat)
+        texts = render(message)
+        if not texts:
+            raise MessageRejected("nothing to show: the message is empty", chat=chat)
+        text = texts[0]
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=dest.chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=keyboard(message.nav),
+            )
+        except TelegramError as exc:
+            raise translate(exc, chat, text) from exc
 
     async def open_dm(self, user: str) -> str:
         """A private chat's id is the user's id."""
         return str(user)
+
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        """`getChatMember`: creator or administrator. A command sent as the chat itself (a
+        broadcast channel's post, an anonymous group admin) comes from its admins."""
+        dest = ChatAddress.parse(chat)
+        if str(dest.chat_id) == user:
+            return True
+        try:
+            member = await self.bot.get_chat_member(dest.chat_id, int(user))
+        except (TelegramError, ValueError) as exc:
+            log.warning("telegram: getChatMember %s in %s failed: %s", user, chat, exc)
+            return False
+        return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+
+    async def can_post(self, chat: str) -> bool:
+        return True  # a command reached the bot from there: it is in the chat
 
     async def _send_once(
         self,
@@ -132,6 +169,7 @@ class TelegramSender:
         parent: int | None,
         no_preview: bool,
         silent: bool,
+        buttons: InlineKeyboardMarkup | None = None,
     ) -> int:
         try:
             sent = await self.bot.send_message(
@@ -142,6 +180,7 @@ class TelegramSender:
                 reply_parameters=ReplyParameters(message_id=parent) if parent else None,
                 link_preview_options=LinkPreviewOptions(is_disabled=True) if no_preview else None,
                 disable_notification=silent or None,
+                reply_markup=buttons,
                 allow_paid_broadcast=self.paid_broadcast or None,
             )
         except TelegramError as exc:

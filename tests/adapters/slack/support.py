@@ -30,12 +30,13 @@ def make_app(
     mode: str,
     admins: tuple[str, ...] = (),
     channels: Sequence[str] = ("C1",),
+    content: Path = CONTENT,
 ) -> App:
     """The app as `bot.app.build` makes it: Slack only, on the fake, data in `tmp_path`."""
     settings = Settings(
         bot={
             "data_path": str(tmp_path / "d.json"),
-            "content_dir": str(CONTENT),
+            "content_dir": str(content),
             "admins": list(admins),
         },
         slack={"enabled": True, "api_url": fake.base_url, "mode": mode, "channels": list(channels)},

@@ -43,7 +43,16 @@ def test_slash_commands_are_valid_for_socket_mode(manifest: dict[str, Any]) -> N
 
 def test_bot_scopes_are_exactly_those_needed(manifest: dict[str, Any]) -> None:
     assert sorted(manifest["oauth_config"]["scopes"]["bot"]) == sorted(
-        ["chat:write", "commands", "im:write", "im:history", "app_mentions:read"]
+        [
+            "chat:write",
+            "commands",
+            "im:write",
+            "im:history",
+            "app_mentions:read",
+            "users:read",
+            "channels:read",
+            "groups:read",
+        ]
     )
     assert "user" not in manifest["oauth_config"]["scopes"]
 
@@ -53,6 +62,9 @@ def test_events_home_interactivity_and_socket_mode(manifest: dict[str, Any]) -> 
     assert sorted(settings["event_subscriptions"]["bot_events"]) == [
         "app_home_opened",
         "app_mention",
+        "channel_left",
+        "group_left",
+        "member_joined_channel",
         "message.im",
     ]
     assert "request_url" not in settings["event_subscriptions"]

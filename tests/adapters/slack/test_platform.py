@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -147,9 +148,9 @@ def dm(text: str, *, ts: str = "1700000100.000100", **extra: Any) -> JsonDict:
     }
 
 
-@pytest.fixture
-async def slack(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
-    app = make_app(tmp_path, fake, "http", admins=("slack:U2",))
+@asynccontextmanager
+async def open_slack(app: App, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
+    """The app's Slack platform started in HTTP mode on a free port, stopped on exit."""
     platform = await slack_for(app, host="127.0.0.1", port=0)
     app.platforms.add(platform)  # as the composition root does
     await platform.start()
@@ -158,6 +159,12 @@ async def slack(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
             yield Harness(app, platform, fake, session)
     finally:
         await platform.stop()
+
+
+@pytest.fixture
+async def slack(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
+    async with open_slack(make_app(tmp_path, fake, "http", admins=("slack:U2",)), fake) as h:
+        yield h
 
 
 # slash commands over HTTP ------------------------------------------------------------------
@@ -533,7 +540,7 @@ async def test_a_mention_is_answered_in_its_thread(slack: Harness, fake: FakeSla
 
 
 def button_of(view: JsonDict) -> JsonDict:
-    (actions,) = [b for b in view["blocks"] if b["type"] == "actions"]
+    (actions,) = [b for b in view["blocks"] if b.get("block_id") == "subscription"]
     element: JsonDict = actions["elements"][0]
     return element
 

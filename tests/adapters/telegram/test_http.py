@@ -66,7 +66,13 @@ async def test_start_registers_the_webhook_with_the_secret_and_never_polls(
     [call] = harness.fake.calls_to("setWebhook")
     assert call.params["url"] == WEBHOOK_URL and call.params["secret_token"] == SECRET
     assert call.params["drop_pending_updates"] is False
-    assert call.params["allowed_updates"] == ["message", "my_chat_member"]
+    assert call.params["allowed_updates"] == [
+        "message",
+        "channel_post",
+        "my_chat_member",
+        "callback_query",
+        "inline_query",
+    ]
     assert harness.fake.calls_to("getUpdates") == [] == harness.fake.calls_to("deleteWebhook")
 
 

@@ -75,10 +75,10 @@ def kicked(user: int) -> dict[str, Any]:
     }
 
 
-def make_app(tmp_path: Path, telegram: dict[str, Any]) -> App:
+def make_app(tmp_path: Path, telegram: dict[str, Any], content: Path = CONTENT) -> App:
     settings = Settings(
         bot={
-            "content_dir": str(CONTENT),
+            "content_dir": str(content),
             "data_path": str(tmp_path / "d.json"),
             "admins": [f"telegram:{ADMIN}"],
             "language": "ko",
@@ -127,7 +127,7 @@ async def open_harness(
 ) -> AsyncIterator[Harness]:
     """A started platform on a fresh fake with Telegram's flood limits on (in real time):
     `webhook=True`, `receive=False`, `api_timeout=seconds` or `limits=False` for the other
-    set-ups. On exit it is stopped and leaves no task."""
+    set-ups, `content=folder` for other content. On exit it is stopped and leaves no task."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", SECRET)
     async with asyncio.timeout(15):
@@ -135,7 +135,9 @@ async def open_harness(
         await fake.start()
         fake.add_chat(ADMIN, "private")
         section = webhook_settings() if options.get("webhook") else {}
-        app = make_app(tmp_path, {"api_url": fake.base_url, **section})
+        app = make_app(
+            tmp_path, {"api_url": fake.base_url, **section}, options.get("content", CONTENT)
+        )
         platform = await telegram_for(
             app, listen="127.0.0.1", answers=FAST, api_timeout=options.get("api_timeout")
         )
@@ -250,7 +252,17 @@ async def test_latest_in_a_private_chat_is_the_same_thread(harness: Harness) -> 
 
 
 async def test_commands_are_registered_in_korean_and_english(harness: Harness) -> None:
-    names = ["term", "issue", "latest", "search", "subscribe", "unsubscribe", "help"]
+    names = [
+        "term",
+        "issue",
+        "latest",
+        "search",
+        "subscribe",
+        "unsubscribe",
+        "help",
+        "lang",
+        "briefing",
+    ]
     default, english = harness.fake.commands(), harness.fake.commands(language_code="en")
     korean = harness.fake.commands(language_code="ko")
     assert [c["command"] for c in default] == names == [c["command"] for c in korean]
@@ -260,7 +272,13 @@ async def test_commands_are_registered_in_korean_and_english(harness: Harness) -
     [delete] = harness.fake.calls_to("deleteWebhook")  # polling start: pending updates are kept
     assert delete.params["drop_pending_updates"] is False
     [poll, *_] = await harness.fake.wait_for_calls("getUpdates")
-    assert poll.params["allowed_updates"] == ["message", "my_chat_member"]
+    assert poll.params["allowed_updates"] == [
+        "message",
+        "channel_post",
+        "my_chat_member",
+        "callback_query",
+        "inline_query",
+    ]
 
 
 async def test_unknown_commands_answer_in_private_only(harness: Harness) -> None:

@@ -1,0 +1,136 @@
+"""Several replicas on one store: every `briefing-bot run` answers commands; the one holding
+the delivery lock, the leader, also runs the schedule, the deliveries, the `/post` requests of
+the others and (Telegram polling mode) `getUpdates`.
+
+A standby tries the lock every `POLL` seconds. On taking it, the new leader reads the store's
+memory views again (what the old leader recorded), resumes every half-sent thread at once,
+then runs the schedule (catching up a missed run) and the queued `/post`s, and starts the
+platforms' leader-only receiving. While leading it re-checks the lock every `POLL` seconds (the
+engine also checks it before every part it sends); a lost lock (the database session ended)
+halts the delivery in progress after the message in flight, stops polling and stands by
+again. The tinydb backend has one process only: its data lock is taken before the store
+opens (the CLI), so that process leads from the start and never stands by.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Protocol
+
+from bot.adapters.clock import SystemClock
+from bot.app.build import App, schedule_of
+from bot.core.handover import take_requests
+from bot.core.ports import DeliveryTime, FollowsLeader, Leadership, Runnable
+from bot.core.retry import sleep_unless_stopped
+from bot.core.schedule import Scheduler
+from bot.core.timetable import Timetable
+
+log = logging.getLogger("bot.app")
+POLL = 2.0  # seconds between two tries of the lock (standby) or checks of it (leader)
+
+
+class DeliveryLock(Leadership, Protocol):
+    def try_acquire(self) -> bool: ...
+
+    def holder(self) -> str: ...
+
+    def release(self) -> None: ...
+
+
+class Replica:
+    def __init__(
+        self,
+        app: App,
+        lock: DeliveryLock,
+        platforms: Sequence[Runnable],
+        stop: asyncio.Event,
+        *,
+        poll: float = POLL,
+    ) -> None:
+        self.app, self.lock, self.platforms, self.stop = app, lock, platforms, stop
+        self.poll, self.clock = poll, SystemClock()
+
+    async def run(self) -> None:
+        """Stand by and lead in turn until `stop`."""
+        said = ""  # what was logged about standing by, logged again only when it changes
+        while not self.stop.is_set():
+            try:
+                if await asyncio.to_thread(self.lock.try_acquire):
+                    said = ""
+                    await self._lead()
+                    continue
+                holder = await asyncio.to_thread(self.lock.holder)
+                why = f"process {holder or '(unknown)'} delivers"
+            except Exception as exc:  # the database is unreachable: deliveries pause
+                why = f"{exc}; trying again every {self.poll:g} s"
+            if why != said:
+                log.info("standing by: %s; answering commands, taking over when it ends", why)
+                said = why
+            await sleep_unless_stopped(self.clock, self.poll, self.stop)
+
+    async def _lead(self) -> None:
+        log.info("this replica leads: it runs the schedule and the deliveries")
+        term = asyncio.Event()  # set when this term ends
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            await self.app.store.refresh()
+            self.app.term.leading = True
+            await self._receive(leading=True)
+            tasks.append(asyncio.create_task(self._deliveries(term)))
+            requests = self.app.store.post_requests
+            if requests is not None:
+                engine, clock = self.app.engine, self.clock
+                tasks.append(asyncio.create_task(take_requests(requests, engine, clock, term, 1)))
+            await self._hold()
+        finally:
+            self.app.term.leading = False
+            term.set()
+            self.app.engine.halt()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            if not self.stop.is_set():  # a stopping process keeps its lock until the store closes
+                await self._receive(leading=False)
+                self.lock.release()
+
+    async def _hold(self) -> None:
+        """Until `stop` or the lock is lost."""
+        while await sleep_unless_stopped(self.clock, self.poll, self.stop):
+            if not await self.lock.holds():
+                log.error("the delivery lock is lost: standing by (another replica may lead)")
+                return
+
+    async def _deliveries(self, term: asyncio.Event) -> None:
+        try:
+            await self.app.engine.resume()
+        except Exception:
+            log.exception("resuming the half-sent threads failed; the next run tries again")
+        await scheduler(self.app, term).run()
+
+    async def _receive(self, *, leading: bool) -> None:
+        for platform in self.platforms:
+            if isinstance(platform, FollowsLeader):
+                try:
+                    await platform.lead(leading)
+                except Exception:
+                    log.exception("%s: switching to %s failed", platform.name,
+                                  "leader" if leading else "standby")  # fmt: skip
+
+
+def scheduler(app: App, stop: asyncio.Event) -> Scheduler:
+    schedule = schedule_of(app.settings)
+    catch_up = timedelta(minutes=app.settings.schedule.catch_up_minutes)
+
+    async def times() -> list[DeliveryTime | None]:
+        return [DeliveryTime(*chosen) for chosen in await app.store.destinations.delivery_times()]
+
+    return Scheduler(
+        schedule,
+        app.engine,
+        app.store.runs,
+        SystemClock(),
+        catch_up=catch_up,
+        stop=stop,
+        times=Timetable(schedule, times),
+    )

@@ -1,0 +1,94 @@
+"""The `DestinationStore` port on the tinydb backend: tables "channels" (the opted-in channels,
+keyed "telegram:-100123:7") and "destination_settings" (keyed by the destination's ledger key,
+"telegram:dm:42" or "slack:C1")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable
+
+from bot.core.ports import DestinationSettings, OptedIn
+from bot.store.subscriptions import utcnow
+from bot.store.tinydb import Doc, Store
+
+CHANNELS = "channels"
+SETTINGS = "destination_settings"
+
+
+class Destinations:
+    def __init__(self, store: Store, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.store = store
+        self.channels = store.table(CHANNELS)
+        self.settings_table = store.table(SETTINGS)
+        self.clock = clock
+        # how many destinations chose each (time, zone): the scheduler reads it often
+        self._times: Counter[tuple[str, str]] = Counter(
+            _time(doc) for doc in self.settings_table if doc.get("time")
+        )
+
+    async def opt_in(self, platform: str, chat: str, by: str) -> bool:
+        key = f"{platform}:{chat}"
+        if self.channels.get(key) is not None:
+            return False
+        since = self.clock().isoformat()
+        self.channels.put(key, {"platform": platform, "chat": chat, "by": by, "since": since})
+        await self.store.commit()
+        return True
+
+    async def opt_out(self, platform: str, chat: str) -> bool:
+        key = f"{platform}:{chat}"
+        removed = self.channels.delete(key)
+        self._forget_time(key)
+        forgot = self.settings_table.delete(key)
+        if removed or forgot:
+            await self.store.commit()
+        return removed
+
+    async def opted_in(self, platform: str | None = None) -> list[OptedIn]:
+        found = [_opted(doc) for doc in self.channels]
+        found = [o for o in found if platform is None or o.platform == platform]
+        return sorted(found, key=lambda o: (o.since, o.key))
+
+    async def channel(self, platform: str, chat: str) -> OptedIn | None:
+        doc = self.channels.get(f"{platform}:{chat}")
+        return None if doc is None else _opted(doc)
+
+    async def settings(self, key: str) -> DestinationSettings:
+        doc = self.settings_table.get(key)
+        return DestinationSettings() if doc is None else _settings(doc)
+
+    async def set_settings(self, key: str, settings: DestinationSettings) -> None:
+        self._forget_time(key)
+        if settings.time:
+            self._times[(settings.time, settings.zone or "")] += 1
+        if settings == DestinationSettings():
+            self.settings_table.delete(key)
+        else:
+            self.settings_table.put(
+                key, {"time": settings.time, "zone": settings.zone, "language": settings.language}
+            )
+        await self.store.commit()
+
+    async def delivery_times(self) -> set[tuple[str, str]]:
+        return {chosen for chosen, count in self._times.items() if count > 0}
+
+    def _forget_time(self, key: str) -> None:
+        old = self.settings_table.get(key)
+        if old is not None and old.get("time"):
+            self._times[_time(old)] -= 1
+
+    async def all_settings(self) -> dict[str, DestinationSettings]:
+        return {doc["key"]: _settings(doc) for doc in self.settings_table}
+
+
+def _time(doc: Doc) -> tuple[str, str]:
+    return doc["time"], doc.get("zone") or ""
+
+
+def _opted(doc: Doc) -> OptedIn:
+    return OptedIn(doc["platform"], doc["chat"], doc.get("by", ""), doc.get("since", ""))
+
+
+def _settings(doc: Doc) -> DestinationSettings:
+    return DestinationSettings(doc.get("time"), doc.get("zone"), doc.get("language"))

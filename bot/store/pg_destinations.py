@@ -1,0 +1,90 @@
+"""The `DestinationStore` port on PostgreSQL: tables `channels` and `destination_settings`
+(migration step in `pg_schema.py`), read and written on every call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from psycopg_pool import AsyncConnectionPool
+
+from bot.core.ports import DestinationSettings, OptedIn
+from bot.store.subscriptions import utcnow
+
+OPT_IN = """INSERT INTO channels (platform, chat, opted_by, since) VALUES (%s, %s, %s, %s)
+    ON CONFLICT (platform, chat) DO NOTHING RETURNING 1"""
+OPTED = "SELECT platform, chat, opted_by, since FROM channels"
+OPTED_IN = (
+    OPTED
+    + """
+    WHERE %(platform)s::text IS NULL OR platform = %(platform)s ORDER BY since, platform, chat"""
+)
+SET_SETTINGS = """INSERT INTO destination_settings (destination, time, zone, language)
+    VALUES (%s, %s, %s, %s) ON CONFLICT (destination) DO UPDATE
+    SET time = EXCLUDED.time, zone = EXCLUDED.zone, language = EXCLUDED.language"""
+PoolGetter = Callable[[], Awaitable[AsyncConnectionPool]]
+
+
+class PgDestinations:
+    def __init__(self, pool: PoolGetter) -> None:
+        self.pool = pool
+
+    async def _query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
+        async with (await self.pool()).connection() as conn:
+            cursor = await conn.execute(sql, params)
+            return await cursor.fetchall() if cursor.description else []
+
+    async def opt_in(self, platform: str, chat: str, by: str) -> bool:
+        return bool(await self._query(OPT_IN, (platform, chat, by, utcnow())))
+
+    async def opt_out(self, platform: str, chat: str) -> bool:
+        async with (await self.pool()).connection() as conn, conn.transaction():
+            await conn.execute(
+                "DELETE FROM destination_settings WHERE destination = %s", (f"{platform}:{chat}",)
+            )
+            cursor = await conn.execute(
+                "DELETE FROM channels WHERE platform = %s AND chat = %s RETURNING 1",
+                (platform, chat),
+            )
+            return bool(await cursor.fetchall())
+
+    async def opted_in(self, platform: str | None = None) -> list[OptedIn]:
+        rows = await self._query(OPTED_IN, {"platform": platform})
+        return [OptedIn(p, c, by, _iso(since)) for p, c, by, since in rows]
+
+    async def channel(self, platform: str, chat: str) -> OptedIn | None:
+        rows = await self._query(f"{OPTED} WHERE platform = %s AND chat = %s", (platform, chat))
+        if not rows:
+            return None
+        platform, chat, by, since = rows[0]
+        return OptedIn(platform, chat, by, _iso(since))
+
+    async def settings(self, key: str) -> DestinationSettings:
+        rows = await self._query(
+            "SELECT time, zone, language FROM destination_settings WHERE destination = %s", (key,)
+        )
+        return DestinationSettings(*rows[0]) if rows else DestinationSettings()
+
+    async def set_settings(self, key: str, settings: DestinationSettings) -> None:
+        if settings == DestinationSettings():
+            await self._query("DELETE FROM destination_settings WHERE destination = %s", (key,))
+        else:
+            await self._query(SET_SETTINGS, (key, settings.time, settings.zone, settings.language))
+
+    async def delivery_times(self) -> set[tuple[str, str]]:
+        rows = await self._query(
+            "SELECT DISTINCT time, coalesce(zone, '') FROM destination_settings"
+            " WHERE time IS NOT NULL"
+        )
+        return {(time, zone) for time, zone in rows}
+
+    async def all_settings(self) -> dict[str, DestinationSettings]:
+        rows = await self._query(
+            "SELECT destination, time, zone, language FROM destination_settings"
+        )
+        return {key: DestinationSettings(time, zone, lang) for key, time, zone, lang in rows}
+
+
+def _iso(at: dt.datetime) -> str:
+    return at.astimezone(dt.UTC).isoformat()

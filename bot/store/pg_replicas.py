@@ -1,0 +1,65 @@
+"""What several replicas of one PostgreSQL database share beyond the ledger: inbound claims
+(an event answered once, whichever replica got it) and `/post` requests (a standby's `/post`,
+delivered by the leader).
+
+Both are plain tables added by their own schema step (`MIGRATION`):
+
+- `inbound_claims`: one row per event id; `claim` is `INSERT … ON CONFLICT DO NOTHING`, so of
+  two replicas claiming one Slack retry or Telegram update exactly one gets the row. Rows older
+  than `KEEP` are pruned now and then (Slack retries within minutes, Telegram redelivers an
+  unconfirmed update within its 24 hours).
+- `post_requests`: a row per `/post` taken on a standby. The leader reads them, delivers, and
+  deletes a row only after a complete run, so a request survives the leader's death: the next
+  leader delivers it (the ledger makes a second run of a half-done one harmless).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.store.claims import KEEP, PRUNE_EVERY
+
+if TYPE_CHECKING:
+    from bot.store.postgres import Pool
+
+MIGRATION = (
+    """CREATE TABLE inbound_claims (
+        key text PRIMARY KEY, claimed_at timestamptz NOT NULL DEFAULT now())""",
+    "CREATE INDEX inbound_claims_claimed_at ON inbound_claims (claimed_at)",
+    """CREATE TABLE post_requests (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, issue integer,
+        requested_at timestamptz NOT NULL DEFAULT now())""",
+)
+CLAIM = "INSERT INTO inbound_claims (key) VALUES (%s) ON CONFLICT DO NOTHING RETURNING 1"
+PRUNE = "DELETE FROM inbound_claims WHERE claimed_at < now() - %s"
+
+
+class PgClaims:
+    """The `InboundClaims` port in table `inbound_claims`."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+        self._claims = 0
+
+    async def claim(self, key: str) -> bool:
+        if self._claims % PRUNE_EVERY == 0:
+            await self.pool.query(PRUNE, (KEEP,))
+        self._claims += 1
+        return bool(await self.pool.query(CLAIM, (key,)))
+
+
+class PgPostRequests:
+    """The `PostRequests` port in table `post_requests`."""
+
+    def __init__(self, pool: Pool) -> None:
+        self.pool = pool
+
+    async def request(self, issue: int | None) -> None:
+        await self.pool.query("INSERT INTO post_requests (issue) VALUES (%s)", (issue,))
+
+    async def pending(self) -> list[tuple[int, int | None]]:
+        rows = await self.pool.query("SELECT id, issue FROM post_requests ORDER BY id")
+        return [(int(i), n) for i, n in rows]
+
+    async def done(self, request: int) -> None:
+        await self.pool.query("DELETE FROM post_requests WHERE id = %s", (request,))

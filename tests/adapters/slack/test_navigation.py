@@ -1,0 +1,98 @@
+"""◀ ▶ between issues on Slack: signed block actions into the real bolt app, answered in place
+through the action's response_url, in a two-issue archive."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.adapters.slack.support import make_app, until
+from tests.adapters.slack.test_platform import Harness, open_slack
+from tests.content.issue_files import content_copy, second_issue
+from tests.fakes.slack_api import FakeSlackAPI, block_actions
+
+JsonDict = dict[str, Any]
+
+
+@pytest.fixture
+async def two(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
+    """The Slack app on a two-issue archive."""
+    folder = content_copy(tmp_path)
+    (folder / "issues" / "0002.md").write_text(second_issue(), encoding="utf-8")
+    async with open_slack(make_app(tmp_path, fake, "http", content=folder), fake) as h:
+        yield h
+
+
+def buttons(message: JsonDict) -> list[JsonDict]:
+    return [
+        element
+        for block in message.get("blocks", [])
+        if block["type"] == "actions" and block.get("block_id") == "nav"
+        for element in block["elements"]
+    ]
+
+
+async def press(h: Harness, button: JsonDict) -> JsonDict:
+    """Press `button`; the one answer that reaches the action's response_url."""
+    url = h.fake.response_url()
+    status, _ = await h.post(urlencode({"payload": json.dumps(block_actions(button, url))}))
+    assert status == 200
+    await until(lambda: h.fake.responses(url))
+    [answer] = h.fake.responses(url)
+    return answer
+
+
+async def issue(h: Harness, number: str) -> JsonDict:
+    url = await h.command("/issue", number)
+    await until(lambda: h.fake.responses(url))
+    return h.fake.responses(url)[0]
+
+
+async def test_from_issue_1_to_issue_2_and_back_in_place(two: Harness) -> None:
+    first = await issue(two, "1")
+    assert first["text"].startswith("제 0001호") and first["response_type"] == "ephemeral"
+    [forward] = buttons(first)  # at the start: only ▶
+    assert (forward["action_id"], forward["value"]) == ("nav_next", "nav:2")
+
+    second = await press(two, forward)
+    assert second["replace_original"] is True and second["text"].startswith("제 0002호")
+    [back] = buttons(second)  # at the end: only ◀
+    assert (back["action_id"], back["value"]) == ("nav_previous", "nav:1")
+    assert "◀" in back["text"]["text"]
+
+    again = await press(two, back)
+    assert again["replace_original"] is True and again["text"] == first["text"]
+    assert [b["value"] for b in buttons(again)] == ["nav:2"]
+    assert two.fake.calls_to("chat.postMessage") == []
+
+
+@pytest.mark.parametrize("value", ["garbage", "nav:0", "nav:" + "9" * 70, "home:1", ""])
+async def test_a_forged_press_gets_a_short_ephemeral_word(two: Harness, value: str) -> None:
+    forged = {"action_id": "nav_next", "value": value, "text": {"type": "plain_text", "text": "x"}}
+    answer = await press(two, forged)
+    assert answer["replace_original"] is False and answer["response_type"] == "ephemeral"
+    assert answer["text"] == "이 버튼은 알 수 없는 버튼입니다."
+    assert buttons(answer) == []
+
+
+async def test_a_stale_press_gets_a_short_ephemeral_word(two: Harness) -> None:
+    [forward] = buttons(await issue(two, "1"))
+    (Path(two.app.settings.bot.content_dir) / "issues" / "0002.md").unlink()
+    two.app.service.reload()
+
+    answer = await press(two, forward)
+    assert answer["replace_original"] is False
+    assert answer["text"].startswith("그 호는 더 이상 볼 수 없습니다")
+
+
+async def test_a_public_thread_carries_the_buttons_on_its_parent_only(two: Harness) -> None:
+    await two.command("/issue", "2 public")
+    await until(lambda: len(two.fake.messages("C1")) > 1)
+    parent, *replies = two.fake.messages("C1")
+    assert [b["value"] for b in buttons({"blocks": parent.blocks})] == ["nav:1"]
+    assert all(buttons({"blocks": r.blocks or []}) == [] for r in replies)
