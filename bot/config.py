@@ -122,6 +122,7 @@ class TelegramSection(_Section):
     webhook_url: str = ""
     webhook_port: int = Field(8443, ge=1, le=65535)
     packed_threads: Literal["dm", "all", "none"] = "dm"  # which threads pack their sections
+    paid_broadcast: bool = False  # allow_paid_broadcast: up to 1,000 msg/s, billed in Stars
 
 
 class WebSection(_Section):
