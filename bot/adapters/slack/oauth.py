@@ -25,7 +25,10 @@ from bot.core.i18n import Language, t
 
 log = logging.getLogger(__name__)
 # What the bot needs, and no more (slack-manifest.yaml declares the same; a test checks).
-BOT_SCOPES = ("chat:write", "commands", "im:write", "im:history", "app_mentions:read")
+BOT_SCOPES = (  # as slack-manifest.yaml declares them (its test compares the two)
+    "chat:write", "commands", "im:write", "im:history", "app_mentions:read",
+    "users:read", "channels:read", "groups:read",
+)  # fmt: skip
 STATE_SECONDS = 600
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title></head>

@@ -64,16 +64,18 @@ def test_bot_scopes_are_exactly_those_needed(manifest: dict[str, Any]) -> None:
 
 def test_events_home_interactivity_and_socket_mode(manifest: dict[str, Any]) -> None:
     settings = manifest["settings"]
-    assert sorted(settings["event_subscriptions"]["bot_events"]) == [
-        "app_home_opened",
-        "app_mention",
-        "channel_left",
-        "group_left",
-        "member_joined_channel",
-        "app_uninstalled",
-        "message.im",
-        "tokens_revoked",
-    ]
+    assert sorted(settings["event_subscriptions"]["bot_events"]) == sorted(
+        [
+            "app_home_opened",
+            "app_mention",
+            "channel_left",
+            "group_left",
+            "member_joined_channel",
+            "app_uninstalled",
+            "message.im",
+            "tokens_revoked",
+        ]
+    )
     assert "request_url" not in settings["event_subscriptions"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True
