@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.bench_store import _seed_file
+from bench.bench_store import seed_file
 from bench.common import report
 from bench.generate import generate
 
@@ -52,7 +52,7 @@ def main() -> list[str]:
         root = Path(tmp)
         generate(root / "content", issues=1100, terms=10_000)
         (root / "data").mkdir()
-        _seed_file(root / "data" / "briefing.json", 100_000)
+        seed_file(root / "data" / "briefing.json", 100_000)
         config = root / "config.toml"
         config.write_text(
             '[bot]\ncontent_dir = "content"\ndata_path = "data/briefing.json"\n', encoding="utf-8"

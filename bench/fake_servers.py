@@ -32,8 +32,10 @@ def figures(telegram: FakeTelegramAPI, slack: FakeSlackAPI, subscribers: int, ch
     posted = sum(len(slack.messages(channel_id(n))) for n in range(channels))
     return {
         "tg_sent": len(tg_times),
+        "tg_first": min(tg_times, default=0.0),
         "tg_last": max(tg_times, default=0.0),
         "tg_429": telegram.stats()["rate_limited"],
+        "tg_429_by": telegram.stats()["flood"],  # "overall" or "chat": which limit
         "tg_done": [max(times, default=0.0) for times in chats],  # per subscriber: its last
         "slack_sent": posted,
         "slack_last": max((c.at for c in calls), default=0.0),

@@ -14,12 +14,20 @@ from pathlib import Path
 from typing import Any, Literal
 
 from croniter import croniter
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 _SECRET_KEY = re.compile(r"token|secret|password", re.IGNORECASE)
 ENV_SECRETS = {
-    "slack": "SLACK_BOT_TOKEN, SLACK_APP_TOKEN or SLACK_SIGNING_SECRET",
+    "slack": "SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET or SLACK_CLIENT_SECRET",
     "telegram": "TELEGRAM_BOT_TOKEN or TELEGRAM_WEBHOOK_SECRET",
 }
 
@@ -81,6 +89,29 @@ class SlackSection(_Section):
     api_url: str = "https://slack.com/api/"
     channels: tuple[str, ...] = ()
     http_port: int = Field(3000, ge=1, le=65535)
+    # "single": one workspace's SLACK_BOT_TOKEN; "oauth": any workspace installs the app with
+    # "Add to Slack" (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET; http mode only)
+    install: Literal["single", "oauth"] = "single"
+    oauth_redirect_url: str = ""  # the public URL of GET /slack/oauth_redirect
+
+    @field_validator("oauth_redirect_url")
+    @classmethod
+    def _redirect_absolute(cls, value: str) -> str:
+        if value and not re.match(r"^https?://[^/\s]+/\S*$", value):
+            raise ValueError(
+                f"{value!r} is not an absolute http(s) URL "
+                "(e.g. https://bot.example.com/slack/oauth_redirect)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _oauth_needs_http(self) -> SlackSection:
+        if self.install == "oauth" and self.mode != "http":
+            raise ValueError(
+                'install = "oauth" needs mode = "http": the install page and its redirect are '
+                "served on http_port"
+            )
+        return self
 
 
 class TelegramSection(_Section):
@@ -91,6 +122,7 @@ class TelegramSection(_Section):
     webhook_url: str = ""
     webhook_port: int = Field(8443, ge=1, le=65535)
     packed_threads: Literal["dm", "all", "none"] = "dm"  # which threads pack their sections
+    paid_broadcast: bool = False  # allow_paid_broadcast: up to 1,000 msg/s, billed in Stars
 
 
 class WebSection(_Section):
@@ -143,6 +175,8 @@ class Secrets(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
+    slack_client_id: SecretStr | None = None  # [slack] install = "oauth"
+    slack_client_secret: SecretStr | None = None
     telegram_bot_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
     database_url: SecretStr | None = None  # its password is masked in logs (bot/cli/logsafe.py)

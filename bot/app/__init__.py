@@ -10,6 +10,7 @@ from bot.app.build import (
     delivery_channels,
     delivery_lock,
     open_store,
+    rate_limits,
     resolve,
     schedule_of,
 )
@@ -26,6 +27,7 @@ from bot.app.run import (
 
 __all__ = [
     "PACE_SCALE_ENV", "RATE_LIMITS", "App", "Replica", "build", "build_platforms",
-    "delivery_channels", "delivery_lock", "open_store", "post", "resolve", "run", "schedule_of",
+    "delivery_channels", "delivery_lock", "open_store", "post", "rate_limits", "resolve", "run",
+    "schedule_of",
     "scheduler", "site", "started", "stop_signals", "web_archive",
 ]  # fmt: skip

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from bot.adapters import pacing
 from bot.adapters.clock import SystemClock
 from bot.adapters.slack.limits import LIMITS as SLACK_LIMITS
+from bot.adapters.telegram import limits as telegram_limits
 from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
 from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
 from bot.config import Secrets, Settings
@@ -44,7 +45,11 @@ log = logging.getLogger(__name__)
 # Divides every pacing period: only for tests and benchmarks against local fake servers that
 # compress time the same way. Never set it against the real platforms.
 PACE_SCALE_ENV = "BRIEFING_PACE_SCALE"
-RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}
+RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}  # with the default settings
+# Destinations in flight per platform. Slack's limits are per channel (no overall bucket), so
+# with OAuth installs in many workspaces every workspace's channel may be in flight at once.
+CONCURRENCY = 64
+SLACK_OAUTH_CONCURRENCY = 1024
 
 
 @dataclass(frozen=True)
@@ -101,12 +106,15 @@ def build(
         subscriptions=store.subscriptions,
         destinations=store.destinations,
         ledger=store.ledger,
-        pacer=pacing.Pacer(RATE_LIMITS, time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)),
+        pacer=pacing.Pacer(
+            rate_limits(settings), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
+        ),
         clock=SystemClock(),
         language=settings.bot.language,
         leadership=leadership,
         web=web,
         packing=delivery_packing(settings),
+        concurrency=delivery_concurrency(settings),
         before_run=lambda: service.refresh_content(),  # the content on disk, as /reload takes it
     )
     term = Term()
@@ -155,6 +163,22 @@ def open_store(data_path: Path, secrets: Secrets, *, read_only: bool = False) ->
 
         return open_postgres(secrets.database_url.get_secret_value())
     return open_tinydb(data_path, read_only=read_only)
+
+
+def delivery_concurrency(settings: Settings) -> dict[str, int]:
+    """Destinations delivered at once, per platform (the pacer keeps each within its limits)."""
+    paid = settings.telegram.paid_broadcast  # [telegram] paid_broadcast: 1,000 msg/s overall
+    concurrency = {"telegram": telegram_limits.workers(paid_broadcast=paid),
+                   "slack": CONCURRENCY, "console": CONCURRENCY}  # fmt: skip
+    if settings.slack.install == "oauth":
+        concurrency["slack"] = SLACK_OAUTH_CONCURRENCY
+    return concurrency
+
+
+def rate_limits(settings: Settings) -> dict[str, pacing.Limits]:
+    """Per platform, the limits the pacer keeps to (Telegram's depend on paid broadcast)."""
+    paid = settings.telegram.paid_broadcast
+    return {"telegram": telegram_limits.limits(paid_broadcast=paid), "slack": SLACK_LIMITS}
 
 
 def delivery_packing(settings: Settings) -> dict[str, Packing]:

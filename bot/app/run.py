@@ -11,6 +11,7 @@ import logging
 import signal
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +51,25 @@ async def build_platforms(app: App) -> list[Runnable]:
         web = _archive_routes(app) if shared == "[slack] http_port" else None
         built.append(
             await build_slack(
-                app.settings.slack, app.secrets, app.service, shared=web, claims=claims
+                app.settings.slack,
+                app.secrets,
+                app.service,
+                shared=web,
+                installations=app.store.installations,
+                subscriptions=app.store.subscriptions,
+                claims=claims,
+                forget_destinations=partial(forget_slack_channels, app),
             )
         )
     return built
+
+
+async def forget_slack_channels(app: App, chats: list[str]) -> int:
+    """A Slack workspace left: the opt-ins of its channels end (how many did)."""
+    desk = app.service.desk
+    if desk is None:
+        return 0
+    return sum([await desk.gone("slack", chat, "the workspace left") for chat in chats])
 
 
 def _archive_routes(app: App) -> Callable[[], Any]:

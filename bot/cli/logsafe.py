@@ -2,17 +2,20 @@
 secret of the environment wherever it would appear — messages, arguments, tracebacks — so that
 no library's debug line (an HTTP URL with a Telegram token in its path, say) can leak one.
 For `DATABASE_URL` the whole URL and its password alone (as written and percent-decoded) are
-masked."""
+masked. Slack tokens that are not in the environment (each OAuth workspace's bot and refresh
+tokens, `xoxb-…`, `xoxe-…`, `xoxp-…`, and app tokens `xapp-…`) are masked by their shape."""
 
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import unquote, urlsplit
 
 from bot.config import Secrets
 
 MASK = "***"
 MIN_SECRET = 6  # shorter values would mask ordinary words
+SLACK_TOKEN = re.compile(r"\b(?:xox[abpers]|xapp)-[A-Za-z0-9-]+")
 
 
 class RedactSecrets(logging.Filter):
@@ -23,11 +26,9 @@ class RedactSecrets(logging.Filter):
     def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, MASK)
-        return text
+        return SLACK_TOKEN.sub(MASK, text)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
         message = record.getMessage()
         clean = self.redact(message)
         if clean != message:

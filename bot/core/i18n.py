@@ -92,6 +92,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "home_pick_language": ("언어", "Language"),
     "language_name_ko": ("한국어", "Korean (한국어)"),
     "language_name_en": ("영어 (English)", "English"),
+    "slack_workspaces": ("Slack 워크스페이스 {installed}곳에 설치됨 (시작 뒤 떠난 곳 {left}곳)", "Slack: installed in {installed} workspaces ({left} left since the start)"),
+    "slack_installed": ("뉴랄브리핑 앱을 설치했습니다", "뉴랄브리핑 is installed"),
+    "slack_installed_next": ("{team} 워크스페이스에 설치되었습니다. 브리핑을 받을 채널에 앱을 초대하고(/invite @newsbot) 그 채널에서 /briefing here 를 입력하세요. 개인 DM으로 받으려면 /subscribe.", "Installed in {team}. Invite the app to the channel that should get the briefing (/invite @newsbot) and type /briefing here there. For a private DM, type /subscribe."),
+    "slack_install_failed": ("설치하지 못했습니다", "The installation did not finish"),
+    "slack_install_failed_why": ("설치 링크가 만료되었거나 이미 쓰였습니다 ({reason}). 설치 페이지에서 다시 시작해 주세요.", "The install link expired or was already used ({reason}). Please start again from the install page."),
     "console_hint": ("/help 로 명령 목록을 봅니다. Ctrl-D 로 끝냅니다.", "/help lists the commands. Ctrl-D ends."),
     "start": ("안녕하세요! 뉴랄브리핑 봇입니다. 매일 아침 머신러닝 소식을 정리해 드립니다. /subscribe 하면 DM으로 받아 보실 수 있어요.", "Hello! This is the 뉴랄브리핑 (Neural Briefing) bot, a daily machine-learning briefing in Korean. Send /subscribe to get it here every morning."),
     # destinations: channels that opt in themselves, times, languages (bot/core/destinations.py)

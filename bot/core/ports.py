@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
+from bot.core.i18n import Language
 from bot.core.messages import Message, MessageRef
 
 
@@ -50,6 +51,13 @@ class ChatPlatform(Protocol):
     async def can_post(self, chat: str) -> bool:
         """True if the bot may post in `chat` (Slack: the app is a member of the channel)."""
         ...
+
+
+@runtime_checkable
+class ReportsStats(Protocol):
+    """A platform with a figure of its own for `/stats` (Slack: its installed workspaces)."""
+
+    async def stats_line(self, language: Language) -> str | None: ...
 
 
 class Runnable(ChatPlatform, Protocol):

@@ -32,7 +32,7 @@ from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command, Deliverer, SubscriptionStore
+from bot.core.ports import Command, Deliverer, ReportsStats, SubscriptionStore
 from bot.core.termlinks import TermLinker
 from bot.core.weblinks import WebLinks
 
@@ -400,6 +400,11 @@ class CommandService:
                 t(self.language, "stats_destinations", destinations=kinds),
                 t(self.language, "stats_times", times=times),
             ]
+        for name in self.platforms.names:
+            platform = self.platforms.get(name)
+            if isinstance(platform, ReportsStats):
+                extra = await platform.stats_line(self.language)
+                lines += [extra] if extra else []
         return Reply(simple(*lines, title=t(self.language, "stats")))
 
     async def post(self, number: int | None) -> Reply:

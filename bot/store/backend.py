@@ -1,4 +1,5 @@
-"""The store as one object: the ports the core uses, on one engine, and how to close it.
+"""The store as one object: the ports the core uses and Slack's installations, on one engine,
+and how to close it.
 
 Two backends implement it: tinydb (the embedded default, `open_tinydb`) and PostgreSQL
 (`bot.store.postgres.open_postgres`, selected by `DATABASE_URL` in the composition root).
@@ -20,6 +21,7 @@ from bot.core.ports import (
 from bot.core.ports import Ledger as LedgerPort
 from bot.store.claims import Claims
 from bot.store.destinations import Destinations
+from bot.store.installations import Installations, InstallationStore
 from bot.store.ledger import Ledger
 from bot.store.runs import RunLog
 from bot.store.subscriptions import Subscriptions
@@ -58,6 +60,9 @@ class Backend(Protocol):
         it (a replica that becomes the leader)."""
         ...
 
+    @property
+    def installations(self) -> InstallationStore: ...
+
     async def close(self) -> None: ...
 
 
@@ -74,6 +79,7 @@ class TinyBackend:
         self.destinations = Destinations(store)
         self.ledger = Ledger(store)
         self.runs = RunLog(store)
+        self.installations = Installations(store)
         self.claims = Claims(store)
 
     async def refresh(self) -> None:

@@ -9,6 +9,7 @@ again; a target that already holds records is refused, so nothing is ever double
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "schedule runs": ("schedule_runs", "name, due"),
     "opted-in channels": ("channels", "platform, chat, opted_by, since"),
     "destination settings": ("destination_settings", "destination, time, zone, language"),
+    "slack installations": ("slack_installations", "workspace, record, saved_at"),
+    "slack chats": ("slack_chats", "chat, workspace"),
 }  # fmt: skip
 COPY_LOCK = 0x6E62_4350  # "nbCP": two copies into one database run one after the other
 
@@ -70,6 +73,10 @@ def tinydb_rows(store: Store) -> dict[str, list[Row]]:
         "destination settings": rows(store.table("destination_settings"),
                                      lambda d: (d["key"], d.get("time"), d.get("zone"),
                                                 d.get("language"))),
+        "slack installations": rows(store.table("slack_installations"),
+                                    lambda d: (d["workspace"], json.dumps(d["record"]),
+                                               dt.datetime.now(dt.UTC))),
+        "slack chats": rows(store.table("slack_chats"), lambda d: (d["chat"], d["workspace"])),
     }  # fmt: skip
 
 

@@ -37,6 +37,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE destination_settings (
             destination text PRIMARY KEY, time text, zone text, language text)""",
     ),
+    (  # Slack installations (OAuth distribution) and the workspace of each Slack chat
+        """CREATE TABLE slack_installations (
+            workspace text PRIMARY KEY, record jsonb NOT NULL, saved_at timestamptz NOT NULL)""",
+        """CREATE TABLE slack_chats (chat text PRIMARY KEY, workspace text NOT NULL)""",
+        """CREATE INDEX slack_chats_workspace ON slack_chats (workspace)""",
+        """CREATE TABLE slack_oauth_states (
+            state text PRIMARY KEY, expires_at double precision NOT NULL)""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_LOCK = 0x6E62_5343  # pg_advisory_xact_lock key: "nbSC"

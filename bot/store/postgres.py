@@ -28,6 +28,7 @@ from bot.core.errors import StoreUnreachable
 from bot.core.ports import Subscriber
 from bot.store.backend import StoreUnavailable
 from bot.store.pg_destinations import PgDestinations
+from bot.store.pg_installations import PgInstallations
 from bot.store.pg_ledger import PgLedger
 from bot.store.pg_schema import SchemaTooNew, migrate
 from bot.store.subscriptions import utcnow
@@ -173,6 +174,7 @@ class PgBackend:
         self.pool = pool
         self.subscriptions = PgSubscriptions(pool)
         self.destinations = PgDestinations(pool)
+        self.installations = PgInstallations(pool)
         self.ledger = PgLedger(conn, pool)
         row = conn.execute(LAST_RUN).fetchone()
         self.runs = PgRunLog(pool, row[0] if row else None)

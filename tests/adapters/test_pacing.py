@@ -4,11 +4,14 @@ on compressed time (`time_scale`) so no test waits long."""
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 
 import pytest
 
-from bot.adapters.pacing import Pacer
+from bot.adapters.pacing import Bucket, Pacer
+from bot.adapters.priority import PriorityGate
+from bot.adapters.telegram.limits import LIMITS, PAID_BROADCAST
 from bot.app import RATE_LIMITS
 from tests.fakes.telegram_api import _Chat, _FloodControl
 
@@ -81,3 +84,48 @@ def test_forum_topics_share_their_groups_bucket() -> None:
     first = pacer._chat_limiter("telegram", "-1001:7", "channel", TELEGRAM)
     assert pacer._chat_limiter("telegram", "-1001:9", "channel", TELEGRAM) is first
     assert pacer._chat_limiter("telegram", "-1002", "channel", TELEGRAM) is not first
+
+
+def admit_with_late_wake_ups(gate: PriorityGate, count: int, lateness: list[float]) -> list[float]:
+    """`count` admissions, each when the gate's timer would fire plus a random lateness (as a
+    busy event loop wakes timers): the gate's own arithmetic on simulated time, no clock."""
+    rng, now, admitted = random.Random(18), 0.0, []
+    for _ in range(count):
+        due = gate._due - gate.tolerance if gate._due is not None else 0.0
+        now = max(now, due) + rng.choice(lateness)
+        assert gate._has_room(now)
+        gate._admit(now)
+        admitted.append(now)
+    return admitted
+
+
+def never_refused(admitted: list[float], *, paid: bool = False) -> bool:
+    flood = _FloodControl(1.0)
+    return all(
+        flood.check(_Chat(1000 + n, "private"), at, paid=paid) == 0 for n, at in enumerate(admitted)
+    )
+
+
+def rate_of(admitted: list[float]) -> float:
+    return (len(admitted) - 1) / (admitted[-1] - admitted[0])
+
+
+@pytest.mark.parametrize(
+    ("bucket", "paid"), [(LIMITS.overall, False), (PAID_BROADCAST.overall, True)]
+)
+def test_late_wake_ups_are_made_up_so_the_rate_is_the_gates_own(
+    bucket: Bucket | None, paid: bool
+) -> None:
+    assert bucket is not None
+    gate = bucket.gate(0.97, 1.0)
+    late = [0.0, 0.25, 0.5, 1.0]  # of what the next slot makes up (~1 ms is the loop's own)
+    admitted = admit_with_late_wake_ups(gate, 3000, [x * gate.catch_up for x in late])
+    assert rate_of(admitted) >= bucket.rate * 0.97 * 0.999  # nothing lost to the lateness
+    assert never_refused(admitted, paid=paid)
+
+
+def test_a_stall_is_not_followed_by_a_burst_past_the_limit() -> None:
+    assert LIMITS.overall is not None
+    gate = LIMITS.overall.gate(0.97, 1.0)
+    late = [0.0, 0.001, 0.002, 0.02, 0.3]  # seconds: late wake-ups and now and then a stall
+    assert never_refused(admit_with_late_wake_ups(gate, 3000, late))

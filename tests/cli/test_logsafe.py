@@ -97,3 +97,12 @@ def test_the_database_password_is_masked_alone_and_in_its_url() -> None:
     redact = RedactSecrets(secret_values(Secrets(database_url=url)))
     line = f"connecting to {url}; password p@ss-word-1, raw p%40ss-word-1"
     assert redact.redact(line) == "connecting to ***; password ***, raw ***"
+
+
+def test_slack_tokens_not_in_the_environment_are_masked_by_their_shape() -> None:
+    from bot.cli.logsafe import RedactSecrets
+
+    redact = RedactSecrets([])
+    line = "saved T2: bot xoxb-2-abc-DEF, refresh xoxe-1-xyz, user xoxp-9-q, app xapp-1-A-2"
+    assert redact.redact(line) == "saved T2: bot ***, refresh ***, user ***, app ***"
+    assert redact.redact("the xoxb- prefix and box-office") == "the xoxb- prefix and box-office"

@@ -24,7 +24,8 @@ from tests.conftest import ROOT, free_port
 __all__ = ["config"]  # the fixture, used by name
 PASSWORD = "s3cret-Pass-word"
 COUNTS = {"subscriptions": 3, "releases": 1, "delivery parts": 1, "deliveries done": 1,
-          "schedule runs": 1, "opted-in channels": 1, "destination settings": 2}  # fmt: skip
+          "schedule runs": 1, "opted-in channels": 1, "destination settings": 2,
+          "slack installations": 1, "slack chats": 2}  # fmt: skip
 
 
 def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -50,6 +51,9 @@ async def data_file(tmp_path: Path) -> Path:
     await backend.destinations.set_settings(
         "telegram:dm:1", DestinationSettings("07:30", "Europe/Berlin")
     )
+    await backend.installations.save("none-T1", {"team_id": "T1", "bot_token": "xoxb-1"})
+    await backend.installations.remember_chat("C1", "none-T1")
+    await backend.installations.remember_chat("D1", "none-T1")
     await backend.close()
     return path
 
@@ -63,6 +67,8 @@ def counts(url: str) -> dict[str, int]:
         "schedule_runs",
         "channels",
         "destination_settings",
+        "slack_installations",
+        "slack_chats",
     ]
     return {kind: rows(url, f"SELECT count(*) FROM {table}")[0][0]
             for kind, table in zip(COUNTS, tables, strict=True)}  # fmt: skip
@@ -77,6 +83,9 @@ def test_store_copy_copies_every_record_and_refuses_a_second_time(
     assert counts(database_url) == COUNTS
     assert rows(database_url, "SELECT parent FROM deliveries_done") == [("1.1",)]
     assert rows(database_url, "SELECT chat, opted_by FROM channels") == [("-1005:7", "9")]
+    assert rows(database_url, "SELECT record->>'bot_token' FROM slack_installations") == [
+        ("xoxb-1",)
+    ]
     again = run("store", "copy", "--from", str(data_file), "--to", database_url)
     assert again.returncode != 0 and "not empty (3 subscriptions" in again.stderr
     assert counts(database_url) == COUNTS  # nothing doubled

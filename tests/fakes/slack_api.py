@@ -31,20 +31,32 @@ and HTTP 429 + ``Retry-After`` for rate limits. Where the fake is stricter than 
   per second. All periods are divided by ``time_scale``; ``Retry-After`` is in the same scaled
   seconds (``ceil``, at least 1), so a client sleeping ``Retry-After / time_scale`` keeps pace.
   ``clock`` (default ``time.monotonic``) times these limits, so a test can move time itself.
+
+OAuth distribution (many workspaces): ``GET /oauth/v2/authorize`` stands for the user pressing
+"Allow": it makes a new workspace (`next_install` can name it and give its tokens an expiry)
+and redirects to ``redirect_uri`` with a one-time ``code`` and the ``state`` it was given.
+``oauth.v2.access`` (client id and secret as HTTP Basic auth or in the body) exchanges the
+code for that workspace's bot token, or with ``grant_type=refresh_token`` rotates it. Each
+token answers ``auth.test`` with its own workspace; a token past its expiry is
+``token_expired``, one of a workspace that `uninstall`ed is ``invalid_auth``. Channels and users
+may belong to a workspace (``team``); another workspace's token gets ``channel_not_found`` /
+``user_not_found`` there. Every `Call` records the workspace of its token (``team``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import math
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self
+from urllib.parse import urlencode
 
 from aiohttp import WSCloseCode, WSMsgType, web
 from aiohttp.test_utils import TestServer
@@ -77,6 +89,11 @@ class Call:
     params: JsonDict
     headers: dict[str, str]
     at: float  # time.monotonic()
+    team: str | None = None  # the workspace of the call's token, if it has one
+
+    @property
+    def token(self) -> str:
+        return self.headers.get("Authorization", "").removeprefix("Bearer ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +123,23 @@ class _Channel:
     members_include_bot: bool
     archived: bool
     is_private: bool
+    team: str | None = None
+
+
+@dataclass(slots=True)
+class Workspace:
+    """One workspace the app is installed in (OAuth)."""
+
+    team_id: str
+    name: str
+    bot_user_id: str
+    bot_id: str
+    expires_in: int | None  # token rotation on: seconds each access token lives
+    token: str = ""
+    refresh_token: str | None = None
+    installed: bool = False
+    uninstalled: bool = False
+    tokens: dict[str, float] = field(default_factory=dict)  # every token issued -> expires at
 
 
 @dataclass(slots=True)
@@ -189,6 +223,8 @@ class FakeSlackAPI:
         app_token: str = "xapp-test-token",
         team_id: str = "T0001",
         bot_user_id: str = "UBOT",
+        client_id: str = "1111.2222",
+        client_secret: str = "fake-client-secret",
         enforce_limits: bool = False,
         time_scale: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
@@ -196,6 +232,16 @@ class FakeSlackAPI:
         self.bot_token, self.app_token = bot_token, app_token
         self._clock = clock
         self.team_id, self.bot_user_id = team_id, bot_user_id
+        self.client_id, self.client_secret = client_id, client_secret
+        self.workspaces: dict[str, Workspace] = {}  # team id -> workspace, OAuth installs
+        self._codes: dict[str, Workspace] = {}  # one-time codes not yet exchanged
+        self._refresh: dict[str, Workspace] = {}  # live refresh tokens
+        self._next_install: list[Workspace] = []
+        self._team_seq = itertools.count(1)
+        self._user_teams: dict[str, str] = {}
+        self._posted_by: dict[str, list[str | None]] = {}
+        self._team: str | None = None  # the workspace of the request being answered
+        self._token_teams: dict[str, str] = {}  # every token issued -> its workspace
         self.enforce_limits, self.time_scale = enforce_limits, time_scale
         self.calls: list[Call] = []
         self.envelopes: list[JsonDict] = []  # sent over Socket Mode
@@ -221,6 +267,7 @@ class FakeSlackAPI:
         self._server: TestServer | None = None
         self._handlers: dict[str, Handler] = {
             "auth.test": self._auth_test,
+            "oauth.v2.access": self._oauth_access,
             "apps.connections.open": self._connections_open,
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
@@ -237,6 +284,7 @@ class FakeSlackAPI:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{response_id}", self._respond)
         app.router.add_get("/socket", self._socket)
+        app.router.add_get("/oauth/v2/authorize", self._authorize_page)
         self._server = TestServer(app, host="127.0.0.1")
         await self._server.start_server()
 
@@ -281,8 +329,9 @@ class FakeSlackAPI:
         members_include_bot: bool = True,
         archived: bool = False,
         is_private: bool = False,
+        team: str | None = None,
     ) -> None:
-        self._channels[channel_id] = _Channel(members_include_bot, archived, is_private)
+        self._channels[channel_id] = _Channel(members_include_bot, archived, is_private, team)
 
     def add_user(
         self,
@@ -292,13 +341,67 @@ class FakeSlackAPI:
         admin: bool = False,
         owner: bool = False,
         locale: str | None = None,
+        team: str | None = None,
         tz: str = "Asia/Seoul",
     ) -> None:
         """Register (or re-register, e.g. to deactivate) a user: a workspace admin or owner,
-        with a locale (``en-US``) and a time zone (``tz``), as ``users.info`` tells."""
+        with a locale (``en-US``) and a time zone (``tz``), as ``users.info`` tells; `team` for
+        an OAuth workspace's."""
         self._users[user_id] = deleted
         self._profiles[user_id] = {"is_admin": admin or owner, "is_owner": owner, "locale": locale,
                                    "tz": tz, "tz_label": tz, "tz_offset": 0}  # fmt: skip
+        if team is not None:
+            self._user_teams[user_id] = team
+
+    # OAuth workspaces ------------------------------------------------------------------------
+
+    def next_install(
+        self, team_id: str | None = None, *, name: str = "", expires_in: int | None = None
+    ) -> Workspace:
+        """The workspace the next "Allow" on the authorize page installs into."""
+        number = next(self._team_seq)
+        team = team_id or f"T{number:04d}W"
+        workspace = Workspace(team, name or f"Workspace {team}", f"UBOT{team}", f"B{team}",
+                              expires_in)  # fmt: skip
+        self._next_install.append(workspace)
+        return workspace
+
+    def installed(self, team_id: str, token: str) -> Workspace:
+        """A workspace already installed with `token` (no rotation): for benchmarks that seed
+        many workspaces without running the flow for each."""
+        workspace = Workspace(team_id, f"Workspace {team_id}", f"UBOT{team_id}", f"B{team_id}",
+                              None, token=token, installed=True)  # fmt: skip
+        workspace.tokens[token] = time.time() + 10**9
+        self._token_teams[token] = team_id
+        self.workspaces[team_id] = workspace
+        return workspace
+
+    def code_for(self, workspace: Workspace) -> str:
+        """A one-time code that installs `workspace` when exchanged."""
+        code = f"code-{workspace.team_id}-{next(self._seq)}"
+        self._codes[code] = workspace
+        return code
+
+    def expire_token(self, team_id: str) -> None:
+        """The workspace's current access token is past its expiry from now on."""
+        workspace = self.workspaces[team_id]
+        workspace.tokens[workspace.token] = 0.0
+
+    def refuse_refresh(self, team_id: str) -> None:
+        """The workspace's refresh token is no good any more (``invalid_refresh_token``)."""
+        self._refresh = {k: w for k, w in self._refresh.items() if w.team_id != team_id}
+
+    def uninstall(self, team_id: str) -> None:
+        """The workspace removed the app: every token of it is refused (invalid_auth)."""
+        self.workspaces[team_id].uninstalled = True
+
+    def team_of_token(self, token: str) -> Workspace | None:
+        team = self._token_teams.get(token)
+        return self.workspaces.get(team) if team is not None else None
+
+    def posted_by(self, channel_id: str) -> list[str | None]:
+        """The workspace whose token posted each message now in `channel_id`, oldest first."""
+        return list(self._posted_by.get(channel_id, []))
 
     def dm_channel(self, user_id: str) -> str | None:
         """The D… id `conversations.open` returned for this user, if it was called."""
@@ -458,7 +561,9 @@ class FakeSlackAPI:
             params.update(await self._body(request))
         except SlackError as error:
             return _json({"ok": False, "error": error.code})
-        self.calls.append(Call(method, params, dict(request.headers), time.monotonic()))
+        workspace = self.team_of_token(self._token(request, params))
+        team = workspace.team_id if workspace is not None else None
+        self.calls.append(Call(method, params, dict(request.headers), time.monotonic(), team))
         failure = self._take_failure(method, params)
         if failure is not None:
             failed = await self._inject(request, failure)
@@ -468,7 +573,11 @@ class FakeSlackAPI:
             handler = self._handlers.get(method)
             if handler is None:
                 raise SlackError("unknown_method")
-            self._authorize(method, request, params)
+            self._team = team  # handlers answer for this workspace (they do not await)
+            if method == "oauth.v2.access":
+                self._check_client(request, params)
+            else:
+                self._authorize(method, request, params)
             if method == "chat.postMessage" and self.enforce_limits:
                 wait = self._rate_limit_wait(str(params.get("channel")))
                 if wait is not None:
@@ -545,11 +654,24 @@ class FakeSlackAPI:
             return None
         return (1 - bucket.tokens) * period
 
-    def _authorize(self, method: str, request: web.Request, params: JsonDict) -> None:
+    @staticmethod
+    def _token(request: web.Request, params: JsonDict) -> str:
         header = request.headers.get("Authorization", "")
-        token = header.removeprefix("Bearer ") if header else params.get("token")
+        if header.startswith("Bearer "):
+            return header.removeprefix("Bearer ")
+        return str(params.get("token") or "")
+
+    def _authorize(self, method: str, request: web.Request, params: JsonDict) -> None:
+        token = self._token(request, params)
         if not token:
             raise SlackError("not_authed")
+        workspace = self.team_of_token(token)
+        if workspace is not None:
+            if workspace.uninstalled:
+                raise SlackError("invalid_auth")
+            if workspace.tokens[token] < time.time():
+                raise SlackError("token_expired")
+            return
         expected, other = self.bot_token, self.app_token
         if method == "apps.connections.open":
             expected, other = other, expected
@@ -561,16 +683,80 @@ class FakeSlackAPI:
     # Web API methods -------------------------------------------------------------------------
 
     async def _auth_test(self, params: JsonDict) -> JsonDict:
+        workspace = self.workspaces.get(self._team or "")
         return {
             "ok": True,
             "url": "https://fake.slack.com/",
-            "team": "Fake",
+            "team": workspace.name if workspace else "Fake",
             "user": "newsbot",
-            "team_id": self.team_id,
-            "user_id": self.bot_user_id,
-            "bot_id": BOT_ID,
+            "team_id": workspace.team_id if workspace else self.team_id,
+            "user_id": workspace.bot_user_id if workspace else self.bot_user_id,
+            "bot_id": workspace.bot_id if workspace else BOT_ID,
             "is_enterprise_install": False,
         }
+
+    def _check_client(self, request: web.Request, params: JsonDict) -> None:
+        header = request.headers.get("Authorization", "")
+        client = (params.get("client_id"), params.get("client_secret"))
+        if header.startswith("Basic "):
+            pair = base64.b64decode(header.removeprefix("Basic ")).decode()
+            client = tuple(pair.split(":", 1))  # type: ignore[assignment]
+        if client[0] != self.client_id:
+            raise SlackError("invalid_client_id")
+        if client[1] != self.client_secret:
+            raise SlackError("bad_client_secret")
+
+    async def _oauth_access(self, params: JsonDict) -> JsonDict:
+        if params.get("grant_type") == "refresh_token":
+            workspace = self._refresh.pop(str(params.get("refresh_token")), None)
+            if workspace is None or workspace.uninstalled:
+                raise SlackError("invalid_refresh_token")
+            return {"ok": True, **self._issue(workspace)}
+        workspace = self._codes.pop(str(params.get("code")), None)
+        if workspace is None:
+            raise SlackError("invalid_code")
+        workspace.installed, workspace.uninstalled = True, False
+        self.workspaces[workspace.team_id] = workspace
+        return {
+            "ok": True,
+            "app_id": APP_ID,
+            "authed_user": {"id": f"UADMIN{workspace.team_id}"},
+            "scope": "chat:write,commands,im:write,im:history,app_mentions:read",
+            "bot_user_id": workspace.bot_user_id,
+            "team": {"id": workspace.team_id, "name": workspace.name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            **self._issue(workspace),
+        }
+
+    def _issue(self, workspace: Workspace) -> JsonDict:
+        """A new access token (and refresh token, with rotation on) for `workspace`."""
+        number = next(self._seq)
+        workspace.token = f"xoxb-{workspace.team_id}-{number}-fake"
+        lifetime = workspace.expires_in if workspace.expires_in is not None else 10**9
+        workspace.tokens[workspace.token] = time.time() + lifetime
+        self._token_teams[workspace.token] = workspace.team_id
+        issued: JsonDict = {"access_token": workspace.token, "token_type": "bot"}
+        if workspace.expires_in is not None:
+            workspace.refresh_token = f"xoxe-1-{workspace.team_id}-{number}-fake"
+            self._refresh[workspace.refresh_token] = workspace
+            issued |= {"refresh_token": workspace.refresh_token,
+                       "expires_in": workspace.expires_in}  # fmt: skip
+        return issued
+
+    async def _authorize_page(self, request: web.Request) -> web.Response:
+        """The user pressed "Allow": back to the app's redirect with a code and the state."""
+        query = request.query
+        if query.get("client_id") != self.client_id:
+            return web.Response(status=400, text="invalid_client_id")
+        if not self._next_install:
+            self.next_install()
+        code = self.code_for(self._next_install.pop(0))
+        redirect = query.get("redirect_uri") or ""
+        if not redirect:
+            return web.Response(status=400, text="fake: needs redirect_uri")
+        back = {"code": code, **({"state": query["state"]} if "state" in query else {})}
+        raise web.HTTPFound(f"{redirect}?{urlencode(back)}")
 
     async def _connections_open(self, params: JsonDict) -> JsonDict:
         ws_url = self.origin.replace("http://", "ws://")
@@ -591,6 +777,7 @@ class FakeSlackAPI:
             reply_broadcast=flag(params, "reply_broadcast"),
         )
         self._messages.setdefault(channel, []).append(posted)
+        self._posted_by.setdefault(channel, []).append(self._team)
         message: JsonDict = {
             "type": "message",
             "text": text or "",
@@ -624,7 +811,7 @@ class FakeSlackAPI:
         if len(users) > 1:
             raise SlackError("fake_unsupported_mpim")
         user = users[0]
-        if user not in self._users:
+        if user not in self._users or self._user_teams.get(user, self._team) != self._team:
             raise SlackError("user_not_found")
         if self._users[user]:
             raise SlackError("user_disabled")
@@ -690,6 +877,8 @@ class FakeSlackAPI:
         channel = self._channels.get(channel_id)
         if channel is None or (channel.is_private and not channel.members_include_bot):
             raise SlackError("channel_not_found")
+        if channel.team is not None and self._team is not None and channel.team != self._team:
+            raise SlackError("channel_not_found")  # another workspace's channel
         if channel.archived:
             raise SlackError("is_archived")
         if not channel.members_include_bot:

@@ -41,7 +41,9 @@ Deliberate differences from Telegram:
   A second poller ends the first's long poll with 409 Conflict, as Telegram does; ``conflicts``
   counts those that reached a poller still connected (two bot instances polling at once).
 - ``enforce_limits=True`` simulates flood control on sendMessage: private chats a bucket of 3
-  then 1 msg/s, groups/supergroups/channels 20 per 60 s, all chats 30 per s. ``time_scale``
+  then 1 msg/s, groups/supergroups/channels 20 per 60 s, all chats 30 per s; a message with
+  ``allow_paid_broadcast`` is admitted while all chats together had fewer than 1,000 in the
+  last second (paid broadcast), its chat's own limit unchanged. ``time_scale``
   divides these periods; ``retry_after`` is the time until a slot frees on ``clock`` (real time,
   ``time.monotonic``, unless a test passes its own to move time itself), rounded up, at least 1,
   so a client that obeys it never gets a second 429 for that slot.
@@ -152,6 +154,7 @@ class SentMessage:
     link_preview_disabled: bool
     entities: list[dict[str, Any]] = field(default_factory=list)  # Bot API MessageEntity JSON
     at: float = field(default_factory=time.monotonic)
+    paid_broadcast: bool = False  # sent with allow_paid_broadcast
     reply_markup: dict[str, Any] | None = None  # the inline keyboard, as sent
     edits: int = 0  # times editMessageText changed it
 
@@ -219,32 +222,38 @@ class _Fault:
     retry_after: int
 
 
+OVERALL, PAID_OVERALL = 30, 1000  # messages a second, all chats together (free, paid broadcast)
+
+
 class _FloodControl:
-    """Simulated flood limits; ``check`` returns 0 (and books the send) or seconds to wait."""
+    """Simulated flood limits; ``check`` returns 0 (and books the send) or seconds to wait.
+    Every message counts in the overall window; a paid broadcast may fill it to 1,000."""
 
     def __init__(self, time_scale: float) -> None:
         self.scale = time_scale
         self.overall: deque[float] = deque()
         self.groups: dict[int, deque[float]] = {}
         self.private: dict[int, tuple[float, float]] = {}  # chat -> (tokens, updated at)
+        self.refused: Counter[str] = Counter()  # which limit each 429 was for
 
     def _window(self, q: deque[float], limit: int, period: float, now: float) -> float:
         while q and q[0] <= now - period / self.scale:
             q.popleft()
-        return q[0] + period / self.scale - now if len(q) >= limit else 0.0
+        return q[-limit] + period / self.scale - now if len(q) >= limit else 0.0
 
-    def check(self, chat: _Chat, now: float) -> float:
-        wait = self._window(self.overall, 30, 1.0, now)
+    def check(self, chat: _Chat, now: float, *, paid: bool = False) -> float:
+        overall = self._window(self.overall, PAID_OVERALL if paid else OVERALL, 1.0, now)
         tokens = 0.0
         if chat.type == "private":
             tokens, last = self.private.get(chat.id, (3.0, now))
             tokens = min(3.0, tokens + (now - last) * self.scale)
-            wait = max(wait, (1.0 - tokens) / self.scale if tokens < 1.0 else 0.0)
+            own = (1.0 - tokens) / self.scale if tokens < 1.0 else 0.0
         else:
             group = self.groups.setdefault(chat.id, deque())
-            wait = max(wait, self._window(group, 20, 60.0, now))
-        if wait > 0:
-            return wait
+            own = self._window(group, 20, 60.0, now)
+        if overall > 0 or own > 0:
+            self.refused["overall" if overall > 0 else "chat"] += 1
+            return max(overall, own)
         self.overall.append(now)
         if chat.type == "private":
             self.private[chat.id] = (tokens - 1.0, now)
@@ -487,6 +496,7 @@ class FakeTelegramAPI:
             "sent": self._sent_count,
             "rejected": dict(self._rejected),
             "rate_limited": self._rate_limited,  # 429s returned (injected or enforce_limits)
+            "flood": dict(self._flood.refused),  # enforce_limits' 429s: "overall" or "chat"
         }
 
     # ---- HTTP plumbing ---------------------------------------------------------------------
@@ -650,8 +660,9 @@ class FakeTelegramAPI:
         reply_to = self._reply(chat, p)
         if thread is None and chat.is_forum and reply_to is not None:
             thread = chat.known.get(reply_to)
+        paid = bool(p.get("allow_paid_broadcast"))
         if self.enforce_limits:
-            wait = self._flood.check(chat, self._clock())
+            wait = self._flood.check(chat, self._clock(), paid=paid)
             if wait > 0:
                 n = max(1, math.ceil(wait))
                 raise ApiError(429, f"Too Many Requests: retry after {n}", {"retry_after": n})
@@ -675,6 +686,7 @@ class FakeTelegramAPI:
             no_preview,
             entities,
             reply_markup=markup,
+            paid_broadcast=paid,
         )
         self._sent.setdefault(chat.id, []).append(sent)
         msg: dict[str, Any] = {"message_id": message_id, "date": int(time.time())}

@@ -417,6 +417,28 @@ async def test_enforced_flood_limits() -> None:
         assert stats["sent"] == 54 and stats["rate_limited"] == 4
 
 
+@pytest.mark.usefixtures("timedelta_retry_after")
+async def test_paid_broadcast_lifts_only_the_overall_limit() -> None:
+    now = [0.0]  # the fake's clock stands still: every send is in the same instant
+    async with FakeTelegramAPI(enforce_limits=True, clock=lambda: now[0]) as tg:
+        chats = list(range(USER, USER + 41))
+        for chat in chats:
+            tg.add_chat(chat)
+        async with telegram.Bot(TOKEN, base_url=tg.base_url) as bot:
+            for chat in chats[:30]:
+                await bot.send_message(chat, "free")
+            with pytest.raises(RetryAfter):  # the 31st without paid broadcast
+                await bot.send_message(chats[30], "free")
+            for chat in chats[30:]:  # paid: past 30 in the same second
+                await bot.send_message(chat, "paid", allow_paid_broadcast=True)
+            for _ in range(2):
+                await bot.send_message(chats[0], "paid", allow_paid_broadcast=True)
+            with pytest.raises(RetryAfter):  # a private chat's own burst of 3 still holds
+                await bot.send_message(chats[0], "paid", allow_paid_broadcast=True)
+    assert [m.paid_broadcast for m in tg.messages(chats[0])] == [False, True, True]
+    assert [m.paid_broadcast for m in tg.messages(chats[40])] == [True]
+
+
 def test_html_parser_matches_tdlib_vectors() -> None:
     for text, error in [
         ("🏟 🏟&lt;<abacaba", "Unclosed start tag at byte offset 13"),

@@ -1,5 +1,6 @@
 """HTTP mode: an aiohttp server with `POST /slack/events` (commands, events, interactions) and
-`GET /healthz`, handing each request to bolt through its aiohttp adapter.
+`GET /healthz`, handing each request to bolt through its aiohttp adapter; with OAuth installs,
+also bolt's `GET /slack/install` and `GET /slack/oauth_redirect` (as bolt's own server does).
 
 bolt verifies every signature (`X-Slack-Signature`, `X-Slack-Request-Timestamp`) and answers a bad
 or stale one (older than 5 minutes) with 401 before anything runs. A signature is valid for those
@@ -46,6 +47,10 @@ class SlackHttpServer:
         server = self.shared() if self.shared is not None else web.Application()
         server.router.add_post(EVENTS_PATH, self._events)
         server.router.add_get("/healthz", self._healthz)
+        flow = self.bolt.oauth_flow
+        if flow is not None:
+            server.router.add_get(flow.install_path, self._install)
+            server.router.add_get(flow.redirect_uri_path, self._redirect)
         self._runner = web.AppRunner(server, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -71,6 +76,16 @@ class SlackHttpServer:
         if response.status == 200:
             self._replays.remember(signature)
         return await to_aiohttp_response(response)
+
+    async def _install(self, request: web.Request) -> web.Response:
+        assert self.bolt.oauth_flow is not None
+        answer = await self.bolt.oauth_flow.handle_installation(await to_bolt_request(request))
+        return await to_aiohttp_response(answer)
+
+    async def _redirect(self, request: web.Request) -> web.Response:
+        assert self.bolt.oauth_flow is not None
+        answer = await self.bolt.oauth_flow.handle_callback(await to_bolt_request(request))
+        return await to_aiohttp_response(answer)
 
     async def _healthz(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "platform": "slack", "mode": "http"})

@@ -310,11 +310,13 @@ class SlackHandlers:
 
     # App Home ------------------------------------------------------------------------------
 
-    async def on_home_opened(self, event: dict[str, Any]) -> None:
+    async def on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
         if event.get("tab", "home") == "home" and event.get("user"):
-            await self.publish_home(str(event["user"]))
+            await self.publish_home(str(event["user"]), client)
 
-    async def on_home_button(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_home_button(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         await ack()
         user = str((body.get("user") or {}).get("id", ""))
         action = str(((body.get("actions") or [{}])[0]).get("action_id", ""))
@@ -326,7 +328,7 @@ class SlackHandlers:
             log.info("slack: home button %s for %s: %s", name, user, reply.message.plain)
         except Exception:
             log.exception("slack: home button %s for %s failed", name, user)
-        await self.publish_home(user)
+        await self.publish_home(user, client)
 
     async def on_home_send(self, ack: AsyncAck, body: dict[str, Any]) -> None:
         """An issue's button on the Home tab: that issue, as a thread, in the presser's DM with
@@ -346,7 +348,9 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: sending issue %r to %s's DM failed", value[:20], user)
 
-    async def on_home_setting(self, ack: AsyncAck, body: dict[str, Any]) -> None:
+    async def on_home_setting(
+        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
+    ) -> None:
         """A delivery time, zone or language changed on the Home tab: saved as the reader's own
         `/subscribe HH:MM Zone` or `/lang xx`, and the view republished with the answer."""
         await ack()
@@ -364,14 +368,18 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: a Home tab setting for %s failed", user)
             notice = self.say("failed").plain
-        await self.publish_home(user, notice)
+        await self.publish_home(user, client, notice)
 
-    async def publish_home(self, user: str, notice: str = "") -> None:
+    async def publish_home(
+        self, user: str, client: AsyncWebClient | None = None, notice: str = ""
+    ) -> None:
+        """Publish `user`'s Home tab, in their language, with the request's client (its
+        workspace's token); `notice` says what their last change there did."""
         try:
             reader = await self.command("", user, is_dm=True)
             zone = (await self.sender.user(user)).get("tz")  # the zone Slack has for them
             state = await self.service.home(reader, notice)
             view = home.home_view(state, str(zone) if zone else None)
-            await self.client.views_publish(user_id=user, view=view)
+            await (client or self.client).views_publish(user_id=user, view=view)
         except Exception:
             log.exception("slack: publishing the Home tab for %s failed", user)

@@ -6,10 +6,16 @@ Modes (`[slack] mode`):
 - `http`: `http.py`'s aiohttp server on `[slack] http_port`. Needs `SLACK_BOT_TOKEN` and
   `SLACK_SIGNING_SECRET`.
 
+Installs (`[slack] install`):
+- `single`: one workspace, `SLACK_BOT_TOKEN`.
+- `oauth` (http mode only): any workspace installs the app (`oauth.py`); no bot token, but
+  `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_SIGNING_SECRET`. Installations are kept in the
+  store (`installations.py`), each call goes out with its workspace's token (`workspaces.py`).
+
 Sending and error translation are `send.py`; inbound traffic → commands is `inbound.py`.
 
 Gotcha: with both `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` in the environment, bolt silently
-switches to multi-workspace OAuth and drops the bot token. This is a single-workspace bot, so
+switches to multi-workspace OAuth and drops the bot token. With `install = "single"`,
 `build_slack` refuses to start then and names the variables to unset.
 """
 
@@ -20,20 +26,27 @@ import os
 from collections.abc import Callable
 from typing import Literal
 
-from aiohttp import web
+from aiohttp import ClientSession, ClientTimeout, web
 from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from bot.adapters.sending import SendsThroughSender
+from bot.adapters.slack import distribution
 from bot.adapters.slack.http import SlackHttpServer
 from bot.adapters.slack.inbound import SlackHandlers
+from bot.adapters.slack.installations import StoreInstallations
+from bot.adapters.slack.oauth import oauth_settings
 from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
+from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.config import ConfigError, Secrets, SlackSection
 from bot.core.errors import PlatformError
-from bot.core.ports import InboundClaims
+from bot.core.i18n import Language, t
+from bot.core.ports import InboundClaims, SubscriptionStore
 from bot.core.service import CommandService
+from bot.store.installations import InstallationStore
 
 log = logging.getLogger(__name__)
 Mode = Literal["socket", "http"]
@@ -88,6 +101,7 @@ class SlackPlatform(SendsThroughSender):
     ) -> None:
         self.bolt = bolt
         self.sender = sender
+        self.workspaces = sender.workspaces
         self.client = sender.client
         self.mode: Mode = mode
         self._app_token = app_token
@@ -104,18 +118,33 @@ class SlackPlatform(SendsThroughSender):
     async def start(self, *, receive: bool = True) -> None:
         """Check the bot token, then connect (socket) or listen (http); a refused token is a
         `SlackConfigError` naming its variable. `receive=False` (`briefing-bot post`) only
-        sends: no socket, which would take a share of the workspace's events, and no server."""
-        try:
-            identity = await self.client.auth_test()
-        except SlackApiError as exc:
-            raise _refused("SLACK_BOT_TOKEN", exc) from None
-        log.info("slack: signed in as %s in %s", identity.get("user"), identity.get("team"))
+        sends: no socket, which would take a share of the workspace's events, and no server.
+        OAuth installs have no one token to check: each workspace's is checked per request."""
+        if self.workspaces is not None:
+            count = len(await self.workspaces.store.workspaces())
+            log.info("slack: distributed with OAuth, installed in %d workspaces", count)
+        else:
+            await self._sign_in()
         if not receive:
             return
         if self._http is not None:
             await self._http.start()
         else:
             await self._connect_socket()
+
+    async def stats_line(self, language: Language) -> str | None:
+        """`/stats`: the workspaces installed, and those that left since the start (OAuth)."""
+        if self.workspaces is None:
+            return None
+        installed = len(await self.workspaces.store.workspaces())
+        return t(language, "slack_workspaces", installed=installed, left=self.workspaces.left)
+
+    async def _sign_in(self) -> None:
+        try:
+            identity = await self.client.auth_test()
+        except SlackApiError as exc:
+            raise _refused("SLACK_BOT_TOKEN", exc) from None
+        log.info("slack: signed in as %s in %s", identity.get("user"), identity.get("team"))
 
     async def _connect_socket(self) -> None:
         self._socket = AsyncSocketModeHandler(
@@ -135,6 +164,8 @@ class SlackPlatform(SendsThroughSender):
             self._socket = None
         if self._http is not None:
             await self._http.stop()
+        if self.workspaces is not None and self.client.session is not None:
+            await self.client.session.close()
 
 
 def _secret(value: SecretStr | None) -> str | None:
@@ -147,7 +178,7 @@ def _tokens(secrets: Secrets, mode: Mode) -> tuple[str, str | None, str | None]:
     if os.environ.get("SLACK_CLIENT_ID") and os.environ.get("SLACK_CLIENT_SECRET"):
         raise SlackConfigError(
             "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: bolt would switch to OAuth and "
-            "ignore SLACK_BOT_TOKEN; unset them (this bot uses one workspace's bot token)"
+            'ignore SLACK_BOT_TOKEN; unset them, or set [slack] install = "oauth"'
         )
     bot = _secret(secrets.slack_bot_token)
     if bot is None or not bot.startswith("xoxb-"):
@@ -167,6 +198,57 @@ def _tokens(secrets: Secrets, mode: Mode) -> tuple[str, str | None, str | None]:
     return bot, app_token, signing
 
 
+def _oauth_secrets(secrets: Secrets) -> tuple[str, str, str]:
+    values = {
+        "SLACK_CLIENT_ID": _secret(secrets.slack_client_id),
+        "SLACK_CLIENT_SECRET": _secret(secrets.slack_client_secret),
+        "SLACK_SIGNING_SECRET": _secret(secrets.slack_signing_secret),
+    }
+    missing = [name for name, value in values.items() if value is None]
+    if missing:
+        raise SlackConfigError(
+            f'{" and ".join(missing)} must be set for [slack] install = "oauth" '
+            "(the app's Basic Information page)"
+        )
+    client_id, client_secret, signing = values.values()
+    assert client_id and client_secret and signing
+    return client_id, client_secret, signing
+
+
+def _oauth_app(
+    section: SlackSection,
+    secrets: Secrets,
+    service: CommandService,
+    installations: InstallationStore,
+    subscriptions: SubscriptionStore,
+) -> tuple[AsyncApp, SlackSender]:
+    """bolt with the OAuth flow and authorize on our installation store; a sender that finds
+    each chat's workspace token."""
+    client_id, client_secret, signing = _oauth_secrets(secrets)
+    store = StoreInstallations(installations)
+    # one connection pool for every workspace's calls (closed by `SlackPlatform.stop`)
+    client = make_client(None, section.api_url, ClientSession(timeout=ClientTimeout(total=30)))
+    rotator = AsyncTokenRotator(client_id=client_id, client_secret=client_secret, client=client)
+    sender = SlackSender(client, Workspaces(store, rotator, subscriptions))
+    settings = oauth_settings(
+        client_id=client_id,
+        client_secret=client_secret,
+        redirect_url=section.oauth_redirect_url,
+        api_url=section.api_url,
+        installations=store,
+        language=service.language,
+    )
+    bolt = AsyncApp(
+        client=client,
+        signing_secret=signing,
+        installation_store=store,
+        installation_store_bot_only=True,
+        oauth_settings=settings,
+        name="neural-briefing",
+    )
+    return bolt, sender
+
+
 async def build_slack(
     section: SlackSection,
     secrets: Secrets,
@@ -175,22 +257,38 @@ async def build_slack(
     host: str = "0.0.0.0",
     port: int | None = None,
     shared: SharedRoutes | None = None,
+    installations: InstallationStore | None = None,
+    subscriptions: SubscriptionStore | None = None,
+    forget_destinations: ForgetDestinations | None = None,
     claims: InboundClaims | None = None,
 ) -> SlackPlatform:
     """The Slack platform (not started). `host`/`port` override `[slack] http_port` (tests pass
     127.0.0.1 and 0 for a free port; `platform.port` tells which after start); `shared` makes
     the HTTP server serve another application's routes too (the web archive on the same port);
-    `claims` answers each event_id once across replicas."""
-    bot_token, app_token, signing = _tokens(secrets, section.mode)
-    sender = SlackSender(make_client(bot_token, section.api_url))
+    `claims` answers each event_id once across replicas. OAuth installs keep their
+    installations in `installations` and remove a leaving workspace's readers from
+    `subscriptions`; `forget_destinations` (the hook for opted-in channels, `/briefing here`)
+    is called with a leaving workspace's chats."""
     _quiet_bolt()
-    bolt = AsyncApp(
-        client=sender.client,
-        signing_secret=signing or "",
-        request_verification_enabled=section.mode == "http",
-        name="neural-briefing",
-    )
+    app_token = None
+    if section.install == "oauth":
+        if installations is None or subscriptions is None:
+            raise SlackConfigError('install = "oauth" needs the store (installations)')
+        bolt, sender = _oauth_app(section, secrets, service, installations, subscriptions)
+        if sender.workspaces is not None:
+            sender.workspaces.forget_destinations = forget_destinations
+    else:
+        bot_token, app_token, signing = _tokens(secrets, section.mode)
+        sender = SlackSender(make_client(bot_token, section.api_url))
+        bolt = AsyncApp(
+            client=sender.client,
+            signing_secret=signing or "",
+            request_verification_enabled=section.mode == "http",
+            name="neural-briefing",
+        )
     SlackHandlers(sender, service, sender.client, claims).register(bolt)
+    if sender.workspaces is not None:
+        distribution.register(bolt, sender.workspaces)
     return SlackPlatform(
         bolt,
         sender,

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import ClientError
+from aiohttp import ClientError, ClientSession
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.adapters.slack.render import render_message
 from bot.core.errors import (
@@ -32,6 +34,9 @@ from bot.core.errors import (
     TransientError,
 )
 from bot.core.messages import Message, MessageRef
+
+if TYPE_CHECKING:
+    from bot.adapters.slack.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
@@ -51,13 +56,18 @@ REJECTED = frozenset(
 )  # fmt: skip
 FAILURES = (SlackClientError, ClientError, TimeoutError)
 USERS_KEPT = 4096  # users.info answers remembered
+LOST = frozenset({"invalid_auth", "account_inactive", "token_revoked"})  # the workspace left
 
 
-def make_client(token: str, api_url: str) -> AsyncWebClient:
-    """The Web API client; only a stale connection is retried by the SDK (see above)."""
+def make_client(
+    token: str | None, api_url: str, session: ClientSession | None = None
+) -> AsyncWebClient:
+    """The Web API client; only a stale connection is retried by the SDK (see above). Without
+    a `session` slack_sdk opens one per call; OAuth installs share one (its owner closes it)."""
     return AsyncWebClient(
         token=token,
         base_url=api_url,
+        session=session,
         retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=1)],
     )
 
@@ -107,13 +117,35 @@ def translate(exc: Exception, chat: str, payload: dict[str, Any] | None = None) 
 
 
 class SlackSender:
-    """The sending half of the `ChatPlatform` port for Slack."""
+    """The sending half of the `ChatPlatform` port for Slack. With `workspaces` (OAuth
+    installs) every call carries the token of the chat's workspace; a token Slack calls
+    expired is rotated and the call made again, one it refuses for good ends the workspace."""
 
     name = PLATFORM
 
-    def __init__(self, client: AsyncWebClient) -> None:
+    def __init__(self, client: AsyncWebClient, workspaces: Workspaces | None = None) -> None:
         self.client = client
         self._users: dict[str, dict[str, Any]] = {}
+        self.workspaces = workspaces
+
+    async def _call(
+        self, chat: str, method: Callable[..., Awaitable[AsyncSlackResponse]], **kwargs: Any
+    ) -> AsyncSlackResponse:
+        if self.workspaces is None:
+            return await method(**kwargs)
+        token = await self.workspaces.token_for(chat)
+        try:
+            return await method(token=token, **kwargs)
+        except SlackApiError as exc:
+            code = error_code(exc)
+            if code == "token_expired":
+                fresh = await self.workspaces.refresh(chat, token)
+                return await method(token=fresh, **kwargs)
+            if code in LOST:
+                log.warning("slack: %s answered %s: its workspace has left", chat, code)
+                await self.workspaces.lost(chat, code)
+                raise RecipientGone(f"slack: {code}", chat=chat) from exc
+            raise
 
     async def send(
         self, chat: str, message: Message, *, reply_to: MessageRef | None = None
@@ -131,7 +163,9 @@ class SlackSender:
 
     async def _post(self, chat: str, payload: dict[str, Any], thread: str | None) -> str:
         try:
-            response = await self.client.chat_postMessage(channel=chat, thread_ts=thread, **payload)
+            response = await self._call(
+                chat, self.client.chat_postMessage, channel=chat, thread_ts=thread, **payload
+            )
         except FAILURES as exc:
             raise translate(exc, chat, payload) from exc
         return str(response["ts"])
@@ -141,10 +175,12 @@ class SlackSender:
         when Slack does not say."""
         if user not in self._users:
             try:
-                response = await self.client.users_info(user=user, include_locale=True)
+                response = await self._call(
+                    user, self.client.users_info, user=user, include_locale=True
+                )
                 found = response.get("user")
                 self._users[user] = found if isinstance(found, dict) else {}
-            except FAILURES as exc:
+            except (*FAILURES, PlatformError) as exc:
                 log.warning("slack: users.info %s failed: %s", user, exc)
                 return {}
             if len(self._users) > USERS_KEPT:
@@ -161,15 +197,18 @@ class SlackSender:
         if chat.startswith("D"):
             return True
         try:
-            response = await self.client.conversations_info(channel=chat)
-        except FAILURES as exc:
+            response = await self._call(chat, self.client.conversations_info, channel=chat)
+        except (*FAILURES, PlatformError) as exc:
             log.info("slack: conversations.info %s: %s", chat, exc)
             return False
         return bool((response.get("channel") or {}).get("is_member"))
 
     async def open_dm(self, user: str) -> str:
         try:
-            response = await self.client.conversations_open(users=user)
+            response = await self._call(user, self.client.conversations_open, users=user)
         except FAILURES as exc:
             raise translate(exc, user) from exc
-        return str(response["channel"]["id"])
+        dm = str(response["channel"]["id"])
+        if self.workspaces is not None:
+            await self.workspaces.remember_like(dm, user)
+        return dm

@@ -141,7 +141,7 @@ class TelegramPlatform(SendsThroughSender):
         self.webhook_secret = webhook_secret
         self.poll_when_leading = poll_when_leading
         self.application = self._application(token, api_timeout)
-        self.sender = TelegramSender(self.application.bot)
+        self.sender = TelegramSender(self.application.bot, paid_broadcast=section.paid_broadcast)
         retrier = Retrier(answers, SystemClock())
         patient = RetryingPlatform(self.sender, retrier)
         TelegramHandlers(service, patient, self.sender, retrier, claims).install(self.application)

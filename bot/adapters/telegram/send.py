@@ -91,12 +91,15 @@ def retry_seconds(exc: RetryAfter) -> float:
 
 
 class TelegramSender:
-    """`send(chat, message, reply_to)` over a PTB bot: render, split, post, translate errors."""
+    """`send(chat, message, reply_to)` over a PTB bot: render, split, post, translate errors.
+    With `paid_broadcast` every message goes with `allow_paid_broadcast` (`[telegram]
+    paid_broadcast`: Telegram then admits up to 1,000 a second and bills each in Stars)."""
 
     name = PLATFORM
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
+        self.paid_broadcast = paid_broadcast
 
     async def send(
         self, chat: str, message: Message, *, reply_to: MessageRef | None = None
@@ -178,6 +181,7 @@ class TelegramSender:
                 link_preview_options=LinkPreviewOptions(is_disabled=True) if no_preview else None,
                 disable_notification=silent or None,
                 reply_markup=buttons,
+                allow_paid_broadcast=self.paid_broadcast or None,
             )
         except TelegramError as exc:
             raise translate(exc, chat, text) from exc

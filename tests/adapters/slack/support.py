@@ -31,6 +31,7 @@ def make_app(
     admins: tuple[str, ...] = (),
     channels: Sequence[str] = ("C1",),
     content: Path = CONTENT,
+    base_url: str = "",
 ) -> App:
     """The app as `bot.app.build` makes it: Slack only, on the fake, data in `tmp_path`."""
     settings = Settings(
@@ -41,5 +42,6 @@ def make_app(
         },
         slack={"enabled": True, "api_url": fake.base_url, "mode": mode, "channels": list(channels)},
         console={"enabled": False},
+        web={"base_url": base_url},
     )
     return build(settings)

@@ -6,6 +6,8 @@ to the configured channels and a DM subscriber. Every assertion is on what the f
 from __future__ import annotations
 
 import asyncio
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,7 @@ from bot.adapters.slack.render import render_message
 from bot.app import App, delivery_channels, post, started
 from bot.content.loader import Content
 from bot.core.delivery import DeliveryEngine
+from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command
 from bot.core.render import issue_thread
@@ -24,6 +27,7 @@ from tests.adapters.slack.support import make_app, until
 from tests.fakes.slack_api import FakeSlackAPI, Posted
 from tests.fakes.slack_blocks import block_errors
 from tests.processes import Post, kill_mid_thread, post_config
+from tests.web.conftest import serve
 
 PARTS = 11  # issue 1: the parent, 9 sections and the useful links
 
@@ -79,6 +83,25 @@ async def test_the_daily_post_is_one_thread_per_channel_and_one_by_dm(
     assert dm is not None
     for chat in ("C1", "C2", dm):
         assert_one_thread(fake.messages(chat), texts)
+
+
+async def test_with_a_web_archive_each_trivia_links_its_term_page_and_the_pages_exist(
+    tmp_path: Path, fake: FakeSlackAPI
+) -> None:
+    base = "https://briefing.example.com/"
+    app = make_app(tmp_path, fake, "http", base_url=base)
+
+    report = await post(app)
+
+    assert report.failed == 0
+    posted = json.dumps([m.blocks for m in fake.messages("C1")], ensure_ascii=False)
+    links = re.findall(r"<" + re.escape(base) + r"(terms/[a-z0-9-]+)\|", posted)
+    assert len(links) == 4  # the seed's four 토막상식 with a glossary entry
+    assert "/term " not in posted  # the page, not the hint
+    async with serve(LiveContent(app.content)) as web:
+        pages = [await web.get(path) for path in links]
+    assert [page.status for page in pages] == [200] * 4
+    assert all("용어집" in page.text or "Glossary" in page.text for page in pages)
 
 
 async def test_not_in_channel_is_reported_and_the_others_get_their_thread(

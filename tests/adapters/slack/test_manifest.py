@@ -9,8 +9,10 @@ import pytest
 import yaml
 
 from bot.adapters.slack.inbound import SLASH_COMMANDS
+from bot.adapters.slack.oauth import BOT_SCOPES
 from bot.core.commands import COMMANDS
 
+REDIRECT_PATH = "/slack/oauth_redirect"  # bolt's default, which the bot serves
 MANIFEST = Path(__file__).resolve().parents[3] / "slack-manifest.yaml"
 
 
@@ -54,19 +56,26 @@ def test_bot_scopes_are_exactly_those_needed(manifest: dict[str, Any]) -> None:
             "groups:read",
         ]
     )
+    assert sorted(BOT_SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])  # OAuth asks
     assert "user" not in manifest["oauth_config"]["scopes"]
+    [redirect] = manifest["oauth_config"]["redirect_urls"]
+    assert redirect.startswith("https://") and redirect.endswith(REDIRECT_PATH)
 
 
 def test_events_home_interactivity_and_socket_mode(manifest: dict[str, Any]) -> None:
     settings = manifest["settings"]
-    assert sorted(settings["event_subscriptions"]["bot_events"]) == [
-        "app_home_opened",
-        "app_mention",
-        "channel_left",
-        "group_left",
-        "member_joined_channel",
-        "message.im",
-    ]
+    assert sorted(settings["event_subscriptions"]["bot_events"]) == sorted(
+        [
+            "app_home_opened",
+            "app_mention",
+            "channel_left",
+            "group_left",
+            "member_joined_channel",
+            "app_uninstalled",
+            "message.im",
+            "tokens_revoked",
+        ]
+    )
     assert "request_url" not in settings["event_subscriptions"]
     assert settings["interactivity"]["is_enabled"] is True
     assert settings["socket_mode_enabled"] is True

@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 
+from bot.adapters.pacing import Pacer
+from bot.adapters.telegram.limits import LIMITS
 from bot.app import PACE_SCALE_ENV, App
 from bot.store.backend import TinyBackend
 from tests.adapters.telegram.test_platform import TOKEN, make_app, telegram_for
@@ -103,3 +105,27 @@ async def test_only_the_parent_notifies(tmp_path: Path, monkeypatch: pytest.Monk
     for chat, thread in threads(fake, [FIRST_READER, FIRST_READER + 1, GROUP]).items():
         silent = [bool(params.get("disable_notification")) for params in thread]
         assert silent == [False] + [True] * (len(thread) - 1), chat
+
+
+@pytest.mark.parametrize("paid", [False, True])
+async def test_allow_paid_broadcast_goes_on_every_message_only_when_set(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, paid: bool
+) -> None:
+    fake = await deliver(tmp_path, monkeypatch, readers=2, paid_broadcast=paid)
+    calls = fake.calls_to("sendMessage")
+    assert len(calls) == 3 + 3 + 11  # two packed DMs and the group
+    assert [c.params.get("allow_paid_broadcast") for c in calls] == [True if paid else None] * 17
+    sent = [m for chat in (FIRST_READER, FIRST_READER + 1, GROUP) for m in fake.messages(chat)]
+    assert {m.paid_broadcast for m in sent} == {paid}
+
+
+@pytest.mark.parametrize(("paid", "overall"), [(False, 30.0), (True, 1000.0)])
+def test_paid_broadcast_paces_telegram_to_its_own_overall_limit(
+    tmp_path: Path, paid: bool, overall: float
+) -> None:
+    app = make_app(tmp_path, {"paid_broadcast": paid})
+    pacer = app.engine.pacer
+    assert isinstance(pacer, Pacer)
+    telegram = pacer.limits["telegram"]
+    assert telegram.overall is not None and telegram.overall.rate == overall
+    assert (telegram.dm, telegram.group) == (LIMITS.dm, LIMITS.group)  # each chat's own holds
