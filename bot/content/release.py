@@ -32,6 +32,13 @@ class Release:
             if (at := self.time_of(entry)) is not None and at <= now
         )
 
+    def next_release(self, archive: Archive, now: dt.datetime) -> dt.datetime | None:
+        """When the next issue not released as of `now` will be (None: no issue is waiting)."""
+        waiting = [
+            at for entry in archive.entries if (at := self.time_of(entry)) is not None and at > now
+        ]
+        return min(waiting, default=None)
+
     def released(self, archive: Archive, now: dt.datetime) -> Archive:
         return archive.only(self.numbers(archive, now))
 

@@ -5,7 +5,9 @@ archive all see the new one.
 `loaded` is everything on disk (`preview` and `validate` show drafts); `current` is what readers
 see: only the issues released as of the clock's now (bot/content/release.py). The view is rebuilt
 only when the loaded content or the set of released issues changes, so it is the same object
-between releases (the web archive caches pages on its identity).
+between releases (the web archive caches pages on its identity); and which issues are released is
+worked out again only when the content changes or the next release time passes, so a command
+does not walk the whole archive (1,100 issues: 3 ms a command before this).
 """
 
 from __future__ import annotations
@@ -22,6 +24,20 @@ from bot.content.release import EVERYTHING_BUT_DRAFTS, Release
 log = logging.getLogger(__name__)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _View:
+    """The released view of `loaded`, good from `since` until the next release (`until`)."""
+
+    loaded: Content
+    numbers: frozenset[int]
+    served: Content
+    since: datetime
+    until: datetime | None
+
+    def holds_at(self, now: datetime) -> bool:
+        return self.since <= now and (self.until is None or now < self.until)
+
+
 class LiveContent:
     def __init__(
         self,
@@ -34,7 +50,7 @@ class LiveContent:
         self.loaded = content
         self._load = load
         self.release, self._now = release, now
-        self._view: tuple[Content, frozenset[int], Content] | None = None
+        self._view: _View | None = None
         self.refused: ContentError | None = None  # why the last refresh kept the old content
 
     @property
@@ -44,13 +60,17 @@ class LiveContent:
     @property
     def current(self) -> Content:
         """The released part of the loaded content, as of now."""
-        loaded = self.loaded
-        numbers = self.release.numbers(loaded.archive, self._now())
-        view = self._view
-        if view is None or view[0] is not loaded or view[1] != numbers:
+        loaded, now, view = self.loaded, self._now(), self._view
+        if view is not None and view.loaded is loaded and view.holds_at(now):
+            return view.served
+        numbers = self.release.numbers(loaded.archive, now)
+        until = self.release.next_release(loaded.archive, now)
+        if view is None or view.loaded is not loaded or view.numbers != numbers:
             served = dataclasses.replace(loaded, archive=loaded.archive.only(numbers))
-            self._view = view = (loaded, numbers, served)
-        return view[2]
+        else:
+            served = view.served
+        self._view = _View(loaded, numbers, served, now, until)
+        return served
 
     def reload(self) -> Content:
         """Load the content again and serve it; a `ContentError` keeps the previous one. The

@@ -69,3 +69,16 @@ async def test_publish_at_in_an_hour_is_delivered_at_the_first_run_after_it(tmp_
     assert before.sent == 0 and after.sent > 0
     assert ["제 0001호" in heading_of(m) for m in parents(platform)] == [True, False]
     assert "제 0002호" in heading_of(parents(platform)[1])
+
+
+def test_the_served_view_changes_exactly_when_an_issue_is_released(tmp_path: Path) -> None:
+    clock = FakeClock(START)
+    at = START + timedelta(hours=1)
+    live = live_with(tmp_path, f"publish_at = {at.isoformat()}\n", clock)
+    first = live.current
+    clock.elapsed = 59 * 60.0
+    assert live.current is first and first.archive.numbers == (1,)  # the same view, not rebuilt
+    clock.elapsed = 60 * 60.0
+    assert live.current.archive.numbers == (1, 2)  # released on the minute
+    clock.elapsed = 30 * 60.0  # a clock set back: worked out again, not taken from the cache
+    assert live.current.archive.numbers == (1,)
