@@ -146,6 +146,8 @@ class DestinationDesk:
         self, parsed: c.ChannelAction, command: Command, lang: Language
     ) -> tuple[Message, bool]:
         """The answer, and whether the whole channel should see it (it changed)."""
+        if command.is_dm and parsed.action == "status":
+            return await self.reader_status(command, lang), False
         if command.is_dm:
             return simple(t(lang, "channel_only")), False
         if parsed.action == "status":
@@ -188,6 +190,17 @@ class DestinationDesk:
         chosen = (await self.store.settings(key)).language or self.language
         return simple(
             t(lang, "status_line", how=how, time=when.time, zone=when.zone, words=chosen,
+              last=self.last_issue(key) or "-")
+        )  # fmt: skip
+
+    async def reader_status(self, command: Command, lang: Language) -> Message:
+        """`/briefing status` in a DM: the reader's own subscription, time and language."""
+        if not await self.subscriptions.is_subscribed(command.platform, command.user):
+            return simple(t(lang, "reader_status_off"))
+        key = dm_key(command.platform, command.user)
+        when = await self.timing(key)
+        return simple(
+            t(lang, "reader_status", time=when.time, zone=when.zone, words=lang,
               last=self.last_issue(key) or "-")
         )  # fmt: skip
 

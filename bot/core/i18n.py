@@ -121,6 +121,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "status_pinned": ("운영자가 설정에 고정한 채널", "pinned by the operator in the configuration"),
     "status_opted_in": ("{since}에 {by} 님이 신청", "opted in by {by} on {since}"),
     "status_line": ("이 채널: {how} · 매일 {time} ({zone}) · 언어 {words} · 마지막으로 받은 호: {last}", "This channel: {how} · every day at {time} ({zone}) · language {words} · last issue: {last}"),
+    "reader_status": ("구독 중 · 매일 {time} ({zone}) · 언어 {words} · 마지막으로 받은 호: {last}. 바꾸기: /subscribe 07:30 Europe/Berlin, /lang en", "Subscribed · every day at {time} ({zone}) · language {words} · last issue: {last}. To change: /subscribe 07:30 Europe/Berlin, /lang ko"),
+    "reader_status_off": ("구독하지 않았습니다. /subscribe 로 매일 DM으로 받습니다.", "You are not subscribed. /subscribe to get it by direct message every day."),
     "not_in_channel": ("봇이 이 채널에 없습니다. 먼저 /invite @뉴랄브리핑 으로 앱을 초대한 뒤 다시 /briefing here 해 주세요.", "The app is not in this channel. Invite it first (/invite @뉴랄브리핑), then /briefing here again."),
     "welcome_channel": ("안녕하세요, 뉴랄브리핑 봇입니다. 이 채널로 매일 받으려면 /briefing here ({who}). 명령 목록은 /help", "Hello, this is the 뉴랄브리핑 bot. To get the daily briefing in this channel: /briefing here ({who}). /help lists the commands."),
     "who_admins": ("채널 관리자만", "channel admins only"),

@@ -195,3 +195,16 @@ async def test_a_reader_subscribed_in_english_gets_the_thread_in_english(world: 
     await world.engine.deliver()
     [parent, *_] = world.platform.to("dm-r1")
     assert "Contents" in parent.message.plain and "목차" not in parent.message.plain
+
+
+async def test_briefing_status_in_a_dm_tells_the_reader_their_own_settings(world: World) -> None:
+    off = await world.ask("/briefing status", chat="dm1", user="reader")
+    assert off.message.plain.startswith("구독하지 않았습니다")
+    await world.ask("/subscribe 07:15 Europe/Berlin", chat="dm1", user="reader")
+    await world.ask("/lang en", chat="dm1", user="reader")
+    on = await world.ask("/briefing status", chat="dm1", user="reader")
+    assert on.message.plain.startswith("Subscribed · every day at 07:15 (Europe/Berlin)")
+    assert "language en · last issue: -" in on.message.plain
+    await world.engine.deliver(1)
+    again = await world.ask("/briefing status", chat="dm1", user="reader")
+    assert "last issue: 1" in again.message.plain
