@@ -82,8 +82,9 @@ class Replica:
             tasks.append(asyncio.create_task(self._deliveries(term)))
             requests = self.app.store.post_requests
             if requests is not None:
-                engine, clock = self.app.engine, self.clock
-                tasks.append(asyncio.create_task(take_requests(requests, engine, clock, term, 1)))
+                engine, clock, told = self.app.engine, self.clock, self.app.service.tell_post_done
+                taking = take_requests(requests, engine, clock, term, 1, told)
+                tasks.append(asyncio.create_task(taking))
             await self._hold()
         finally:
             self.app.term.leading = False

@@ -157,9 +157,12 @@ class DeliveryEngine:
         *,
         dry_run: bool = False,
         at: Collection[DeliveryTime | None] | None = None,
+        by: str = "",
     ) -> DeliveryReport:
         async with self._running:
             self._start_run()
+            if by:
+                log.info("delivery run asked for by %s", by)
             if self.before_run is not None:
                 await self.before_run()
             archive = self.content().archive

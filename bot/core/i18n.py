@@ -52,7 +52,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "stats_line": ("호 {issues}개 (최신 제 {latest}호), 용어 {terms}개, 구독자 {subscribers}명", "{issues} issues (latest {latest}), {terms} terms, {subscribers} subscribers"),
     "post_unavailable": ("이 실행에서는 발송 기능이 꺼져 있습니다.", "Delivery is not available in this run."),
     "store_unavailable": ("⚠️ 잠시 저장소에 연결할 수 없습니다. 조금 뒤 다시 시도해 주세요.", "⚠️ The bot is briefly unavailable (its database cannot be reached); please try again in a moment."),
-    "post_queued": ("발송 요청을 받았습니다. 발송을 맡은 인스턴스가 곧 보냅니다.", "Delivery queued: the replica that delivers will send it shortly."),
+    "post_queued": ("발송 요청을 받았습니다. 발송을 맡은 인스턴스가 곧 보내고, 결과를 DM으로 알려 드립니다.", "Delivery queued: the replica that delivers will send it shortly and tell you the result by direct message."),
     "post_done": ("발송 완료: 대상 {destinations}곳, 메시지 {sent}개, 실패 {failed}곳", "Delivery done: {destinations} destinations, {sent} messages, {failed} failed"),
     "help_title": ("뉴랄브리핑 봇 명령", "뉴랄브리핑 (Neural Briefing) commands"),
     "help_term": ("/term <용어> — 용어 풀이 (예: /term NP-hard)", "/term <term> — look up a term (e.g. /term NP-hard)"),

@@ -151,9 +151,11 @@ class Deliverer(Protocol):
         *,
         dry_run: bool = False,
         at: Collection[DeliveryTime | None] | None = None,
+        by: str = "",
     ) -> DeliveryReport:
         """One delivery run: every destination, or (`at`) only those whose own delivery time
-        is one of `at` (None in it: those on the edition's schedule)."""
+        is one of `at` (None in it: those on the edition's schedule). `by` is who asked for it
+        ("slack:U1", a `/post`), for the log and for whoever delivers a queued one."""
         ...
 
 
@@ -239,15 +241,25 @@ class InboundClaims(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class PostRequest:
+    """A queued `/post`: which issue (None: the newest) and who asked ("slack:U1"; "" if no one
+    a message can reach, e.g. an old row)."""
+
+    id: int
+    issue: int | None
+    by: str = ""
+
+
 class PostRequests(Protocol):
     """`/post` on a replica that is not the leader, handed to the leader through the store."""
 
-    async def request(self, issue: int | None) -> None:
-        """Queue a delivery of `issue` (None: the newest) for the leader."""
+    async def request(self, issue: int | None, by: str = "") -> None:
+        """Queue a delivery of `issue` (None: the newest) for the leader, asked by `by`."""
         ...
 
-    async def pending(self) -> list[tuple[int, int | None]]:
-        """(request id, issue) of the requests not yet delivered, oldest first."""
+    async def pending(self) -> list[PostRequest]:
+        """The requests not yet delivered, oldest first."""
         ...
 
     async def done(self, request: int) -> None: ...

@@ -32,7 +32,7 @@ from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command, Deliverer, ReportsStats, SubscriptionStore
+from bot.core.ports import Command, Deliverer, DeliveryReport, ReportsStats, SubscriptionStore
 from bot.core.termlinks import TermLinker
 from bot.core.weblinks import WebLinks
 
@@ -204,7 +204,7 @@ class CommandService:
             case c.Start():
                 return Reply(simple(t(lang, "start"), *self.help(False).blocks[0].lines))
             case c.PostNow(number):
-                return await self.post(number)
+                return await self.post(number, by=f"{command.platform}:{command.user}")
             case c.Reload():
                 return self.reload()
             case c.Stats():
@@ -407,18 +407,34 @@ class CommandService:
                 lines += [extra] if extra else []
         return Reply(simple(*lines, title=t(self.language, "stats")))
 
-    async def post(self, number: int | None) -> Reply:
+    async def post(self, number: int | None, by: str = "") -> Reply:
         if self.deliverer is None:
             return self.say("post_unavailable")
         if number is not None and self.content.archive.get(number) is None:
             available = _ranges(self.content.archive.numbers)
             return self.say("issue_not_found", number=number, available=available or "-")
-        report = await self.deliverer.deliver(number)
+        report = await self.deliverer.deliver(number, by=by)
         if report.queued:
             return self.say("post_queued")
+        return self._post_done(report)
+
+    def _post_done(self, report: DeliveryReport) -> Reply:
         return self.say(
             "post_done", destinations=report.destinations, sent=report.sent, failed=report.failed
         )
+
+    async def tell_post_done(self, by: str, report: DeliveryReport) -> None:
+        """A `/post` queued on another replica was delivered here: `by` ("slack:U1") hears how
+        it went by DM, in the words a `/post` on this replica answers with."""
+        platform, _, user = by.partition(":")
+        if platform not in self.platforms or not user:
+            log.info("/post by %s delivered; no running %s platform to tell them", by, platform)
+            return
+        sender = self.platforms.get(platform)
+        try:
+            await sender.send(await sender.open_dm(user), self._post_done(report).message)
+        except PlatformError as exc:
+            log.warning("could not tell %s that their /post was delivered: %s", by, exc)
 
 
 def _ranges(numbers: tuple[int, ...]) -> str:

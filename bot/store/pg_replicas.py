@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.ports import PostRequest
 from bot.store.claims import KEEP, PRUNE_EVERY
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ MIGRATION = (
         id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, issue integer,
         requested_at timestamptz NOT NULL DEFAULT now())""",
 )
+# A later step: who asked, so the leader can tell them how the delivery went.
+MIGRATION_REQUESTER = ("ALTER TABLE post_requests ADD COLUMN requested_by text",)
 CLAIM = "INSERT INTO inbound_claims (key) VALUES (%s) ON CONFLICT DO NOTHING RETURNING 1"
 PRUNE = "DELETE FROM inbound_claims WHERE claimed_at < now() - %s"
 
@@ -54,12 +57,16 @@ class PgPostRequests:
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
 
-    async def request(self, issue: int | None) -> None:
-        await self.pool.query("INSERT INTO post_requests (issue) VALUES (%s)", (issue,))
+    async def request(self, issue: int | None, by: str = "") -> None:
+        await self.pool.query(
+            "INSERT INTO post_requests (issue, requested_by) VALUES (%s, %s)", (issue, by)
+        )
 
-    async def pending(self) -> list[tuple[int, int | None]]:
-        rows = await self.pool.query("SELECT id, issue FROM post_requests ORDER BY id")
-        return [(int(i), n) for i, n in rows]
+    async def pending(self) -> list[PostRequest]:
+        rows = await self.pool.query(
+            "SELECT id, issue, requested_by FROM post_requests ORDER BY id"
+        )
+        return [PostRequest(int(i), n, by or "") for i, n, by in rows]
 
     async def done(self, request: int) -> None:
         await self.pool.query("DELETE FROM post_requests WHERE id = %s", (request,))

@@ -45,6 +45,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE slack_oauth_states (
             state text PRIMARY KEY, expires_at double precision NOT NULL)""",
     ),
+    pg_replicas.MIGRATION_REQUESTER,  # who asked for a queued /post
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_LOCK = 0x6E62_5343  # pg_advisory_xact_lock key: "nbSC"

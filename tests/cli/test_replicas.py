@@ -159,7 +159,7 @@ async def test_post_on_the_standby_is_queued_and_delivered_by_the_leader(
     telegram: FakeTelegramAPI, slack: FakeSlackAPI, tmp_path: Path, database_url: str
 ) -> None:
     """Both replicas in webhook mode (every replica serves it): `/post 1` sent to the standby's
-    webhook is answered as queued; the leader delivers it."""
+    webhook is answered as queued; the leader delivers it and tells the admin how it went."""
     env = on_postgres(database_url)
     one, two = webhook_pair(tmp_path, env, telegram, slack)
     telegram.add_chat(ASKER, "private")
@@ -171,11 +171,14 @@ async def test_post_on_the_standby_is_queued_and_delivered_by_the_leader(
         await until(lambda: len(telegram.messages(ASKER)) == 1, "the answer", 20)
         await one.logged("delivering a /post taken on another replica", within=20)
         await until(lambda: len(telegram.messages(READER)) == PARTS, "the thread", 20)
+        await until(lambda: len(telegram.messages(ASKER)) == 2, "the report to the admin", 20)
     finally:
         await one.kill()
         await two.kill()
-    [answer] = telegram.messages(ASKER)
+    answer, report = telegram.messages(ASKER)
     assert answer.text == t("ko", "post_queued")
+    assert report.text is not None and report.text.startswith("발송 완료: 대상 ")
+    assert f"메시지 {PARTS}개, 실패 0곳" in report.text
     thread = telegram.messages(READER)
     assert thread[0].reply_to is None and len({m.text for m in thread}) == PARTS
 

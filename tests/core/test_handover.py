@@ -11,7 +11,7 @@ from bot.core.handover import Handover, Term, take_requests
 from bot.core.i18n import t
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command
+from bot.core.ports import Command, PostRequest
 from bot.core.service import CommandService
 from bot.core.testing import FakeClock
 from tests.core.test_delivery import PARTS, Bench, assert_one_complete_thread, bench
@@ -33,14 +33,15 @@ class Lock:
 class Requests:
     """The `PostRequests` port in memory."""
 
-    rows: dict[int, int | None] = field(default_factory=dict)
+    rows: dict[int, PostRequest] = field(default_factory=dict)
     done_ids: list[int] = field(default_factory=list)
 
-    async def request(self, issue: int | None) -> None:
-        self.rows[len(self.rows) + len(self.done_ids) + 1] = issue
+    async def request(self, issue: int | None, by: str = "") -> None:
+        number = len(self.rows) + len(self.done_ids) + 1
+        self.rows[number] = PostRequest(number, issue, by)
 
-    async def pending(self) -> list[tuple[int, int | None]]:
-        return sorted(self.rows.items())
+    async def pending(self) -> list[PostRequest]:
+        return [self.rows[n] for n in sorted(self.rows)]
 
     async def done(self, request: int) -> None:
         del self.rows[request]
@@ -88,14 +89,20 @@ async def test_post_on_a_standby_is_queued_and_the_leader_delivers_it_once(bench
     )  # fmt: skip
     reply = await service.handle(Command("fake", "C9", "admin", "post"))
     assert reply.message.plain == t("en", "post_queued")
-    assert bench.platform.sent == [] and list(requests.rows.values()) == [None]
+    assert bench.platform.sent == [] and list(requests.rows.values()) == [
+        PostRequest(1, None, "fake:admin")
+    ]
     stop = asyncio.Event()
-    leader = asyncio.create_task(take_requests(requests, engine, FakeClock(), stop, 1))
+    told = service.tell_post_done
+    leader = asyncio.create_task(take_requests(requests, engine, FakeClock(), stop, 1, told))
     await asyncio.wait_for(_until_done(requests), 5)
     stop.set()
     await leader
     assert requests.done_ids == [1] and requests.rows == {}
     assert_one_complete_thread(bench, "C1")
+    dm = bench.platform.to("dm-admin")  # the admin hears how it went
+    sent = t("en", "post_done", destinations=1, sent=PARTS, failed=0)
+    assert [s.message.plain for s in dm] == [sent]
     term.leading = True  # on the leader itself /post delivers at once
     reply = await service.handle(Command("fake", "C9", "admin", "post"))
     done = t("en", "post_done", destinations=1, sent=0, failed=0)

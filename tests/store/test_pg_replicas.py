@@ -51,12 +51,12 @@ async def test_refresh_reads_what_the_old_leader_recorded(replica: Opener) -> No
 async def test_post_requests_wait_in_order_until_done(replica: Opener) -> None:
     standby, leader = replica(), replica()
     assert standby.post_requests is not None and leader.post_requests is not None
-    await standby.post_requests.request(None)
+    await standby.post_requests.request(None, "slack:U1")
     await standby.post_requests.request(3)
     pending = await leader.post_requests.pending()
-    assert [issue for _, issue in pending] == [None, 3]
-    await leader.post_requests.done(pending[0][0])
-    assert [issue for _, issue in await replica().post_requests.pending()] == [3]  # type: ignore[union-attr]
+    assert [(r.issue, r.by) for r in pending] == [(None, "slack:U1"), (3, "")]
+    await leader.post_requests.done(pending[0].id)
+    assert [r.issue for r in await replica().post_requests.pending()] == [3]  # type: ignore[union-attr]
 
 
 async def test_two_replicas_claiming_one_event_get_one_winner(replica: Opener) -> None:
