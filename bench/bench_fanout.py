@@ -13,18 +13,19 @@ Figures: achieved rate / allowed rate, 429s received, wall time / theoretical mi
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import AbstractAsyncContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from bench.common import ask_figures, fake_process
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "500"))
 CHANNELS = 50
-FIGURES_LIMIT = 256 * 1024 * 1024  # the fake servers' figures are one JSON line: per-reader times
 # x3: the bot and the fake need ~5 ms of CPU per Telegram message between them, so at x10
 # (291 msg/s) the bench measures this shared 2-core machine's CPU instead of the pacing.
 TG_SCALE = float(os.environ.get("BENCH_TG_SCALE", "3"))
@@ -108,31 +108,11 @@ async def _subscribe_all(app: App, subscribers: int) -> None:
     await store.commit()
 
 
-@asynccontextmanager
-async def _servers(
+def _servers(
     fanout: Fanout,
-) -> AsyncIterator[tuple[dict[str, str], asyncio.subprocess.Process]]:
-    args = [str(fanout.tg_scale), str(SLACK_SCALE), str(fanout.subscribers), str(fanout.channels)]
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.fake_servers", *args, cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-        limit=FIGURES_LIMIT,
-    )  # fmt: skip
-    try:
-        assert proc.stdout is not None
-        yield json.loads(await asyncio.wait_for(proc.stdout.readline(), 60)), proc
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-
-
-async def _ask(proc: asyncio.subprocess.Process) -> dict[str, Any]:
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(b"figures\n")
-    await proc.stdin.drain()
-    figures: dict[str, Any] = json.loads(await proc.stdout.readline())
-    return figures
+) -> AbstractAsyncContextManager[tuple[dict[str, Any], asyncio.subprocess.Process]]:
+    args = [str(TG_SCALE), str(SLACK_SCALE), str(fanout.subscribers), str(fanout.channels)]
+    return fake_process("bench.fake_servers", *args)
 
 
 async def _platforms(app: App) -> list[Any]:
@@ -179,7 +159,7 @@ async def fan_out(fanout: Fanout) -> Run:
             wall = time.monotonic() - started
             for platform in running:
                 await platform.stop()
-        return Run(started, wall, report.failed, await _ask(proc))
+        return Run(started, wall, report.failed, await ask_figures(proc))
 
 
 def _quiet_failed_imports() -> None:

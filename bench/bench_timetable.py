@@ -9,15 +9,15 @@ import asyncio
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.common import report, summary
-from bot.core.ports import DeliveryReport, DeliveryTime
+from bot.core.ports import DeliveryTime
 from bot.core.schedule import Schedule, Scheduler
-from bot.core.testing import FakeClock
+from bot.core.testing import FakeClock, RecordingDeliverer
 from bot.store import RunLog, Store
 from bot.store.destinations import SETTINGS
 from bot.store.subscriptions import SUBSCRIPTIONS
@@ -41,23 +41,6 @@ def populate(path: Path) -> Store:
         settings.put(f"telegram:dm:{user}", {"time": TIMES[n % 96], "zone": ZONES[n // 96 % 12],
                                             "language": None})  # fmt: skip
     return store
-
-
-class Counting:
-    def __init__(self, stop: asyncio.Event, clock: FakeClock, end: datetime) -> None:
-        self.stop, self.clock, self.end, self.runs = stop, clock, end, 0
-
-    async def deliver(
-        self,
-        issue: int | None = None,
-        *,
-        dry_run: bool = False,
-        at: Collection[DeliveryTime | None] | None = None,
-    ) -> DeliveryReport:
-        self.runs += 1
-        if self.clock.now() >= self.end:
-            self.stop.set()
-        return DeliveryReport()
 
 
 async def run() -> list[str]:
@@ -87,7 +70,8 @@ async def run() -> list[str]:
             finds.append((time.perf_counter() - began) * 1e3)
         clock = FakeClock(start, auto_advance=True)
         stop = asyncio.Event()
-        counting = Counting(stop, clock, start + timedelta(days=1))
+        end = start + timedelta(days=1)
+        counting = RecordingDeliverer(clock, stop, lambda _: clock.now() >= end)
         scheduler = Scheduler(
             EDITION, counting, RunLog(store), clock, catch_up=timedelta(0), stop=stop,
             times=table,
@@ -107,7 +91,7 @@ async def run() -> list[str]:
         report("timetable: find the next due moment (p99)", p99, "ms"),
         report("scheduler: CPU per simulated day", day_cpu, "s"),
         f"scheduler: share of one core: {share:.3f} % [goal: < 1 %]",
-        report("scheduler: runs fired in the day", counting.runs, "runs"),
+        report("scheduler: runs fired in the day", len(counting.calls), "runs"),
         report("scheduler: peak memory while running (tracemalloc)", peak / 2**20, "MiB"),
     ]  # fmt: skip
 

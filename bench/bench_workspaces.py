@@ -11,17 +11,14 @@ that minimum, 429s, and whether every message went out with its own workspace's 
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bench.bench_fanout import FIGURES_LIMIT, bench_environment, line
+from bench.bench_fanout import bench_environment, line
+from bench.common import ask_figures, fake_process
 from bench.fake_workspaces import channel, team, token
 
 if TYPE_CHECKING:
@@ -30,29 +27,6 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 WORKSPACES = int(os.environ.get("BENCH_WORKSPACES", "1000"))
 PARTS, BURST, RATE = 11, 3, 1.0
-
-
-@asynccontextmanager
-async def _server(workspaces: int) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.fake_workspaces", str(workspaces), cwd=ROOT,
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, limit=FIGURES_LIMIT,
-    )  # fmt: skip
-    try:
-        assert proc.stdout is not None
-        yield json.loads(await asyncio.wait_for(proc.stdout.readline(), 120))["slack"], proc
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
-
-
-async def _figures(proc: asyncio.subprocess.Process) -> dict[str, Any]:
-    assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write(b"figures\n")
-    await proc.stdin.drain()
-    figures: dict[str, Any] = json.loads(await proc.stdout.readline())
-    return figures
 
 
 async def _installed(app: App, workspaces: int) -> None:
@@ -76,7 +50,11 @@ async def deliver(workspaces: int) -> tuple[float, int, dict[str, Any]]:
     from bot.app import build
     from bot.config import Settings
 
-    async with _server(workspaces) as (url, proc):
+    async with fake_process("bench.fake_workspaces", str(workspaces), ready_within=120) as (
+        first,
+        proc,
+    ):
+        url = first["slack"]
         with tempfile.TemporaryDirectory() as tmp:
             settings = Settings(
                 bot={"content_dir": ROOT / "content", "data_path": Path(tmp) / "briefing.json"},
@@ -95,7 +73,7 @@ async def deliver(workspaces: int) -> tuple[float, int, dict[str, Any]]:
             report = await app.engine.deliver(1)
             await slack.stop()
             await app.store.close()
-        figures = await _figures(proc)
+        figures = await ask_figures(proc)
     return figures["last"] - started, report.failed, figures
 
 

@@ -69,7 +69,7 @@ async def forget_slack_channels(app: App, chats: list[str]) -> int:
     desk = app.service.desk
     if desk is None:
         return 0
-    return sum([await desk.gone("slack", chat, "the workspace left") for chat in chats])
+    return await desk.gone("slack", chats, "the workspace left")
 
 
 def _archive_routes(app: App) -> Callable[[], Any]:

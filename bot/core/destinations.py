@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -263,25 +263,23 @@ class DestinationDesk:
         except PlatformError as exc:
             log.warning("%s:%s: could not say how to opt in: %s", platform, chat, exc)
 
-    async def gone(self, platform: str, chat: str, why: str) -> bool:
-        """The bot was removed from `chat` (or may no longer post there): its opt-in ends.
-        True if it had one."""
-        ended = False
-        for opted in await self.store.opted_in(platform):  # the chat, and its forum topics
-            if opted.chat == chat or opted.chat.startswith(f"{chat}:"):
-                ended = await self.store.opt_out(platform, opted.chat) or ended
-        if ended:
-            log.info(
-                "%s:%s: the bot is no longer in the channel (%s); opt-in ended", platform, chat, why
-            )
-        elif self.is_pinned(platform, chat):
-            log.error(
-                "%s:%s: the bot is gone from a pinned channel (%s); check the configuration",
-                platform,
-                chat,
-                why,
-            )
-        return ended
+    async def gone(self, platform: str, chats: Collection[str], why: str) -> int:
+        """The bot was removed from `chats` (or may no longer post there): their opt-ins end,
+        forum topics included, in one pass over the opted-in channels. How many chats had one."""
+        wanted = set(chats)
+        ended: set[str] = set()
+        for opted in await self.store.opted_in(platform):
+            chat = opted.chat.partition(":")[0]  # a forum topic "chat:topic" belongs to its chat
+            if chat in wanted and await self.store.opt_out(platform, opted.chat):
+                ended.add(chat)
+        for chat in sorted(wanted):
+            if chat in ended:
+                log.info("%s:%s: the bot is no longer in the channel (%s); opt-in ended",
+                         platform, chat, why)  # fmt: skip
+            elif self.is_pinned(platform, chat):
+                log.error("%s:%s: the bot is gone from a pinned channel (%s); check the "
+                          "configuration", platform, chat, why)  # fmt: skip
+        return len(ended)
 
     # ---- stats -------------------------------------------------------------------------------
 

@@ -165,7 +165,7 @@ class CommandService:
 
     async def channel_gone(self, platform: str, chat: str, why: str) -> bool:
         """The bot was removed from a channel: its destination ends (logged)."""
-        return self.desk is not None and await self.desk.gone(platform, chat, why)
+        return self.desk is not None and await self.desk.gone(platform, [chat], why) > 0
 
     async def channel_joined(self, platform: str, chat: str) -> None:
         """The bot was added to a channel: it says once how to opt in."""
@@ -352,18 +352,21 @@ class CommandService:
 
     async def tell_admins(self, message: Message) -> int:
         """`message` to every admin's DM on a running platform; how many got it."""
-        told = 0
-        for admin in sorted(self.admins):
-            platform, _, user = admin.partition(":")
-            if platform not in self.platforms:
-                continue
-            try:
-                sender = self.platforms.get(platform)
-                await sender.send(await sender.open_dm(user), message)
-                told += 1
-            except PlatformError as exc:
-                log.warning("could not tell admin %s: %s", admin, exc)
-        return told
+        return sum([await self._tell(admin, message) for admin in sorted(self.admins)])
+
+    async def _tell(self, who: str, message: Message) -> bool:
+        """`message` to the DM of `who` ("slack:U1") if its platform runs; True if sent."""
+        platform, _, user = who.partition(":")
+        if platform not in self.platforms or not user:
+            log.debug("no running %s platform to tell %s", platform or "-", who)
+            return False
+        sender = self.platforms.get(platform)
+        try:
+            await sender.send(await sender.open_dm(user), message)
+        except PlatformError as exc:
+            log.warning("could not tell %s: %s", who, exc)
+            return False
+        return True
 
     def _refusal(self, exc: ContentError) -> Message:
         problems = [Line((text(str(p)),), bullet=True) for p in exc.problems[:MAX_REPLY_PROBLEMS]]
@@ -426,15 +429,7 @@ class CommandService:
     async def tell_post_done(self, by: str, report: DeliveryReport) -> None:
         """A `/post` queued on another replica was delivered here: `by` ("slack:U1") hears how
         it went by DM, in the words a `/post` on this replica answers with."""
-        platform, _, user = by.partition(":")
-        if platform not in self.platforms or not user:
-            log.info("/post by %s delivered; no running %s platform to tell them", by, platform)
-            return
-        sender = self.platforms.get(platform)
-        try:
-            await sender.send(await sender.open_dm(user), self._post_done(report).message)
-        except PlatformError as exc:
-            log.warning("could not tell %s that their /post was delivered: %s", by, exc)
+        await self._tell(by, self._post_done(report).message)
 
 
 def _ranges(numbers: tuple[int, ...]) -> str:

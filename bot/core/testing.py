@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.messages import Message, MessageRef
+from bot.core.ports import DeliveryReport, DeliveryTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,3 +120,30 @@ class FakeClock:
             if due <= self.elapsed and not future.done():
                 future.set_result(None)
         self._sleepers = [(d, f) for d, f in self._sleepers if not f.done()]
+
+
+Asked = tuple[datetime, frozenset[DeliveryTime | None] | None]  # when, and for which times
+
+
+@dataclass
+class RecordingDeliverer:
+    """A `Deliverer` for the scheduler: records when it was asked and for which delivery times
+    (None: all), and sets `stop` once `enough(calls)` says so, which ends the scheduler."""
+
+    clock: FakeClock
+    stop: asyncio.Event
+    enough: Callable[[list[Asked]], bool]
+    calls: list[Asked] = field(default_factory=list)
+
+    async def deliver(
+        self,
+        issue: int | None = None,
+        *,
+        dry_run: bool = False,
+        at: Collection[DeliveryTime | None] | None = None,
+        by: str = "",
+    ) -> DeliveryReport:
+        self.calls.append((self.clock.now(), frozenset(at) if at is not None else None))
+        if self.enough(self.calls):
+            self.stop.set()
+        return DeliveryReport()

@@ -4,7 +4,6 @@ Europe/Berlin, catching up per delivery time after a restart (a fake clock: no s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,9 +13,9 @@ from bot.content.loader import Content
 from bot.core.delivery import DeliveryEngine
 from bot.core.messages import Message, MessageRef
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import DeliveryReport, DeliveryTime, DestinationSettings
+from bot.core.ports import DeliveryTime, DestinationSettings
 from bot.core.schedule import Schedule, Scheduler
-from bot.core.testing import FakeClock, OpenPacer, RecordingPlatform
+from bot.core.testing import FakeClock, OpenPacer, RecordingDeliverer, RecordingPlatform
 from bot.core.timetable import Timetable
 from bot.store import RunLog, Store
 from bot.store.destinations import Destinations
@@ -79,31 +78,14 @@ async def test_times_at_the_same_instant_are_one_run() -> None:
     assert moment == "2024-01-10T23:30+00:00" and names == {"edition", "Europe/Berlin"}
 
 
-@dataclass
-class Recorder:
-    """A deliverer that records when it was called and for which delivery times."""
-
-    clock: FakeClock
-    stop: asyncio.Event
-    until: int = 99
-    calls: list[tuple[datetime, frozenset[DeliveryTime | None] | None]] = field(
-        default_factory=list
-    )
-
-    async def deliver(
-        self,
-        issue: int | None = None,
-        *,
-        dry_run: bool = False,
-        at: Collection[DeliveryTime | None] | None = None,
-    ) -> DeliveryReport:
-        self.calls.append((self.clock.now(), frozenset(at) if at is not None else None))
-        if len(self.calls) >= self.until:
-            self.stop.set()
-        return DeliveryReport()
+def recorder(clock: FakeClock, stop: asyncio.Event, until: int = 99) -> RecordingDeliverer:
+    """A deliverer that records when it was called and for which times; stops after `until`."""
+    return RecordingDeliverer(clock, stop, lambda calls: len(calls) >= until)
 
 
-def scheduler(path: Path, clock: FakeClock, deliverer: Recorder, table: Timetable) -> Scheduler:
+def scheduler(
+    path: Path, clock: FakeClock, deliverer: RecordingDeliverer, table: Timetable
+) -> Scheduler:
     return Scheduler(
         EDITION, deliverer, RunLog(Store.open(path)), clock, catch_up=timedelta(minutes=180),
         stop=deliverer.stop, times=table,
@@ -116,10 +98,10 @@ async def test_a_restart_catches_up_the_missed_time_once_and_no_other(tmp_path: 
     await RunLog(Store.open(path)).record(seoul_today)  # ran before the bot went down
     clock = FakeClock(datetime(2024, 6, 3, 6, 30, tzinfo=UTC))  # Berlin's 05:30 UTC missed
     table = timetable(BERLIN, NEW_YORK)
-    first = Recorder(clock, asyncio.Event())
+    first = recorder(clock, asyncio.Event())
     assert await scheduler(path, clock, first, table).catch_up_missed()
     assert first.calls == [(clock.now(), frozenset({BERLIN}))]
-    again = Recorder(clock, asyncio.Event())
+    again = recorder(clock, asyncio.Event())
     assert not await scheduler(path, clock, again, table).catch_up_missed()  # not twice
     assert again.calls == []
 
@@ -130,7 +112,7 @@ async def test_the_scheduler_fires_each_time_at_its_moment_across_the_change(
     clock = FakeClock(
         datetime(2024, 3, 30, 3, 0, tzinfo=UTC), auto_advance=True
     )  # nothing to catch up
-    deliverer = Recorder(clock, asyncio.Event(), until=6)
+    deliverer = recorder(clock, asyncio.Event(), until=6)
     await scheduler(tmp_path / "d.json", clock, deliverer, timetable(BERLIN, NEW_YORK)).run()
     assert [(at.isoformat(timespec="minutes"), slots) for at, slots in deliverer.calls] == [
         ("2024-03-30T06:30+00:00", frozenset({BERLIN})),
