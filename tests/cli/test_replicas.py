@@ -250,8 +250,8 @@ async def first_of(replicas: list[Replica], *texts: str, count: int) -> list[str
         assert process.proc is not None and process.proc.stderr is not None
         while len(found) < count and (line := (await process.proc.stderr.readline()).decode()):
             process.err += line
-            if any(text in line for text in texts):
-                found.append(line)
+            if any(text in line for text in texts) and len(found) < count:
+                found.append(line)  # the other reader may be mid-line when `count` is reached
 
     async with asyncio.timeout(20):
         tasks = [asyncio.create_task(read(r)) for r in replicas]
