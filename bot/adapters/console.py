@@ -87,6 +87,8 @@ class ConsolePlatform:
             "console", "console", "local", name, argument, is_dm=True, dm_chat="console"
         )
         reply = await self.service.handle(command)
+        if reply.silent:
+            return None
         return render_thread(reply.thread) if reply.thread else render(reply.message)
 
     async def run(self, stdin: TextIO | None = None, *, show_latest: bool = True) -> None:

@@ -1,12 +1,12 @@
-"""The `Pacer` port with aiolimiter: send as fast as the platforms allow, and no faster.
+"""The `Pacer` port: send as fast as the platforms allow, and no faster.
 
 Each adapter exports its own `Limits` (`bot/adapters/telegram/limits.py`,
 `bot/adapters/slack/limits.py`): its buckets, and how its chat strings tell a private chat from a
 group and which chats share one bucket; a 429 always wins over these assumptions.
 
-aiolimiter is a leaky bucket: `AsyncLimiter(c, p)` admits a burst of `c`, then `c/p` per
-second, so any window of `w` seconds holds at most `c + w·c/p` admissions. Two details shape
-the numbers below:
+Every bucket is a `PriorityGate` (`priority.py`), a leaky bucket kept as one timestamp: a
+burst of `c`, then `r` per second, so any window of `w` seconds holds at most `c + w·r`
+admissions. Two details shape the numbers below:
 
 * A destination sends its parts one after another and takes its own chat's slot *before* the
   overall one, so at most one admitted message per chat is still waiting to go out when the
@@ -18,11 +18,14 @@ the numbers below:
 
 `time_scale` divides every period, for benchmarks against fakes with compressed time.
 
-The overall limiter is a `PriorityGate`: of the sends waiting for it, the lowest `rank` (the
-destination's place in the run) goes first, so readers are completed in turn instead of all
-near the end; a rank changes only who goes next, never how many go (per chat or overall). It
-schedules each slot from when the previous one was due, not from when the event loop woke it,
-so the loop's late wake-ups (~1 ms a slot) do not add up to 3 % of the rate; a little of the
+Of the sends waiting for a bucket, the lowest `rank` goes first. A command's answer (rank -1,
+`bot.core.ports.ANSWER`) goes through the same buckets as deliveries: ahead of them in its chat
+and, overall, within `ANSWER_SHARE` of the rate while a delivery waits, so that no answer
+provokes a 429 and no flood of commands starves a run. Among deliveries the rank is the
+destination's place in the run, so readers are completed in turn instead of all near the end;
+a rank changes only who goes next, never how many go (per chat or overall). The overall
+gate schedules each slot from when the previous one was due, not from when the event loop woke
+it, so the loop's late wake-ups (~1 ms a slot) do not add up to 3 % of the rate; a little of the
 headroom pays for that (`priority.py`), the rest still covers the jitter.
 """
 
@@ -32,9 +35,12 @@ from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from aiolimiter import AsyncLimiter
-
 from bot.adapters.priority import PriorityGate
+
+# Of a platform's overall rate, what command answers may take while deliveries wait for it:
+# a run keeps 0.9 × 0.97 = 0.87 of Telegram's 30/s under any flood of commands (`make bench`,
+# bench_flood), and answers still get ~3 a second, more than one chat's own ~1 a second.
+ANSWER_SHARE = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,11 +48,8 @@ class Bucket:
     burst: float  # admissions at once
     rate: float  # then per second
 
-    def limiter(self, headroom: float, time_scale: float) -> AsyncLimiter:
-        return AsyncLimiter(self.burst, self.burst / self.scaled(headroom, time_scale))
-
-    def gate(self, headroom: float, time_scale: float) -> PriorityGate:
-        return PriorityGate(self.burst, self.scaled(headroom, time_scale))
+    def gate(self, headroom: float, time_scale: float, share: float = 1.0) -> PriorityGate:
+        return PriorityGate(self.burst, self.scaled(headroom, time_scale), share)
 
     def scaled(self, headroom: float, time_scale: float) -> float:
         return self.rate * headroom * time_scale
@@ -86,28 +89,30 @@ class Pacer:
             raise ValueError("headroom must be in (0, 1] and time_scale > 0")
         self.limits = limits
         self.headroom, self.time_scale = headroom, time_scale
-        self._chats: dict[tuple[str, str], AsyncLimiter] = {}
+        self._chats: dict[tuple[str, str], PriorityGate] = {}
         self._overall: dict[str, PriorityGate] = {}
 
     @asynccontextmanager
     async def slot(self, platform: str, chat: str, kind: str, rank: int = 0) -> AsyncIterator[None]:
         limits = self.limits.get(platform)
         if limits is not None:
-            await self._chat_limiter(platform, chat, kind, limits).acquire()
+            await self._chat_limiter(platform, chat, kind, limits).acquire(rank)
             if limits.overall is not None:
                 await self._overall_limiter(platform, limits.overall).acquire(rank)
         yield
 
-    def _chat_limiter(self, platform: str, chat: str, kind: str, limits: Limits) -> AsyncLimiter:
+    def _chat_limiter(self, platform: str, chat: str, kind: str, limits: Limits) -> PriorityGate:
         chat = limits.bucket_of(chat)
         limiter = self._chats.get((platform, chat))
         if limiter is None:
             bucket = limits.dm if limits.is_private(chat, kind) else limits.group
-            limiter = self._chats[(platform, chat)] = bucket.limiter(self.headroom, self.time_scale)
+            limiter = self._chats[(platform, chat)] = bucket.gate(self.headroom, self.time_scale)
         return limiter
 
     def _overall_limiter(self, platform: str, bucket: Bucket) -> PriorityGate:
         gate = self._overall.get(platform)
         if gate is None:
-            gate = self._overall[platform] = bucket.gate(self.headroom, self.time_scale)
+            gate = self._overall[platform] = bucket.gate(
+                self.headroom, self.time_scale, ANSWER_SHARE
+            )
         return gate

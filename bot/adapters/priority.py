@@ -20,6 +20,20 @@ most 30). The rest of the headroom, 14 ms at each edge of a second, still absorb
 between admission here and arrival there (`pacing.py`). With time compressed x10 a slot is
 3.4 ms, and a quarter of it (0.86 ms, about the loop's mean lateness) is made up: more would
 leave too little for the jitter, which compression magnifies as much.
+
+**A stall leaves a slot free.** When the event loop was blocked for longer than `stall` (10 ms
+at 30/s: a burst of CPU work, such as a few hundred commands handled at once), the message
+admitted just before the stall went out at its end, not when it was admitted; admitting the next
+one at once puts two in the platform's window where the pacing counted one (seen in the flood
+test as the one 429 of a run: a 124 ms stall). So the first wake-up after a stall waits one
+interval more; it costs one slot a stall.
+
+**Answers first, within a share.** A negative rank (a command's answer, `bot.core.ports.ANSWER`:
+a person is waiting) goes ahead of every delivery. So that a flood of commands cannot starve a
+delivery run (issue 23: 20 users sending `/issue 1` thirty times each took half of Telegram's
+30/s), an answer that competes with a waiting delivery takes a slot only when its own GCRA at
+`share` × the rate has room: while deliveries wait, answers get at most that share (and get it
+first); with no delivery waiting they take every slot, and such slots are not counted.
 """
 
 from __future__ import annotations
@@ -29,29 +43,41 @@ import heapq
 import itertools
 
 LATE = 0.002  # seconds of a late wake-up the next slot makes up (at most a quarter of one)
+STALL = 0.010  # seconds late that mean the event loop stalled (at most half a slot)
 _EPSILON = 1e-9  # float slack on "the next admission is due"
+_Waiter = tuple[int, int, "asyncio.Future[None]"]
 
 
 class PriorityGate:
-    """`burst` admissions at once, then `rate` per second; lowest `rank` first, FIFO within."""
+    """`burst` admissions at once, then `rate` per second; lowest `rank` first, FIFO within;
+    negative ranks (answers) first but, while others wait, within `share` of the rate."""
 
-    def __init__(self, burst: float, rate: float) -> None:
+    def __init__(self, burst: float, rate: float, share: float = 1.0) -> None:
+        if not 0 < share <= 1:
+            raise ValueError("share must be in (0, 1]")
         self.capacity, self.rate = burst, rate
         self.interval = 1 / rate
         self.tolerance = (burst - 1) * self.interval  # how far ahead of due a burst may go
         self.catch_up = min(LATE, self.interval / 4)  # seconds
+        self.stall = max(2 * self.catch_up, min(STALL, self.interval / 2))  # a late wake-up, s
+        self._wake_at = 0.0  # when the timer was set to fire
+        self.answer_interval = self.interval / share  # answers' own pace while others wait
         self._due: float | None = None  # when the next admission is due (the GCRA's TAT)
-        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._answer_due = float("-inf")  # when an answer may next take a delivery's slot
+        self._answers: list[_Waiter] = []  # negative ranks
+        self._waiters: list[_Waiter] = []  # the rest
         self._order = itertools.count()
         self._timer: asyncio.TimerHandle | None = None
 
     async def acquire(self, rank: int = 0) -> None:
         now = asyncio.get_running_loop().time()
-        if not self._waiters and self._has_room(now):
+        if not self._answers and not self._waiters and self._has_room(now):
             self._admit(now)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._waiters, (rank, next(self._order), future))
+        heapq.heappush(
+            self._answers if rank < 0 else self._waiters, (rank, next(self._order), future)
+        )
         self._schedule()
         await future
 
@@ -64,17 +90,33 @@ class PriorityGate:
         due = now - self.catch_up if self._due is None else max(self._due, now - self.catch_up)
         self._due = due + self.interval
 
+    def _next(self, now: float) -> asyncio.Future[None] | None:
+        """Who takes a free slot: an answer, unless deliveries wait and answers had their
+        share; else the lowest-ranked delivery."""
+        if self._answers and (not self._waiters or now + _EPSILON >= self._answer_due):
+            if self._waiters:  # it takes a delivery's slot: counted against the share
+                self._answer_due = max(self._answer_due, now) + self.answer_interval
+            return heapq.heappop(self._answers)[2]
+        if self._waiters:
+            return heapq.heappop(self._waiters)[2]
+        return None
+
     def _schedule(self) -> None:
-        if self._waiters and self._timer is None:
+        if (self._answers or self._waiters) and self._timer is None:
             loop = asyncio.get_running_loop()
             at = self._due - self.tolerance if self._due is not None else loop.time()
+            self._wake_at = at
             self._timer = loop.call_at(at, self._wake)
 
     def _wake(self) -> None:
         self._timer = None
         now = asyncio.get_running_loop().time()
-        while self._waiters and self._has_room(now):
-            _, _, future = heapq.heappop(self._waiters)
+        if self._due is not None and now - self._wake_at > self.stall:
+            self._due = max(self._due, now + self.interval)  # the stalled message's slot
+        while self._has_room(now):
+            future = self._next(now)
+            if future is None:
+                break
             if future.done():  # its task was cancelled while waiting: the slot goes on
                 continue
             future.set_result(None)

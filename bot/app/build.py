@@ -32,6 +32,7 @@ from bot.core.live_content import LiveContent
 from bot.core.packing import Packing
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Leadership
+from bot.core.quota import CommandQuota
 from bot.core.schedule import Schedule
 from bot.core.service import CommandService
 from bot.store.backend import Backend, open_tinydb
@@ -138,8 +139,14 @@ def build(
             admins=frozenset(settings.bot.admins),
             issues=lambda: live.current.archive.numbers,
         ),
+        quota=command_quota(settings),
     )
     return App(settings, secrets, store, live, platforms, engine, service, content_dir, term)
+
+
+def command_quota(settings: Settings) -> CommandQuota | None:
+    per_minute = settings.bot.commands_per_minute
+    return CommandQuota(per_minute) if per_minute else None
 
 
 def schedule_of(settings: Settings) -> Schedule:

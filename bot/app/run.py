@@ -43,6 +43,7 @@ async def build_platforms(app: App) -> list[Runnable]:
                 shared=web,
                 claims=claims,
                 poll_when_leading=True,
+                pacer=app.engine.pacer,
             )
         )
     if app.settings.slack.enabled:
@@ -59,6 +60,7 @@ async def build_platforms(app: App) -> list[Runnable]:
                 subscriptions=app.store.subscriptions,
                 claims=claims,
                 forget_destinations=partial(forget_slack_channels, app),
+                pacer=app.engine.pacer,
             )
         )
     return built

@@ -44,6 +44,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "unsubscribed": ("구독을 취소했습니다. 다시 받으려면 /subscribe", "Unsubscribed. /subscribe to start again."),
     "not_subscribed": ("구독 중이 아닙니다. 구독하려면 /subscribe", "You are not subscribed. /subscribe to start."),
     "admin_only": ("관리자만 쓸 수 있는 명령입니다.", "Only admins can use this command."),
+    "too_many_commands": ("명령이 너무 많습니다. {seconds}초 뒤에 다시 해 주세요.", "Too many commands; please try again in {seconds} s."),
     "unknown_command": ("'{name}'은(는) 모르는 명령입니다. /help 로 명령 목록을 보세요.", "Unknown command '{name}'. Try /help for the list."),
     "too_long": ("입력이 너무 깁니다 ({length}자). {limit}자 이내로 적어 주세요.", "That is too long ({length} characters); keep it under {limit}."),
     "reloaded": ("콘텐츠를 다시 읽었습니다: 호 {issues}개, 용어 {terms}개.", "Content reloaded: {issues} issues, {terms} terms."),

@@ -25,6 +25,7 @@ class Command:
     is_dm: bool = False
     dm_chat: str | None = None  # where a DM to this user goes, when the adapter knows it
     locale: str | None = None  # the user's platform language ("en-US"), where it says
+    sent_at: float | None = None  # when the platform says it was sent (epoch seconds), if it does
 
 
 class ChatPlatform(Protocol):
@@ -172,15 +173,20 @@ class Clock(Protocol):
 class Pacer(Protocol):
     """Admission to send one message: `async with pacer.slot("telegram", "-100123", "channel")`.
 
-    `kind` is "channel" (a configured channel or group) or "dm" (a subscriber's private chat).
+    `kind` is "channel" (a configured channel or group), "dm" (a subscriber's private chat) or
+    "answer" (a command's answer; the platform's chat string says which it is).
     `rank` is the destination's place in the delivery run (0 first): where sends wait for a
     limit they share (Telegram's overall 30/s), the lowest rank goes first, so each reader's
     thread is finished before readers further down start theirs. It never changes the rate.
+    `ANSWER` (-1) is a command's answer: ahead of every delivery, within a bounded share.
     """
 
     def slot(
         self, platform: str, chat: str, kind: str, rank: int = 0
     ) -> AbstractAsyncContextManager[None]: ...
+
+
+ANSWER = -1  # the `Pacer` rank of a command's answer (bot/adapters/priority.py keeps the same)
 
 
 PartState = Literal["pending", "sent"]

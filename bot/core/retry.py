@@ -3,7 +3,9 @@ here, never in an adapter. Adapters translate a failure once, at the boundary, i
 of `bot.core.errors`; this module decides whether and when to try again:
 
     RateLimited     wait its `retry_after` (for that chat only), then the same send again;
-                    more than `max_wait` seconds, or `rate_limited_attempts` in a row, gives up
+                    a delivery waits as often and as long as the platform says, until the run
+                    is stopped (a 429 is never a failure); a command's answer (a person is
+                    waiting) gives up after `rate_limited_attempts` or past `max_wait` seconds
     TransientError  exponential backoff with ±50 % jitter, at most `attempts` tries in all
     anything else   raised at once (RecipientGone, MessageRejected, PlatformError)
 
@@ -22,7 +24,7 @@ from typing import TypeVar
 
 from bot.core.errors import RateLimited, TransientError
 from bot.core.messages import Message, MessageRef
-from bot.core.ports import ChatPlatform, Clock
+from bot.core.ports import ANSWER, ChatPlatform, Clock, Pacer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -37,7 +39,7 @@ class RetryPolicy:
     attempts: int = 5  # tries of one send when it keeps failing transiently
     base_delay: float = 1.0  # first backoff; doubled per attempt, jittered by ±50 %
     max_delay: float = 60.0
-    rate_limited_attempts: int = 10  # 429s in a row on one send before giving up
+    rate_limited_attempts: float = float("inf")  # 429s in a row on one send before giving up
     max_wait: float = float("inf")  # a longer retry_after is given up at once
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
@@ -108,19 +110,28 @@ async def sleep_unless_stopped(clock: Clock, seconds: float, stop: asyncio.Event
 
 
 class RetryingPlatform:
-    """A `ChatPlatform` whose sends go through a `Retrier` (command answers)."""
+    """A `ChatPlatform` whose sends go through a `Retrier` (command answers) and, given a
+    `Pacer`, through the platform's limits as answers (`ANSWER`: ahead of deliveries, within
+    their share of the overall rate), so that no answer provokes a 429."""
 
-    def __init__(self, platform: ChatPlatform, retrier: Retrier) -> None:
+    def __init__(
+        self, platform: ChatPlatform, retrier: Retrier, pacer: Pacer | None = None
+    ) -> None:
         self.platform = platform
         self.retrier = retrier
+        self.pacer = pacer
         self.name = platform.name
 
     async def send(
         self, chat: str, message: Message, *, reply_to: MessageRef | None = None
     ) -> MessageRef:
-        return await self.retrier.call(
-            lambda: self.platform.send(chat, message, reply_to=reply_to), f"{self.name}:{chat}"
-        )
+        async def paced() -> MessageRef:
+            if self.pacer is None:
+                return await self.platform.send(chat, message, reply_to=reply_to)
+            async with self.pacer.slot(self.name, chat, "answer", ANSWER):
+                return await self.platform.send(chat, message, reply_to=reply_to)
+
+        return await self.retrier.call(paced, f"{self.name}:{chat}")
 
     async def open_dm(self, user: str) -> str:
         return await self.retrier.call(

@@ -33,6 +33,7 @@ from bot.core.live_content import LiveContent
 from bot.core.messages import Block, Line, Message, Thread, bold, link, simple, text
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command, Deliverer, DeliveryReport, ReportsStats, SubscriptionStore
+from bot.core.quota import CommandQuota, Verdict
 from bot.core.termlinks import TermLinker
 from bot.core.weblinks import WebLinks
 
@@ -47,13 +48,18 @@ class Reply:
 
     `public` asks for an answer everyone in the chat sees (Slack in-channel); lookups default
     to private where the platform has that notion (Slack ephemeral). `notice` marks a short
-    word about a button press that could not be followed (a toast, not a new answer).
+    word about a button press that could not be followed (a toast, not a new answer). `silent`:
+    say nothing at all (a command over the quota whose sender was told already).
     """
 
     message: Message
     thread: Thread | None = None
     public: bool = False
     notice: bool = False
+    silent: bool = False
+
+
+SILENCE = Reply(Message(()), silent=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +89,9 @@ class CommandService:
         deliverer: Deliverer | None = None,
         web: WebLinks | None = None,
         desk: DestinationDesk | None = None,
+        quota: CommandQuota | None = None,
     ) -> None:
+        self.quota = quota  # [bot] commands_per_minute, per user and per chat (admins exempt)
         self.desk = desk  # opted-in channels, times and languages (bot/core/destinations.py)
         self.live = content
         self.subscriptions = subscriptions
@@ -113,11 +121,16 @@ class CommandService:
             command.user,
             type(parsed).__name__,
         )
+        verdict, wait = self._within_quota(command)
+        if verdict is Verdict.SILENT:
+            return SILENCE
         spec = c.spec(command.name)
         if spec is not None and spec.who == "admins" and not self.is_admin(command):
             return self.say("admin_only")
         try:
             speaker = await self.speaking_to(command)
+            if verdict is Verdict.NOTICE:
+                return speaker.say("too_many_commands", seconds=wait)
             return await speaker._dispatch(parsed, command)
         except StoreUnreachable as exc:
             log.warning("command %r: the store is unreachable: %s", command.name, exc)
@@ -125,6 +138,17 @@ class CommandService:
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
             return self.say("internal_error")
+
+    def _within_quota(self, command: Command) -> tuple[Verdict, int]:
+        """The quota's verdict on `command` (by its user and in its chat); admins are exempt."""
+        if self.quota is None or self.is_admin(command):
+            return Verdict.ANSWER, 0
+        who = f"{command.platform}:{command.user}"
+        keys = (f"user:{who}", f"chat:{command.platform}:{command.chat}")
+        verdict, wait = self.quota.check(keys, command.sent_at)
+        if verdict is not Verdict.ANSWER:
+            log.info("command %s from %s over the quota: %s", command.name, who, verdict.value)
+        return verdict, wait
 
     async def speaking_to(self, command: Command) -> CommandService:
         """This service in the language `command` is answered in (the reader's, the channel's,

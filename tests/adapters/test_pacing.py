@@ -13,6 +13,7 @@ from bot.adapters.pacing import Bucket, Pacer
 from bot.adapters.priority import PriorityGate
 from bot.adapters.telegram.limits import LIMITS, PAID_BROADCAST
 from bot.app import RATE_LIMITS
+from bot.core.ports import ANSWER
 from tests.fakes.telegram_api import _Chat, _FloodControl
 
 SCALE = 10.0  # compressed, but not so far that a loaded machine's stalls look like bursts
@@ -129,3 +130,61 @@ def test_a_stall_is_not_followed_by_a_burst_past_the_limit() -> None:
     gate = LIMITS.overall.gate(0.97, 1.0)
     late = [0.0, 0.001, 0.002, 0.02, 0.3]  # seconds: late wake-ups and now and then a stall
     assert never_refused(admit_with_late_wake_ups(gate, 3000, late))
+
+
+async def admission_order(gate: PriorityGate, ranks: list[int]) -> list[int]:
+    """Everyone in `ranks` waits for `gate` at once (after one admission that fills it); the
+    ranks in the order they were admitted."""
+    await gate.acquire()  # the slot is taken: everyone below must wait
+    order: list[int] = []
+
+    async def wait(rank: int) -> None:
+        await gate.acquire(rank)
+        order.append(rank)
+
+    await asyncio.gather(*(wait(rank) for rank in ranks))
+    return order
+
+
+async def test_answers_go_first_but_within_their_share_while_deliveries_wait() -> None:
+    gate = PriorityGate(1, 3000.0, share=0.1)  # a slot every 1/3 ms: no test waits long
+    order = await admission_order(gate, [ANSWER] * 50 + list(range(100)))
+    assert order[0] == ANSWER  # an answer goes first ...
+    first_100 = order[:100]
+    # ... but while deliveries wait, answers take about one slot in ten, however many wait
+    assert 5 <= first_100.count(ANSWER) <= 12
+    assert order[-1] == ANSWER  # once no delivery waits, the answers take every slot
+    deliveries = [rank for rank in order if rank != ANSWER]
+    assert deliveries == sorted(deliveries)  # and deliveries keep their rank order
+
+
+async def test_answers_alone_are_not_held_to_a_share() -> None:
+    gate = PriorityGate(1, 3000.0, share=0.1)
+    await admission_order(gate, [ANSWER] * 30)
+    assert gate._answer_due == float("-inf")  # never counted: no delivery was waiting
+
+
+async def test_an_answer_goes_ahead_of_a_delivery_in_its_chat() -> None:
+    pacer = Pacer(RATE_LIMITS, time_scale=SCALE)
+    gate = pacer._chat_limiter("telegram", "42", "dm", RATE_LIMITS["telegram"])
+    await gate.acquire()
+    await gate.acquire()  # a private chat's burst of two is used up
+    assert await admission_order(gate, [0, 0, ANSWER]) == [ANSWER, 0, 0]
+
+
+def test_a_share_outside_0_1_is_refused() -> None:
+    with pytest.raises(ValueError, match="share"):
+        PriorityGate(1, 30.0, share=0)
+
+
+async def test_after_a_stall_the_next_slot_waits_an_interval_more() -> None:
+    """The message admitted before the event loop stalled went out at its end: the next one
+    must not follow it at once (the fake's window would hold one too many)."""
+    gate = PriorityGate(1, 1000.0)
+    await gate.acquire()
+    waiter = asyncio.ensure_future(gate.acquire())
+    await asyncio.sleep(0)
+    time.sleep(0.05)  # noqa: ASYNC251  (the loop is blocked: the timer fires 49 ms late)
+    started = asyncio.get_running_loop().time()
+    await waiter
+    assert asyncio.get_running_loop().time() - started >= gate.interval * 0.9

@@ -151,6 +151,16 @@ async def test_a_rate_limited_chat_waits_alone(bench: Bench) -> None:
     assert_one_complete_thread(bench, "C1")
 
 
+async def test_a_429_is_never_a_failure_however_often_and_long(bench: Bench) -> None:
+    """Issue 23: a flood made parts fail after the policy's tenth 429 in a row; a part now
+    waits as often and as long as the platform says."""
+    bench.platform.fail["C1"] = [RateLimited("429", retry_after=600.0)] * 25
+    report = await bench.engine().deliver()
+    assert (report.sent, report.retried, report.failed) == (2 * PARTS, 25, 0)
+    assert bench.clock.sleeps == [600.0] * 25
+    assert_one_complete_thread(bench, "C1")
+
+
 async def test_transient_errors_are_retried_with_growing_jittered_backoff(bench: Bench) -> None:
     bench.platform.fail["C1"] = [TransientError("502"), TransientError("timeout")]
     report = await bench.engine().deliver()

@@ -455,6 +455,10 @@ class FakeTelegramAPI:
         self.push_update({"inline_query": query | {"chat_type": "sender"}})
         return query_id
 
+    def pending_updates(self) -> int:
+        """Updates queued and not yet confirmed by a getUpdates with a later offset."""
+        return len(self._updates)
+
     def message(self, chat_id: int, message_id: int) -> SentMessage:
         """The message as it is now (after any edits)."""
         return next(m for m in self._sent.get(chat_id, []) if m.message_id == message_id)

@@ -49,7 +49,7 @@ from bot.core.commands import BRIEFING_ACTIONS, COMMANDS, split_text
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.messages import Message, MessageRef, Thread, simple
-from bot.core.ports import Command, InboundClaims
+from bot.core.ports import Command, InboundClaims, Pacer
 from bot.core.retry import ANSWERS, Retrier, RetryingPlatform
 from bot.core.service import CommandService, Reply
 from bot.core.threads import send_thread
@@ -87,9 +87,10 @@ class SlackHandlers:
         service: CommandService,
         client: AsyncWebClient,
         claims: InboundClaims | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.sender = sender
-        self.platform = RetryingPlatform(sender, Retrier(ANSWERS, SystemClock()))
+        self.platform = RetryingPlatform(sender, Retrier(ANSWERS, SystemClock()), pacer)
         self.service = service
         self.client = client
         self.claims = claims  # set: each event_id is answered once across replicas
@@ -177,6 +178,8 @@ class SlackHandlers:
         name, text = command_name(str(command.get("command", "")), str(command.get("text", "")))
         channel, user = str(command.get("channel_id", "")), str(command.get("user_id", ""))
         reply = await self.run(channel, user, name, text, is_dm=channel.startswith("D"))
+        if reply.silent:
+            return
         if reply.public and reply.thread is not None:
             await self._post_publicly(channel, reply.thread, reply.message, respond)
         else:
@@ -191,6 +194,16 @@ class SlackHandlers:
             await self.respond(respond, compact, public=True)
         except PlatformError:
             await self.respond(respond, self.say("not_posted"))
+
+    async def post(self, chat: str, reply: Reply) -> None:
+        """A reply posted in `chat`: a thread as parent + replies, else its message; nothing
+        for silence."""
+        if reply.silent:
+            return
+        if reply.thread is not None:
+            await send_thread(self.platform, chat, reply.thread)
+        else:
+            await self.platform.send(chat, reply.message)
 
     async def respond(self, respond: AsyncRespond, message: Message, public: bool = False) -> None:
         """Answer through the command's response_url (never raises: it is the last resort)."""
@@ -257,10 +270,7 @@ class SlackHandlers:
             return
         try:
             reply = await self.run(channel, user, *split_text(text), is_dm=True, dm_chat=channel)
-            if reply.thread is not None:
-                await send_thread(self.platform, channel, reply.thread)
-            else:
-                await self.platform.send(channel, reply.message)
+            await self.post(channel, reply)
         except Exception:
             log.exception("slack: answering a DM in %s failed", channel)
             await self._try_send(channel, self.say("failed"))
@@ -275,7 +285,8 @@ class SlackHandlers:
         name, text = split_text(strip_mentions(str(event.get("text", ""))))
         try:
             reply = await self.run(channel, user, name or "help", text, is_dm=False)
-            await self.platform.send(channel, reply.message, reply_to=where)
+            if not reply.silent:
+                await self.platform.send(channel, reply.message, reply_to=where)
         except Exception:
             log.exception("slack: answering a mention in %s failed", channel)
             await self._try_send(channel, self.say("failed"), where)
@@ -341,10 +352,7 @@ class SlackHandlers:
         try:
             dm = await self.platform.open_dm(user)
             reply = await self.run(dm, user, "issue", value, is_dm=True, dm_chat=dm)
-            if reply.thread is not None:
-                await send_thread(self.platform, dm, reply.thread)
-            else:
-                await self.platform.send(dm, reply.message)
+            await self.post(dm, reply)
         except Exception:
             log.exception("slack: sending issue %r to %s's DM failed", value[:20], user)
 

@@ -44,7 +44,7 @@ from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.config import ConfigError, Secrets, SlackSection
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
-from bot.core.ports import InboundClaims, SubscriptionStore
+from bot.core.ports import InboundClaims, Pacer, SubscriptionStore
 from bot.core.service import CommandService
 from bot.store.installations import InstallationStore
 
@@ -261,6 +261,7 @@ async def build_slack(
     subscriptions: SubscriptionStore | None = None,
     forget_destinations: ForgetDestinations | None = None,
     claims: InboundClaims | None = None,
+    pacer: Pacer | None = None,
 ) -> SlackPlatform:
     """The Slack platform (not started). `host`/`port` override `[slack] http_port` (tests pass
     127.0.0.1 and 0 for a free port; `platform.port` tells which after start); `shared` makes
@@ -286,7 +287,7 @@ async def build_slack(
             request_verification_enabled=section.mode == "http",
             name="neural-briefing",
         )
-    SlackHandlers(sender, service, sender.client, claims).register(bolt)
+    SlackHandlers(sender, service, sender.client, claims, pacer).register(bolt)
     if sender.workspaces is not None:
         distribution.register(bolt, sender.workspaces)
     return SlackPlatform(

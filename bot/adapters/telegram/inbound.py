@@ -92,23 +92,32 @@ def sender(update: Update) -> User | Chat | None:
     return update.effective_user
 
 
+WAITING = 1_000_000  # updates taken in and waiting for their chat's turn (PTB's bound)
+
+
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Updates of one chat are handled in order, different chats concurrently: a chat waiting
-    out flood control (or posting a long thread) holds up no one else."""
+    out flood control (or posting a long thread) holds up no one else. At most `running`
+    updates are handled at once, and an update takes one of those places only once it is its
+    chat's turn: a flood of commands in a few chats (each answered at the chat's ~1 message a
+    second) cannot fill every place and keep the other chats' commands waiting. (PTB's own
+    bound counts an update from its arrival, so it is set far above ours.)"""
 
-    def __init__(self, max_concurrent_updates: int = 256) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, running: int = 256) -> None:
+        super().__init__(WAITING)
+        self._running = asyncio.Semaphore(running)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}  # chat -> (lock, users)
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            async with self._running:
+                await coroutine
             return
         lock, users = self._locks.get(chat.id, (asyncio.Lock(), 0))
         self._locks[chat.id] = (lock, users + 1)
         try:
-            async with lock:
+            async with lock, self._running:
                 await coroutine
         finally:
             lock, users = self._locks[chat.id]
@@ -301,6 +310,7 @@ class TelegramHandlers:
             is_dm=private,
             dm_chat=str(user.id) if person else None,  # a private chat's id is the user's id
             locale=user.language_code if isinstance(user, User) else None,
+            sent_at=message.date.timestamp(),  # the quota counts commands when they were sent
         )
 
     @staticmethod
@@ -320,7 +330,9 @@ class TelegramHandlers:
 
     async def deliver(self, command: Command, reply: Reply, message_id: int) -> None:
         """The reply in the command's chat and topic: a thread as parent + replies, anything
-        else as one message replying to the command (in groups)."""
+        else as one message replying to the command (in groups); nothing for silence."""
+        if reply.silent:
+            return
         try:
             if reply.thread is not None:
                 await send_thread(self.platform, command.chat, reply.thread)

@@ -14,7 +14,8 @@
 - rendering is `render.py`; updates → commands is `inbound.py`.
 - no PTB rate limiter: delivery paces itself (`limits.py`, `bot.adapters.pacing`), and
   AIORateLimiter's answer to a 429 is to pause *every* chat; a 429 here becomes `RateLimited`
-  for the core's retry layer to wait out. Command answers go through that layer too.
+  for the core's retry layer to wait out. Command answers go through that layer too, and
+  through the deliveries' pacer (ahead of deliveries, within a share of the 30/s).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ from bot.adapters.telegram.inbound import (
 )
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.config import ConfigError, Secrets, TelegramSection
-from bot.core.ports import InboundClaims
+from bot.core.ports import InboundClaims, Pacer
 from bot.core.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
 from bot.core.service import CommandService
 
@@ -79,12 +80,14 @@ async def build_telegram(
     shared: Callable[[], web.Application] | None = None,
     claims: InboundClaims | None = None,
     poll_when_leading: bool = False,
+    pacer: Pacer | None = None,
 ) -> TelegramPlatform:
     """The Telegram platform (not started). Knobs for tests and operators: `listen`/`port` of
     the webhook server, `answers` (how command answers are retried), `api_timeout` (seconds per
     Bot API call), `shared` (another application whose routes the webhook server serves too:
     the web archive on the same port), `claims` (update ids answered once across replicas),
-    `poll_when_leading` (polling mode: getUpdates only between `lead(True)` and `lead(False)`)."""
+    `poll_when_leading` (polling mode: getUpdates only between `lead(True)` and `lead(False)`),
+    `pacer` (the deliveries' own: command answers go through it too, ahead of deliveries)."""
     # PTB 22 warns when it builds a RetryAfter with an int delay (a deprecation); with this it
     # uses timedelta, so no 429 can ever surface as a warning (an error under strict filters).
     os.environ.setdefault("PTB_TIMEDELTA", "true")
@@ -110,6 +113,7 @@ async def build_telegram(
         shared=shared,
         claims=claims,
         poll_when_leading=poll_when_leading,
+        pacer=pacer,
     )
 
 
@@ -136,6 +140,7 @@ class TelegramPlatform(SendsThroughSender):
         shared: Callable[[], web.Application] | None = None,
         claims: InboundClaims | None = None,
         poll_when_leading: bool = False,
+        pacer: Pacer | None = None,
     ) -> None:
         self.section = section
         self.webhook_secret = webhook_secret
@@ -143,7 +148,7 @@ class TelegramPlatform(SendsThroughSender):
         self.application = self._application(token, api_timeout)
         self.sender = TelegramSender(self.application.bot, paid_broadcast=section.paid_broadcast)
         retrier = Retrier(answers, SystemClock())
-        patient = RetryingPlatform(self.sender, retrier)
+        patient = RetryingPlatform(self.sender, retrier, pacer)
         TelegramHandlers(service, patient, self.sender, retrier, claims).install(self.application)
         self.webhook: WebhookServer | None = None
         if section.mode == "webhook":

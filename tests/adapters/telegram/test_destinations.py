@@ -29,7 +29,7 @@ BOT = {"id": 123456, "is_bot": True, "first_name": "News", "username": "newsbot"
 
 @pytest.fixture
 async def tg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Harness]:
-    async with open_harness(tmp_path, monkeypatch, limits=False) as started:
+    async with open_harness(tmp_path, monkeypatch) as started:
         yield started
 
 

@@ -88,7 +88,7 @@ async def three(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterato
     for number in (2, 3):
         issue = second_issue(number=number)
         (folder / "issues" / f"{number:04d}.md").write_text(issue, encoding="utf-8")
-    async with open_harness(tmp_path, monkeypatch, limits=False, content=folder) as h:
+    async with open_harness(tmp_path, monkeypatch, content=folder) as h:
         yield h
 
 

@@ -22,7 +22,7 @@ from tests.fakes.telegram_api import SentMessage
 async def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Harness]:
     folder = content_copy(tmp_path)
     (folder / "issues" / "0002.md").write_text(second_issue(), encoding="utf-8")
-    async with open_harness(tmp_path, monkeypatch, limits=False, content=folder) as h:
+    async with open_harness(tmp_path, monkeypatch, content=folder) as h:
         yield h
 
 
@@ -96,7 +96,7 @@ async def test_a_stale_press_for_an_issue_gone_gets_a_short_answer(two: Harness)
 async def test_a_single_issue_archive_and_deliveries_carry_no_buttons(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async with open_harness(tmp_path, monkeypatch, limits=False) as h:
+    async with open_harness(tmp_path, monkeypatch) as h:
         h.fake.push_update(command(PRIVATE_CHAT, 11, "/issue 1"))
         assert (await h.answers(USER))[0].reply_markup is None
 

@@ -17,7 +17,7 @@ import pytest
 
 from bot.adapters.telegram.platform import TelegramPlatform, build_telegram
 from bot.adapters.telegram.render import LIMIT
-from bot.app import App, build
+from bot.app import PACE_SCALE_ENV, App, build
 from bot.config import Settings
 from bot.core.retry import RetryPolicy
 from tests.conftest import CONTENT, free_port
@@ -34,6 +34,7 @@ SECRET = "s3cret_Token-1"
 WEBHOOK_URL = "https://bot.example.com/telegram"
 FAST = RetryPolicy(attempts=3, base_delay=0.01, rate_limited_attempts=2, max_wait=5.0)
 
+SCALE = 10  # the fake's flood limits and the answers' pacer run ten times faster than Telegram
 PRIVATE_CHAT = {"id": USER, "first_name": "Ada", "type": "private"}
 FORUM_CHAT = {"id": FORUM, "title": "CS Reading Group", "type": "supergroup", "is_forum": True}
 GROUP_CHAT = {"id": GROUP, "title": "Plain group", "type": "supergroup"}
@@ -75,13 +76,14 @@ def kicked(user: int) -> dict[str, Any]:
     }
 
 
-def make_app(tmp_path: Path, telegram: dict[str, Any], content: Path = CONTENT) -> App:
+def make_app(tmp_path: Path, telegram: dict[str, Any], content: Path = CONTENT, **bot: Any) -> App:
     settings = Settings(
         bot={
             "content_dir": str(content),
             "data_path": str(tmp_path / "d.json"),
             "admins": [f"telegram:{ADMIN}"],
             "language": "ko",
+            **bot,
         },
         telegram={"enabled": True, "mode": "polling", **telegram},
         console={"enabled": False},
@@ -90,8 +92,11 @@ def make_app(tmp_path: Path, telegram: dict[str, Any], content: Path = CONTENT) 
 
 
 def telegram_for(app: App, **options: Any) -> Any:
-    """The Telegram platform built from `app`, as the composition root builds it."""
-    return build_telegram(app.settings.telegram, app.secrets, app.service, **options)
+    """The Telegram platform built from `app`, as the composition root builds it (command
+    answers through the deliveries' pacer)."""
+    return build_telegram(
+        app.settings.telegram, app.secrets, app.service, pacer=app.engine.pacer, **options
+    )
 
 
 @dataclass
@@ -125,18 +130,27 @@ def webhook_settings() -> dict[str, Any]:
 async def open_harness(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **options: Any
 ) -> AsyncIterator[Harness]:
-    """A started platform on a fresh fake with Telegram's flood limits on (in real time):
+    """A started platform on a fresh fake with Telegram's flood limits on, its clock and the
+    pacer's running `scale` times faster (default SCALE; 1 for real time):
     `webhook=True`, `receive=False`, `api_timeout=seconds` or `limits=False` for the other
-    set-ups, `content=folder` for other content. On exit it is stopped and leaves no task."""
+    set-ups, `content=folder` for other content, `bot={...}` for other `[bot]` settings,
+    `within=seconds` for a test that takes longer than 15 s. On exit it is stopped and leaves no task."""
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", SECRET)
-    async with asyncio.timeout(15):
-        fake = FakeTelegramAPI(TOKEN, "newsbot", enforce_limits=options.get("limits", True))
+    scale = options.get("scale", SCALE)
+    monkeypatch.setenv(PACE_SCALE_ENV, str(scale))  # the answers' pacer, as the fake's clock
+    async with asyncio.timeout(options.get("within", 15)):
+        fake = FakeTelegramAPI(
+            TOKEN, "newsbot", enforce_limits=options.get("limits", True), time_scale=scale
+        )
         await fake.start()
         fake.add_chat(ADMIN, "private")
         section = webhook_settings() if options.get("webhook") else {}
         app = make_app(
-            tmp_path, {"api_url": fake.base_url, **section}, options.get("content", CONTENT)
+            tmp_path,
+            {"api_url": fake.base_url, **section},
+            options.get("content", CONTENT),
+            **options.get("bot", {}),
         )
         platform = await telegram_for(
             app, listen="127.0.0.1", answers=FAST, api_timeout=options.get("api_timeout")

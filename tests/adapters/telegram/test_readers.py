@@ -47,7 +47,7 @@ async def test_a_delivered_thread_links_each_trivia_to_a_working_deep_link(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(PACE_SCALE_ENV, "1000")
-    async with open_harness(tmp_path, monkeypatch, limits=False) as h:
+    async with open_harness(tmp_path, monkeypatch) as h:
         h.fake.add_chat(USER, "private")
         await h.app.store.subscriptions.subscribe("telegram", str(USER), str(USER))
         report = await h.app.engine.deliver(1)
