@@ -3,13 +3,16 @@
 and at a generated 1,100-issue/10,000-term one; then `briefing-bot site` for the generated one.
 
 Baseline: the same page rendered on every request (`WebArchive(cache=False)`), served by the
-same process on a second port. The generated feed is 1,100 whole issues (~20 MB): its uncached
-baseline is measured with 5 clients and 5 requests, since 50 × seconds each would not fit.
+same process on a second port. The generated feed holds the newest 20 whole issues (`[web]
+feed_issues`): it is measured with 100 requests and its uncached baseline with 5 clients and 5.
+The feed's size at 1,100 issues is printed beside that of a feed of every issue (the baseline:
+what `/feed.xml` held before `feed_issues`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gzip
 import sys
 import tempfile
 import time
@@ -115,11 +118,30 @@ def _site(content_dir: Path, out: Path) -> str:
     )
 
 
+def _feed_size(content_dir: Path) -> str:
+    from bot.content.loader import load_content
+    from bot.web.feed import FEED_ISSUES, atom_feed
+    from bot.web.pages import Pages
+    from bot.web.urls import Urls
+
+    content = load_content(content_dir, content_dir / "content-cache.json")
+    pages, links = Pages(content), Urls.served()
+    newest = atom_feed(pages, links, FEED_ISSUES)
+    every = atom_feed(pages, links, len(content.archive))
+    zipped, every_zipped = (len(gzip.compress(feed, 6)) for feed in (newest, every))
+    return (
+        f"generated: /feed.xml size, 1,100 issues, feed_issues = {FEED_ISSUES}: "
+        f"{len(newest):,} bytes, {zipped:,} gzipped (baseline, every issue: {len(every):,} "
+        f"bytes, {every_zipped:,} gzipped, ratio: {len(every) / len(newest):,.1f}x)"
+    )
+
+
 def main() -> list[str]:
     lines = asyncio.run(_measure("real archive", ROOT / "content", generated=False))
     with tempfile.TemporaryDirectory() as tmp:
         content_dir = generate(Path(tmp) / "content", issues=1100, terms=10_000)
         lines += asyncio.run(_measure("generated 1,100 issues", content_dir, generated=True))
+        lines.append(_feed_size(content_dir))
         lines.append(_site(content_dir, Path(tmp) / "site"))
     return lines
 

@@ -134,6 +134,16 @@ class WebSection(_Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
     base_url: str = ""
+    feed_issues: int = 20  # the newest issues in full in /feed.xml and the site's feed.xml
+
+    @field_validator("feed_issues")
+    @classmethod
+    def _at_least_one(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError(
+                f"must be 1 or more (how many newest issues the feed holds), not {value}"
+            )
+        return value
 
     @field_validator("base_url")
     @classmethod

@@ -17,7 +17,7 @@ def test_the_example_config_loads_with_every_documented_key() -> None:
     assert settings.console.enabled and not settings.slack.enabled and not settings.telegram.enabled
     assert settings.telegram.chats == (-1001234567890,) and settings.slack.http_port == 3000
     assert settings.web.enabled and (settings.web.host, settings.web.port) == ("127.0.0.1", 8080)
-    assert settings.web.base_url == ""
+    assert settings.web.base_url == "" and settings.web.feed_issues == 20
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
@@ -40,6 +40,8 @@ def problems(tmp_path: Path, text: str) -> list[str]:
      ("[teelgram]\nenabled = true\n", "c.toml:1: [teelgram]: unknown key"),
      ("[web]\nbase_url = 'briefing.example.com'\n", "c.toml:2: [web] base_url: 'briefing.example.com' is not an absolute http(s) URL"),
      ("[web]\nport = 0\n", "c.toml:2: [web] port: Input should be greater than or equal to 1"),
+     ("[web]\nfeed_issues = 0\n", "c.toml:2: [web] feed_issues: must be 1 or more (how many newest issues the feed holds), not 0"),
+     ("[web]\nfeed_issues = 'all'\n", "c.toml:2: [web] feed_issues: Input should be a valid integer"),
      ("[bot\n", "c.toml:1: not valid TOML")],
 )  # fmt: skip
 def test_each_mistake_is_one_clear_line(tmp_path: Path, text: str, expected: str) -> None:

@@ -13,13 +13,17 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.app.build import App, resolve
+from bot.app.build import App, resolve, schedule_of
 from bot.app.replica import DeliveryLock, Replica
 from bot.config import Settings
 from bot.content.loader import load_content
+from bot.core.live_content import LiveContent
 from bot.core.ports import DeliveryReport, Runnable
+
+if TYPE_CHECKING:
+    from bot.web.site import WebArchive
 
 log = logging.getLogger("bot.app")
 
@@ -77,10 +81,17 @@ async def forget_slack_channels(app: App, chats: list[str]) -> int:
 def _archive_routes(app: App) -> Callable[[], Any]:
     """A factory of the web archive's aiohttp application, for a platform to serve it too."""
     from bot.web.server import application
+
+    archive = _archive_of(app)
+    return lambda: application(archive)
+
+
+def _archive_of(app: App) -> WebArchive:
+    """The web archive of the live content, as `[web]` sets it."""
     from bot.web.site import WebArchive
 
-    archive = WebArchive(lambda: app.live.current, app.settings.web.base_url)
-    return lambda: application(archive)
+    web = app.settings.web
+    return WebArchive(lambda: app.live.current, web.base_url, feed_issues=web.feed_issues)
 
 
 @asynccontextmanager
@@ -221,9 +232,8 @@ async def web_archive(app: App) -> AsyncIterator[None]:
         yield
         return
     from bot.web.server import WebServer
-    from bot.web.site import WebArchive
 
-    archive = WebArchive(lambda: app.live.current, app.settings.web.base_url)
+    archive = _archive_of(app)
     server = WebServer(archive, host=app.settings.web.host, port=app.settings.web.port)
     await server.start()
     try:
@@ -233,11 +243,13 @@ async def web_archive(app: App) -> AsyncIterator[None]:
 
 
 def site(settings: Settings, config_path: Path | None, out: Path) -> int:
-    """`briefing-bot site OUT_DIR`: the archive as static files; returns how many."""
+    """`briefing-bot site OUT_DIR`: the archive as static files, the issues released as of now
+    (as the served archive: no draft, no `publish_at` still ahead); returns how many."""
     from bot.web.export import write_site
 
-    content = load_content(resolve(settings, config_path, settings.bot.content_dir))
-    return write_site(content, out, settings.web.base_url)
+    loaded = load_content(resolve(settings, config_path, settings.bot.content_dir))
+    content = LiveContent(loaded, release=schedule_of(settings).release()).current
+    return write_site(content, out, settings.web.base_url, settings.web.feed_issues)
 
 
 async def post(app: App, *, issue: int | None = None, dry_run: bool = False) -> DeliveryReport:

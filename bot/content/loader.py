@@ -24,7 +24,7 @@ from bot.content.models import GlossaryEntry, Issue
 from bot.content.parser import MAX_FILE_BYTES, MAX_GLOSSARY_BYTES, decode, parse_issue
 
 log = logging.getLogger(__name__)
-CACHE_VERSION = 4  # 3: content text is NFC; 4: entries carry draft and publish_at
+CACHE_VERSION = 5  # 3: content text is NFC; 4: entries carry draft and publish_at; 5: TeX groups
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import TypeVar
 from bot.content.loader import Content
 from bot.content.models import Issue
 from bot.core.weblinks import issue_path, term_path
-from bot.web.feed import atom_of
+from bot.web.feed import FEED_ISSUES, atom_of, newest
 from bot.web.pages import Pages
 from bot.web.site import ASSETS
 from bot.web.urls import Urls, export_path
@@ -49,8 +49,11 @@ class _Writer:
             done.result()  # raises the first error of a write, if any
 
 
-def write_site(content: Content, out: Path, base_url: str = "") -> int:
-    """Write the archive under `out`; return the number of files written."""
+def write_site(
+    content: Content, out: Path, base_url: str = "", feed_issues: int = FEED_ISSUES
+) -> int:
+    """Write the archive under `out`, the newest `feed_issues` in its feed; return the number of
+    files written."""
     pages = Pages(content, base_url)
     top, nested = Urls.exported(0), Urls.exported(1)
     out.mkdir(parents=True, exist_ok=True)
@@ -61,10 +64,12 @@ def write_site(content: Content, out: Path, base_url: str = "") -> int:
         writer.file("404.html", pages.not_found(top).encode("utf-8"))
         links = Urls.exported(0, base_url)
         in_feed: list[tuple[Issue, str]] = []
+        fed = frozenset(newest(content.archive.numbers, feed_issues))
         for number in content.archive.numbers:  # each issue parsed once, for page and feed
             writer.page(issue_path(number), _present(pages.issue(number, nested)))
-            issue = _present(content.archive.get(number))
-            in_feed.append((issue, pages.issue_body(issue, links)))
+            if number in fed:
+                issue = _present(content.archive.get(number))
+                in_feed.append((issue, pages.issue_body(issue, links)))
         for entry in content.glossary.entries:
             slug = content.glossary.slugs.of(entry)
             writer.page(term_path(slug), _present(pages.term(slug, nested)))

@@ -1,4 +1,5 @@
-"""The Atom feed: one entry per issue, newest first, each with the whole issue as its content.
+"""The Atom feed: the newest `[web] feed_issues` issues (20 unless set), newest first, each with
+the whole issue as its content (every issue of a 1,100-issue archive made a 22 MB feed).
 
 Built with feedgen. Entry ids are URNs of the issue number, so they stay the same wherever the
 archive is hosted; links use `[web] base_url` when it is set, else paths relative to the feed.
@@ -7,7 +8,7 @@ archive is hosted; links use `[web] base_url` when it is set, else paths relativ
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from zoneinfo import ZoneInfo
 
 from feedgen.feed import FeedGenerator
@@ -17,6 +18,7 @@ from bot.web.pages import SITE_DESCRIPTION, SITE_NAME, Pages
 from bot.web.urls import Urls
 
 SEOUL = ZoneInfo("Asia/Seoul")
+FEED_ISSUES = 20  # `[web] feed_issues`' default
 FEED_ID = "urn:neural-briefing:archive"
 
 
@@ -24,9 +26,14 @@ def _published(date: dt.date) -> dt.datetime:
     return dt.datetime.combine(date, dt.time(8, 30), SEOUL)
 
 
-def atom_feed(pages: Pages, links: Urls) -> bytes:
-    """The feed of every issue; `links` for its links and those inside its entries."""
-    issues = (pages.archive.get(entry.number) for entry in pages.archive.entries)
+def newest(numbers: Sequence[int], count: int) -> Sequence[int]:
+    """The last `count` (at least 1) of these issue numbers, in their order."""
+    return numbers[-max(count, 1) :]
+
+
+def atom_feed(pages: Pages, links: Urls, count: int = FEED_ISSUES) -> bytes:
+    """The feed of the newest `count` issues; `links` for its links and those inside its entries."""
+    issues = (pages.archive.get(number) for number in newest(pages.archive.numbers, count))
     return atom_of(((i, pages.issue_body(i, links)) for i in issues if i is not None), links)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.content.loader import Content
-from bot.web.feed import atom_feed
+from bot.web.feed import FEED_ISSUES, atom_feed
 from bot.web.pages import Pages
 from bot.web.urls import Urls
 
@@ -43,13 +43,19 @@ class Page:
 
 
 class WebArchive:
-    """The pages of whatever content `current()` returns; `cache=False` renders every time
-    (the benchmark's baseline)."""
+    """The pages of whatever content `current()` returns, the newest `feed_issues` in the feed;
+    `cache=False` renders every time (the benchmark's baseline)."""
 
     def __init__(
-        self, current: Callable[[], Content], base_url: str = "", *, cache: bool = True
+        self,
+        current: Callable[[], Content],
+        base_url: str = "",
+        *,
+        feed_issues: int = FEED_ISSUES,
+        cache: bool = True,
     ) -> None:
         self._current, self.base_url, self.cache = current, base_url, cache
+        self.feed_issues = feed_issues
         self.urls = Urls.served()
         self._content: Content | None = None
         self._pages: Pages | None = None
@@ -127,7 +133,9 @@ class WebArchive:
 
     def feed(self) -> Page:
         links = Urls.served(self.base_url)
-        return self._get("feed.xml", lambda p: Page(200, atom_feed(p, links), ATOM))
+        return self._get(
+            "feed.xml", lambda p: Page(200, atom_feed(p, links, self.feed_issues), ATOM)
+        )
 
 
 def asset(name: str) -> tuple[bytes, str] | None:

@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 import aiohttp
+import feedparser
 
 from tests.cli.test_cli import config, run  # noqa: F401  (the fixture)
-from tests.conftest import ROOT
+from tests.conftest import CONTENT, ROOT
+from tests.content.issue_files import add_issues, content_copy
 from tests.fakes.slack_api import FakeSlackAPI
 
 
@@ -59,6 +61,40 @@ def test_site_writes_the_archive_as_static_files(config: Path, tmp_path: Path) -
         .startswith("<!doctype html>")
     )
     assert (tmp_path / "out" / "terms" / "np-hard.html").is_file()
+
+
+def test_site_writes_the_feed_of_the_newest_feed_issues_released_issues(
+    config: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Issues 2..6 released, 7 a draft, 8 out in 2999: with `feed_issues = 3` the feed holds
+    6, 5 and 4, and neither unreleased issue is written at all (as the served archive)."""
+    folder = content_copy(tmp_path)
+    add_issues(folder, range(2, 7))
+    add_issues(folder, [7], "draft = true\n")
+    add_issues(folder, [8], "publish_at = 2999-01-01T08:30:00+09:00\n")
+    text = config.read_text(encoding="utf-8").replace(
+        f'content_dir = "{CONTENT}"', f'content_dir = "{folder}"'
+    )
+    config.write_text(text.replace("feed_issues = 20", "feed_issues = 3"), encoding="utf-8")
+    done = run("site", "--config", str(config), str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
+    assert [entry.id.rsplit(":", 1)[1] for entry in feed.entries] == ["6", "5", "4"]
+    issues = sorted(p.name for p in (tmp_path / "out" / "issues").iterdir())
+    assert issues == [f"{n}.html" for n in range(1, 7)]
+
+
+def test_site_refuses_a_feed_of_no_issues_with_the_config_line(
+    config: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    text = config.read_text(encoding="utf-8").replace("feed_issues = 20", "feed_issues = 0")
+    config.write_text(text, encoding="utf-8")
+    done = run("site", "--config", str(config), str(tmp_path / "out"))
+    assert done.returncode != 0 and "Traceback" not in done.stderr
+    assert re.search(r"config\.toml:\d+: \[web\] feed_issues: must be 1 or more", done.stderr)
+    assert not (tmp_path / "out").exists()
 
 
 async def test_the_archive_on_the_slack_port_is_served_by_one_server_with_slacks_routes(

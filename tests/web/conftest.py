@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestServer
 
 from bot.content.loader import Content
 from bot.core.live_content import LiveContent
+from bot.web.feed import FEED_ISSUES
 from bot.web.server import application
 from bot.web.site import WebArchive
 from tests.conftest import free_port
@@ -63,10 +64,12 @@ def live(content: Content) -> LiveContent:
 
 @asynccontextmanager
 async def serve(
-    live: LiveContent, base_url: str = "https://briefing.example.com/"
+    live: LiveContent,
+    base_url: str = "https://briefing.example.com/",
+    feed_issues: int = FEED_ISSUES,
 ) -> AsyncIterator[Client]:
     """The archive of `live` on a free port, and a client of it."""
-    archive = WebArchive(lambda: live.current, base_url)
+    archive = WebArchive(lambda: live.current, base_url, feed_issues=feed_issues)
     server = TestServer(application(archive), host="127.0.0.1", port=free_port())
     await server.start_server()
     try:

@@ -10,6 +10,7 @@ import feedparser
 from bot.content.loader import Content, load_content
 from bot.core.live_content import LiveContent
 from tests.conftest import CONTENT
+from tests.content.issue_files import add_issues, content_copy
 from tests.web.conftest import Client, parse, serve, text_of
 
 
@@ -67,3 +68,34 @@ async def test_a_large_feed_is_sent_gzipped_to_clients_that_take_it(tmp_path: Pa
             plain = await resp.read()
     assert zipped == plain and len(plain) > 128 * 1024
     assert len(feedparser.parse(plain).entries) == 20
+
+
+def _unreleased_beside(folder: Path, released: int) -> None:
+    """Issues 2..`released` released, then a draft and one whose `publish_at` is ahead (newer
+    numbers than any released one, so a feed that took them would drop a released one)."""
+    add_issues(folder, range(2, released + 1))
+    add_issues(folder, [released + 1], "draft = true\n")
+    add_issues(folder, [released + 2], "publish_at = 2999-01-01T08:30:00+09:00\n")
+
+
+def _numbers(feed: feedparser.FeedParserDict) -> list[int]:
+    return [int(entry.id.rsplit(":", 1)[1]) for entry in feed.entries]
+
+
+async def test_the_feed_holds_the_newest_20_released_issues_by_default(tmp_path: Path) -> None:
+    folder = content_copy(tmp_path)
+    _unreleased_beside(folder, released=23)
+    async with serve(LiveContent(load_content(folder))) as web:
+        index = await web.get("/")
+        feed = feedparser.parse((await web.get("/feed.xml")).text)
+    assert not feed.bozo, feed.bozo_exception
+    assert _numbers(feed) == list(range(23, 3, -1))  # 23 newest first … 4
+    assert "/issues/1" in index.text  # the archive itself still lists every issue
+
+
+async def test_feed_issues_sets_how_many_newest_issues_the_feed_holds(tmp_path: Path) -> None:
+    folder = content_copy(tmp_path)
+    _unreleased_beside(folder, released=6)
+    async with serve(LiveContent(load_content(folder)), feed_issues=3) as web:
+        feed = feedparser.parse((await web.get("/feed.xml")).text)
+    assert _numbers(feed) == [6, 5, 4]
