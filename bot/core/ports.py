@@ -25,6 +25,7 @@ class Command:
     is_dm: bool = False
     dm_chat: str | None = None  # where a DM to this user goes, when the adapter knows it
     locale: str | None = None  # the user's platform language ("en-US"), where it says
+    privately: bool = False  # in a channel, answered to the asker alone (a Slack ephemeral)
 
 
 class ChatPlatform(Protocol):
