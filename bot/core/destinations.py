@@ -86,12 +86,21 @@ class DestinationDesk:
     # ---- languages ---------------------------------------------------------------------------
 
     async def language_for(self, command: Command) -> Language:
-        """The reader's choice, else (in a channel) the channel's, else the platform's word for
-        the reader's language, else `bot.language`."""
-        chosen = (await self.store.settings(dm_key(command.platform, command.user))).language
-        if chosen is None and not command.is_dm:
-            chosen = (await self.store.settings(f"{command.platform}:{command.chat}")).language
-        return language_of(chosen) or language_of(command.locale) or self.language
+        """The language `command` is answered in, whether or not its reader ever subscribed.
+        The reader's own is their /lang choice, else their platform's (Telegram's
+        `language_code`, Slack's `locale`) when it is ko or en. An answer the reader alone sees
+        (a DM; in a channel, `privately`: a Slack ephemeral answer) speaks theirs, else the
+        channel's /briefing lang, else `bot.language`; an answer the channel reads (a Telegram
+        group, a Slack mention's thread) speaks the channel's first, then the reader's."""
+        mine = (await self.store.settings(dm_key(command.platform, command.user))).language
+        reader = language_of(mine) or language_of(command.locale)
+        if command.is_dm:
+            return reader or self.language
+        chosen = (await self.store.settings(f"{command.platform}:{command.chat}")).language
+        channel = language_of(chosen)
+        if command.privately:
+            return reader or channel or self.language
+        return channel or reader or self.language
 
     async def set_language(self, parsed: c.SetLanguage, command: Command) -> Message:
         if parsed.channel and not command.is_dm:

@@ -26,6 +26,7 @@ class Command:
     dm_chat: str | None = None  # where a DM to this user goes, when the adapter knows it
     locale: str | None = None  # the user's platform language ("en-US"), where it says
     sent_at: float | None = None  # when the platform says it was sent (epoch seconds), if it does
+    privately: bool = False  # in a channel, answered to the asker alone (a Slack ephemeral)
 
 
 class ChatPlatform(Protocol):

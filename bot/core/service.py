@@ -125,19 +125,20 @@ class CommandService:
         if verdict is Verdict.SILENT:
             return SILENCE
         spec = c.spec(command.name)
-        if spec is not None and spec.who == "admins" and not self.is_admin(command):
-            return self.say("admin_only")
+        speaker = self
         try:
             speaker = await self.speaking_to(command)
             if verdict is Verdict.NOTICE:
                 return speaker.say("too_many_commands", seconds=wait)
+            if spec is not None and spec.who == "admins" and not self.is_admin(command):
+                return speaker.say("admin_only")
             return await speaker._dispatch(parsed, command)
         except StoreUnreachable as exc:
             log.warning("command %r: the store is unreachable: %s", command.name, exc)
-            return self.say("store_unavailable")
+            return speaker.say("store_unavailable")
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
-            return self.say("internal_error")
+            return speaker.say("internal_error")
 
     def _within_quota(self, command: Command) -> tuple[Verdict, int]:
         """The quota's verdict on `command` (by its user and in its chat); admins are exempt."""
@@ -151,9 +152,10 @@ class CommandService:
         return verdict, wait
 
     async def speaking_to(self, command: Command) -> CommandService:
-        """This service in the language `command` is answered in (the reader's, the channel's,
-        the platform's word for it, else `bot.language`). `command` may be any word from a
-        reader (a button press, an inline query): only who, where and their locale count."""
+        """This service in the language `command` is answered in (`DestinationDesk.language_for`:
+        the reader's or the channel's, by who sees the answer, else `bot.language`), whether or
+        not the reader ever subscribed. `command` may be any word from a reader (a button press,
+        an inline query): only who, where, their locale and who sees the answer count."""
         if self.desk is None:
             return self
         lang = await self.desk.language_for(command)

@@ -40,7 +40,7 @@ code for that workspace's bot token, or with ``grant_type=refresh_token`` rotate
 token answers ``auth.test`` with its own workspace; a token past its expiry is
 ``token_expired``, one of a workspace that `uninstall`ed is ``invalid_auth``. Channels and users
 may belong to a workspace (``team``); another workspace's token gets ``channel_not_found`` /
-``user_not_found`` there. Every `Call` records the workspace of its token (``team``).
+``user_not_found`` there (``chat.postMessage``, ``conversations.info``, ``conversations.open``). Every `Call` records the workspace of its token (``team``).
 """
 
 from __future__ import annotations
@@ -840,6 +840,8 @@ class FakeSlackAPI:
         channel = self._channels.get(channel_id) if isinstance(channel_id, str) else None
         if channel is None or (channel.is_private and not channel.members_include_bot):
             raise SlackError("channel_not_found")
+        if channel.team is not None and self._team is not None and channel.team != self._team:
+            raise SlackError("channel_not_found")  # another workspace's channel
         return {"ok": True, "channel": {
             "id": channel_id, "is_channel": not channel.is_private, "is_group": channel.is_private,
             "is_private": channel.is_private, "is_archived": channel.archived,

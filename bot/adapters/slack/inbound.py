@@ -177,7 +177,8 @@ class SlackHandlers:
     async def _slash(self, command: dict[str, Any], respond: AsyncRespond) -> None:
         name, text = command_name(str(command.get("command", "")), str(command.get("text", "")))
         channel, user = str(command.get("channel_id", "")), str(command.get("user_id", ""))
-        reply = await self.run(channel, user, name, text, is_dm=channel.startswith("D"))
+        is_dm = channel.startswith("D")  # elsewhere the answer is ephemeral: the asker's alone
+        reply = await self.run(channel, user, name, text, is_dm=is_dm, privately=not is_dm)
         if reply.silent:
             return
         if reply.public and reply.thread is not None:
@@ -217,32 +218,39 @@ class SlackHandlers:
             log.exception("slack: could not answer through response_url")
 
     async def run(
-        self, chat: str, user: str, name: str, text: str, *, is_dm: bool, dm_chat: str | None = None
-    ) -> Reply:
+        self, chat: str, user: str, name: str, text: str, *, is_dm: bool,
+        dm_chat: str | None = None, privately: bool = False,
+    ) -> Reply:  # fmt: skip
         """The core's answer to one command. `dm_chat` is the user's DM with the app when this is
         a message.im event; otherwise the core opens it if it needs it (a slash command's D… may
         be a DM between people)."""
-        command = await self.command(chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat)
+        command = await self.command(
+            chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat, privately=privately
+        )
         return await self.service.handle(command)
 
     async def command(
         self, chat: str, user: str, name: str = "", text: str = "", *, is_dm: bool,
-        dm_chat: str | None = None,
+        dm_chat: str | None = None, privately: bool = False,
     ) -> Command:  # fmt: skip
         """The core's `Command`, with the user's `locale` (users.info, remembered)."""
         locale = (await self.sender.user(user)).get("locale") if user else None
         return Command(
             PLATFORM, chat, user, name, text, is_dm=is_dm, dm_chat=dm_chat,
-            locale=str(locale) if locale else None,
+            locale=str(locale) if locale else None, privately=privately,
         )  # fmt: skip
 
     async def reader(self, body: dict[str, Any]) -> Command:
-        """Who pressed a button, and where (a message's channel; the Home tab is theirs)."""
+        """Who pressed a button, and where (a message's channel; the Home tab is theirs); on
+        an ephemeral message only they see the answer."""
         user = str((body.get("user") or {}).get("id", ""))
+        container = body.get("container") or {}
         channel = str((body.get("channel") or {}).get("id", "")) or str(
-            (body.get("container") or {}).get("channel_id", "")
+            container.get("channel_id", "")
         )
-        return await self.command(channel, user, is_dm=not channel or channel.startswith("D"))
+        is_dm = not channel or channel.startswith("D")
+        privately = bool(container.get("is_ephemeral"))
+        return await self.command(channel, user, is_dm=is_dm, privately=privately)
 
     # the app joining and leaving channels ----------------------------------------------------
 

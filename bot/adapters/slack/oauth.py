@@ -1,7 +1,8 @@
 """`[slack] install = "oauth"`: bolt's OAuth flow, set up. bolt serves `GET /slack/install`
 (the "Add to Slack" page, with a state cookie) and `GET /slack/oauth_redirect` (checks the
 state — missing, forged, reused or expired is refused — then `oauth.v2.access` and saves the
-installation); our part is the stores (`installations.py`) and the pages after it.
+installation); our part is the stores (`installations.py`), the pages after it and
+`installed`, told of each new workspace (the configured channels it sees are its: `pinned.py`).
 
 The authorize URL follows `[slack] api_url` (`https://slack.com/api/` →
 `https://slack.com/oauth/v2/authorize`), so a local fake Slack serves both.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Awaitable, Callable
 
 from slack_bolt.oauth.async_callback_options import (
     AsyncCallbackOptions,
@@ -56,12 +58,18 @@ def oauth_settings(
     api_url: str,
     installations: StoreInstallations,
     language: Language,
+    installed: Callable[[str], Awaitable[None]] | None = None,
 ) -> AsyncOAuthSettings:
     async def success(args: AsyncSuccessArgs) -> BoltResponse:
         installation = args.installation
         log.info(
             "slack: installed in workspace %s (%s)", key_of(installation), installation.team_name
         )
+        if installed is not None:
+            try:
+                await installed(key_of(installation))
+            except Exception:  # the install itself succeeded: its page says so
+                log.exception("slack: after installing in %s", key_of(installation))
         body = t(language, "slack_installed_next", team=installation.team_name or "Slack")
         return page(language, t(language, "slack_installed"), body, 200)
 

@@ -34,7 +34,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from bot.adapters.sending import SendsThroughSender
-from bot.adapters.slack import distribution
+from bot.adapters.slack import distribution, pinned
 from bot.adapters.slack.http import SlackHttpServer
 from bot.adapters.slack.inbound import SlackHandlers
 from bot.adapters.slack.installations import StoreInstallations
@@ -98,8 +98,10 @@ class SlackPlatform(SendsThroughSender):
         host: str = "0.0.0.0",
         port: int = 3000,
         shared: SharedRoutes | None = None,
+        channels: tuple[str, ...] = (),
     ) -> None:
         self.bolt = bolt
+        self.channels = channels  # [slack] channels, placed in their workspaces at start (OAuth)
         self.sender = sender
         self.workspaces = sender.workspaces
         self.client = sender.client
@@ -119,10 +121,13 @@ class SlackPlatform(SendsThroughSender):
         """Check the bot token, then connect (socket) or listen (http); a refused token is a
         `SlackConfigError` naming its variable. `receive=False` (`briefing-bot post`) only
         sends: no socket, which would take a share of the workspace's events, and no server.
-        OAuth installs have no one token to check: each workspace's is checked per request."""
+        OAuth installs have no one token to check: each workspace's is checked per request;
+        each of `[slack] channels` is placed in its workspace (`pinned.py`), or the start is
+        refused naming those in none."""
         if self.workspaces is not None:
             count = len(await self.workspaces.store.workspaces())
             log.info("slack: distributed with OAuth, installed in %d workspaces", count)
+            await self._place_channels(count)
         else:
             await self._sign_in()
         if not receive:
@@ -138,6 +143,18 @@ class SlackPlatform(SendsThroughSender):
             return None
         installed = len(await self.workspaces.store.workspaces())
         return t(language, "slack_workspaces", installed=installed, left=self.workspaces.left)
+
+    async def _place_channels(self, installed: int) -> None:
+        assert self.workspaces is not None
+        nowhere = await pinned.unplaced(self.channels, self.workspaces, self.client)
+        if nowhere:
+            await self.stop()
+            names, are = ", ".join(nowhere), "are" if len(nowhere) > 1 else "is"
+            raise SlackConfigError(
+                f"[slack] channels: {names} {are} in none of the {installed} workspaces the app "
+                "is installed in (or private without the app); install the app there and invite "
+                "it, or remove it from [slack] channels"
+            )
 
     async def _sign_in(self) -> None:
         try:
@@ -229,7 +246,8 @@ def _oauth_app(
     # one connection pool for every workspace's calls (closed by `SlackPlatform.stop`)
     client = make_client(None, section.api_url, ClientSession(timeout=ClientTimeout(total=30)))
     rotator = AsyncTokenRotator(client_id=client_id, client_secret=client_secret, client=client)
-    sender = SlackSender(client, Workspaces(store, rotator, subscriptions))
+    workspaces = Workspaces(store, rotator, subscriptions)
+    sender = SlackSender(client, workspaces)
     settings = oauth_settings(
         client_id=client_id,
         client_secret=client_secret,
@@ -237,6 +255,7 @@ def _oauth_app(
         api_url=section.api_url,
         installations=store,
         language=service.language,
+        installed=lambda key: pinned.installed(key, section.channels, workspaces, client),
     )
     bolt = AsyncApp(
         client=client,
@@ -298,4 +317,5 @@ async def build_slack(
         host=host,
         port=section.http_port if port is None else port,
         shared=shared,
+        channels=section.channels if section.install == "oauth" else (),
     )

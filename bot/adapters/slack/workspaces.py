@@ -84,6 +84,11 @@ class Workspaces:
             raise RecipientGone("slack: no workspace", chat=chat)
         return await self._token(workspace, chat, ROTATE_MINUTES)
 
+    async def token_of(self, workspace: str) -> str:
+        """The bot token of an installed `workspace` (rotated when due); `RecipientGone` if it
+        has left."""
+        return await self._token(workspace, workspace, ROTATE_MINUTES)
+
     async def refresh(self, chat: str, expired: str) -> str:
         """A new token for `chat`'s workspace now: Slack said `expired` had expired (unless
         another send has rotated it meanwhile)."""

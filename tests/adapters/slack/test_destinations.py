@@ -129,3 +129,28 @@ async def test_a_reader_whose_locale_is_english_gets_english_and_status(
     assert "every day at 08:30 (Asia/Seoul)" in str(status["text"])
     info = [c for c in slack.fake.calls_to("users.info") if c.params["user"] == "UEN"]
     assert info and info[0].params.get("include_locale") in (True, "true", "1")
+
+
+async def test_an_answer_only_the_asker_sees_speaks_theirs_and_one_the_channel_reads_its_own(
+    slack: Harness,
+) -> None:
+    """A slash command's ephemeral answer in a channel is the asker's: their language (their
+    locale here) even where the channel chose another; a mention's answer, read by the whole
+    channel, speaks the channel's."""
+    await answer(slack, "lang ko", channel_id="C2", user_id="UADMIN")  # the channel: Korean
+    url = await slack.command("/term", "NP-hard", channel_id="C2", user_id="UEN")
+    await until(lambda: slack.fake.responses(url))
+    said = json.dumps(slack.fake.responses(url), ensure_ascii=False)
+    assert "Also known as:" in said and "다른 이름" not in said
+
+    async with slack.session.post(  # stands in for the user's message, so that the fake knows it
+        f"{slack.fake.base_url}chat.postMessage",
+        headers={"Authorization": "Bearer xoxb-test-token"},
+        json={"channel": "C2", "text": "<@UBOT> term NP-hard"},
+    ) as posted:
+        ts = (await posted.json())["ts"]
+    mention = {"type": "app_mention", "channel": "C2", "user": "UEN",
+               "text": "<@UBOT> term NP-hard", "ts": ts}  # fmt: skip
+    await slack.event(mention, "EvMention")
+    await until(lambda: len(slack.fake.messages("C2")) == 2)
+    assert "다른 이름:" in json.dumps(slack.fake.messages("C2")[1].blocks, ensure_ascii=False)

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.core.destinations import dm_key
 from tests.adapters.telegram.test_platform import (
     FORUM,
     FORUM_CHAT,
@@ -145,3 +146,38 @@ async def test_bad_times_and_zones_get_a_short_answer(tg: Harness) -> None:
     sent = await tg.answers(USER, 2)
     assert "'24:00'" in sent[0].plain_text and "07:30 Europe/Berlin" in sent[0].plain_text
     assert "'Europe/Nowhere'" in sent[1].plain_text
+
+
+def spoken(chat: dict[str, Any], message_id: int, text: str, language: str, **kw: Any) -> Any:
+    update = command(chat, message_id, text, **kw)
+    update["message"]["from"]["language_code"] = language
+    return update
+
+
+async def test_a_reader_who_only_asks_is_answered_in_their_apps_language(tg: Harness) -> None:
+    """Never subscribed, no /lang: every answer, the refusal of an admin's command too, speaks
+    the app's language_code on a Korean bot, and nothing is stored for them."""
+    tg.fake.push_update(spoken(PRIVATE_CHAT, 80, "/term NP-hard", "en"))
+    [term] = await tg.answers(USER)
+    assert "Also known as:" in term.plain_text and "다른 이름" not in term.plain_text
+    tg.fake.push_update(spoken(PRIVATE_CHAT, 81, "/stats", "en"))
+    refused = (await tg.answers(USER, 2))[1]
+    assert refused.plain_text == "Only admins can use this command."
+    assert (
+        await tg.app.store.destinations.settings(dm_key("telegram", str(USER)))
+    ).language is None
+
+
+async def test_in_a_group_the_groups_language_wins_else_the_askers(tg: Harness) -> None:
+    """A group's answers are read by everyone there: its /briefing lang first; without one,
+    the asker's own (their /lang, else their app's language)."""
+    tg.fake.set_member(GROUP, 777, "administrator")
+    tg.fake.push_update(spoken(PRIVATE_CHAT, 90, "/lang ko", "en"))  # theirs: Korean
+    await tg.answers(USER)
+    tg.fake.push_update(spoken(GROUP_CHAT, 91, "/term NP-hard", "en"))
+    [korean] = await tg.answers(GROUP)
+    assert "다른 이름:" in korean.plain_text
+    tg.fake.push_update(spoken(GROUP_CHAT, 92, "/briefing lang en", "ko", user=777))
+    tg.fake.push_update(spoken(GROUP_CHAT, 93, "/term NP-hard", "en"))
+    said = await tg.answers(GROUP, 3)
+    assert "Also known as:" in said[2].plain_text
