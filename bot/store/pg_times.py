@@ -13,6 +13,8 @@ The leader LISTENs on a dedicated connection of its own (`listen`; a pooled conn
 to others between statements and would miss notifications). A lost connection is logged and
 opened again every `retry` seconds, never raised; on every (re)connection the scheduler is told
 once, as a change made while nobody listened would otherwise wait for its periodic re-read.
+LISTEN needs a real session, as the delivery lock does: behind PgBouncer, a session-mode pool or
+the server itself.
 """
 
 from __future__ import annotations
