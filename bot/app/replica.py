@@ -5,11 +5,13 @@ the others and (Telegram polling mode) `getUpdates`.
 A standby tries the lock every `POLL` seconds. On taking it, the new leader reads the store's
 memory views again (what the old leader recorded), resumes every half-sent thread at once,
 then runs the schedule (catching up a missed run) and the queued `/post`s, and starts the
-platforms' leader-only receiving. While leading it re-checks the lock every `POLL` seconds (the
-engine also checks it before every part it sends); a lost lock (the database session ended)
-halts the delivery in progress after the message in flight, stops polling and stands by
-again. The tinydb backend has one process only: its data lock is taken before the store
-opens (the CLI), so that process leads from the start and never stands by.
+platforms' leader-only receiving; the store tells its scheduler of every change of the
+delivery times, this replica's and (PostgreSQL LISTEN/NOTIFY) the others'. While leading it
+re-checks the lock every `POLL` seconds (the engine also checks it before every part it sends);
+a lost lock (the database session ended) halts the delivery in progress after the message in
+flight, stops polling and stands by again. The tinydb backend has one process only: its data
+lock is taken before the store opens (the CLI), so that process leads from the start and never
+stands by.
 """
 
 from __future__ import annotations
@@ -74,12 +76,14 @@ class Replica:
     async def _lead(self) -> None:
         log.info("this replica leads: it runs the schedule and the deliveries")
         term = asyncio.Event()  # set when this term ends
+        changed = asyncio.Event()  # the delivery times changed: the scheduler reads them again
         tasks: list[asyncio.Task[None]] = []
+        watch = asyncio.create_task(self.app.store.watch_times(changed.set))
         try:
             await self.app.store.refresh()
             self.app.term.leading = True
             await self._receive(leading=True)
-            tasks.append(asyncio.create_task(self._deliveries(term)))
+            tasks.append(asyncio.create_task(self._deliveries(term, changed)))
             requests = self.app.store.post_requests
             if requests is not None:
                 engine, clock, told = self.app.engine, self.clock, self.app.service.tell_post_done
@@ -90,7 +94,8 @@ class Replica:
             self.app.term.leading = False
             term.set()
             self.app.engine.halt()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            watch.cancel()
+            await asyncio.gather(watch, *tasks, return_exceptions=True)
             if not self.stop.is_set():  # a stopping process keeps its lock until the store closes
                 await self._receive(leading=False)
                 self.lock.release()
@@ -102,12 +107,12 @@ class Replica:
                 log.error("the delivery lock is lost: standing by (another replica may lead)")
                 return
 
-    async def _deliveries(self, term: asyncio.Event) -> None:
+    async def _deliveries(self, term: asyncio.Event, changed: asyncio.Event) -> None:
         try:
             await self.app.engine.resume()
         except Exception:
             log.exception("resuming the half-sent threads failed; the next run tries again")
-        await scheduler(self.app, term).run()
+        await scheduler(self.app, term, changed).run()
 
     async def _receive(self, *, leading: bool) -> None:
         for platform in self.platforms:
@@ -119,7 +124,7 @@ class Replica:
                                   "leader" if leading else "standby")  # fmt: skip
 
 
-def scheduler(app: App, stop: asyncio.Event) -> Scheduler:
+def scheduler(app: App, stop: asyncio.Event, changed: asyncio.Event | None = None) -> Scheduler:
     schedule = schedule_of(app.settings)
     catch_up = timedelta(minutes=app.settings.schedule.catch_up_minutes)
 
@@ -134,4 +139,5 @@ def scheduler(app: App, stop: asyncio.Event) -> Scheduler:
         catch_up=catch_up,
         stop=stop,
         times=Timetable(schedule, times),
+        changed=changed,
     )

@@ -341,6 +341,7 @@ class DestinationStore(Protocol):
     async def all_settings(self) -> dict[str, DestinationSettings]: ...
 
     async def delivery_times(self) -> set[tuple[str, str]]:
-        """Every distinct (time, zone) some destination chose: what the scheduler's one timer
-        has to watch (read often, so cheap: no destination is built)."""
+        """Every distinct (time, zone) chosen by a destination that still receives (a
+        subscribed reader, a channel): what the scheduler's one timer has to watch (read often,
+        so cheap: no destination is built)."""
         ...

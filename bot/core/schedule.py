@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -24,7 +25,6 @@ from croniter import croniter
 
 from bot.content.release import Release
 from bot.core.ports import Clock, Deliverer, DeliveryTime, RunRecord
-from bot.core.retry import sleep_unless_stopped
 
 if TYPE_CHECKING:
     from bot.core.timetable import Timetable
@@ -76,10 +76,13 @@ class Scheduler:
 
     Without a timetable every destination is on the edition's schedule. With one (`times`),
     each destination is due at its own time (`Timetable`): the scheduler keeps one timer, for
-    the next moment anything is due, and at it delivers to the destinations due then. It
-    re-reads the timetable at least every `recheck` seconds (times change by command), and a
-    due moment passed since the last one handled (at most `catch_up` ago) is delivered at once,
-    so a time set just before it comes, or missed while the bot was down, is not lost.
+    the next moment anything is due, and at it delivers to the destinations due then. Times
+    change by command: whoever changed one sets `changed` (the store, for this process's writes
+    and, on PostgreSQL, another replica's), and the scheduler wakes and re-reads the timetable
+    at once, so a time set a minute ahead is delivered at that minute. It also re-reads it every
+    `recheck` seconds, a safety net for a change it was not told of; a due moment passed since
+    the last read (at most `catch_up` ago) is then delivered at once, late rather than a day
+    later. A time set after it passed today is first due tomorrow.
     """
 
     def __init__(
@@ -93,10 +96,12 @@ class Scheduler:
         stop: asyncio.Event,
         times: Timetable | None = None,
         recheck: float = 300.0,
+        changed: asyncio.Event | None = None,
     ) -> None:
         self.schedule, self.deliverer, self.runs, self.clock = schedule, deliverer, runs, clock
         self.catch_up, self.stop = catch_up, stop
         self.times, self.recheck = times, recheck
+        self.changed = changed if changed is not None else asyncio.Event()
 
     async def run(self) -> None:
         await self.catch_up_missed()
@@ -104,8 +109,10 @@ class Scheduler:
         announced: datetime | None = None
         while not self.stop.is_set():
             now = self.clock.now()
+            self.changed.clear()  # a change from here on is read by the next turn
             due, slots = await self._next(max(horizon, now - self.catch_up))
             if due > now:
+                horizon = now  # nothing is due up to now in the timetable as read now
                 wake = (
                     due if self.times is None else min(due, now + timedelta(seconds=self.recheck))
                 )
@@ -114,8 +121,8 @@ class Scheduler:
                     announced = due
                 if not await self._sleep_until(wake):
                     return
-                if wake < due:
-                    continue  # re-read the timetable
+                if self.clock.now() < due:
+                    continue  # re-read the timetable: it changed, or the safety net's turn
             await self.fire(due, slots)
             horizon = due
 
@@ -167,14 +174,25 @@ class Scheduler:
             await self.runs.record(due)
 
     async def _sleep_until(self, due: datetime) -> bool:
-        """Sleep until `due` (re-reading the clock: sleeps may overshoot or the wall clock
-        may jump); False if stopped first."""
-        while not self.stop.is_set():
+        """Sleep until `due` or a change of the times (re-reading the clock: sleeps may
+        overshoot or the wall clock may jump); False if stopped first."""
+        while not self.stop.is_set() and not self.changed.is_set():
             left = (due - self.clock.now()).total_seconds()
             if left <= 0:
                 return True
-            await sleep_unless_stopped(self.clock, min(left, 3600.0), self.stop)
-        return False
+            await _first(self.clock.sleep(min(left, 3600.0)), self.stop.wait(),
+                         self.changed.wait())  # fmt: skip
+        return not self.stop.is_set()
+
+
+async def _first(*waits: Awaitable[object]) -> None:
+    """Until the first of `waits` is done; the others are cancelled."""
+    tasks = [asyncio.ensure_future(wait) for wait in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
 
 
 def _show(moment: datetime) -> str:

@@ -12,9 +12,10 @@ one schedule, so the cost is per distinct (time, zone), not per destination; eac
 next due moment is remembered until it has passed, so finding what is due next is a minimum over
 remembered moments, not a cron computation per time.
 
-The times watched are the distinct ones destinations chose (`DestinationStore.delivery_times`,
-which may include a time nobody is left at: its run then delivers to no one); the delivery run
-itself picks the destinations due (`Deliverer.deliver(at=…)`).
+The times watched are the distinct ones chosen by destinations that still receive
+(`DestinationStore.delivery_times`: a time the last reader or channel left is dropped), read
+again whenever they change (the scheduler's `changed`); the delivery run itself picks the
+destinations due (`Deliverer.deliver(at=…)`).
 """
 
 from __future__ import annotations
@@ -50,8 +51,13 @@ class Timetable:
         return self._schedules[slot]
 
     async def schedules(self) -> list[tuple[Slot, Schedule]]:
-        """Every delivery time in use (the edition's always), with its schedule."""
+        """Every delivery time in use (the edition's always), with its schedule; what is
+        remembered of a time no longer in use is forgotten."""
         slots: set[Slot] = {None, *await self.times()}
+        for gone in self._next.keys() - slots:
+            del self._next[gone]
+            if gone is not None:
+                self._schedules.pop(gone, None)
         return [(slot, self.schedule(slot)) for slot in slots]
 
     async def next_due(self, after: datetime) -> tuple[datetime, frozenset[Slot]]:

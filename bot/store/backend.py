@@ -8,6 +8,8 @@ Both pass the one contract suite in tests/store/test_contract.py.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -24,7 +26,7 @@ from bot.store.destinations import Destinations
 from bot.store.installations import Installations, InstallationStore
 from bot.store.ledger import Ledger
 from bot.store.runs import RunLog
-from bot.store.subscriptions import Subscriptions
+from bot.store.subscriptions import Subscriptions, nothing
 from bot.store.tinydb import Store
 
 
@@ -63,6 +65,12 @@ class Backend(Protocol):
     @property
     def installations(self) -> InstallationStore: ...
 
+    async def watch_times(self, changed: Callable[[], None]) -> None:
+        """Call `changed()` whenever the delivery times in use may have changed (a time set or
+        forgotten, an opt-out, a subscription of a reader with a time), by this process or
+        another replica, until cancelled: what the leader's scheduler waits on."""
+        ...
+
     async def close(self) -> None: ...
 
 
@@ -84,6 +92,14 @@ class TinyBackend:
 
     async def refresh(self) -> None:
         pass
+
+    async def watch_times(self, changed: Callable[[], None]) -> None:
+        """Only this process writes the file: its own writes call `changed`."""
+        self.subscriptions.changed = self.destinations.changed = changed
+        try:
+            await asyncio.get_running_loop().create_future()  # until cancelled
+        finally:
+            self.subscriptions.changed = self.destinations.changed = nothing
 
     async def close(self) -> None:
         await self.store.close()

@@ -1,19 +1,24 @@
 """The `DestinationStore` port on the tinydb backend: tables "channels" (the opted-in channels,
 keyed "telegram:-100123:7") and "destination_settings" (keyed by the destination's ledger key,
-"telegram:dm:42" or "slack:C1")."""
+"telegram:dm:42" or "slack:C1").
+
+The delivery times in use are kept in memory, each with the destinations at it, so the
+scheduler's read costs the number of distinct times, not of destinations; a reader's time counts
+only while they are subscribed (the "subscriptions" table). `changed` is called after every
+write that may change them (`TinyBackend.watch_times`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Callable
 
 from bot.core.ports import DestinationSettings, OptedIn
-from bot.store.subscriptions import utcnow
+from bot.store.subscriptions import SETTINGS, SUBSCRIPTIONS, nothing, utcnow
 from bot.store.tinydb import Doc, Store
 
 CHANNELS = "channels"
-SETTINGS = "destination_settings"
 
 
 class Destinations:
@@ -21,11 +26,14 @@ class Destinations:
         self.store = store
         self.channels = store.table(CHANNELS)
         self.settings_table = store.table(SETTINGS)
+        self.subscriptions = store.table(SUBSCRIPTIONS)
         self.clock = clock
-        # how many destinations chose each (time, zone): the scheduler reads it often
-        self._times: Counter[tuple[str, str]] = Counter(
-            _time(doc) for doc in self.settings_table if doc.get("time")
-        )
+        self.changed: Callable[[], None] = nothing
+        # the destinations at each chosen (time, zone): the scheduler reads it often
+        self._times: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        for doc in self.settings_table:
+            if doc.get("time"):
+                self._times[_time(doc)].add(doc["key"])
 
     async def opt_in(self, platform: str, chat: str, by: str) -> bool:
         key = f"{platform}:{chat}"
@@ -39,10 +47,12 @@ class Destinations:
     async def opt_out(self, platform: str, chat: str) -> bool:
         key = f"{platform}:{chat}"
         removed = self.channels.delete(key)
-        self._forget_time(key)
+        timed = self._forget_time(key)
         forgot = self.settings_table.delete(key)
         if removed or forgot:
             await self.store.commit()
+        if timed:
+            self.changed()
         return removed
 
     async def opted_in(self, platform: str | None = None) -> list[OptedIn]:
@@ -59,9 +69,10 @@ class Destinations:
         return DestinationSettings() if doc is None else _settings(doc)
 
     async def set_settings(self, key: str, settings: DestinationSettings) -> None:
-        self._forget_time(key)
-        if settings.time:
-            self._times[(settings.time, settings.zone or "")] += 1
+        old = self._forget_time(key)
+        new = (settings.time, settings.zone or "") if settings.time else None
+        if new is not None:
+            self._times[new].add(key)
         if settings == DestinationSettings():
             self.settings_table.delete(key)
         else:
@@ -69,14 +80,27 @@ class Destinations:
                 key, {"time": settings.time, "zone": settings.zone, "language": settings.language}
             )
         await self.store.commit()
+        if old != new:
+            self.changed()
 
     async def delivery_times(self) -> set[tuple[str, str]]:
-        return {chosen for chosen, count in self._times.items() if count > 0}
+        return {chosen for chosen, keys in self._times.items() if any(map(self._receives, keys))}
 
-    def _forget_time(self, key: str) -> None:
+    def _receives(self, key: str) -> bool:
+        """A channel's settings go with its opt-in; a reader's time counts while subscribed."""
+        platform, dm, user = key.partition(":dm:")
+        return not dm or self.subscriptions.get(f"{platform}:{user}") is not None
+
+    def _forget_time(self, key: str) -> tuple[str, str] | None:
+        """Take `key` off the time it was at; that time, if it had one."""
         old = self.settings_table.get(key)
-        if old is not None and old.get("time"):
-            self._times[_time(old)] -= 1
+        if old is None or not old.get("time"):
+            return None
+        chosen = _time(old)
+        self._times[chosen].discard(key)
+        if not self._times[chosen]:
+            del self._times[chosen]
+        return chosen
 
     async def all_settings(self) -> dict[str, DestinationSettings]:
         return {doc["key"]: _settings(doc) for doc in self.settings_table}

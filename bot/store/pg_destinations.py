@@ -1,5 +1,10 @@
 """The `DestinationStore` port on PostgreSQL: tables `channels` and `destination_settings`
-(migration step in `pg_schema.py`), read and written on every call."""
+(migration step in `pg_schema.py`), read and written on every call. A write that changes a
+delivery time NOTIFYs the leader (`pg_times.py`).
+
+A reader's time is in use while they are subscribed (table `subscriptions`, keyed by platform
+and user; their destination is "platform:dm:user"); a channel's settings go with its opt-out.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 from psycopg_pool import AsyncConnectionPool
 
 from bot.core.ports import DestinationSettings, OptedIn
+from bot.store.pg_times import notify_if
 from bot.store.subscriptions import utcnow
 
 OPT_IN = """INSERT INTO channels (platform, chat, opted_by, since) VALUES (%s, %s, %s, %s)
@@ -20,9 +26,20 @@ OPTED_IN = (
     + """
     WHERE %(platform)s::text IS NULL OR platform = %(platform)s ORDER BY since, platform, chat"""
 )
-SET_SETTINGS = """INSERT INTO destination_settings (destination, time, zone, language)
-    VALUES (%s, %s, %s, %s) ON CONFLICT (destination) DO UPDATE
-    SET time = EXCLUDED.time, zone = EXCLUDED.zone, language = EXCLUDED.language"""
+TIME_CHANGED = """(saved.time, saved.zone) IS DISTINCT FROM (prior.time, prior.zone)
+    AND coalesce(saved.time, prior.time) IS NOT NULL"""
+SET_SETTINGS = f"""WITH prior AS (SELECT time, zone FROM destination_settings
+        WHERE destination = %(key)s),
+    saved AS (INSERT INTO destination_settings (destination, time, zone, language)
+        VALUES (%(key)s, %(time)s, %(zone)s, %(language)s) ON CONFLICT (destination) DO UPDATE
+        SET time = EXCLUDED.time, zone = EXCLUDED.zone, language = EXCLUDED.language
+        RETURNING time, zone)
+    SELECT {notify_if(TIME_CHANGED, "%(key)s")} FROM saved LEFT JOIN prior ON true"""
+FORGET = f"""WITH gone AS (DELETE FROM destination_settings WHERE destination = %s
+    RETURNING destination, time) SELECT {notify_if("time IS NOT NULL", "destination")} FROM gone"""
+IN_USE = """SELECT DISTINCT time, coalesce(zone, '') FROM destination_settings d
+    WHERE time IS NOT NULL AND (position(':dm:' IN destination) = 0 OR EXISTS (
+        SELECT 1 FROM subscriptions s WHERE d.destination = s.platform || ':dm:' || s.user_id))"""
 PoolGetter = Callable[[], Awaitable[AsyncConnectionPool]]
 
 
@@ -40,9 +57,7 @@ class PgDestinations:
 
     async def opt_out(self, platform: str, chat: str) -> bool:
         async with (await self.pool()).connection() as conn, conn.transaction():
-            await conn.execute(
-                "DELETE FROM destination_settings WHERE destination = %s", (f"{platform}:{chat}",)
-            )
+            await conn.execute(FORGET, (f"{platform}:{chat}",))
             cursor = await conn.execute(
                 "DELETE FROM channels WHERE platform = %s AND chat = %s RETURNING 1",
                 (platform, chat),
@@ -68,16 +83,14 @@ class PgDestinations:
 
     async def set_settings(self, key: str, settings: DestinationSettings) -> None:
         if settings == DestinationSettings():
-            await self._query("DELETE FROM destination_settings WHERE destination = %s", (key,))
+            await self._query(FORGET, (key,))
         else:
-            await self._query(SET_SETTINGS, (key, settings.time, settings.zone, settings.language))
+            chosen = {"key": key, "time": settings.time, "zone": settings.zone,
+                      "language": settings.language}  # fmt: skip
+            await self._query(SET_SETTINGS, chosen)
 
     async def delivery_times(self) -> set[tuple[str, str]]:
-        rows = await self._query(
-            "SELECT DISTINCT time, coalesce(zone, '') FROM destination_settings"
-            " WHERE time IS NOT NULL"
-        )
-        return {(time, zone) for time, zone in rows}
+        return {(time, zone) for time, zone in await self._query(IN_USE)}
 
     async def all_settings(self) -> dict[str, DestinationSettings]:
         rows = await self._query(

@@ -10,13 +10,14 @@ what the synchronous ports answer from memory (the ledger's open threads, the la
 run). It then closes; the asynchronous pool opens on first use, inside the loop. A database
 that cannot be reached is `StoreUnavailable`, naming host and database, never the password.
 Subscriptions are read and written in the database on every call (autocommit: each change is
-one durable statement).
+one durable statement); one that starts or ends for a reader with a time of their own NOTIFYs
+the leader in that statement (`pg_times.py`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -31,14 +32,23 @@ from bot.store.pg_destinations import PgDestinations
 from bot.store.pg_installations import PgInstallations
 from bot.store.pg_ledger import PgLedger
 from bot.store.pg_schema import SchemaTooNew, migrate
+from bot.store.pg_times import listen, notify_if
 from bot.store.subscriptions import utcnow
 
 CONNECT: dict[str, Any] = {"prepare_threshold": None, "autocommit": True}
-SUBSCRIBE = """INSERT INTO subscriptions (platform, user_id, chat, since)
+TIMED = """LEFT JOIN destination_settings d
+    ON d.destination = {}.platform || ':dm:' || {}.user_id AND d.time IS NOT NULL"""
+SUBSCRIBE = f"""WITH saved AS (INSERT INTO subscriptions (platform, user_id, chat, since)
     VALUES (%s, %s, %s, %s)
     ON CONFLICT (platform, user_id) DO UPDATE SET chat = EXCLUDED.chat
     WHERE subscriptions.chat IS DISTINCT FROM EXCLUDED.chat
-    RETURNING (xmax = 0)"""
+    RETURNING platform, user_id, (xmax = 0) AS new)
+    SELECT new, {notify_if("new AND d.time IS NOT NULL", "d.destination")}
+    FROM saved {TIMED.format("saved", "saved")}"""
+UNSUBSCRIBE = f"""WITH gone AS (DELETE FROM subscriptions WHERE platform = %s AND user_id = %s
+    RETURNING platform, user_id)
+    SELECT true, {notify_if("d.time IS NOT NULL", "d.destination")}
+    FROM gone {TIMED.format("gone", "gone")}"""
 SUBSCRIBERS = """SELECT platform, user_id, chat, since FROM subscriptions
     WHERE %(platform)s::text IS NULL OR platform = %(platform)s"""
 LAST_RUN = "SELECT due FROM schedule_runs WHERE name = 'last_run'"
@@ -120,11 +130,7 @@ class PgSubscriptions:
         return bool(rows and rows[0][0])
 
     async def unsubscribe(self, platform: str, user: str) -> bool:
-        rows = await self._query(
-            "DELETE FROM subscriptions WHERE platform = %s AND user_id = %s RETURNING 1",
-            (platform, user),
-        )
-        return bool(rows)
+        return bool(await self._query(UNSUBSCRIBE, (platform, user)))
 
     async def is_subscribed(self, platform: str, user: str) -> bool:
         rows = await self._query(
@@ -186,6 +192,19 @@ class PgBackend:
         first step of a replica that becomes the leader."""
         await self.ledger.reload()
         await self.runs.reload()
+
+    async def watch_times(self, changed: Callable[[], None]) -> None:
+        """`changed()` after any replica's change of the delivery times (this one's too),
+        through LISTEN on a connection of its own (`pg_times.py`), until cancelled."""
+        from bot.store.pg_lock import KEEPALIVES
+
+        url = self.pool.url
+        options: dict[str, Any] = {"connect_timeout": 10, **CONNECT, **KEEPALIVES}
+
+        async def connect() -> psycopg.AsyncConnection[Any]:
+            return await psycopg.AsyncConnection.connect(url, **options)
+
+        await listen(connect, changed, where(url))
 
     async def close(self) -> None:
         await self.pool.close()

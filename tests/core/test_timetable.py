@@ -4,6 +4,7 @@ Europe/Berlin, catching up per delivery time after a restart (a fake clock: no s
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -179,3 +180,87 @@ async def test_three_readers_get_the_issue_at_their_own_local_time(
     }
     sent = [s.chat for s in platform.sent]
     assert all(sent.count(chat) == sent.count("dm-seoul") for chat in local)  # one thread each
+
+
+class Changing:
+    """The scheduler over a timetable whose times the test changes, telling it (`changed`) or
+    not; a fake clock that moves only when the test advances it."""
+
+    def __init__(self, path: Path, start: datetime) -> None:
+        self.clock = FakeClock(start)
+        self.slots: list[DeliveryTime | None] = []
+        self.changed = asyncio.Event()
+        self.deliverer = recorder(self.clock, asyncio.Event())
+
+        async def times() -> list[DeliveryTime | None]:
+            return list(self.slots)
+
+        self.scheduler = Scheduler(
+            EDITION, self.deliverer, RunLog(Store.open(path)), self.clock,
+            catch_up=timedelta(minutes=180), stop=self.deliverer.stop,
+            times=Timetable(EDITION, times), changed=self.changed,
+        )  # fmt: skip
+
+    async def asleep(self, sleeps: int) -> None:
+        """Until the scheduler is asleep for the `sleeps`-th time."""
+        await until(lambda: len(self.clock.sleeps) == sleeps and self.clock.sleeping == 1)
+
+    async def advance_to(self, moment: datetime) -> None:
+        self.clock.advance((moment - self.clock.now()).total_seconds())
+        await asyncio.sleep(0)  # the woken sleeper runs
+
+
+SEOUL_0338 = datetime(2024, 6, 3, 3, 38, tzinfo=SEOUL)
+
+
+async def test_a_time_set_minutes_ahead_is_delivered_at_that_minute(tmp_path: Path) -> None:
+    """`/subscribe 03:41 Asia/Seoul` at 03:38: the change wakes the scheduler, which re-reads
+    the timetable at once instead of at its 5-minute safety net (03:43)."""
+    run = Changing(tmp_path / "d.json", SEOUL_0338)
+    task = asyncio.create_task(run.scheduler.run())
+    await run.asleep(1)
+    assert run.clock.sleeps == [300.0]  # the safety net's turn comes first
+    await run.advance_to(SEOUL_0338 + timedelta(seconds=10))
+    seoul_0341 = DeliveryTime("03:41", "Asia/Seoul")
+    run.slots.append(seoul_0341)
+    run.changed.set()
+    await run.asleep(2)  # woken by the change, it read the timetable again at once
+    assert run.clock.sleeps[-1] == 170.0  # until 03:41
+    await run.advance_to(datetime(2024, 6, 3, 3, 41, tzinfo=SEOUL))
+    await until(lambda: len(run.deliverer.calls) == 1)
+    assert run.deliverer.calls == [(datetime(2024, 6, 3, 3, 41, tzinfo=SEOUL), {seoul_0341})]
+    run.deliverer.stop.set()
+    await asyncio.wait_for(task, 2)
+
+
+async def test_a_time_set_after_it_passed_today_waits_for_tomorrow(tmp_path: Path) -> None:
+    run = Changing(tmp_path / "d.json", SEOUL_0338)
+    task = asyncio.create_task(run.scheduler.run())
+    await run.asleep(1)
+    run.slots.append(DeliveryTime("03:30", "Asia/Seoul"))  # eight minutes ago
+    run.changed.set()
+    await run.asleep(2)
+    assert run.deliverer.calls == []
+    run.deliverer.stop.set()
+    await asyncio.wait_for(task, 2)
+
+
+async def test_a_change_nobody_told_is_read_by_the_safety_net_and_delivered_late(
+    tmp_path: Path,
+) -> None:
+    run = Changing(tmp_path / "d.json", SEOUL_0338)
+    task = asyncio.create_task(run.scheduler.run())
+    await run.asleep(1)
+    seoul_0341 = DeliveryTime("03:41", "Asia/Seoul")
+    run.slots.append(seoul_0341)  # not told: e.g. the LISTEN connection was down
+    await run.advance_to(SEOUL_0338 + timedelta(minutes=5))
+    await until(lambda: len(run.deliverer.calls) == 1)
+    assert run.deliverer.calls == [(SEOUL_0338 + timedelta(minutes=5), {seoul_0341})]
+    run.deliverer.stop.set()
+    await asyncio.wait_for(task, 2)
+
+
+async def until(condition: Callable[[], bool], within: float = 5.0) -> None:
+    async with asyncio.timeout(within):
+        while not condition():  # noqa: ASYNC110
+            await asyncio.sleep(0.005)

@@ -190,7 +190,9 @@ async def test_a_channel_opts_in_once_and_out_durably(reopen: Opener) -> None:
 
 
 async def test_settings_of_any_destination_are_kept_and_replaced(reopen: Opener) -> None:
-    dests = reopen().destinations
+    backend = reopen()
+    await backend.subscriptions.subscribe("telegram", "42", "42")
+    dests = backend.destinations
     assert await dests.settings("telegram:dm:42") == DestinationSettings()
     berlin = DestinationSettings("07:30", "Europe/Berlin", "en")
     await dests.set_settings("telegram:dm:42", berlin)
@@ -216,6 +218,32 @@ async def test_opting_out_forgets_the_channels_settings(reopen: Opener) -> None:
     await dests.set_settings("slack:C1", DestinationSettings("06:00", "Asia/Seoul"))
     await dests.opt_out("slack", "C1")
     assert await reopen().destinations.settings("slack:C1") == DestinationSettings()
+
+
+async def test_a_delivery_time_nobody_is_at_any_more_is_not_in_use(reopen: Opener) -> None:
+    """The times in use are the times of the destinations that still receive: a time the last
+    reader or channel left (unsubscribed, another time chosen, opted out, their workspace gone)
+    is dropped, and a reader who subscribes again brings theirs back."""
+    backend = reopen()
+    subs, dests = backend.subscriptions, backend.destinations
+    berlin, seoul, utc = ("07:30", "Europe/Berlin"), ("06:00", "Asia/Seoul"), ("05:00", "UTC")
+    for user, chosen in [("1", berlin), ("2", berlin), ("3", seoul)]:
+        await subs.subscribe("telegram", user, user)
+        await dests.set_settings(f"telegram:dm:{user}", DestinationSettings(*chosen))
+    await dests.opt_in("slack", "C1", "U1")
+    await dests.set_settings("slack:C1", DestinationSettings(*utc))
+    assert await reopen().destinations.delivery_times() == {berlin, seoul, utc}
+
+    await subs.unsubscribe("telegram", "1")
+    assert await dests.delivery_times() == {berlin, seoul, utc}  # reader 2 is still there
+    await subs.unsubscribe("telegram", "2")  # the last reader at 07:30 Berlin left
+    await dests.set_settings("telegram:dm:3", DestinationSettings("06:15", "Asia/Seoul"))
+    await dests.opt_out("slack", "C1")
+    assert await dests.delivery_times() == {("06:15", "Asia/Seoul")}
+    assert await reopen().destinations.delivery_times() == {("06:15", "Asia/Seoul")}
+
+    await subs.subscribe("telegram", "2", "2")  # their settings were kept: the time comes back
+    assert await reopen().destinations.delivery_times() == {berlin, ("06:15", "Asia/Seoul")}
 
 
 async def test_an_inbound_event_is_claimed_once_and_kept(reopen: Opener) -> None:
