@@ -31,9 +31,11 @@ interval more; it costs one slot a stall.
 **Answers first, within a share.** A negative rank (a command's answer, `bot.core.ports.ANSWER`:
 a person is waiting) goes ahead of every delivery. So that a flood of commands cannot starve a
 delivery run (issue 23: 20 users sending `/issue 1` thirty times each took half of Telegram's
-30/s), an answer that competes with a waiting delivery takes a slot only when its own GCRA at
-`share` × the rate has room: while deliveries wait, answers get at most that share (and get it
-first); with no delivery waiting they take every slot, and such slots are not counted.
+30/s), a slot that both an answer and a delivery wait for goes to the answer only while the
+answers' credit lasts: every such contested slot adds `share` to it, an answer taking one spends
+1, and it never holds more than 1 (so the first answer in a while goes at once). Counted in
+slots, not seconds, it holds on a loaded event loop too: while deliveries wait, answers get at
+most `share` of the slots; with no delivery waiting they take every slot, uncounted.
 """
 
 from __future__ import annotations
@@ -61,9 +63,10 @@ class PriorityGate:
         self.catch_up = min(LATE, self.interval / 4)  # seconds
         self.stall = max(2 * self.catch_up, min(STALL, self.interval / 2))  # a late wake-up, s
         self._wake_at = 0.0  # when the timer was set to fire
-        self.answer_interval = self.interval / share  # answers' own pace while others wait
+        self.share = share
+        self._credit = 1.0  # slots answers may still take from waiting deliveries
+        self._held = False  # the slot after a stall was held back (once per stall)
         self._due: float | None = None  # when the next admission is due (the GCRA's TAT)
-        self._answer_due = float("-inf")  # when an answer may next take a delivery's slot
         self._answers: list[_Waiter] = []  # negative ranks
         self._waiters: list[_Waiter] = []  # the rest
         self._order = itertools.count()
@@ -93,9 +96,13 @@ class PriorityGate:
     def _next(self, now: float) -> asyncio.Future[None] | None:
         """Who takes a free slot: an answer, unless deliveries wait and answers had their
         share; else the lowest-ranked delivery."""
-        if self._answers and (not self._waiters or now + _EPSILON >= self._answer_due):
-            if self._waiters:  # it takes a delivery's slot: counted against the share
-                self._answer_due = max(self._answer_due, now) + self.answer_interval
+        if self._answers and self._waiters:  # a contested slot
+            self._credit = min(1.0, self._credit + self.share)
+            if self._credit >= 1.0 - _EPSILON:
+                self._credit -= 1.0
+                return heapq.heappop(self._answers)[2]
+            return heapq.heappop(self._waiters)[2]
+        if self._answers:
             return heapq.heappop(self._answers)[2]
         if self._waiters:
             return heapq.heappop(self._waiters)[2]
@@ -111,8 +118,11 @@ class PriorityGate:
     def _wake(self) -> None:
         self._timer = None
         now = asyncio.get_running_loop().time()
-        if self._due is not None and now - self._wake_at > self.stall:
+        if self._due is not None and now - self._wake_at > self.stall and not self._held:
             self._due = max(self._due, now + self.interval)  # the stalled message's slot
+            self._held = True  # once: a loop late at every wake-up must still admit
+        else:
+            self._held = False
         while self._has_room(now):
             future = self._next(now)
             if future is None:

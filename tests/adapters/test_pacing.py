@@ -151,8 +151,9 @@ async def test_answers_go_first_but_within_their_share_while_deliveries_wait() -
     order = await admission_order(gate, [ANSWER] * 50 + list(range(100)))
     assert order[0] == ANSWER  # an answer goes first ...
     first_100 = order[:100]
-    # ... but while deliveries wait, answers take about one slot in ten, however many wait
-    assert 5 <= first_100.count(ANSWER) <= 12
+    # ... but while deliveries wait, answers take one slot in ten, however many wait (counted
+    # in slots: a loaded event loop changes nothing; one more may go before deliveries queue)
+    assert 10 <= first_100.count(ANSWER) <= 11
     assert order[-1] == ANSWER  # once no delivery waits, the answers take every slot
     deliveries = [rank for rank in order if rank != ANSWER]
     assert deliveries == sorted(deliveries)  # and deliveries keep their rank order
@@ -161,7 +162,7 @@ async def test_answers_go_first_but_within_their_share_while_deliveries_wait() -
 async def test_answers_alone_are_not_held_to_a_share() -> None:
     gate = PriorityGate(1, 3000.0, share=0.1)
     await admission_order(gate, [ANSWER] * 30)
-    assert gate._answer_due == float("-inf")  # never counted: no delivery was waiting
+    assert gate._credit == 1.0  # never spent: no delivery was waiting
 
 
 async def test_an_answer_goes_ahead_of_a_delivery_in_its_chat() -> None:
