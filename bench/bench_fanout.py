@@ -49,7 +49,7 @@ class ScaledPacer:
     `in_turn=False` every send comes with rank 0, so the overall limit serves them FIFO."""
 
     def __init__(self, scales: dict[str, float], *, in_turn: bool = True) -> None:
-        from bot.adapters.pacing import Pacer
+        from bot.adapters.infra.pacing import Pacer
         from bot.app import RATE_LIMITS
 
         self.pacers = {name: Pacer(RATE_LIMITS, time_scale=scale) for name, scale in scales.items()}
@@ -134,9 +134,9 @@ async def _platforms(app: App) -> list[Any]:
 async def fan_out(fanout: Fanout) -> Run:
     """Issue 1 through the real adapters, engine, ledger and pacer to the fakes, as asked."""
     from bot import app as application
-    from bot.adapters.clock import SystemClock
+    from bot.adapters.infra.clock import SystemClock
     from bot.app.build import delivery_packing
-    from bot.core.delivery import DeliveryEngine
+    from bot.core.delivery.engine import DeliveryEngine
 
     async with _servers(fanout) as (urls, proc):
         with tempfile.TemporaryDirectory() as tmp:

@@ -18,10 +18,10 @@ from bench.generate import generate
 from bot.content.archive import fold
 from bot.content.glossary import _jamo, normalise
 from bot.content.loader import Content, load_content
+from bot.core.conversation.service import CommandService
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command
-from bot.core.service import CommandService
 
 ROOT = Path(__file__).resolve().parent.parent
 REPEAT = 300

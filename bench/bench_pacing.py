@@ -64,7 +64,7 @@ class Sent:
 
 async def simulate(readers: int, parts: int, scale: float, *, paid: bool = False) -> Sent:
     """`readers` private chats of `parts` messages each through the real pacer."""
-    from bot.adapters.pacing import Pacer
+    from bot.adapters.infra.pacing import Pacer
     from bot.adapters.telegram.limits import limits, workers
 
     telegram = limits(paid_broadcast=paid)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bench.bench_store import _ours, measure, seed_file
 from bench.common import report, summary
-from bot.store.postgres import open_postgres
+from bot.store.postgres.backend import open_postgres
 from tests.pg import PostgresServer
 
 N = 100_000

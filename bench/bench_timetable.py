@@ -15,12 +15,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.common import report, summary
+from bot.core.delivery.cron import Schedule
+from bot.core.delivery.scheduler import Scheduler
 from bot.core.ports import DeliveryTime
-from bot.core.schedule import Schedule, Scheduler
 from bot.core.testing import FakeClock, RecordingDeliverer
 from bot.store import RunLog, Store
-from bot.store.destinations import SETTINGS
-from bot.store.subscriptions import SUBSCRIPTIONS
+from bot.store.tinydb.destinations import SETTINGS
+from bot.store.tinydb.subscriptions import SUBSCRIPTIONS
 
 DESTINATIONS = 100_000
 TIMES = [f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 15, 30, 45)]  # 96
@@ -44,8 +45,8 @@ def populate(path: Path) -> Store:
 
 
 async def run() -> list[str]:
-    from bot.core.timetable import Timetable
-    from bot.store.destinations import Destinations
+    from bot.core.delivery.timetable import Timetable
+    from bot.store.tinydb.destinations import Destinations
 
     with tempfile.TemporaryDirectory() as tmp:
         store = populate(Path(tmp) / "d.json")
@@ -73,8 +74,7 @@ async def run() -> list[str]:
         end = start + timedelta(days=1)
         counting = RecordingDeliverer(clock, stop, lambda _: clock.now() >= end)
         scheduler = Scheduler(
-            EDITION, counting, RunLog(store), clock, catch_up=timedelta(0), stop=stop,
-            times=table,
+            table, counting, RunLog(store), clock, catch_up=timedelta(0), stop=stop
         )  # fmt: skip
         tracemalloc.start()
         cpu = time.process_time()

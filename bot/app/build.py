@@ -17,30 +17,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.adapters import pacing
-from bot.adapters.clock import SystemClock
+from bot.adapters.infra import pacing
+from bot.adapters.infra.clock import SystemClock
 from bot.adapters.slack.limits import LIMITS as SLACK_LIMITS
 from bot.adapters.telegram import limits as telegram_limits
 from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
 from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
-from bot.core.delivery import DeliveryEngine
-from bot.core.destinations import DestinationDesk, Timing, cron_time
-from bot.core.handover import Handover, Term
+from bot.core.conversation.destinations import DestinationDesk, Timing, cron_time
+from bot.core.conversation.quota import CommandQuota
+from bot.core.conversation.service import CommandService
+from bot.core.delivery.cron import Schedule
+from bot.core.delivery.engine import DeliveryEngine
+from bot.core.delivery.handover import Handover, Term
 from bot.core.live_content import LiveContent
-from bot.core.packing import Packing
+from bot.core.model.packing import Packing
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Leadership
-from bot.core.quota import CommandQuota
-from bot.core.schedule import Schedule
-from bot.core.service import CommandService
 from bot.store.backend import Backend, open_tinydb
 from bot.store.lock import DataLock
 
 if TYPE_CHECKING:
-    from bot.store.pg_lock import PgLock
-from bot.core.weblinks import WebLinks
+    from bot.store.postgres.lock import PgLock
+from bot.core.model.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 # Divides every pacing period: only for tests and benchmarks against local fake servers that
@@ -62,7 +62,7 @@ class App:
     platforms: PlatformRegistry  # the started ones, which the engine and the service send through
     engine: DeliveryEngine
     service: CommandService
-    content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/watch.py)
+    content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/infra/watch.py)
     term: Term = field(default_factory=Term)  # whether this process leads (the delivery lock)
 
     @property
@@ -157,7 +157,7 @@ def delivery_lock(settings: Settings, config_path: Path | None) -> DataLock | Pg
     """One process delivers per store: the data file's flock, or the database's advisory lock."""
     secrets = Secrets()
     if secrets.database_url is not None:
-        from bot.store.pg_lock import PgLock
+        from bot.store.postgres.lock import PgLock
 
         return PgLock(secrets.database_url.get_secret_value())
     return DataLock(resolve(settings, config_path, settings.bot.data_path))
@@ -166,7 +166,7 @@ def delivery_lock(settings: Settings, config_path: Path | None) -> DataLock | Pg
 def open_store(data_path: Path, secrets: Secrets, *, read_only: bool = False) -> Backend:
     """PostgreSQL when `DATABASE_URL` is set, else the tinydb file at `data_path`."""
     if secrets.database_url is not None:
-        from bot.store.postgres import open_postgres
+        from bot.store.postgres.backend import open_postgres
 
         return open_postgres(secrets.database_url.get_secret_value())
     return open_tinydb(data_path, read_only=read_only)

@@ -22,13 +22,13 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
 
-from bot.adapters.clock import SystemClock
+from bot.adapters.infra.clock import SystemClock
 from bot.app.build import App, schedule_of
-from bot.core.handover import take_requests
+from bot.core.delivery.handover import take_requests
+from bot.core.delivery.retry import sleep_unless_stopped
+from bot.core.delivery.scheduler import Scheduler
+from bot.core.delivery.timetable import Timetable
 from bot.core.ports import DeliveryTime, FollowsLeader, Leadership, Runnable
-from bot.core.retry import sleep_unless_stopped
-from bot.core.schedule import Scheduler
-from bot.core.timetable import Timetable
 
 log = logging.getLogger("bot.app")
 POLL = 2.0  # seconds between two tries of the lock (standby) or checks of it (leader)
@@ -132,12 +132,11 @@ def scheduler(app: App, stop: asyncio.Event, changed: asyncio.Event | None = Non
         return [DeliveryTime(*chosen) for chosen in await app.store.destinations.delivery_times()]
 
     return Scheduler(
-        schedule,
+        Timetable(schedule, times),
         app.engine,
         app.store.runs,
         SystemClock(),
         catch_up=catch_up,
         stop=stop,
-        times=Timetable(schedule, times),
         changed=changed,
     )

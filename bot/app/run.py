@@ -163,7 +163,7 @@ async def _serve(app: App, replica: Replica, stop: asyncio.Event, console_input:
     running = replica.platforms
     waiters: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
     if app.settings.console.enabled:
-        from bot.adapters.console import ConsolePlatform
+        from bot.adapters.console.platform import ConsolePlatform
 
         terminal = ConsolePlatform(app.service)
         app.platforms.add(terminal)
@@ -198,7 +198,7 @@ async def _watch(app: App, stop: asyncio.Event) -> None:
     """The content folder, reloaded on every change while the bot runs."""
     if not app.live.reloadable:
         return
-    from bot.adapters.watch import watch_content
+    from bot.adapters.infra.watch import watch_content
 
     await watch_content(app.content_dir, app.service.refresh_content, stop)
 
@@ -260,7 +260,7 @@ async def post(app: App, *, issue: int | None = None, dry_run: bool = False) -> 
                 return await app.engine.deliver(issue, dry_run=True)
             async with started(app, receive=False):
                 if app.settings.console.enabled:
-                    from bot.adapters.console import ConsolePlatform
+                    from bot.adapters.console.platform import ConsolePlatform
 
                     app.platforms.add(ConsolePlatform(app.service))
                 return await app.engine.deliver(issue)

@@ -11,7 +11,7 @@ from bot.content.importer import import_issue
 from bot.content.loader import load_content
 from bot.content.parser import parse_issue, read_text
 from bot.content.scaffold import next_path, scaffold, usual_sections
-from bot.core.schedule import Schedule
+from bot.core.delivery.cron import Schedule
 
 
 def new_issue(content_dir: Path, schedule: Schedule, date: dt.date | None) -> int:

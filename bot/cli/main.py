@@ -19,7 +19,7 @@ from bot.content.errors import ContentError, MissingContent
 from bot.content.loader import load_content
 from bot.content.release import Release
 from bot.store import StoreCorrupt
-from bot.store.backend import StoreUnavailable
+from bot.store.common import StoreUnavailable
 from bot.store.lock import DataLock
 
 if TYPE_CHECKING:
@@ -189,7 +189,7 @@ def _quiet_in_conversation(args: argparse.Namespace, settings: Settings) -> None
 
 
 def _console(built: App) -> int:
-    from bot.adapters.console import ConsolePlatform
+    from bot.adapters.console.platform import ConsolePlatform
 
     async def session() -> None:
         try:

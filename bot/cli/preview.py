@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from bot.app import App
-from bot.core.render import issue_thread
+from bot.core.model.render import issue_thread
 
 
 def preview(app: App, number: int, platform: str) -> int:
@@ -20,7 +20,7 @@ def preview(app: App, number: int, platform: str) -> int:
         print(f"issue {number} is released at {issue.publish_at.isoformat()}", file=sys.stderr)
     thread = issue_thread(issue, app.settings.bot.language, app.service.web)
     if platform == "console":
-        from bot.adapters.console import render_thread
+        from bot.adapters.console.platform import render_thread
 
         print(render_thread(thread))
         return 0

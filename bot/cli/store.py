@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.store.backend import StoreUnavailable
+from bot.store.common import StoreUnavailable
 
 EXIT_REFUSED = 1
 
@@ -24,7 +24,7 @@ def add_parser(
 
 
 def store_copy(source: Path, target: str) -> int:
-    from bot.store.copy import CopyRefused, copy
+    from bot.store.transfer import CopyRefused, copy
 
     try:
         ours, theirs = copy(source, target, progress=lambda line: print(line, flush=True))

@@ -100,7 +100,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "slack_install_failed_why": ("설치 링크가 만료되었거나 이미 쓰였습니다 ({reason}). 설치 페이지에서 다시 시작해 주세요.", "The install link expired or was already used ({reason}). Please start again from the install page."),
     "console_hint": ("/help 로 명령 목록을 봅니다. Ctrl-D 로 끝냅니다.", "/help lists the commands. Ctrl-D ends."),
     "start": ("안녕하세요! 뉴랄브리핑 봇입니다. 매일 아침 머신러닝 소식을 정리해 드립니다. /subscribe 하면 DM으로 받아 보실 수 있어요.", "Hello! This is the 뉴랄브리핑 (Neural Briefing) bot, a daily machine-learning briefing in Korean. Send /subscribe to get it here every morning."),
-    # destinations: channels that opt in themselves, times, languages (bot/core/destinations.py)
+    # destinations: channels that opt in themselves, times, languages (bot/core/conversation/destinations.py)
     "help_briefing": ("/briefing here, stop, status — 이 채널로 매일 받기/그만/상태 (time 07:30 Asia/Seoul, lang en)", "/briefing here, stop, status — daily thread in this channel on/off/status (time 07:30 Asia/Seoul, lang en)"),
     "help_lang": ("/lang ko|en — 봇이 쓰는 언어", "/lang ko|en — the bot's language for you"),
     "menu_briefing": ("이 채널로 매일 받기: /briefing here", "Daily thread in this chat: /briefing here"),

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
 from bot.core.i18n import Language
-from bot.core.messages import Message, MessageRef
+from bot.core.model.messages import Message, MessageRef
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +187,7 @@ class Pacer(Protocol):
     ) -> AbstractAsyncContextManager[None]: ...
 
 
-ANSWER = -1  # the `Pacer` rank of a command's answer (bot/adapters/priority.py keeps the same)
+ANSWER = -1  # the `Pacer` rank of a command's answer (see bot/adapters/infra/priority.py)
 
 
 PartState = Literal["pending", "sent"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.core.errors import PlatformError, RecipientGone
-from bot.core.messages import Message, MessageRef
+from bot.core.model.messages import Message, MessageRef
 from bot.core.ports import DeliveryReport, DeliveryTime
 
 

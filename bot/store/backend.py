@@ -2,7 +2,7 @@
 and how to close it.
 
 Two backends implement it: tinydb (the embedded default, `open_tinydb`) and PostgreSQL
-(`bot.store.postgres.open_postgres`, selected by `DATABASE_URL` in the composition root).
+(`bot.store.postgres.backend.open_postgres`, selected by `DATABASE_URL` in the composition root).
 Both pass the one contract suite in tests/store/test_contract.py.
 """
 
@@ -21,17 +21,14 @@ from bot.core.ports import (
     SubscriptionStore,
 )
 from bot.core.ports import Ledger as LedgerPort
-from bot.store.claims import Claims
-from bot.store.destinations import Destinations
-from bot.store.installations import Installations, InstallationStore
-from bot.store.ledger import Ledger
-from bot.store.runs import RunLog
-from bot.store.subscriptions import Subscriptions, nothing
-from bot.store.tinydb import Store
-
-
-class StoreUnavailable(Exception):
-    """The store cannot be opened (an unreachable database, a schema newer than this bot)."""
+from bot.store.common import InstallationStore
+from bot.store.tinydb.claims import Claims
+from bot.store.tinydb.destinations import Destinations
+from bot.store.tinydb.installations import Installations
+from bot.store.tinydb.ledger import Ledger
+from bot.store.tinydb.runs import RunLog
+from bot.store.tinydb.snapshot import Store
+from bot.store.tinydb.subscriptions import Subscriptions, nothing
 
 
 class Backend(Protocol):

@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from bot.content.loader import Content
 from bot.content.models import Issue
-from bot.core.weblinks import issue_path, term_path
+from bot.core.model.weblinks import issue_path, term_path
 from bot.web.feed import FEED_ISSUES, atom_of, newest
 from bot.web.pages import Pages
 from bot.web.site import ASSETS

@@ -2,14 +2,14 @@
 
 Served, a page links root-relative routes (`/issues/1`); exported, it links relative files
 (`../issues/1.html`) so that the folder works on any static host and from the disk. The route
-paths themselves are `bot.core.weblinks`'s, the ones chat messages link to.
+paths themselves are `bot.core.model.weblinks`'s, the ones chat messages link to.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.weblinks import issue_path, term_path
+from bot.core.model.weblinks import issue_path, term_path
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from bot.adapters.slack import render as slack_render
 from bot.adapters.telegram import render as telegram_render
 from bot.content.loader import Content
+from bot.core.conversation.service import CommandService
 from bot.core.live_content import LiveContent
-from bot.core.messages import Message
+from bot.core.model.messages import Message
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command
-from bot.core.service import CommandService
 from bot.core.testing import RecordingPlatform
 from bot.store import Store, Subscriptions
 from tests.fakes.slack_blocks import block_errors

@@ -158,7 +158,7 @@ def test_run_with_only_the_console_keeps_log_lines_out_of_the_conversation(
     assert " INFO " not in quiet.stderr and " INFO " not in quiet.stdout
     assert "web archive: http://127.0.0.1:" in quiet.stderr  # the one line the console shows
     loud = run("run", "-v", "--config", str(config), stdin="/term BERT\n")
-    assert "INFO bot.core.service: command term" in loud.stderr
+    assert "INFO bot.core.conversation.service: command term" in loud.stderr
 
 
 def test_validate_warns_of_trivia_and_keywords_the_glossary_does_not_know(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from bot.store.postgres import open_postgres
+from bot.store.postgres.backend import open_postgres
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.processes import PACE_SCALE, Post, hold_rounds, kill_mid_thread, post_config, until
 

@@ -1,4 +1,4 @@
-"""One process delivers per PostgreSQL database (the advisory lock, bot/store/pg_lock.py), with
+"""One process delivers per PostgreSQL database (the advisory lock, bot/store/postgres/lock.py), with
 real `briefing-bot` processes against the fake Telegram Bot API: a second `post` is refused, a
 waiting `run` takes over from a killed `post` and finishes its threads, and a process whose
 lock session is lost stops sending at once."""

@@ -14,10 +14,10 @@ from typing import Any
 import psycopg
 import pytest
 
-from bot.core.messages import MessageRef
+from bot.core.model.messages import MessageRef
 from bot.core.ports import DestinationSettings
 from bot.store.backend import open_tinydb
-from bot.store.pg_schema import SCHEMA_VERSION, migrate
+from bot.store.postgres.schema import SCHEMA_VERSION, migrate
 from tests.cli.test_cli import config, run
 from tests.conftest import ROOT, free_port
 

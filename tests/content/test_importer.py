@@ -10,7 +10,7 @@ import pytest
 from bot.content.importer import Imported, import_issue
 from bot.content.models import Issue, Note, NoteKind
 from bot.content.parser import parse_issue, parse_issue_file
-from bot.core.render import issue_thread
+from bot.core.model.render import issue_thread
 from tests.conftest import CONTENT, SEED
 from tests.content.test_seed_content import seed_fragments, squash
 

@@ -9,7 +9,7 @@ import pytest
 from bot.content.latex import INLINE_MATH, tex_to_text
 from bot.content.loader import Content
 from bot.content.models import NoteKind
-from bot.core.render import issue_thread
+from bot.core.model.render import issue_thread
 from tests.conftest import SEED
 
 TAGS = re.compile(r"\[(?:본문 중|토막상식|요약|의의)\]")

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.core import i18n
-from bot.core.commands import COMMANDS
+from bot.core.conversation.commands import COMMANDS
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 # Where the words a user sees are put together: every adapter, and the command service.
-SPEAKERS = [*sorted((BOT / "adapters").rglob("*.py")), BOT / "core" / "service.py"]
+SPEAKERS = [*sorted((BOT / "adapters").rglob("*.py")), BOT / "core" / "conversation" / "service.py"]
 MESSAGE_BUILDERS = {"simple", "text", "bold", "italic", "code"}
 
 

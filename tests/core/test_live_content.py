@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import load_content
+from bot.core.conversation.service import CommandService
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
-from bot.core.service import CommandService
 from bot.core.testing import RecordingPlatform
 from bot.store import Store, Subscriptions
 from tests.content.issue_files import content_copy, second_issue

@@ -7,11 +7,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import load_content
-from bot.core.delivery import DeliveryEngine
+from bot.core.delivery.cron import Schedule
+from bot.core.delivery.engine import DeliveryEngine
 from bot.core.live_content import LiveContent
-from bot.core.messages import Message
+from bot.core.model.messages import Message
 from bot.core.platforms import PlatformRegistry
-from bot.core.schedule import Schedule
 from bot.core.testing import FakeClock, OpenPacer, RecordingPlatform
 from bot.store import Ledger, Store, Subscriptions
 from tests.content.issue_files import content_copy, second_issue

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import psycopg
 
-from bot.store.claims import KEEP, Claims
-from bot.store.postgres import open_postgres
-from bot.store.tinydb import Store
+from bot.store.common import KEEP
+from bot.store.postgres.backend import open_postgres
+from bot.store.tinydb.claims import Claims
+from bot.store.tinydb.snapshot import Store
 
 
 async def test_tinydb_prunes_claims_older_than_keep(tmp_path: Path) -> None:

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.messages import MessageRef
+from bot.core.model.messages import MessageRef
 from bot.core.ports import DestinationSettings
 from bot.store.backend import Backend, open_tinydb
-from bot.store.postgres import open_postgres
+from bot.store.postgres.backend import open_postgres
 
 DEST = "telegram:dm:42"
 PARENT = MessageRef("telegram", "42", "7")

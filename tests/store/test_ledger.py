@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from bot.core.messages import MessageRef
+from bot.core.model.messages import MessageRef
 from bot.store import Ledger, RunLog, Store
 
 DEST = "telegram:dm:42"

@@ -10,15 +10,16 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.content.loader import Content
+from bot.core.conversation.destinations import DestinationDesk, Timing
+from bot.core.conversation.service import CommandService
 from bot.core.errors import StoreUnreachable
 from bot.core.i18n import t
 from bot.core.live_content import LiveContent
-from bot.core.messages import MessageRef
+from bot.core.model.messages import MessageRef
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command
-from bot.core.service import CommandService
 from bot.core.testing import RecordingPlatform
-from bot.store.postgres import PgBackend, open_postgres
+from bot.store.postgres.backend import PgBackend, open_postgres
 from tests.pg import PostgresServer
 
 DEST = "telegram:dm:42"
@@ -65,6 +66,29 @@ async def test_commands_that_need_the_store_answer_briefly_unavailable(
         ) == unavailable:
             pass
     assert answer == t("en", "unsubscribed")
+
+
+async def test_a_lookup_is_answered_in_an_outage_when_the_service_has_destination_settings(
+    server: PostgresServer, backend: PgBackend, content: Content
+) -> None:
+    """The language of every answer is read from the destination settings first: in an outage
+    that read must not turn a lookup into an error (issue 22: PgDestinations bypassed the
+    pool, and `/term` answered "internal error")."""
+    platforms = PlatformRegistry(RecordingPlatform())
+    desk = DestinationDesk(
+        backend.destinations, backend.subscriptions, platforms, ledger=backend.ledger,
+        pinned={}, opt_in="members", default=Timing("08:30", "Asia/Seoul"), language="en",
+    )  # fmt: skip
+    service = CommandService(
+        LiveContent(content), backend.subscriptions, platforms, language="en", desk=desk
+    )
+    assert (await service.handle(command("lang", "en"))).message.plain == t("en", "language_set")
+    await asyncio.to_thread(server.halt)
+    term = await service.handle(command("term", "NP-hard"))
+    assert "NP-hard" in term.message.plain and "Also known as" in term.message.plain
+    unavailable = t("en", "store_unavailable")
+    assert (await service.handle(command("subscribe", "07:30"))).message.plain == unavailable
+    await asyncio.to_thread(server.resume)
 
 
 async def test_what_the_ledger_recorded_during_an_outage_is_written_when_it_is_back(

@@ -1,4 +1,4 @@
-"""What several replicas share in one PostgreSQL database (bot/store/pg_replicas.py): a leader
+"""What several replicas share in one PostgreSQL database (bot/store/postgres/replicas.py): a leader
 taking over reads what the old one recorded, `/post` requests wait for the leader, and two
 replicas claiming one event get one winner."""
 
@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.core.messages import MessageRef
-from bot.store.postgres import PgBackend, open_postgres
+from bot.core.model.messages import MessageRef
+from bot.store.postgres.backend import PgBackend, open_postgres
 
 DEST = "telegram:dm:42"
 Opener = Callable[[], PgBackend]

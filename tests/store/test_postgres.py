@@ -10,10 +10,10 @@ import pytest
 
 from bot.app import open_store
 from bot.config import Secrets
-from bot.core.messages import MessageRef
-from bot.store.backend import StoreUnavailable
-from bot.store.pg_schema import SCHEMA_VERSION
-from bot.store.postgres import PgBackend, open_postgres
+from bot.core.model.messages import MessageRef
+from bot.store.common import StoreUnavailable
+from bot.store.postgres.backend import PgBackend, open_postgres
+from bot.store.postgres.schema import SCHEMA_VERSION
 
 DEST = "slack:C1"
 

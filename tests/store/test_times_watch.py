@@ -16,8 +16,8 @@ import pytest
 
 from bot.core.ports import DestinationSettings
 from bot.store.backend import Backend, open_tinydb
-from bot.store.pg_times import CHANNEL
-from bot.store.postgres import PgBackend, open_postgres
+from bot.store.postgres.backend import PgBackend, open_postgres
+from bot.store.postgres.times import CHANNEL
 from tests.processes import until
 
 MARK = "telegram:dm:mark"  # a last change, after which every earlier notification has come
@@ -144,14 +144,14 @@ async def test_a_change_on_another_replica_reaches_the_leaders_watch(
 async def test_a_lost_listen_connection_is_opened_again(
     replicas: Callable[[], PgBackend], database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.store.pg_times")
+    caplog.set_level(logging.INFO, logger="bot.store.postgres.times")
     leader, standby = replicas(), replicas()
     async with watching(leader) as told:
         await terminate_listener(database_url)
         await until(lambda: told.count == 1, "told on listening again", within=15)
         await standby.destinations.set_settings("slack:C1", DestinationSettings("06:00"))
         await until(lambda: told.count == 2, "told of a change after the reconnection")
-    said = [r.getMessage() for r in caplog.records if r.name == "bot.store.pg_times"]
+    said = [r.getMessage() for r in caplog.records if r.name == "bot.store.postgres.times"]
     assert len(said) == 2, said
     assert said[0].startswith("listening for delivery time changes on the database")
     assert "failed: " in said[0] and "trying again every 2 s" in said[0]

@@ -22,11 +22,11 @@ import re
 from typing import Any
 
 from bot.adapters.slack.render import BUTTON_LIMIT, escape, render_message, section, truncate
-from bot.core.commands import known_zone
+from bot.core.conversation.commands import known_zone
+from bot.core.conversation.service import HomeState
 from bot.core.i18n import Language, t
-from bot.core.messages import simple
-from bot.core.render import issue_parent
-from bot.core.service import HomeState
+from bot.core.model.messages import simple
+from bot.core.model.render import issue_parent
 
 SUBSCRIBE_ACTION = "home_subscribe"
 UNSUBSCRIBE_ACTION = "home_unsubscribe"

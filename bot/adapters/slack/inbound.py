@@ -41,18 +41,18 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.clock import SystemClock
+from bot.adapters.infra.clock import SystemClock
 from bot.adapters.slack import home
 from bot.adapters.slack.render import NAV_ACTION, render_message
 from bot.adapters.slack.send import PLATFORM, SlackSender
-from bot.core.commands import BRIEFING_ACTIONS, COMMANDS, split_text
+from bot.core.conversation.commands import BRIEFING_ACTIONS, COMMANDS, split_text
+from bot.core.conversation.service import CommandService, Reply
+from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
-from bot.core.messages import Message, MessageRef, Thread, simple
+from bot.core.model.messages import Message, MessageRef, Thread, simple
+from bot.core.model.threads import send_thread
 from bot.core.ports import Command, InboundClaims, Pacer
-from bot.core.retry import ANSWERS, Retrier, RetryingPlatform
-from bot.core.service import CommandService, Reply
-from bot.core.threads import send_thread
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ it pauses only the chat that got it, like any other."""
 
 from __future__ import annotations
 
-from bot.adapters.pacing import Bucket, Limits
+from bot.adapters.infra.pacing import Bucket, Limits
 
 CHANNEL = Bucket(3, 1.0)
 LIMITS = Limits(dm=CHANNEL, group=CHANNEL)

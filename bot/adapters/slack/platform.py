@@ -33,7 +33,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
-from bot.adapters.sending import SendsThroughSender
+from bot.adapters.infra.sending import SendsThroughSender
 from bot.adapters.slack import distribution, pinned
 from bot.adapters.slack.http import SlackHttpServer
 from bot.adapters.slack.inbound import SlackHandlers
@@ -42,11 +42,11 @@ from bot.adapters.slack.oauth import oauth_settings
 from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
 from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.config import ConfigError, Secrets, SlackSection
+from bot.core.conversation.service import CommandService
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
 from bot.core.ports import InboundClaims, Pacer, SubscriptionStore
-from bot.core.service import CommandService
-from bot.store.installations import InstallationStore
+from bot.store.common import InstallationStore
 
 log = logging.getLogger(__name__)
 Mode = Literal["socket", "http"]

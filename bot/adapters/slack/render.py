@@ -23,9 +23,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core import navigation
-from bot.core.messages import Block, Line, Message, Navigation, Span, Style, Thread
-from bot.core.split import cut_point, fit_block
+from bot.core.conversation import navigation
+from bot.core.model.messages import Block, Line, Message, Navigation, Span, Style, Thread
+from bot.core.model.split import cut_point, fit_block
 
 Payload = dict[str, Any]
 SlackBlock = dict[str, Any]

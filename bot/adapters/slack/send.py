@@ -2,7 +2,8 @@
 and Slack's errors → the core's errors, once.
 
 Nothing is retried here: a 429, a 5xx, a timeout are translated once and the core's retry layer
-(`bot.core.retry`) decides. The one exception is slack_sdk's connection-error handler: a request
+(`bot.core.delivery.retry`) decides. The one exception is slack_sdk's connection-error handler:
+a request
 that finds its pooled keep-alive connection already closed by the server fails before Slack saw
 it, and the handler sends it again on a fresh connection, at once. That is a transport detail
 below our error model, not a Slack failure, so it costs the core no attempt.
@@ -33,7 +34,7 @@ from bot.core.errors import (
     RecipientGone,
     TransientError,
 )
-from bot.core.messages import Message, MessageRef
+from bot.core.model.messages import Message, MessageRef
 
 if TYPE_CHECKING:
     from bot.adapters.slack.workspaces import Workspaces

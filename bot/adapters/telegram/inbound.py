@@ -2,7 +2,8 @@
 
 A translator: PTB's `Update` becomes a `Command`, `CommandService.handle` decides, and the
 `Reply` goes back through the sender, retried by the core's retry layer (a thread via
-`bot.core.threads.send_thread`). Only what is Telegram-specific lives here: reading the command
+`bot.core.model.threads.send_thread`). Only what is Telegram-specific lives here: reading the
+command
 entity, the deep link `t.me/<bot>?start=subscribe` (the core sends it when the bot may not yet
 write to a group member privately; any `/start <payload>` goes to the core as it came),
 `my_chat_member` "kicked" in a private chat (reported to the core: the user blocked the bot),
@@ -42,14 +43,14 @@ from telegram.ext import (
 from bot.adapters.telegram.inline import CACHE_SECONDS, articles
 from bot.adapters.telegram.render import render
 from bot.adapters.telegram.send import PLATFORM, ChatAddress, TelegramSender
-from bot.core import messages as m
-from bot.core.commands import COMMANDS
+from bot.core.conversation.commands import COMMANDS
+from bot.core.conversation.service import CommandService, Reply
+from bot.core.delivery.retry import Retrier
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
+from bot.core.model import messages as m
+from bot.core.model.threads import send_thread
 from bot.core.ports import ChatPlatform, Command, InboundClaims
-from bot.core.retry import Retrier
-from bot.core.service import CommandService, Reply
-from bot.core.threads import send_thread
 
 log = logging.getLogger(__name__)
 HANDLED = tuple(spec.name for spec in COMMANDS)

@@ -2,7 +2,8 @@
 the results (`CommandService.find`) and they go back with `answerInlineQuery` as articles whose
 chosen one posts the entry or item as escaped HTML.
 
-Each answer is one page (`bot.core.inline.PAGE` results) with `next_offset` for the next;
+Each answer is one page (`bot.core.conversation.finder.PAGE` results) with `next_offset` for the
+next;
 `cache_time` is five minutes (the archive changes once a day) and the results are cached per
 reader (`is_personal`): they are in the reader's language. An answer is not retried: the
 reader has typed on by then, and a later answer would be for a query no longer shown (the next
@@ -17,7 +18,7 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPrev
 from telegram.constants import ParseMode
 
 from bot.adapters.telegram.render import render
-from bot.core.inline import Page
+from bot.core.conversation.finder import Page
 
 log = logging.getLogger(__name__)
 CACHE_SECONDS = 300

@@ -1,4 +1,4 @@
-"""Telegram's rate limits, as the pacer applies them (see `bot/adapters/pacing.py` for why the
+"""Telegram's rate limits, as the pacer applies them (see `bot/adapters/infra/pacing.py` for why the
 bursts are one short of the platform's).
 
 Telegram does not document its limits exactly; the Bot FAQ gives 30 messages/s overall, 20 a
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.adapters.pacing import Bucket, Limits
+from bot.adapters.infra.pacing import Bucket, Limits
 
 
 def is_private(chat: str, kind: str) -> bool:

@@ -12,7 +12,7 @@
 - chat strings are `"<chat_id>"` or `"<chat_id>:<topic_id>"` for a forum topic (see
   `send.py`); a private chat's id is the user's id, so `open_dm(user)` is `user`.
 - rendering is `render.py`; updates → commands is `inbound.py`.
-- no PTB rate limiter: delivery paces itself (`limits.py`, `bot.adapters.pacing`), and
+- no PTB rate limiter: delivery paces itself (`limits.py`, `bot.adapters.infra.pacing`), and
   AIORateLimiter's answer to a 429 is to pause *every* chat; a 429 here becomes `RateLimited`
   for the core's retry layer to wait out. Command answers go through that layer too, and
   through the deliveries' pacer (ahead of deliveries, within a share of the 30/s).
@@ -32,8 +32,8 @@ from telegram import Update
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
-from bot.adapters.clock import SystemClock
-from bot.adapters.sending import SendsThroughSender
+from bot.adapters.infra.clock import SystemClock
+from bot.adapters.infra.sending import SendsThroughSender
 from bot.adapters.telegram.http import WebhookServer
 from bot.adapters.telegram.inbound import (
     START_LINK,
@@ -43,9 +43,9 @@ from bot.adapters.telegram.inbound import (
 )
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.config import ConfigError, Secrets, TelegramSection
+from bot.core.conversation.service import CommandService
+from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
 from bot.core.ports import InboundClaims, Pacer
-from bot.core.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
-from bot.core.service import CommandService
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"

@@ -12,7 +12,7 @@ Size: Telegram counts the *parsed* text in Unicode code points, at most `LIMIT` 
 and refuses raw HTML over `RAW_LIMIT` bytes before parsing. A line's size is therefore its plain
 text (indent and bullet included, tags excluded, `&amp;` counting 1), or an eighth of its HTML
 bytes if that is larger: any part whose sizes add up to ≤ `LIMIT` satisfies both limits.
-Splitting is `bot.core.split.split_message` on the neutral model, before any markup exists, so
+Splitting is `bot.core.model.split.split_message` on the neutral model, before any markup exists, so
 no cut lands inside a tag, a link, an entity or an emoji sequence.
 
 A message's `Navigation` becomes an inline keyboard (`keyboard`), sent with its first part.
@@ -27,10 +27,10 @@ from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core import navigation
-from bot.core.messages import Block, Line, Message, Navigation, Span, Style, Thread
-from bot.core.packing import SizeBudget
-from bot.core.split import split_message
+from bot.core.conversation import navigation
+from bot.core.model.messages import Block, Line, Message, Navigation, Span, Style, Thread
+from bot.core.model.packing import SizeBudget
+from bot.core.model.split import split_message
 
 LIMIT = 4096  # code points of text after entity parsing
 RAW_LIMIT = 32768  # bytes of HTML before parsing
@@ -92,7 +92,7 @@ def render_title(title: str) -> str:
 
 
 BUDGET = SizeBudget(LIMIT, line_size, len(LINE_SEP), len(BLOCK_SEP))
-"""What one Telegram message holds, for packing a thread's sections (`bot.core.packing`)."""
+"""What one Telegram message holds, for packing a thread's sections (`bot.core.model.packing`)."""
 
 
 def title_size(title: str) -> int:

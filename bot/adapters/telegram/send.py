@@ -10,7 +10,7 @@ the General topic, which Telegram wants *without* a `message_thread_id`.
 400 with `parameters.migrate_to_chat_id` → `ChatMigrated`, 400 → `BadRequest`, 403 →
 `Forbidden`, 401/404 → `InvalidToken`, timeouts → `TimedOut`, the rest → `NetworkError`.
 They become the core's errors here, once (order matters: `BadRequest` and `TimedOut` subclass
-`NetworkError`); nothing is retried here, `bot.core.retry` decides:
+`NetworkError`); nothing is retried here, `bot.core.delivery.retry` decides:
 
     RetryAfter           → RateLimited(retry_after seconds): the caller decides to wait
     ChatMigrated         → RecipientGone, with the new chat id in the message
@@ -49,7 +49,7 @@ from bot.core.errors import (
     RecipientGone,
     TransientError,
 )
-from bot.core.messages import Message, MessageRef
+from bot.core.model.messages import Message, MessageRef
 
 log = logging.getLogger(__name__)
 PLATFORM = "telegram"

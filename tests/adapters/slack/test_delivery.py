@@ -16,12 +16,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapters.slack.render import render_message
 from bot.app import App, delivery_channels, post, started
 from bot.content.loader import Content
-from bot.core.delivery import DeliveryEngine
+from bot.core.delivery.engine import DeliveryEngine
 from bot.core.live_content import LiveContent
+from bot.core.model.render import issue_thread
+from bot.core.model.termlinks import TermLinker
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command
-from bot.core.render import issue_thread
-from bot.core.termlinks import TermLinker
 from bot.core.testing import FakeClock
 from tests.adapters.slack.support import make_app, until
 from tests.fakes.slack_api import FakeSlackAPI, Posted

@@ -17,16 +17,16 @@ from bench.generate import _vocabulary, issue_text
 from bot.adapters.slack import home
 from bot.content.archive import Archive, Entry, pack
 from bot.content.loader import Content
-from bot.core.destinations import DestinationDesk
+from bot.core.conversation.destinations import DestinationDesk
+from bot.core.conversation.service import CommandService
 from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command, DeliveryTime
-from bot.core.service import CommandService
 from bot.core.testing import RecordingPlatform
-from bot.store.destinations import Destinations
-from bot.store.subscriptions import Subscriptions
-from bot.store.tinydb import Store
+from bot.store.tinydb.destinations import Destinations
+from bot.store.tinydb.snapshot import Store
+from bot.store.tinydb.subscriptions import Subscriptions
 from tests.adapters.slack.support import until
 from tests.adapters.slack.test_navigation import buttons as nav_buttons
 from tests.adapters.slack.test_navigation import issue, press, two

@@ -10,7 +10,7 @@ import yaml
 
 from bot.adapters.slack.inbound import SLASH_COMMANDS
 from bot.adapters.slack.oauth import BOT_SCOPES
-from bot.core.commands import COMMANDS
+from bot.core.conversation.commands import COMMANDS
 
 REDIRECT_PATH = "/slack/oauth_redirect"  # bolt's default, which the bot serves
 MANIFEST = Path(__file__).resolve().parents[3] / "slack-manifest.yaml"

@@ -33,7 +33,7 @@ from bot.app import App, build
 from bot.app.run import forget_slack_channels
 from bot.cli.logsafe import RedactSecrets
 from bot.config import Settings
-from bot.core.delivery import DeliveryEngine
+from bot.core.delivery.engine import DeliveryEngine
 from bot.core.testing import FakeClock
 from tests.adapters.slack.support import SECRET, until
 from tests.conftest import CONTENT, free_port

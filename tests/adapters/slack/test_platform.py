@@ -29,6 +29,8 @@ from bot.adapters.slack.render import preview_json
 from bot.adapters.slack.send import translate
 from bot.app import App
 from bot.config import ConfigError
+from bot.core.conversation.service import Reply
+from bot.core.delivery.retry import Retrier, RetryingPlatform, RetryPolicy
 from bot.core.errors import (
     MessageRejected,
     PlatformError,
@@ -36,13 +38,11 @@ from bot.core.errors import (
     RecipientGone,
     TransientError,
 )
-from bot.core.messages import simple
+from bot.core.model.messages import simple
+from bot.core.model.render import issue_thread
+from bot.core.model.threads import send_thread
 from bot.core.ports import Command
-from bot.core.render import issue_thread
-from bot.core.retry import Retrier, RetryingPlatform, RetryPolicy
-from bot.core.service import Reply
 from bot.core.testing import FakeClock
-from bot.core.threads import send_thread
 from tests.adapters.slack.support import SECRET, make_app, until
 from tests.fakes.slack_api import FakeSlackAPI
 

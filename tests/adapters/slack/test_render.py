@@ -23,8 +23,19 @@ from bot.adapters.slack.render import (
     safe_url,
 )
 from bot.content.loader import load_content
-from bot.core.messages import Block, Line, Message, Span, Style, Thread, bold, link, simple, text
-from bot.core.render import issue_thread
+from bot.core.model.messages import (
+    Block,
+    Line,
+    Message,
+    Span,
+    Style,
+    Thread,
+    bold,
+    link,
+    simple,
+    text,
+)
+from bot.core.model.render import issue_thread
 from tests.fakes.slack_blocks import block_errors
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.pacing import Pacer
+from bot.adapters.infra.pacing import Pacer
 from bot.adapters.telegram.limits import LIMITS
 from bot.app import PACE_SCALE_ENV, App
 from bot.store.backend import TinyBackend

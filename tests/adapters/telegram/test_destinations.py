@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.destinations import dm_key
+from bot.core.conversation.destinations import dm_key
 from tests.adapters.telegram.test_platform import (
     FORUM,
     FORUM_CHAT,

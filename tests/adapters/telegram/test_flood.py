@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.pacing import ANSWER_SHARE
+from bot.adapters.infra.pacing import ANSWER_SHARE
 from bot.store.backend import TinyBackend
 from tests.adapters.telegram.test_platform import Harness, command, open_harness
 

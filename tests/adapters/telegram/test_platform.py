@@ -19,7 +19,7 @@ from bot.adapters.telegram.platform import TelegramPlatform, build_telegram
 from bot.adapters.telegram.render import LIMIT
 from bot.app import PACE_SCALE_ENV, App, build
 from bot.config import Settings
-from bot.core.retry import RetryPolicy
+from bot.core.delivery.retry import RetryPolicy
 from tests.conftest import CONTENT, free_port
 from tests.fakes.telegram_api import BLOCKED, NOT_STARTED, FakeTelegramAPI, SentMessage
 from tests.fakes.telegram_html import parse_html

@@ -16,8 +16,19 @@ from bot.adapters.telegram.render import (
     to_plain,
 )
 from bot.content.loader import Content
-from bot.core.messages import Block, Line, Message, Span, Style, Thread, bold, link, simple, text
-from bot.core.render import issue_thread
+from bot.core.model.messages import (
+    Block,
+    Line,
+    Message,
+    Span,
+    Style,
+    Thread,
+    bold,
+    link,
+    simple,
+    text,
+)
+from bot.core.model.render import issue_thread
 from tests.fakes.telegram_html import parse_html
 
 NB = "\u00a0\u00a0\u00a0"

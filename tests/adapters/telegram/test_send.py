@@ -23,6 +23,7 @@ from telegram.error import (
 from bot.adapters.telegram.render import LIMIT
 from bot.adapters.telegram.send import ChatAddress, retry_seconds, translate
 from bot.config import ConfigError
+from bot.core.delivery.retry import Retrier, RetryingPlatform, RetryPolicy
 from bot.core.errors import (
     MessageRejected,
     PlatformError,
@@ -30,8 +31,7 @@ from bot.core.errors import (
     RecipientGone,
     TransientError,
 )
-from bot.core.messages import Block, Line, Message, MessageRef, simple, text
-from bot.core.retry import Retrier, RetryingPlatform, RetryPolicy
+from bot.core.model.messages import Block, Line, Message, MessageRef, simple, text
 from bot.core.testing import FakeClock
 from tests.adapters.telegram.test_platform import (
     FORUM,

@@ -1,0 +1,1 @@
+"""The console platform: the embedded default."""

@@ -1,0 +1,29 @@
+"""The `ChatPlatform` half that every platform with a sender shares: its `send` and `open_dm`
+are the sender's (`send.py` of each adapter), so the platform class itself is only lifecycle."""
+
+from __future__ import annotations
+
+from bot.core.model.messages import Message, MessageRef
+from bot.core.ports import ChatPlatform
+
+
+class SendsThroughSender:
+    sender: ChatPlatform
+
+    async def send(
+        self, chat: str, message: Message, *, reply_to: MessageRef | None = None
+    ) -> MessageRef:
+        return await self.sender.send(chat, message, reply_to=reply_to)
+
+    async def open_dm(self, user: str) -> str:
+        return await self.sender.open_dm(user)
+
+    async def is_chat_admin(self, chat: str, user: str) -> bool:
+        return await self.sender.is_chat_admin(chat, user)
+
+    async def can_post(self, chat: str) -> bool:
+        return await self.sender.can_post(chat)
+
+    def start_link(self, payload: str) -> str | None:
+        """No deep links unless the platform has them (Telegram overrides this)."""
+        return None

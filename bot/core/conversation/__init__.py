@@ -1,0 +1,1 @@
+"""The conversation: commands, their handling, destination settings, answers' words."""

@@ -1,0 +1,2 @@
+"""Delivery: when (cron, timetable, scheduler), what (plan), sending it (engine), retries, the
+hand-over to the leader."""

@@ -1,0 +1,334 @@
+"""Delivery, running: every destination gets the newest issue it has not had, as a thread,
+exactly once.
+
+What each destination gets is planned by `delivery_plan.py`; this module runs the plan.
+
+The ledger protocol, per part of a thread (parent = part 0, then the replies in order):
+
+    mark part pending → commit → send → mark sent with the platform's id → commit
+
+(the "sent" of one part shares the commit with the "pending" of the next). A resumed delivery
+skips the parts recorded as sent and replies under the recorded parent, so the remaining
+replies land in the same thread; a done (issue, destination) is never sent again.
+
+The one duplicate window: a part sent by the platform whose id was not yet recorded when the
+process died (kill -9, power loss, between the platform's answer and the commit). That part is
+still "pending" in the ledger, and the next run sends it again (with a warning in the log):
+at most ONE duplicated message per destination per interruption, never a whole thread. The
+same holds for a send whose outcome is unknown (a timeout that the platform in fact carried
+out) and that is therefore retried, and "one message" is one part of the thread: an adapter
+that splits a long part into several platform messages resends all of them. Platforms offer
+no idempotency key that would close the window.
+
+Fan-out: destinations run concurrently, `concurrency` workers per platform (an int, or a
+number per platform name; one platform's queue never starves another's); the parts of one
+destination go strictly in order, each through `Pacer.slot` (the platform's limits) with the
+job's rank (channels first, then readers oldest subscription first), so that the pacer finishes
+each reader's thread before readers further down start theirs.
+Errors (bot.core.errors), retried by `bot.core.delivery.retry` (the one retry layer): RateLimited
+pauses only that destination for `retry_after` and retries the same part; TransientError retries
+with exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber, ends an opted-in
+channel's opt-in and reports a channel as failed;
+MessageRejected and exhausted retries fail that destination (reported,
+retried by the next run) while the others go on. A set stop event (SIGTERM) lets every worker
+finish and record the message in flight, then the run returns; so does a lost `Leadership`
+(the store's delivery lock, re-checked before every part), so that a process that may no longer
+be the only one delivering sends nothing more. A lost lock only halts the run in progress
+(`halt`); SIGTERM ends every later one too (`request_stop`). A replica that becomes the leader
+calls `resume()` first: every thread left half-sent, whatever run started it, and nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections import deque
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+
+from bot.content.loader import Content
+from bot.core.delivery.plan import Destination, Job, Planner, Tally
+from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
+from bot.core.errors import RecipientGone
+from bot.core.i18n import Language
+from bot.core.model.messages import Message, MessageRef
+from bot.core.model.packing import Packing
+from bot.core.model.weblinks import WebLinks
+from bot.core.platforms import PlatformRegistry
+from bot.core.ports import (
+    Clock,
+    DeliveryReport,
+    DeliveryTime,
+    DestinationStore,
+    Leadership,
+    Ledger,
+    Pacer,
+    SubscriptionStore,
+)
+
+log = logging.getLogger(__name__)
+__all__ = ["DeliveryEngine", "Destination", "RetryPolicy"]
+
+
+class _Skip(Exception):
+    """This destination stops here for now (stop requested, unsubscribed); not a failure."""
+
+
+class DeliveryEngine:
+    """The `Deliverer` port: one delivery run at a time in this process."""
+
+    def __init__(
+        self,
+        *,
+        content: Callable[[], Content],
+        channels: Mapping[str, Sequence[str]],
+        platforms: PlatformRegistry,
+        subscriptions: SubscriptionStore,
+        ledger: Ledger,
+        pacer: Pacer,
+        clock: Clock,
+        language: Language = "ko",
+        policy: RetryPolicy = DELIVERY,
+        concurrency: int | Mapping[str, int] = 64,
+        progress_every: float | None = 5.0,
+        rng: random.Random | None = None,
+        before_run: Callable[[], Awaitable[object]] | None = None,
+        leadership: Leadership | None = None,
+        web: WebLinks | None = None,
+        packing: Mapping[str, Packing] | None = None,
+        destinations: DestinationStore | None = None,
+    ) -> None:
+        self.before_run = before_run  # called at the start of every run (a content refresh)
+        self.planner = Planner(
+            content, channels, subscriptions, ledger, language, web, platforms, packing,
+            destinations,
+        )  # fmt: skip
+        self.store = destinations
+        self.content, self.platforms = content, platforms
+        self.subscriptions, self.ledger, self.pacer = subscriptions, ledger, pacer
+        self.clock, self.concurrency, self.progress_every = clock, concurrency, progress_every
+        self._stop = asyncio.Event()
+        self.retrier = Retrier(policy, clock, self._stop, rng or random.Random())
+        self._running = asyncio.Lock()
+        self.leadership = leadership
+        self._shutdown = False
+
+    def request_stop(self) -> None:
+        """Finish and record the messages in flight, start no other, end the run (SIGTERM);
+        no later run starts."""
+        self._shutdown = True
+        self._stop.set()
+
+    def halt(self) -> None:
+        """End the run in progress as a stop does (the delivery lock is lost); a later run,
+        once this process leads again, goes on."""
+        self._stop.set()
+
+    def _start_run(self) -> None:
+        if not self._shutdown:
+            self._stop.clear()  # a halt ends only the run it interrupted
+
+    async def idle(self) -> None:
+        """Wait until no delivery run is in progress."""
+        async with self._running:
+            pass
+
+    async def resume(self) -> DeliveryReport:
+        """Finish every thread an interrupted run left half-sent (a killed process, a lost
+        lock), whatever started it; nothing else. A new leader does this first."""
+        async with self._running:
+            self._start_run()
+            self.planner.start_run()
+            tally = Tally()
+            destinations = await self.planner.destinations()
+            jobs = self.planner.plan_resume(destinations)
+            if not jobs:
+                return DeliveryReport(destinations=len(destinations))
+            tally.total = sum(self.planner.remaining(j.dest, n) for j in jobs for n in j.issues)
+            log.info("resuming %d half-sent thread(s) left by an interrupted run", len(jobs))
+            await self._run(jobs, tally)
+            report = tally.report(len(destinations), self._stop.is_set())
+            log.info("resumed delivery done: %s", report.summary)
+            return report
+
+    async def deliver(
+        self,
+        issue: int | None = None,
+        *,
+        dry_run: bool = False,
+        at: Collection[DeliveryTime | None] | None = None,
+        by: str = "",
+    ) -> DeliveryReport:
+        async with self._running:
+            self._start_run()
+            if by:
+                log.info("delivery run asked for by %s", by)
+            if self.before_run is not None:
+                await self.before_run()
+            archive = self.content().archive
+            latest = archive.latest.number if archive.latest else None
+            target = latest if issue is None else issue
+            if target is None or archive.get(target) is None:
+                log.info("delivery: no issue %s in the archive; nothing to post", target or "")
+                return DeliveryReport()
+            if not dry_run:
+                self.ledger.release(target, self.clock.now())
+                await self.ledger.commit()
+            self.planner.start_run()
+            tally = Tally()
+            destinations = await self.planner.destinations()
+            if at is not None:  # the scheduler: only the destinations due now
+                destinations = [d for d in destinations if d.time in at]
+            released = self.ledger.released_at(target) or self.clock.now()
+            jobs = self.planner.plan(destinations, target, released, tally)
+            if dry_run:
+                return self.planner.dry_run(jobs, len(destinations), tally)
+            await self._run(jobs, tally)
+            report = tally.report(len(destinations), self._stop.is_set())
+            log.info("delivery of issue %d done: %s", target, report.summary)
+            return report
+
+    async def destinations(self) -> list[Destination]:
+        return await self.planner.destinations()
+
+    async def _run(self, jobs: list[Job], tally: Tally) -> None:
+        queues: dict[str, deque[Job]] = {}
+        for job in jobs:  # in rank order: channels first, then readers oldest first
+            queues.setdefault(job.dest.platform, deque()).append(job)
+        workers = [
+            asyncio.create_task(self._worker(queue, tally))
+            for platform, queue in queues.items()
+            for _ in range(min(self._workers(platform), len(queue)))
+        ]
+        progress = asyncio.create_task(self._progress(tally)) if self.progress_every else None
+        try:
+            await asyncio.gather(*workers)
+        finally:
+            if progress is not None:
+                progress.cancel()
+        tally.skipped += sum(len(queue) for queue in queues.values())  # left by a stop
+
+    def _workers(self, platform: str) -> int:
+        if isinstance(self.concurrency, int):
+            return self.concurrency
+        return self.concurrency.get(platform, 64)
+
+    async def _worker(self, queue: deque[Job], tally: Tally) -> None:
+        while queue and not self._stop.is_set():
+            await self._deliver_job(queue.popleft(), tally)
+
+    async def _deliver_job(self, job: Job, tally: Tally) -> None:
+        dest = job.dest
+        failed = []
+        try:
+            for number in job.issues:
+                try:
+                    await self._deliver_issue(dest, number, job.rank, tally)
+                except (RecipientGone, _Skip):
+                    raise
+                except Exception as exc:  # one destination must not stop the others
+                    log.error("%s: issue %d failed: %s", dest.key, number, _describe(exc))
+                    failed.append(f"{dest.key}: issue {number}: {_describe(exc)}")
+        except RecipientGone as exc:
+            await self._gone(dest, exc, tally)
+        except _Skip as why:
+            log.info("%s: stopped before the end of the thread (%s)", dest.key, why)
+            tally.skipped += 1
+        if failed:
+            tally.failures.append("; ".join(failed))
+
+    async def _gone(self, dest: Destination, exc: RecipientGone, tally: Tally) -> None:
+        if dest.user is None and dest.opted_in and self.store is not None:
+            await self.store.opt_out(dest.platform, dest.chat)
+            log.warning("%s: the channel is gone (%s); its opt-in ended", dest.key, exc)
+            tally.failures.append(f"{dest.key}: gone, opt-in ended: {exc}")
+            return
+        if dest.user is None:
+            log.error("%s: the channel is gone (%s); check the configuration", dest.key, exc)
+            tally.failures.append(f"{dest.key}: gone: {exc}")
+            return
+        await self.subscriptions.unsubscribe(dest.platform, dest.user)
+        log.info("%s: recipient gone (%s); unsubscribed", dest.key, exc)
+        tally.unsubscribed += 1
+
+    async def _deliver_issue(self, dest: Destination, number: int, rank: int, tally: Tally) -> None:
+        messages = self.planner.thread(number, dest).messages
+        records = self.ledger.parts(number, dest.key)
+        parent = records[0].ref if 0 in records else None
+        dirty = False
+        try:
+            for part, message in enumerate(messages):
+                record = records.get(part)
+                if record is not None and record.state == "sent":
+                    continue
+                await self._check(dest)
+                if record is not None:
+                    log.warning(
+                        "%s: part %d of issue %d was left pending by an interrupted run; "
+                        "sending it again (it may appear twice)", dest.key, part, number,
+                    )  # fmt: skip
+                self.ledger.mark_pending(number, dest.key, part)
+                await self.ledger.commit()
+                dirty = False
+                ref = await self._send(dest, message, parent if part else None, rank, tally)
+                self.ledger.mark_sent(number, dest.key, part, ref)
+                dirty = True
+                tally.sent += 1
+                parent = ref if part == 0 else parent
+            self.ledger.mark_done(number, dest.key, len(messages))
+            dirty = True
+        finally:
+            if dirty:
+                await self.ledger.commit()
+
+    async def _check(self, dest: Destination) -> None:
+        if self._stop.is_set():
+            raise _Skip("stop requested")
+        if self.leadership is not None and not await self.leadership.holds():
+            log.error("the delivery lock is lost: another process may deliver now; stopping")
+            self.halt()
+            raise _Skip("the delivery lock is lost")
+        if dest.user is not None and not await self.subscriptions.is_subscribed(
+            dest.platform, dest.user
+        ):
+            raise _Skip("unsubscribed during the run")
+
+    async def _send(
+        self,
+        dest: Destination,
+        message: Message,
+        reply_to: MessageRef | None,
+        rank: int,
+        tally: Tally,
+    ) -> MessageRef:
+        platform = self.platforms.get(dest.platform)
+
+        async def paced() -> MessageRef:
+            async with self.pacer.slot(dest.platform, dest.chat, dest.kind, rank):
+                return await platform.send(dest.chat, message, reply_to=reply_to)
+
+        def retried() -> None:
+            tally.retried += 1
+
+        try:
+            return await self.retrier.call(paced, dest.key, retried)
+        except Stopped as why:
+            raise _Skip(str(why)) from None
+
+    async def _progress(self, tally: Tally) -> None:
+        assert self.progress_every is not None
+        started = self.clock.monotonic()
+        while True:
+            await self.clock.sleep(self.progress_every)
+            elapsed = max(self.clock.monotonic() - started, 1e-9)
+            rate = tally.sent / elapsed
+            left = max(tally.total - tally.sent, 0)
+            eta = f"{left / rate:.0f} s" if rate > 0 else "unknown"
+            log.info(
+                "delivery progress: %d/%d messages, %.1f msg/s, ETA %s",
+                tally.sent, tally.total, rate, eta,
+            )  # fmt: skip
+
+
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"

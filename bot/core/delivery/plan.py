@@ -1,0 +1,224 @@
+"""Delivery, planning: who gets which issues in this run.
+
+Destinations are the configured channels of every enabled platform, the channels that opted in
+themselves (`/briefing here`), and the DM subscribers on those platforms; each in the language
+it chose for the bot's own words (the table of contents' labels), else `bot.language`. Per
+destination the plan is: finish any issue a previous run left half-sent, then the target issue
+(the newest in the archive, or the one asked for) unless it is already done there. A DM
+subscriber gets an issue only if it was released (a run first started delivering it) after they
+subscribed, so subscribing after today's run does not bring today's issue with the next catch-up
+run; `/latest` and `/issue N` are there for that.
+
+The order is deterministic: the configured channels as configured, the opted-in channels oldest
+first, then the DM subscribers, oldest subscription first; each job's `rank` is its place in it,
+which the pacer serves in turn.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Literal
+
+from bot.content.loader import Content
+from bot.core.i18n import Language
+from bot.core.model.messages import Thread
+from bot.core.model.packing import Packing, pack_thread
+from bot.core.model.render import issue_thread
+from bot.core.model.termlinks import TermLinker
+from bot.core.model.weblinks import WebLinks
+from bot.core.platforms import PlatformRegistry
+from bot.core.ports import (
+    DeliveryReport,
+    DeliveryTime,
+    DestinationSettings,
+    DestinationStore,
+    Ledger,
+    Subscriber,
+    SubscriptionStore,
+)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Destination:
+    """Where one thread goes: a configured channel, or a DM subscriber's chat."""
+
+    platform: str
+    chat: str
+    user: str | None = None  # set for a DM subscriber
+    since: datetime | None = None  # when that subscriber subscribed
+    language: Language | None = None  # the bot's words there, if the destination chose
+    opted_in: bool = False  # a channel that opted in itself (its opt-in ends when it is gone)
+    time: DeliveryTime | None = None  # its own delivery time; None: the edition's schedule
+
+    @property
+    def key(self) -> str:
+        """The ledger key: "slack:C1", "telegram:-100123", "telegram:dm:42"."""
+        return f"{self.platform}:dm:{self.user}" if self.user else f"{self.platform}:{self.chat}"
+
+    @property
+    def kind(self) -> Literal["dm", "channel"]:
+        return "dm" if self.user else "channel"
+
+
+@dataclass
+class Tally:
+    total: int = 0
+    sent: int = 0
+    retried: int = 0
+    skipped: int = 0
+    nothing_new: int = 0
+    unsubscribed: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def report(self, destinations: int, stopped: bool) -> DeliveryReport:
+        return DeliveryReport(
+            destinations=destinations, planned=self.total, sent=self.sent, retried=self.retried,
+            skipped=self.skipped, failed=len(self.failures), nothing_new=self.nothing_new,
+            unsubscribed=self.unsubscribed, stopped=stopped, failures=tuple(self.failures),
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    dest: Destination
+    issues: tuple[int, ...]
+    rank: int = 0  # its place in the run: the lowest rank waiting for a shared limit goes first
+
+
+class Planner:
+    """The destinations of a run and the issues each still needs, from the ledger."""
+
+    def __init__(
+        self,
+        content: Callable[[], Content],
+        channels: Mapping[str, Sequence[str]],
+        subscriptions: SubscriptionStore,
+        ledger: Ledger,
+        language: Language,
+        web: WebLinks | None = None,
+        platforms: PlatformRegistry | None = None,
+        packing: Mapping[str, Packing] | None = None,
+        destinations: DestinationStore | None = None,
+    ) -> None:
+        self.store = destinations  # opted-in channels and every destination's settings
+        self.content, self.channels = content, channels
+        self.packing = packing or {}  # per platform: which destinations get packed threads
+        self.subscriptions, self.ledger, self.language = subscriptions, ledger, language
+        self.web = web  # set: each thread's parent links the issue's web page
+        self.platforms = platforms or PlatformRegistry()  # whose deep links the notes use
+        self._threads: dict[tuple[int, str, bool, Language], Thread] = {}
+
+    def start_run(self) -> None:
+        """Forget the threads rendered for a previous run (the content may have changed)."""
+        self._threads = {}
+
+    async def destinations(self) -> list[Destination]:
+        found: dict[str, Destination] = {}
+        chosen = await self.store.all_settings() if self.store is not None else {}
+
+        def add(dest: Destination) -> None:
+            mine = chosen.get(dest.key, DestinationSettings())
+            words = mine.language
+            language: Language | None = "en" if words == "en" else "ko" if words == "ko" else None
+            time = DeliveryTime(mine.time, mine.zone or "") if mine.time else None
+            found.setdefault(dest.key, replace(dest, language=language, time=time))
+
+        for platform, chats in self.channels.items():
+            for chat in chats:
+                add(Destination(platform, str(chat)))
+        for opted in await self.store.opted_in() if self.store is not None else []:
+            if opted.platform in self.channels:
+                add(Destination(opted.platform, opted.chat, opted_in=True))
+        for sub in sorted(await self.subscriptions.subscribers(), key=_oldest_first):
+            if sub.platform in self.channels:
+                add(Destination(sub.platform, sub.chat, sub.user, _parse_time(sub.since)))
+        return list(found.values())
+
+    def plan(
+        self, destinations: Iterable[Destination], target: int, released: datetime, tally: Tally
+    ) -> list[Job]:
+        jobs: list[Job] = []
+        archive = self.content().archive
+        for dest in destinations:
+            issues = {n for n in self.ledger.started(dest.key) if archive.get(n) is not None}
+            if self.ledger.is_done(target, dest.key):
+                log.debug("%s: nothing new (issue %d already delivered)", dest.key, target)
+            elif dest.since is not None and released < dest.since:
+                log.debug("%s: subscribed after issue %d was released", dest.key, target)
+            else:
+                issues.add(target)
+            if not issues:
+                tally.nothing_new += 1
+                continue
+            job = Job(dest, tuple(sorted(issues)), rank=len(jobs))
+            tally.total += sum(self.remaining(job.dest, n) for n in job.issues)
+            jobs.append(job)
+        if tally.nothing_new:
+            log.info(
+                "delivery: nothing new for %d destination(s) (issue %d delivered or not due)",
+                tally.nothing_new, target,
+            )  # fmt: skip
+        return jobs
+
+    def plan_resume(self, destinations: Iterable[Destination]) -> list[Job]:
+        """The destinations with a half-sent thread, and those issues only."""
+        archive = self.content().archive
+        jobs: list[Job] = []
+        for dest in destinations:
+            issues = [n for n in self.ledger.started(dest.key) if archive.get(n) is not None]
+            if issues:
+                jobs.append(Job(dest, tuple(issues), rank=len(jobs)))
+        return jobs
+
+    def thread(self, number: int, dest: Destination) -> Thread:
+        """Issue `number` as `dest` gets it: its 토막상식 linking the glossary its platform's way,
+        packed where its platform's packing applies."""
+        packing = self.packing.get(dest.platform)
+        packed = packing is not None and packing.applies_to(dest.kind)
+        language = dest.language or self.language
+        key = (number, dest.platform, packed, language)
+        if key not in self._threads:
+            content = self.content()
+            issue = content.archive.get(number)
+            assert issue is not None, f"issue {number} vanished from the archive"
+            links = TermLinker(dest.platform, content.glossary, self.platforms, language, self.web)
+            thread = issue_thread(issue, language, self.web, links.after)
+            self._threads[key] = (
+                pack_thread(thread, packing.budget) if packing is not None and packed else thread
+            )
+        return self._threads[key]
+
+    def remaining(self, dest: Destination, number: int) -> int:
+        done = self.ledger.parts(number, dest.key)
+        total = len(self.thread(number, dest).messages)
+        return sum(1 for p in range(total) if p not in done or done[p].state != "sent")
+
+    def dry_run(self, jobs: list[Job], destinations: int, tally: Tally) -> DeliveryReport:
+        for job in jobs:
+            for number in job.issues:
+                log.info(
+                    "dry run: %s would get issue %d (%d of %d messages)", job.dest.key, number,
+                    self.remaining(job.dest, number), len(self.thread(number, job.dest).messages),
+                )  # fmt: skip
+        log.info("dry run: %d messages to %d destinations; nothing sent", tally.total, len(jobs))
+        return DeliveryReport(
+            destinations=destinations, planned=tally.total, nothing_new=tally.nothing_new
+        )
+
+
+def _oldest_first(sub: Subscriber) -> tuple[bool, datetime, str, str]:
+    since = _parse_time(sub.since)  # no known time: after every known one
+    return since is None, since or datetime.min.replace(tzinfo=UTC), sub.platform, sub.user
+
+
+def _parse_time(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -1,0 +1,1 @@
+"""The message model: neutral messages, their rendering to text, splitting, packing, links."""

@@ -1,0 +1,1 @@
+"""The PostgreSQL backend: several replicas on one database (pool.py at the bottom)."""

@@ -1,0 +1,1 @@
+"""The tinydb backend: the embedded default, one process owning the data file."""
