@@ -28,8 +28,7 @@ from typing import TYPE_CHECKING, Any
 from bench.common import ask_figures, fake_process
 
 if TYPE_CHECKING:
-    from bot.app import App
-    from bot.config import Settings
+    from bot.app import Bot, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBSCRIBERS = int(os.environ.get("BENCH_SUBSCRIBERS", "500"))
@@ -81,7 +80,7 @@ class Fanout:
 
 
 def _settings(tmp: Path, urls: dict[str, str], fanout: Fanout) -> Settings:
-    from bot.config import Settings
+    from bot.app import Settings
 
     return Settings(
         bot={"content_dir": ROOT / "content", "data_path": tmp / "briefing.json"},
@@ -93,7 +92,7 @@ def _settings(tmp: Path, urls: dict[str, str], fanout: Fanout) -> Settings:
     )  # fmt: skip
 
 
-async def _subscribe_all(app: App, subscribers: int) -> None:
+async def _subscribe_all(app: Bot, subscribers: int) -> None:
     """Subscriber n (chat 10,000,000 + n) subscribed n minutes after the first."""
     from bot.store.backend import TinyBackend
 
@@ -115,16 +114,18 @@ def _servers(
     return fake_process("bench.fake_servers", *args)
 
 
-async def _platforms(app: App) -> list[Any]:
+async def _platforms(app: Bot) -> list[Any]:
     """Telegram started send-only and Slack built, both in the app's registry (no PTB rate
     limiter: the engine's pacer paces)."""
     from bot.adapters.slack.platform import build_slack
+    from bot.adapters.slack.settings import SlackSecrets
     from bot.adapters.telegram.platform import build_telegram
+    from bot.adapters.telegram.settings import TelegramSecrets
 
-    telegram = await build_telegram(app.settings.telegram, app.secrets, app.service)
+    telegram = await build_telegram(app.settings.telegram, TelegramSecrets(), app.service)
     await telegram.start(receive=False)
     slack = await build_slack(
-        app.settings.slack, app.secrets, app.service, host="127.0.0.1", port=0
+        app.settings.slack, SlackSecrets(), app.service, host="127.0.0.1", port=0
     )
     app.platforms.add(telegram)
     app.platforms.add(slack)
@@ -135,7 +136,7 @@ async def fan_out(fanout: Fanout) -> Run:
     """Issue 1 through the real adapters, engine, ledger and pacer to the fakes, as asked."""
     from bot import app as application
     from bot.adapters.infra.clock import SystemClock
-    from bot.app.build import delivery_packing
+    from bot.app import delivery_packing
     from bot.core.delivery.engine import DeliveryEngine
 
     async with _servers(fanout) as (urls, proc):

@@ -42,8 +42,8 @@ class Run:
 
 async def one_run(tmp: Path, flood: bool) -> Run:
     from bot.adapters.telegram.platform import build_telegram
-    from bot.app import build
-    from bot.config import Settings
+    from bot.adapters.telegram.settings import TelegramSecrets
+    from bot.app import Settings, build
     from bot.store.backend import TinyBackend
     from tests.fakes.telegram_api import FakeTelegramAPI
 
@@ -64,7 +64,7 @@ async def one_run(tmp: Path, flood: bool) -> Run:
             record = {"platform": "telegram", "user": str(user), "chat": str(user), "since": when}
             table.put(f"telegram:{user}", record)
         await app.store.store.commit()
-        platform = await build_telegram(settings.telegram, app.secrets, app.service,
+        platform = await build_telegram(settings.telegram, TelegramSecrets(), app.service,
                                         pacer=app.engine.pacer)  # fmt: skip
         app.platforms.add(platform)
         await platform.start()

@@ -19,8 +19,7 @@ import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
 from bench.common import report, summary
-from bot.app import App, build
-from bot.config import Settings
+from bot.app import Bot, Settings, build
 from bot.core.conversation.service import Reply
 from bot.core.ports import Command
 from tests.fakes.slack_api import FakeSlackAPI
@@ -31,7 +30,7 @@ TRIPS = 200
 TOKEN, SECRET, USER = "123456:BENCH-TOKEN", "bench-signing-secret", 5550001
 
 
-def _app(tmp: Path, **platform: Any) -> App:
+def _app(tmp: Path, **platform: Any) -> Bot:
     settings = Settings(
         bot={"content_dir": str(ROOT / "content"), "data_path": str(tmp / "d.json")},
         console={"enabled": False},
@@ -40,7 +39,7 @@ def _app(tmp: Path, **platform: Any) -> App:
     return build(settings)
 
 
-def _timed_core(app: App) -> list[float]:
+def _timed_core(app: Bot) -> list[float]:
     """Record how long each command spends in the core (parse, handle, render to messages)."""
     spent: list[float] = []
     handle = app.service.handle
@@ -68,12 +67,13 @@ async def _trips(one: Callable[[int], Awaitable[None]]) -> list[float]:
 
 async def telegram(tmp: Path) -> tuple[list[float], list[float]]:
     from bot.adapters.telegram.platform import build_telegram
+    from bot.adapters.telegram.settings import TelegramSecrets
 
     async with FakeTelegramAPI(TOKEN, "newsbot") as fake:
         fake.add_chat(USER, "private")
         app = _app(tmp, telegram={"enabled": True, "api_url": fake.base_url})
         spent = _timed_core(app)
-        platform = await build_telegram(app.settings.telegram, app.secrets, app.service)
+        platform = await build_telegram(app.settings.telegram, TelegramSecrets(), app.service)
         app.platforms.add(platform)
         await platform.start()
         try:
@@ -101,13 +101,14 @@ async def telegram(tmp: Path) -> tuple[list[float], list[float]]:
 
 async def slack(tmp: Path) -> tuple[list[float], list[float]]:
     from bot.adapters.slack.platform import build_slack
+    from bot.adapters.slack.settings import SlackSecrets
 
     async with FakeSlackAPI() as fake, aiohttp.ClientSession() as session:
         fake.add_channel("C1")
         app = _app(tmp, slack={"enabled": True, "api_url": fake.base_url, "mode": "http"})
         spent = _timed_core(app)
         platform = await build_slack(
-            app.settings.slack, app.secrets, app.service, host="127.0.0.1", port=0
+            app.settings.slack, SlackSecrets(), app.service, host="127.0.0.1", port=0
         )
         app.platforms.add(platform)
         await platform.start()

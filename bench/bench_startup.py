@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = """
 import asyncio, sys, time
 from pathlib import Path
-from bot.app import build
+from bot.app import Settings, build
 from bot.config import load_settings
-settings, _ = load_settings(Path(sys.argv[1]))
+settings, _ = load_settings(Path(sys.argv[1]), Settings)
 app = build(settings, Path(sys.argv[1]))
 ready = time.time()
 app.content.archive.prepare_search()  # `run` builds it in a worker thread after start-up

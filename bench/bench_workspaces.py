@@ -22,14 +22,14 @@ from bench.common import ask_figures, fake_process
 from bench.fake_workspaces import channel, team, token
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.app import Bot
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKSPACES = int(os.environ.get("BENCH_WORKSPACES", "1000"))
 PARTS, BURST, RATE = 11, 3, 1.0
 
 
-async def _installed(app: App, workspaces: int) -> None:
+async def _installed(app: Bot, workspaces: int) -> None:
     """The store as 1,000 finished installs leave it: an installation per workspace and the
     workspace of its channel (learnt from its `/briefing here`)."""
     from slack_sdk.oauth.installation_store.models.installation import Installation
@@ -47,8 +47,8 @@ async def _installed(app: App, workspaces: int) -> None:
 
 async def deliver(workspaces: int) -> tuple[float, int, dict[str, Any]]:
     from bot.adapters.slack.platform import build_slack
-    from bot.app import build
-    from bot.config import Settings
+    from bot.adapters.slack.settings import SlackSecrets
+    from bot.app import Settings, build
 
     async with fake_process("bench.fake_workspaces", str(workspaces), ready_within=120) as (
         first,
@@ -65,7 +65,7 @@ async def deliver(workspaces: int) -> tuple[float, int, dict[str, Any]]:
             app = build(settings)
             await _installed(app, workspaces)
             slack = await build_slack(
-                settings.slack, app.secrets, app.service,
+                settings.slack, SlackSecrets(), app.service,
                 installations=app.store.installations, subscriptions=app.store.subscriptions,
             )  # fmt: skip
             app.platforms.add(slack)

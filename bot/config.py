@@ -2,7 +2,12 @@
 
 One model per section, unknown keys rejected. Environment variables override the file as
 `BRIEFING_<SECTION>__<KEY>` (e.g. `BRIEFING_BOT__LANGUAGE=en`); secrets come only from the
-environment (`SLACK_BOT_TOKEN`, ...). Every problem is reported as `path:line: message`.
+environment (`DATABASE_URL`, each platform's tokens). Every problem is reported as
+`path:line: message`.
+
+The platforms' sections and secrets are theirs (`bot/adapters/<platform>/settings.py`): the
+composition root composes the whole model from its platform list (`settings_model`), so this
+module names no platform.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ from __future__ import annotations
 import re
 import tomllib
 import zoneinfo
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from croniter import croniter
 from pydantic import (
@@ -20,23 +26,26 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    create_model,
     field_validator,
-    model_validator,
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 _SECRET_KEY = re.compile(r"token|secret|password", re.IGNORECASE)
-ENV_SECRETS = {
-    "slack": "SLACK_BOT_TOKEN, SLACK_APP_TOKEN, SLACK_SIGNING_SECRET or SLACK_CLIENT_SECRET",
-    "telegram": "TELEGRAM_BOT_TOKEN or TELEGRAM_WEBHOOK_SECRET",
-}
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class PlatformSection(_Section):
+    """A platform's section (`[slack]`, ...): each platform's own settings model extends it."""
+
+    enabled: bool = False
+
+
 class BotSection(_Section):
+    platforms: ClassVar[frozenset[str]] = frozenset()  # the admins' prefixes (`settings_model`)
     content_dir: Path = Path("content")
     data_path: Path = Path("data/briefing.json")
     timezone: str = "Asia/Seoul"
@@ -62,11 +71,14 @@ class BotSection(_Section):
     def _platform_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for admin in value:
             platform, _, user = admin.partition(":")
-            if platform not in {"slack", "telegram", "console"} or not user:
+            if platform not in cls.platforms or not user:
                 raise ValueError(
                     f"{admin!r} is not platform:user (e.g. slack:U0123, telegram:123456)"
                 )
         return value
+
+
+_BotSection = BotSection
 
 
 class ScheduleSection(_Section):
@@ -79,52 +91,6 @@ class ScheduleSection(_Section):
         if len(value.split()) != 5 or not croniter.is_valid(value):
             raise ValueError(f"{value!r} is not a 5-field cron expression (e.g. '30 8 * * *')")
         return value
-
-
-class ConsoleSection(_Section):
-    enabled: bool = True
-
-
-class SlackSection(_Section):
-    enabled: bool = False
-    mode: Literal["socket", "http"] = "socket"
-    api_url: str = "https://slack.com/api/"
-    channels: tuple[str, ...] = ()
-    http_port: int = Field(3000, ge=1, le=65535)
-    # "single": one workspace's SLACK_BOT_TOKEN; "oauth": any workspace installs the app with
-    # "Add to Slack" (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET; http mode only)
-    install: Literal["single", "oauth"] = "single"
-    oauth_redirect_url: str = ""  # the public URL of GET /slack/oauth_redirect
-
-    @field_validator("oauth_redirect_url")
-    @classmethod
-    def _redirect_absolute(cls, value: str) -> str:
-        if value and not re.match(r"^https?://[^/\s]+/\S*$", value):
-            raise ValueError(
-                f"{value!r} is not an absolute http(s) URL "
-                "(e.g. https://bot.example.com/slack/oauth_redirect)"
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _oauth_needs_http(self) -> SlackSection:
-        if self.install == "oauth" and self.mode != "http":
-            raise ValueError(
-                'install = "oauth" needs mode = "http": the install page and its redirect are '
-                "served on http_port"
-            )
-        return self
-
-
-class TelegramSection(_Section):
-    enabled: bool = False
-    mode: Literal["polling", "webhook"] = "polling"
-    api_url: str = "https://api.telegram.org/bot"
-    chats: tuple[int | str, ...] = ()
-    webhook_url: str = ""
-    webhook_port: int = Field(8443, ge=1, le=65535)
-    packed_threads: Literal["dm", "all", "none"] = "dm"  # which threads pack their sections
-    paid_broadcast: bool = False  # allow_paid_broadcast: up to 1,000 msg/s, billed in Stars
 
 
 class WebSection(_Section):
@@ -162,10 +128,15 @@ class Settings(BaseSettings):
 
     bot: BotSection = BotSection()
     schedule: ScheduleSection = ScheduleSection()
-    console: ConsoleSection = ConsoleSection()
-    slack: SlackSection = SlackSection()
-    telegram: TelegramSection = TelegramSection()
     web: WebSection = WebSection()
+    # a platform's environment variables, by its section, named when the file holds a secret
+    env_secrets: ClassVar[Mapping[str, str]] = {}
+
+    def section(self, name: str) -> PlatformSection:
+        """The platform section `[name]` (the composed model has one field per platform)."""
+        found = getattr(self, name)
+        assert isinstance(found, PlatformSection)
+        return found
 
     @classmethod
     def settings_customise_sources(
@@ -180,18 +151,31 @@ class Settings(BaseSettings):
 
 
 class Secrets(BaseSettings):
-    """Tokens, read only from the environment; SecretStr keeps them out of reprs and logs."""
+    """Tokens, read only from the environment; SecretStr keeps them out of reprs and logs. A
+    platform's tokens are its own model of this kind (`SlackSecrets`, ...)."""
 
     model_config = SettingsConfigDict(extra="ignore", frozen=True)
 
-    slack_bot_token: SecretStr | None = None
-    slack_app_token: SecretStr | None = None
-    slack_signing_secret: SecretStr | None = None
-    slack_client_id: SecretStr | None = None  # [slack] install = "oauth"
-    slack_client_secret: SecretStr | None = None
-    telegram_bot_token: SecretStr | None = None
-    telegram_webhook_secret: SecretStr | None = None
     database_url: SecretStr | None = None  # its password is masked in logs (bot/cli/logsafe.py)
+
+
+def settings_model(platforms: Mapping[str, tuple[type[PlatformSection], str]]) -> type[Settings]:
+    """`Settings` with a section per platform (`{"slack": (SlackSection, "SLACK_BOT_TOKEN, …")}`,
+    the second the environment variables its secrets come from); `[bot] admins` may name only
+    these platforms."""
+
+    names = frozenset(platforms)
+
+    class BotSection(_BotSection):  # named as the errors name it ("instance of BotSection")
+        platforms: ClassVar[frozenset[str]] = names
+
+    fields: dict[str, Any] = {
+        name: (section, section()) for name, (section, _) in platforms.items()
+    }
+    model = create_model("Settings", __base__=Settings, bot=(BotSection, BotSection()), **fields)
+    model.env_secrets = {name: env for name, (_, env) in platforms.items() if env}
+    assert issubclass(model, Settings)
+    return model
 
 
 class ConfigError(Exception):
@@ -200,8 +184,9 @@ class ConfigError(Exception):
         super().__init__("\n".join(problems))
 
 
-def load_settings(path: str | Path | None) -> tuple[Settings, list[str]]:
-    """Settings and warnings from a TOML file (None: defaults + environment only)."""
+def load_settings(path: str | Path | None, model: type[Settings]) -> tuple[Settings, list[str]]:
+    """Settings (the `model` composed by `settings_model`) and warnings from a TOML file (None:
+    defaults + environment only)."""
     data: dict[str, Any] = {}
     warnings: list[str] = []
     lines: list[str] = []
@@ -217,21 +202,23 @@ def load_settings(path: str | Path | None) -> tuple[Settings, list[str]]:
         except tomllib.TOMLDecodeError as exc:
             line = int(m.group(1)) if (m := re.search(r"line (\d+)", str(exc))) else 1
             raise ConfigError([f"{where}:{line}: not valid TOML: {exc}"]) from None
-        warnings = _drop_secrets(data, lines, where)
+        warnings = _drop_secrets(data, lines, where, model.env_secrets)
     try:
-        return Settings(**data), warnings
+        return model(**data), warnings
     except ValidationError as exc:
         raise ConfigError([_describe(err, lines, where) for err in exc.errors()]) from None
 
 
-def _drop_secrets(data: dict[str, Any], lines: list[str], where: str) -> list[str]:
+def _drop_secrets(
+    data: dict[str, Any], lines: list[str], where: str, env_secrets: Mapping[str, str]
+) -> list[str]:
     warnings = []
     for section, values in data.items():
         if not isinstance(values, dict):
             continue
         for key in [k for k in values if _SECRET_KEY.search(k)]:
             del values[key]
-            env = ENV_SECRETS.get(section, "an environment variable")
+            env = env_secrets.get(section, "an environment variable")
             line = _line_of(lines, (section, key))
             warnings.append(
                 f"{where}:{line}: warning: [{section}] {key} looks like a secret; secrets are read "

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import Settings
 from bot.config import ConfigError, load_settings
 from tests.conftest import ROOT
 
 
 def test_the_example_config_loads_with_every_documented_key() -> None:
-    settings, warnings = load_settings(ROOT / "config.example.toml")
+    settings, warnings = load_settings(ROOT / "config.example.toml", Settings)
     assert warnings == []
     assert settings.bot.timezone == "Asia/Seoul" and settings.schedule.cron == "30 8 * * *"
     assert settings.console.enabled and not settings.slack.enabled and not settings.telegram.enabled
@@ -24,7 +25,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
     path = tmp_path / "c.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_settings(path)
+        load_settings(path, Settings)
     return [p.replace(f"{tmp_path}/", "") for p in caught.value.problems]
 
 
@@ -52,7 +53,7 @@ def test_each_mistake_is_one_clear_line(tmp_path: Path, text: str, expected: str
 def test_a_token_in_the_file_warns_and_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text("[slack]\nenabled = false\nbot_token = 'xoxb-secret-value'\n", encoding="utf-8")
-    settings, warnings = load_settings(path)
+    settings, warnings = load_settings(path, Settings)
     warnings = [w.replace(f"{tmp_path}/", "") for w in warnings]
     assert len(warnings) == 1 and warnings[0].startswith(
         "c.toml:3: warning: [slack] bot_token looks like a secret"
@@ -65,7 +66,7 @@ def test_the_environment_overrides_the_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("BRIEFING_BOT__LANGUAGE", "en")
-    settings, _ = load_settings(ROOT / "config.example.toml")
+    settings, _ = load_settings(ROOT / "config.example.toml", Settings)
     assert settings.bot.language == "en"
 
 
@@ -73,7 +74,7 @@ def test_the_environment_overrides_the_file(
 def test_every_key_has_a_default_so_nothing_is_required(tmp_path: Path, text: str) -> None:
     path = tmp_path / "c.toml"
     path.write_text(text, encoding="utf-8")
-    settings, warnings = load_settings(path)
+    settings, warnings = load_settings(path, Settings)
     assert warnings == [] and settings.console.enabled and settings.bot.language == "ko"
 
 

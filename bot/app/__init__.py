@@ -1,23 +1,26 @@
-"""The composition root: `build` wires settings → content, store, core service, delivery
-(`build.py`); `run`, `post` and `site` start what was built (`run.py`). Imported by nothing but
-the CLI (an import-linter contract)."""
+"""The composition root: `PLATFORMS` and the `Settings` composed from them (`platforms.py`);
+`build` wires settings → content, store, core service, delivery (`build.py`); `run`, `post`,
+`converse` and `site` start what was built (`run.py`), the leader's duties in turn with other
+replicas (`replica.py`). Imported by nothing but the CLI (an import-linter contract)."""
 
-from bot.app.build import (
-    PACE_SCALE_ENV,
+from bot.app.build import PACE_SCALE_ENV, Bot, Storage, build, open_backend, resolve, schedule_of
+from bot.app.platforms import (
+    PLATFORMS,
     RATE_LIMITS,
-    App,
-    build,
+    Settings,
     delivery_channels,
-    delivery_lock,
-    open_store,
+    delivery_concurrency,
+    delivery_packing,
+    enabled,
+    named,
     rate_limits,
-    resolve,
-    schedule_of,
 )
-from bot.app.replica import Replica, scheduler
+from bot.app.replica import Duties, Replica, scheduler
 from bot.app.run import (
     build_platforms,
+    converse,
     post,
+    preview_of,
     run,
     site,
     started,
@@ -26,8 +29,9 @@ from bot.app.run import (
 )
 
 __all__ = [
-    "PACE_SCALE_ENV", "RATE_LIMITS", "App", "Replica", "build", "build_platforms",
-    "delivery_channels", "delivery_lock", "open_store", "post", "rate_limits", "resolve", "run",
-    "schedule_of",
-    "scheduler", "site", "started", "stop_signals", "web_archive",
+    "PACE_SCALE_ENV", "PLATFORMS", "RATE_LIMITS", "Bot", "Duties", "Replica", "Settings",
+    "Storage", "build", "build_platforms", "converse", "delivery_channels",
+    "delivery_concurrency", "delivery_packing", "enabled", "named", "open_backend", "post",
+    "preview_of", "rate_limits", "resolve", "run", "schedule_of", "scheduler", "site", "started",
+    "stop_signals", "web_archive",
 ]  # fmt: skip

@@ -1,11 +1,13 @@
-"""The composition root, building: settings → content, store, core service, delivery. Nothing
-else builds objects, and nothing but the CLI imports this package; every builder gets what it
-uses (its settings section, the secrets, the service), never the `App`.
+"""The composition root, building: settings → content, store, core service, delivery, and what
+each platform is built with. Nothing else builds objects, and nothing but the CLI imports this
+package; every consumer gets the parts it uses (the engine its ports, a platform its `Wiring`,
+the leader its `Duties`), never the whole `Bot`.
 
-The order breaks the one cycle there is (the service posts through the engine, which sends
-through the platforms, whose inbound traffic goes to the service): the platform registry is
-made first and empty, handed to the engine and the service, and platforms join it as they start
-(`run.py`).
+The order breaks the cycle there is (the service posts through the engine, which sends through
+the platforms, whose inbound traffic goes to the service): the platform registry is made first
+and empty, handed to the engine and the service, and platforms join it as they start
+(`run.py`). One late binding is left: the engine refreshes the content before a run through
+the service (`refresh_content`, which tells the admins of a refusal), built after the engine.
 """
 
 from __future__ import annotations
@@ -13,16 +15,15 @@ from __future__ import annotations
 import logging
 import os
 import zoneinfo
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.adapters.infra import pacing
 from bot.adapters.infra.clock import SystemClock
-from bot.adapters.slack.limits import LIMITS as SLACK_LIMITS
-from bot.adapters.telegram import limits as telegram_limits
-from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
-from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
+from bot.adapters.infra.descriptor import PlatformDescriptor, Wiring
+from bot.app import platforms as p
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
 from bot.core.conversation.destinations import DestinationDesk, Timing, cron_time
@@ -32,38 +33,53 @@ from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Term
 from bot.core.live_content import LiveContent
-from bot.core.model.packing import Packing
+from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Leadership
 from bot.store.backend import Backend, open_tinydb
 from bot.store.lock import DataLock
 
 if TYPE_CHECKING:
     from bot.store.postgres.lock import PgLock
-from bot.core.model.weblinks import WebLinks
 
 log = logging.getLogger(__name__)
 # Divides every pacing period: only for tests and benchmarks against local fake servers that
 # compress time the same way. Never set it against the real platforms.
 PACE_SCALE_ENV = "BRIEFING_PACE_SCALE"
-RATE_LIMITS = {"telegram": TELEGRAM_LIMITS, "slack": SLACK_LIMITS}  # with the default settings
-# Destinations in flight per platform. Slack's limits are per channel (no overall bucket), so
-# with OAuth installs in many workspaces every workspace's channel may be in flight at once.
-CONCURRENCY = 64
-SLACK_OAUTH_CONCURRENCY = 1024
 
 
 @dataclass(frozen=True)
-class App:
+class Storage:
+    """The store and its delivery lock, chosen together (`open_backend`): the tinydb file and
+    its flock, one process only; or PostgreSQL and its advisory lock, which replicas share."""
+
+    lock: DataLock | PgLock
+    replicas: bool  # several `run`s may share the store, the lock's holder leading
+    data_path: Path
+    database_url: str | None = None
+
+    def open(self, *, read_only: bool = False) -> Backend:
+        """The store (the tinydb file only once its lock is taken: it is read into memory)."""
+        if self.database_url is not None:
+            from bot.store.postgres.backend import open_postgres
+
+            return open_postgres(self.database_url)
+        return open_tinydb(self.data_path, read_only=read_only)
+
+
+@dataclass(frozen=True)
+class Bot:
+    """The bot, built: what `run.py` starts and tests look into."""
+
     settings: Settings
-    secrets: Secrets
     store: Backend  # tinydb, or PostgreSQL when DATABASE_URL is set
     live: LiveContent
     platforms: PlatformRegistry  # the started ones, which the engine and the service send through
     engine: DeliveryEngine
     service: CommandService
+    wiring: Wiring  # what every platform is built with
+    descriptors: tuple[PlatformDescriptor, ...]  # the platforms it may start (`PLATFORMS`)
+    term: Term  # whether this process leads (holds the delivery lock)
     content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/infra/watch.py)
-    term: Term = field(default_factory=Term)  # whether this process leads (the delivery lock)
 
     @property
     def content(self) -> Content:
@@ -78,70 +94,95 @@ def resolve(settings: Settings, config_path: Path | None, value: Path) -> Path:
     return (config_path.parent / value).resolve()
 
 
+def open_backend(settings: Settings, config_path: Path | None = None) -> Storage:
+    """PostgreSQL when `DATABASE_URL` is set (replicas lead in turn), else the tinydb file at
+    `[bot] data_path` (one process); nothing is opened or locked yet."""
+    secrets = Secrets()
+    data_path = resolve(settings, config_path, settings.bot.data_path)
+    if secrets.database_url is not None:
+        from bot.store.postgres.lock import PgLock
+
+        url = secrets.database_url.get_secret_value()
+        return Storage(PgLock(url), True, data_path, url)
+    return Storage(DataLock(data_path), False, data_path)
+
+
 def build(
     settings: Settings,
     config_path: Path | None = None,
     *,
+    storage: Storage | None = None,
     read_only: bool = False,
-    leadership: Leadership | None = None,
-) -> App:
-    """Everything but the platforms, wired; `read_only` for commands that do not hold the
-    data lock; `leadership`, the delivery lock held, is re-checked before every part sent."""
+    replica: bool = False,
+    platforms: Sequence[PlatformDescriptor] = p.PLATFORMS,
+) -> Bot:
+    """Everything wired, the platforms to build as they start (`run.py`). `storage`: the CLI's,
+    its lock taken (or, a `replica`, tried in turn): deliveries re-check it before every part
+    and this process leads from the start unless it is a replica; without it (tests, preview)
+    nothing is checked. `read_only` for commands that hold no lock."""
     content_dir = resolve(settings, config_path, settings.bot.content_dir)
-    data_path = resolve(settings, config_path, settings.bot.data_path)
-    cache = data_path.with_name("content-cache.json")  # an accelerator beside the data file
+    held = storage is not None and not read_only
+    storage = storage or open_backend(settings, config_path)
+    cache = storage.data_path.with_name("content-cache.json")  # an accelerator beside the data
     content = load_content(content_dir, cache)
     for warning in content.warnings:
         log.debug("%s", warning)
     live = LiveContent(
         content, lambda: load_content(content_dir, cache), release=schedule_of(settings).release()
     )
-    secrets = Secrets()
-    store = open_store(data_path, secrets, read_only=read_only)
-    platforms = PlatformRegistry()
+    store = storage.open(read_only=read_only)
+    registry = PlatformRegistry()
     web = WebLinks.at(settings.web.base_url)
+    pacer = pacing.Pacer(
+        p.rate_limits(settings, platforms), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
+    )
     engine = DeliveryEngine(
         content=lambda: live.current,
-        channels=delivery_channels(settings),
-        platforms=platforms,
+        channels=p.delivery_channels(settings, platforms),
+        platforms=registry,
         subscriptions=store.subscriptions,
         destinations=store.destinations,
         ledger=store.ledger,
-        pacer=pacing.Pacer(
-            rate_limits(settings), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
-        ),
+        pacer=pacer,
         clock=SystemClock(),
         language=settings.bot.language,
-        leadership=leadership,
+        leadership=storage.lock if held else None,
         web=web,
-        packing=delivery_packing(settings),
-        concurrency=delivery_concurrency(settings),
+        packing=p.delivery_packing(settings, platforms),
+        concurrency=p.delivery_concurrency(settings, platforms),
         before_run=lambda: service.refresh_content(),  # the content on disk, as /reload takes it
     )
-    term = Term()
+    term = Term(leading=held and not replica)
+    desk = DestinationDesk(
+        store.destinations,
+        store.subscriptions,
+        registry,
+        ledger=store.ledger,
+        pinned=p.delivery_channels(settings, platforms),
+        opt_in=settings.bot.channel_opt_in,
+        default=Timing(cron_time(settings.schedule.cron), settings.bot.timezone),
+        language=settings.bot.language,
+        admins=frozenset(settings.bot.admins),
+        issues=lambda: live.current.archive.numbers,
+    )
     service = CommandService(
         live,
         store.subscriptions,
-        platforms,
+        registry,
         language=settings.bot.language,
         admins=frozenset(settings.bot.admins),
         deliverer=Handover(engine, store.post_requests, term),
         web=web,
-        desk=DestinationDesk(
-            store.destinations,
-            store.subscriptions,
-            platforms,
-            ledger=store.ledger,
-            pinned=delivery_channels(settings),
-            opt_in=settings.bot.channel_opt_in,
-            default=Timing(cron_time(settings.schedule.cron), settings.bot.timezone),
-            language=settings.bot.language,
-            admins=frozenset(settings.bot.admins),
-            issues=lambda: live.current.archive.numbers,
-        ),
+        desk=desk,
         quota=command_quota(settings),
     )
-    return App(settings, secrets, store, live, platforms, engine, service, content_dir, term)
+    wiring = Wiring(
+        service, pacer, store.subscriptions, store.claims, store.installations, gone=desk.gone
+    )
+    return Bot(
+        settings, store, live, registry, engine, service, wiring, tuple(platforms), term,
+        content_dir,
+    )  # fmt: skip
 
 
 def command_quota(settings: Settings) -> CommandQuota | None:
@@ -151,56 +192,3 @@ def command_quota(settings: Settings) -> CommandQuota | None:
 
 def schedule_of(settings: Settings) -> Schedule:
     return Schedule(settings.schedule.cron, zoneinfo.ZoneInfo(settings.bot.timezone))
-
-
-def delivery_lock(settings: Settings, config_path: Path | None) -> DataLock | PgLock:
-    """One process delivers per store: the data file's flock, or the database's advisory lock."""
-    secrets = Secrets()
-    if secrets.database_url is not None:
-        from bot.store.postgres.lock import PgLock
-
-        return PgLock(secrets.database_url.get_secret_value())
-    return DataLock(resolve(settings, config_path, settings.bot.data_path))
-
-
-def open_store(data_path: Path, secrets: Secrets, *, read_only: bool = False) -> Backend:
-    """PostgreSQL when `DATABASE_URL` is set, else the tinydb file at `data_path`."""
-    if secrets.database_url is not None:
-        from bot.store.postgres.backend import open_postgres
-
-        return open_postgres(secrets.database_url.get_secret_value())
-    return open_tinydb(data_path, read_only=read_only)
-
-
-def delivery_concurrency(settings: Settings) -> dict[str, int]:
-    """Destinations delivered at once, per platform (the pacer keeps each within its limits)."""
-    paid = settings.telegram.paid_broadcast  # [telegram] paid_broadcast: 1,000 msg/s overall
-    concurrency = {"telegram": telegram_limits.workers(paid_broadcast=paid),
-                   "slack": CONCURRENCY, "console": CONCURRENCY}  # fmt: skip
-    if settings.slack.install == "oauth":
-        concurrency["slack"] = SLACK_OAUTH_CONCURRENCY
-    return concurrency
-
-
-def rate_limits(settings: Settings) -> dict[str, pacing.Limits]:
-    """Per platform, the limits the pacer keeps to (Telegram's depend on paid broadcast)."""
-    paid = settings.telegram.paid_broadcast
-    return {"telegram": telegram_limits.limits(paid_broadcast=paid), "slack": SLACK_LIMITS}
-
-
-def delivery_packing(settings: Settings) -> dict[str, Packing]:
-    """Per platform, the size budget that packs a thread's sections and where it applies."""
-    return {"telegram": Packing(TELEGRAM_BUDGET, settings.telegram.packed_threads)}
-
-
-def delivery_channels(settings: Settings) -> dict[str, list[str]]:
-    """The enabled platforms and their configured channels (the console has none: its
-    destination is its subscriber)."""
-    channels: dict[str, list[str]] = {}
-    if settings.console.enabled:
-        channels["console"] = []
-    if settings.telegram.enabled:
-        channels["telegram"] = [str(chat) for chat in settings.telegram.chats]
-    if settings.slack.enabled:
-        channels["slack"] = list(settings.slack.channels)
-    return channels

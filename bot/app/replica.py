@@ -19,16 +19,20 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
 from bot.adapters.infra.clock import SystemClock
-from bot.app.build import App, schedule_of
-from bot.core.delivery.handover import take_requests
+from bot.app.build import Bot, schedule_of
+from bot.core.delivery.cron import Schedule
+from bot.core.delivery.engine import DeliveryEngine
+from bot.core.delivery.handover import Term, Told, take_requests
 from bot.core.delivery.retry import sleep_unless_stopped
 from bot.core.delivery.scheduler import Scheduler
 from bot.core.delivery.timetable import Timetable
 from bot.core.ports import DeliveryTime, FollowsLeader, Leadership, Runnable
+from bot.store.backend import Backend
 
 log = logging.getLogger("bot.app")
 POLL = 2.0  # seconds between two tries of the lock (standby) or checks of it (leader)
@@ -42,17 +46,35 @@ class DeliveryLock(Leadership, Protocol):
     def release(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Duties:
+    """What the leader runs: the schedule's deliveries and the queued `/post`s."""
+
+    store: Backend
+    engine: DeliveryEngine
+    term: Term  # set while this replica leads
+    told: Told  # who asked for a queued `/post` hears how it went
+    schedule: Schedule
+    catch_up: timedelta
+
+    @classmethod
+    def of(cls, bot: Bot) -> Duties:
+        catch_up = timedelta(minutes=bot.settings.schedule.catch_up_minutes)
+        schedule = schedule_of(bot.settings)
+        return cls(bot.store, bot.engine, bot.term, bot.service.tell_post_done, schedule, catch_up)
+
+
 class Replica:
     def __init__(
         self,
-        app: App,
+        duties: Duties,
         lock: DeliveryLock,
         platforms: Sequence[Runnable],
         stop: asyncio.Event,
         *,
         poll: float = POLL,
     ) -> None:
-        self.app, self.lock, self.platforms, self.stop = app, lock, platforms, stop
+        self.duties, self.lock, self.platforms, self.stop = duties, lock, platforms, stop
         self.poll, self.clock = poll, SystemClock()
 
     async def run(self) -> None:
@@ -78,22 +100,22 @@ class Replica:
         term = asyncio.Event()  # set when this term ends
         changed = asyncio.Event()  # the delivery times changed: the scheduler reads them again
         tasks: list[asyncio.Task[None]] = []
-        watch = asyncio.create_task(self.app.store.watch_times(changed.set))
+        duties = self.duties
+        watch = asyncio.create_task(duties.store.watch_times(changed.set))
         try:
-            await self.app.store.refresh()
-            self.app.term.leading = True
+            await duties.store.refresh()
+            duties.term.leading = True
             await self._receive(leading=True)
             tasks.append(asyncio.create_task(self._deliveries(term, changed)))
-            requests = self.app.store.post_requests
+            requests = duties.store.post_requests
             if requests is not None:
-                engine, clock, told = self.app.engine, self.clock, self.app.service.tell_post_done
-                taking = take_requests(requests, engine, clock, term, 1, told)
+                taking = take_requests(requests, duties.engine, self.clock, term, 1, duties.told)
                 tasks.append(asyncio.create_task(taking))
             await self._hold()
         finally:
-            self.app.term.leading = False
+            duties.term.leading = False
             term.set()
-            self.app.engine.halt()
+            duties.engine.halt()
             watch.cancel()
             await asyncio.gather(watch, *tasks, return_exceptions=True)
             if not self.stop.is_set():  # a stopping process keeps its lock until the store closes
@@ -109,10 +131,10 @@ class Replica:
 
     async def _deliveries(self, term: asyncio.Event, changed: asyncio.Event) -> None:
         try:
-            await self.app.engine.resume()
+            await self.duties.engine.resume()
         except Exception:
             log.exception("resuming the half-sent threads failed; the next run tries again")
-        await scheduler(self.app, term, changed).run()
+        await scheduler(self.duties, term, changed).run()
 
     async def _receive(self, *, leading: bool) -> None:
         for platform in self.platforms:
@@ -124,19 +146,20 @@ class Replica:
                                   "leader" if leading else "standby")  # fmt: skip
 
 
-def scheduler(app: App, stop: asyncio.Event, changed: asyncio.Event | None = None) -> Scheduler:
-    schedule = schedule_of(app.settings)
-    catch_up = timedelta(minutes=app.settings.schedule.catch_up_minutes)
+def scheduler(
+    duties: Duties, stop: asyncio.Event, changed: asyncio.Event | None = None
+) -> Scheduler:
+    destinations = duties.store.destinations
 
     async def times() -> list[DeliveryTime | None]:
-        return [DeliveryTime(*chosen) for chosen in await app.store.destinations.delivery_times()]
+        return [DeliveryTime(*chosen) for chosen in await destinations.delivery_times()]
 
     return Scheduler(
-        Timetable(schedule, times),
-        app.engine,
-        app.store.runs,
+        Timetable(duties.schedule, times),
+        duties.engine,
+        duties.store.runs,
         SystemClock(),
-        catch_up=catch_up,
+        catch_up=duties.catch_up,
         stop=stop,
         changed=changed,
     )

@@ -9,17 +9,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from functools import partial
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, runtime_checkable
 
-from bot.app.build import App, resolve, schedule_of
-from bot.app.replica import DeliveryLock, Replica
-from bot.config import Settings
+from bot.adapters.infra.descriptor import Routes
+from bot.app.build import Bot, resolve, schedule_of
+from bot.app.platforms import enabled, named, shared_web_port
+from bot.app.replica import DeliveryLock, Duties, Replica
+from bot.config import Settings, WebSection
+from bot.content.archive import Archive
 from bot.content.loader import load_content
+from bot.content.models import Issue
 from bot.core.live_content import LiveContent
+from bot.core.model.render import issue_thread
+from bot.core.model.weblinks import WebLinks
 from bot.core.ports import DeliveryReport, Runnable
 
 if TYPE_CHECKING:
@@ -28,85 +34,53 @@ if TYPE_CHECKING:
 log = logging.getLogger("bot.app")
 
 
-async def build_platforms(app: App) -> list[Runnable]:
-    """The enabled non-console platforms, not started; their SDKs load only when enabled. A
-    platform whose HTTP port is `[web] port` serves the web archive's routes too."""
+@runtime_checkable
+class Converses(Protocol):
+    """A platform that talks in this terminal (the console): it reads the terminal's input."""
+
+    async def run(self, stdin: TextIO | None = None, *, show_latest: bool = True) -> None: ...
+
+
+async def build_platforms(bot: Bot) -> list[Runnable]:
+    """The enabled platforms, not started; their SDKs load only when enabled. A platform whose
+    HTTP port is `[web] port` serves the web archive's routes too."""
+    shared = shared_web_port(bot.settings, bot.descriptors)
     built: list[Runnable] = []
-    shared = _shared_web_port(app.settings)
-    claims = app.store.claims
-    if app.settings.telegram.enabled:
-        from bot.adapters.telegram.platform import build_telegram
-
-        web = _archive_routes(app) if shared == "[telegram] webhook_port" else None
-        telegram = app.settings.telegram
-        built.append(
-            await build_telegram(
-                telegram,
-                app.secrets,
-                app.service,
-                shared=web,
-                claims=claims,
-                poll_when_leading=True,
-                pacer=app.engine.pacer,
-            )
-        )
-    if app.settings.slack.enabled:
-        from bot.adapters.slack.platform import build_slack
-
-        web = _archive_routes(app) if shared == "[slack] http_port" else None
-        built.append(
-            await build_slack(
-                app.settings.slack,
-                app.secrets,
-                app.service,
-                shared=web,
-                installations=app.store.installations,
-                subscriptions=app.store.subscriptions,
-                claims=claims,
-                forget_destinations=partial(forget_slack_channels, app),
-                pacer=app.engine.pacer,
-            )
-        )
+    for descriptor, section in enabled(bot.settings, bot.descriptors):
+        serves = shared is not None and shared[0] == descriptor.name
+        routes = _archive_routes(bot.live, bot.settings.web) if serves else None
+        built.append(await descriptor.build(section, replace(bot.wiring, routes=routes)))
     return built
 
 
-async def forget_slack_channels(app: App, chats: list[str]) -> int:
-    """A Slack workspace left: the opt-ins of its channels end (how many did)."""
-    desk = app.service.desk
-    if desk is None:
-        return 0
-    return await desk.gone("slack", chats, "the workspace left")
-
-
-def _archive_routes(app: App) -> Callable[[], Any]:
+def _archive_routes(live: LiveContent, web: WebSection) -> Routes:
     """A factory of the web archive's aiohttp application, for a platform to serve it too."""
     from bot.web.server import application
 
-    archive = _archive_of(app)
+    archive = _archive_of(live, web)
     return lambda: application(archive)
 
 
-def _archive_of(app: App) -> WebArchive:
+def _archive_of(live: LiveContent, web: WebSection) -> WebArchive:
     """The web archive of the live content, as `[web]` sets it."""
     from bot.web.site import WebArchive
 
-    web = app.settings.web
-    return WebArchive(lambda: app.live.current, web.base_url, feed_issues=web.feed_issues)
+    return WebArchive(lambda: live.current, web.base_url, feed_issues=web.feed_issues)
 
 
 @asynccontextmanager
-async def started(app: App, *, receive: bool) -> AsyncIterator[list[Runnable]]:
-    """Every enabled non-console platform, started and in the registry while inside (joined
-    just before its start, so an update that arrives during the start finds it); stopped and
-    removed on the way out. `receive=False` starts them send-only."""
+async def started(bot: Bot, *, receive: bool) -> AsyncIterator[list[Runnable]]:
+    """Every enabled platform, started and in the registry while inside (joined just before its
+    start, so an update that arrives during the start finds it); stopped and removed on the way
+    out. `receive=False` starts them send-only."""
     running: list[Runnable] = []
     try:
-        for platform in await build_platforms(app):
-            app.platforms.add(platform, platform.start_link)
+        for platform in await build_platforms(bot):
+            bot.platforms.add(platform, platform.start_link)
             try:
                 await platform.start(receive=receive)
             except BaseException:
-                app.platforms.remove(platform.name)
+                bot.platforms.remove(platform.name)
                 raise
             running.append(platform)
             log.info("%s platform started%s", platform.name, "" if receive else " (send-only)")
@@ -114,7 +88,7 @@ async def started(app: App, *, receive: bool) -> AsyncIterator[list[Runnable]]:
     finally:
         while running:
             platform = running.pop()
-            app.platforms.remove(platform.name)
+            bot.platforms.remove(platform.name)
             await platform.stop()
             log.info("%s platform stopped", platform.name)
 
@@ -137,104 +111,94 @@ def stop_signals(stop: Callable[[], None]) -> Iterator[None]:
             loop.remove_signal_handler(sig)
 
 
-async def run(app: App, lock: DeliveryLock, *, console_input: bool = True) -> None:
+async def run(bot: Bot, lock: DeliveryLock, *, console_input: bool = True) -> None:
     """Start every enabled platform in this loop, and the schedule and deliveries while this
-    process holds the delivery `lock` (`replica.py`: it leads); stop on SIGTERM/SIGINT or
-    console EOF, letting a delivery in progress record its message in flight first."""
+    process holds the delivery `lock` (`replica.py`: it leads); stop on SIGTERM/SIGINT or the
+    end of the terminal's input, letting a delivery in progress record its message in flight
+    first. `console_input=False`: the terminal's platform prints but reads nothing."""
     stop = asyncio.Event()
 
     def request_stop() -> None:
         stop.set()
-        app.engine.request_stop()
+        bot.engine.request_stop()
 
     with stop_signals(request_stop):
         try:
-            async with web_archive(app), started(app, receive=True) as running:
+            async with web_archive(bot), started(bot, receive=True) as running:
                 try:
-                    await _serve(app, Replica(app, lock, running, stop), stop, console_input)
+                    replica = Replica(Duties.of(bot), lock, running, stop)
+                    await _serve(bot, replica, stop, console_input)
                 finally:
                     request_stop()
-                    await app.engine.idle()
+                    await bot.engine.idle()
         finally:
-            await app.store.close()
+            await bot.store.close()
 
 
-async def _serve(app: App, replica: Replica, stop: asyncio.Event, console_input: bool) -> None:
-    running = replica.platforms
+async def _serve(bot: Bot, replica: Replica, stop: asyncio.Event, console_input: bool) -> None:
+    in_terminal = {d.name for d in bot.descriptors if d.in_terminal}
+    elsewhere = [p for p in replica.platforms if p.name not in in_terminal]
     waiters: list[asyncio.Task[Any]] = [asyncio.create_task(stop.wait())]
-    if app.settings.console.enabled:
-        from bot.adapters.console.platform import ConsolePlatform
-
-        terminal = ConsolePlatform(app.service)
-        app.platforms.add(terminal)
-        if console_input:
-            waiters.append(asyncio.create_task(terminal.run()))
-    if not running and len(waiters) == 1:
-        log.warning("no platform is enabled: set [console] or [slack]/[telegram] enabled = true")
+    for platform in replica.platforms:
+        if console_input and platform.name in in_terminal and isinstance(platform, Converses):
+            waiters.append(asyncio.create_task(platform.run()))
+    if not elsewhere and len(waiters) == 1:
+        sections = " or ".join(f"[{d.name}]" for d in bot.descriptors)
+        log.warning("no platform is enabled: set %s enabled = true", sections)
         return
     deliveries = asyncio.create_task(replica.run())
-    index = asyncio.create_task(asyncio.to_thread(app.content.archive.prepare_search))
-    watch = asyncio.create_task(_watch(app, stop))
+    index = asyncio.create_task(asyncio.to_thread(bot.content.archive.prepare_search))
+    watch = asyncio.create_task(
+        _watch(bot.live, bot.content_dir, bot.service.refresh_content, stop)
+    )
     try:
         while not stop.is_set():
             done, _ = await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
             for task in done:
                 task.result()
                 waiters.remove(task)
-            if not running:  # console only: its end of input ends the bot
+            if not elsewhere:  # the terminal only: the end of its input ends the bot
                 break
         for task in waiters:
             task.cancel()
     finally:
         stop.set()
-        app.engine.request_stop()
+        bot.engine.request_stop()
         await deliveries  # returns once a delivery in progress has recorded its message in flight
         await index
         await watch
-        app.platforms.remove("console")
 
 
-async def _watch(app: App, stop: asyncio.Event) -> None:
+async def _watch(
+    live: LiveContent, folder: Path, refresh: Callable[[], Awaitable[bool]], stop: asyncio.Event
+) -> None:
     """The content folder, reloaded on every change while the bot runs."""
-    if not app.live.reloadable:
+    if not live.reloadable:
         return
     from bot.adapters.infra.watch import watch_content
 
-    await watch_content(app.content_dir, app.service.refresh_content, stop)
-
-
-def _shared_web_port(settings: Settings) -> str | None:
-    """The platform port the web archive shares, if `[web] port` is one (and the web is on)."""
-    web, slack, telegram = settings.web, settings.slack, settings.telegram
-    if not web.enabled:
-        return None
-    if slack.enabled and slack.mode == "http" and slack.http_port == web.port:
-        return "[slack] http_port"
-    if telegram.enabled and telegram.mode == "webhook" and telegram.webhook_port == web.port:
-        return "[telegram] webhook_port"
-    return None
+    await watch_content(folder, refresh, stop)
 
 
 @asynccontextmanager
-async def web_archive(app: App) -> AsyncIterator[None]:
+async def web_archive(bot: Bot) -> AsyncIterator[None]:
     """The web archive (`[web] enabled`) on its own port while inside, serving whatever
     content is live (a /reload replaces its pages); on a platform's port, that platform's
     server serves it instead."""
-    if not app.settings.web.enabled:
+    web = bot.settings.web
+    if not web.enabled:
         yield
         return
-    shared = _shared_web_port(app.settings)
+    shared = shared_web_port(bot.settings, bot.descriptors)
     if shared is not None:  # that platform's server serves the archive (build_platforms)
         logging.getLogger("bot.web").info(
-            "web archive: served on %s (%d) with the platform's routes", shared,
-            app.settings.web.port,
-        )  # fmt: skip
+            "web archive: served on %s (%d) with the platform's routes", shared[1], web.port
+        )
         yield
         return
     from bot.web.server import WebServer
 
-    archive = _archive_of(app)
-    server = WebServer(archive, host=app.settings.web.host, port=app.settings.web.port)
+    server = WebServer(_archive_of(bot.live, web), host=web.host, port=web.port)
     await server.start()
     try:
         yield
@@ -252,17 +216,41 @@ def site(settings: Settings, config_path: Path | None, out: Path) -> int:
     return write_site(content, out, settings.web.base_url, settings.web.feed_issues)
 
 
-async def post(app: App, *, issue: int | None = None, dry_run: bool = False) -> DeliveryReport:
+def preview_of(
+    settings: Settings, config_path: Path | None, platform: str
+) -> tuple[Archive, Callable[[Issue], str]]:
+    """`briefing-bot preview`: every issue on disk (drafts and scheduled ones too), and how
+    `platform` would send one (the store is not opened)."""
+    data_path = resolve(settings, config_path, settings.bot.data_path)
+    content_dir = resolve(settings, config_path, settings.bot.content_dir)
+    loaded = load_content(content_dir, data_path.with_name("content-cache.json"))
+    language, web, render = (
+        settings.bot.language,
+        WebLinks.at(settings.web.base_url),
+        named(platform).preview,
+    )
+    return loaded.archive, lambda issue: render(issue_thread(issue, language, web))
+
+
+async def post(bot: Bot, *, issue: int | None = None, dry_run: bool = False) -> DeliveryReport:
     """One delivery run (`briefing-bot post`): platforms send-only, then stopped."""
-    with stop_signals(app.engine.request_stop):
+    with stop_signals(bot.engine.request_stop):
         try:
             if dry_run:
-                return await app.engine.deliver(issue, dry_run=True)
-            async with started(app, receive=False):
-                if app.settings.console.enabled:
-                    from bot.adapters.console.platform import ConsolePlatform
-
-                    app.platforms.add(ConsolePlatform(app.service))
-                return await app.engine.deliver(issue)
+                return await bot.engine.deliver(issue, dry_run=True)
+            async with started(bot, receive=False):
+                return await bot.engine.deliver(issue)
         finally:
-            await app.store.close()
+            await bot.store.close()
+
+
+async def converse(bot: Bot, *, show_latest: bool) -> None:
+    """`briefing-bot console`: the platform that talks in this terminal, on its own (enabled or
+    not), answering until the end of its input."""
+    descriptor = next(d for d in bot.descriptors if d.in_terminal)
+    try:
+        platform = await descriptor.build(bot.settings.section(descriptor.name), bot.wiring)
+        assert isinstance(platform, Converses)
+        await platform.run(show_latest=show_latest)
+    finally:
+        await bot.store.close()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from urllib.parse import unquote, urlsplit
 
-from bot.config import Secrets
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings
 
 MASK = "***"
 MIN_SECRET = 6  # shorter values would mask ordinary words
@@ -40,14 +42,16 @@ class RedactSecrets(logging.Filter):
         return True
 
 
-def secret_values(secrets: Secrets) -> list[str]:
+def secret_values(secrets: BaseSettings) -> list[str]:
+    """Every secret of a secrets model (`Secrets`, a platform's `SlackSecrets`, ...)."""
     values = []
     for name in type(secrets).model_fields:
         value = getattr(secrets, name)
-        if value is not None:
+        if isinstance(value, SecretStr):
             values.append(value.get_secret_value())
-    if secrets.database_url is not None:
-        values.extend(url_passwords(secrets.database_url.get_secret_value()))
+    database_url = getattr(secrets, "database_url", None)
+    if isinstance(database_url, SecretStr):
+        values.extend(url_passwords(database_url.get_secret_value()))
     return values
 
 
@@ -60,8 +64,8 @@ def url_passwords(url: str) -> list[str]:
     return [raw, unquote(raw)] if raw else []
 
 
-def install(secrets: Secrets) -> None:
+def install(secrets: Iterable[BaseSettings]) -> None:
     """Attach the filter to every handler of the root logger (they see every record)."""
-    redact = RedactSecrets(secret_values(secrets))
+    redact = RedactSecrets([value for model in secrets for value in secret_values(model)])
     for handler in logging.getLogger().handlers:
         handler.addFilter(redact)

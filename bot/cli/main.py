@@ -1,4 +1,5 @@
-"""`briefing-bot`: run, console, validate, preview, post, site. Parses arguments; app.py builds."""
+"""`briefing-bot`: run, console, validate, preview, post, site. Parses arguments; the composition
+root (`bot.app`) builds."""
 
 from __future__ import annotations
 
@@ -20,10 +21,9 @@ from bot.content.loader import load_content
 from bot.content.release import Release
 from bot.store import StoreCorrupt
 from bot.store.common import StoreUnavailable
-from bot.store.lock import DataLock
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.app import Bot
 
 EXIT_BAD_INPUT = 2
 EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: the database cannot be reached (or is too new)
@@ -33,6 +33,8 @@ log = logging.getLogger("bot")
 
 
 def parser() -> argparse.ArgumentParser:
+    from bot.app import PLATFORMS
+
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="config TOML file")
     common.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS)
@@ -48,7 +50,9 @@ def parser() -> argparse.ArgumentParser:
     )
     preview = sub.add_parser("preview", parents=[common], help="print issue N as it would be sent")
     preview.add_argument("number", type=int)
-    preview.add_argument("--platform", choices=["console", "telegram", "slack"], default="console")
+    names = [platform.name for platform in PLATFORMS]
+    local = next(platform.name for platform in PLATFORMS if platform.in_terminal)
+    preview.add_argument("--platform", choices=names, default=local)
     post = sub.add_parser(
         "post",
         parents=[common],
@@ -85,13 +89,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # markdown-it logs every rule it tries at DEBUG: thousands of lines per issue parsed, which
     # drowned `-v` (and, with a reader slower than the parser, blocked the loop on a full pipe)
     logging.getLogger("markdown_it").setLevel(logging.INFO)
+    from bot.app import PLATFORMS
+    from bot.app import Settings as Composed
     from bot.cli.logsafe import install
     from bot.config import Secrets
 
-    install(Secrets())
+    install([Secrets(), *(model() for p in PLATFORMS if (model := p.secrets[0]) is not None)])
     config = getattr(args, "config", None) or _default_config()
     try:
-        settings, warnings = load_settings(config)
+        settings, warnings = load_settings(config, Composed)
     except ConfigError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -155,9 +161,8 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
     if args.command == "preview":
         from bot.cli.preview import preview
 
-        return preview(
-            application.build(settings, config, read_only=True), args.number, args.platform
-        )
+        archive, render = application.preview_of(settings, config, args.platform)
+        return preview(archive, args.number, render)
     raise AssertionError(f"unhandled command {args.command!r}")
 
 
@@ -169,12 +174,15 @@ def _quiet_in_conversation(args: argparse.Namespace, settings: Settings) -> None
     are the output and stderr shows warnings at most. `run` with Slack or Telegram enabled and
     stdin not a terminal (a service, a container) is a server: its INFO log stays on stderr.
     The web archive's address is shown either way."""
+    from bot.app import enabled
+
     if getattr(args, "verbose", False):
         return
     if args.command == "run":
-        if not settings.console.enabled:
+        running = enabled(settings)
+        if not any(platform.in_terminal for platform, _ in running):
             return
-        others = settings.slack.enabled or settings.telegram.enabled
+        others = any(not platform.in_terminal for platform, _ in running)
         if others and not sys.stdin.isatty():
             return
     logging.getLogger("bot").setLevel(logging.WARNING)
@@ -188,30 +196,26 @@ def _quiet_in_conversation(args: argparse.Namespace, settings: Settings) -> None
     web.addHandler(plain)
 
 
-def _console(built: App) -> int:
-    from bot.adapters.console.platform import ConsolePlatform
+def _console(built: Bot) -> int:
+    from bot import app as application
 
-    async def session() -> None:
-        try:
-            await ConsolePlatform(built.service).run(show_latest=sys.stdin.isatty())
-        finally:
-            await built.store.close()
-
-    asyncio.run(session())
+    asyncio.run(application.converse(built, show_latest=sys.stdin.isatty()))
     return 0
 
 
 def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
-    """`run`, `post` and `console` own the store while they live (bot/store/lock.py, pg_lock.py):
+    """`run`, `post` and `console` own the store while they live (bot/store/lock.py,
+    bot/store/postgres/lock.py; `open_backend` chooses the store and its lock together):
     `post` and `console` exit with EXIT_BUSY if another process holds it; `run` on the tinydb
     file waits for it, and on PostgreSQL starts at once as a replica that leads while it holds
     the lock (bot/app/replica.py). A dry run only reads: no lock, the store read-only."""
     from bot import app as application
     from bot.store.lock import LockHeld
 
-    lock = application.delivery_lock(settings, config)
+    storage = application.open_backend(settings, config)
+    lock = storage.lock
     dry_run = args.command == "post" and args.dry_run
-    replica = args.command == "run" and not isinstance(lock, DataLock)
+    replica = args.command == "run" and storage.replicas
     try:
         if not dry_run and not replica:
             lock.acquire(wait=args.command == "run")
@@ -223,9 +227,8 @@ def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -
         if args.command in ("run", "console"):
             _quiet_in_conversation(args, settings)
         built = application.build(
-            settings, config, read_only=dry_run, leadership=None if dry_run else lock
-        )
-        built.term.leading = not replica  # a replica leads once it holds the lock
+            settings, config, storage=storage, read_only=dry_run, replica=replica
+        )  # a replica leads once it holds the lock
         if args.command == "console":
             return _console(built)
         if args.command == "run":
@@ -236,7 +239,7 @@ def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -
         lock.release()
 
 
-def _post(built: App, issue: int | None, dry_run: bool) -> int:
+def _post(built: Bot, issue: int | None, dry_run: bool) -> int:
     from bot import app as application
 
     if issue is not None and built.content.archive.get(issue) is None:

@@ -8,8 +8,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from bot.app import open_store
-from bot.config import Secrets
+from bot.app import Settings, open_backend
 from bot.core.model.messages import MessageRef
 from bot.store.common import StoreUnavailable
 from bot.store.postgres.backend import PgBackend, open_postgres
@@ -71,7 +70,8 @@ def test_database_url_selects_postgres(
     database_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", database_url)
-    assert isinstance(open_store(tmp_path / "unused.json", Secrets()), PgBackend)
+    settings = Settings(bot={"data_path": str(tmp_path / "unused.json")})
+    assert isinstance(open_backend(settings).open(), PgBackend)
     assert not (tmp_path / "unused.json").exists()
 
 

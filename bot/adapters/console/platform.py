@@ -49,7 +49,8 @@ def render_thread(thread: Thread) -> str:
 
 
 class ConsolePlatform:
-    """Prints what the bot sends; `send` and `open_dm` make it a `ChatPlatform` like the others."""
+    """Prints what the bot sends; `send` and `open_dm` make it a `ChatPlatform` like the others,
+    and `start`/`stop` (nothing to connect) a `Runnable`; `run` reads the terminal."""
 
     name = "console"
 
@@ -68,6 +69,15 @@ class ConsolePlatform:
         text = render(message)
         self.write(text if reply_to is None else _INDENT + text.replace("\n", "\n" + _INDENT))
         return MessageRef(self.name, chat, str(next(self._ids)), reply_to.id if reply_to else None)
+
+    async def start(self, *, receive: bool = True) -> None:
+        """Nothing to connect: `run` reads the terminal."""
+
+    async def stop(self) -> None:
+        """Nothing to disconnect."""
+
+    def start_link(self, payload: str) -> str | None:
+        return None
 
     async def open_dm(self, user: str) -> str:
         return "console"

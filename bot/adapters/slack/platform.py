@@ -40,8 +40,9 @@ from bot.adapters.slack.inbound import SlackHandlers
 from bot.adapters.slack.installations import StoreInstallations
 from bot.adapters.slack.oauth import oauth_settings
 from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
+from bot.adapters.slack.settings import SlackSecrets, SlackSection
 from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
-from bot.config import ConfigError, Secrets, SlackSection
+from bot.config import ConfigError
 from bot.core.conversation.service import CommandService
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
@@ -189,7 +190,7 @@ def _secret(value: SecretStr | None) -> str | None:
     return value.get_secret_value() if value is not None and value.get_secret_value() else None
 
 
-def _tokens(secrets: Secrets, mode: Mode) -> tuple[str, str | None, str | None]:
+def _tokens(secrets: SlackSecrets, mode: Mode) -> tuple[str, str | None, str | None]:
     """(bot token, app token, signing secret) for `mode`, or a SlackConfigError naming the
     missing environment variable."""
     if os.environ.get("SLACK_CLIENT_ID") and os.environ.get("SLACK_CLIENT_SECRET"):
@@ -215,7 +216,7 @@ def _tokens(secrets: Secrets, mode: Mode) -> tuple[str, str | None, str | None]:
     return bot, app_token, signing
 
 
-def _oauth_secrets(secrets: Secrets) -> tuple[str, str, str]:
+def _oauth_secrets(secrets: SlackSecrets) -> tuple[str, str, str]:
     values = {
         "SLACK_CLIENT_ID": _secret(secrets.slack_client_id),
         "SLACK_CLIENT_SECRET": _secret(secrets.slack_client_secret),
@@ -234,7 +235,7 @@ def _oauth_secrets(secrets: Secrets) -> tuple[str, str, str]:
 
 def _oauth_app(
     section: SlackSection,
-    secrets: Secrets,
+    secrets: SlackSecrets,
     service: CommandService,
     installations: InstallationStore,
     subscriptions: SubscriptionStore,
@@ -270,7 +271,7 @@ def _oauth_app(
 
 async def build_slack(
     section: SlackSection,
-    secrets: Secrets,
+    secrets: SlackSecrets,
     service: CommandService,
     *,
     host: str = "0.0.0.0",

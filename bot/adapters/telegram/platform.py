@@ -42,7 +42,8 @@ from bot.adapters.telegram.inbound import (
     bot_commands,
 )
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
-from bot.config import ConfigError, Secrets, TelegramSection
+from bot.adapters.telegram.settings import TelegramSecrets, TelegramSection
+from bot.config import ConfigError
 from bot.core.conversation.service import CommandService
 from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
 from bot.core.ports import InboundClaims, Pacer
@@ -70,7 +71,7 @@ def _required(value: SecretStr | None, env: str, what: str) -> str:
 
 async def build_telegram(
     section: TelegramSection,
-    secrets: Secrets,
+    secrets: TelegramSecrets,
     service: CommandService,
     *,
     listen: str = "0.0.0.0",

@@ -7,8 +7,7 @@ import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from bot.app import App, build
-from bot.config import Settings
+from bot.app import Bot, Settings, build
 from tests.conftest import CONTENT
 from tests.fakes.slack_api import FakeSlackAPI
 
@@ -32,7 +31,7 @@ def make_app(
     channels: Sequence[str] = ("C1",),
     content: Path = CONTENT,
     base_url: str = "",
-) -> App:
+) -> Bot:
     """The app as `bot.app.build` makes it: Slack only, on the fake, data in `tmp_path`."""
     settings = Settings(
         bot={

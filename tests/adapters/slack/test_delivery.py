@@ -14,7 +14,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.render import render_message
-from bot.app import App, delivery_channels, post, started
+from bot.app import Bot, delivery_channels, post, started
 from bot.content.loader import Content
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.live_content import LiveContent
@@ -60,7 +60,7 @@ def assert_one_thread(posted: list[Posted], texts: list[str]) -> None:
     assert all(m.blocks and block_errors(m.blocks) == [] for m in posted)
 
 
-async def subscribe(app: App, user: str) -> None:
+async def subscribe(app: Bot, user: str) -> None:
     """/subscribe as the Slack user would: the service opens the DM on the platform."""
     async with started(app, receive=False):
         reply = await app.service.handle(Command("slack", "C1", user, "subscribe", is_dm=False))

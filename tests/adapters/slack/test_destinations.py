@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.app import App
+from bot.app import Bot
 from bot.core.ports import OptedIn
 from tests.adapters.slack.support import make_app, until
 from tests.adapters.slack.test_platform import Harness, slack_for
@@ -42,7 +42,7 @@ async def until_true(condition: Callable[[], Awaitable[bool]]) -> None:
             await asyncio.sleep(0.01)
 
 
-async def opted(app: App) -> list[OptedIn]:
+async def opted(app: Bot) -> list[OptedIn]:
     return await app.store.destinations.opted_in()
 
 

@@ -19,7 +19,6 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -28,11 +27,10 @@ import pytest
 from pydantic import ValidationError
 from slack_sdk.signature import SignatureVerifier
 
-from bot.adapters.slack.platform import SlackConfigError, SlackPlatform, build_slack
-from bot.app import App, build
-from bot.app.run import forget_slack_channels
+from bot.adapters.slack.descriptor import Slack
+from bot.adapters.slack.platform import SlackConfigError, SlackPlatform
+from bot.app import Bot, Settings, build, build_platforms, started
 from bot.cli.logsafe import RedactSecrets
-from bot.config import Settings
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.testing import FakeClock
 from tests.adapters.slack.support import SECRET, until
@@ -53,7 +51,8 @@ def oauth_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SLACK_CLIENT_SECRET", CLIENT_SECRET)
 
 
-def oauth_app(tmp_path: Path, fake: FakeSlackAPI, port: int, *, pinned: bool = True) -> App:
+def oauth_app(tmp_path: Path, fake: FakeSlackAPI, port: int, *, pinned: bool = True) -> Bot:
+    """The app as the composition root builds it, its Slack platform on 127.0.0.1:`port`."""
     settings = Settings(
         bot={"data_path": str(tmp_path / "d.json"), "content_dir": str(CONTENT),
              "admins": ["slack:UADMINT1"]},
@@ -62,12 +61,12 @@ def oauth_app(tmp_path: Path, fake: FakeSlackAPI, port: int, *, pinned: bool = T
                "channels": [f"C{team}" for team in TEAMS] if pinned else []},
         console={"enabled": False},
     )  # fmt: skip
-    return build(settings)
+    return build(settings, platforms=[Slack(host="127.0.0.1", port=port)])
 
 
 @dataclass
 class Distributed:
-    app: App
+    app: Bot
     platform: SlackPlatform
     fake: FakeSlackAPI
     session: aiohttp.ClientSession
@@ -146,18 +145,12 @@ async def slack(
     async with FakeSlackAPI() as fake:
         port = free_port()
         app = oauth_app(tmp_path, fake, port, pinned=pinned)
-        platform = await build_slack(
-            app.settings.slack, app.secrets, app.service, host="127.0.0.1", port=port,
-            installations=app.store.installations, subscriptions=app.store.subscriptions,
-            forget_destinations=partial(forget_slack_channels, app),
-        )  # fmt: skip
-        app.platforms.add(platform)
-        await platform.start()
         try:
-            async with aiohttp.ClientSession() as session:
-                yield Distributed(app, platform, fake, session)
+            async with started(app, receive=True) as [platform]:
+                assert isinstance(platform, SlackPlatform)
+                async with aiohttp.ClientSession() as session:
+                    yield Distributed(app, platform, fake, session)
         finally:
-            await platform.stop()
             await app.store.close()
 
 
@@ -344,8 +337,5 @@ async def test_oauth_needs_http_mode_and_its_secrets(
     async with FakeSlackAPI() as fake:
         app = oauth_app(tmp_path, fake, free_port())
         with pytest.raises(SlackConfigError, match="SLACK_CLIENT_SECRET must be set"):
-            await build_slack(
-                app.settings.slack, app.secrets, app.service,
-                installations=app.store.installations, subscriptions=app.store.subscriptions,
-            )  # fmt: skip
+            await build_platforms(app)
         await app.store.close()

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from functools import partial
+from contextlib import AsyncExitStack
 from pathlib import Path
 
 import aiohttp
 import pytest
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
+from bot.adapters.slack.descriptor import Slack
 from bot.adapters.slack.installations import StoreInstallations
 from bot.adapters.slack.oauth import BOT_SCOPES
-from bot.adapters.slack.platform import SlackConfigError, SlackPlatform, build_slack
-from bot.app import App, build
-from bot.app.run import forget_slack_channels
-from bot.config import Settings
+from bot.adapters.slack.platform import SlackConfigError, SlackPlatform
+from bot.app import Bot, Settings, build, started
 from tests.adapters.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, PARTS, Distributed
 from tests.conftest import CONTENT, free_port
 from tests.fakes.slack_api import FakeSlackAPI
@@ -42,7 +41,7 @@ def token(team: str) -> str:
     return f"xoxb-{team}-seeded"
 
 
-async def seed(app: App, fake: FakeSlackAPI, team: str) -> None:
+async def seed(app: Bot, fake: FakeSlackAPI, team: str) -> None:
     """`team` installed the app before this start (its record in the store, its token known to
     the fake), with one channel `C<team>`."""
     fake.installed(team, token(team))
@@ -58,14 +57,13 @@ async def seed(app: App, fake: FakeSlackAPI, team: str) -> None:
 @pytest.fixture(params=["tinydb", "postgres"])
 async def world(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> AsyncIterator[tuple[FakeSlackAPI, list[App], Start]]:
+) -> AsyncIterator[tuple[FakeSlackAPI, list[Bot], Start]]:
     """The fake Slack, and `start(channels, installed)`: the app with those `[slack] channels`,
     the workspaces `installed` already in its store, its Slack platform started."""
     if request.param == "postgres":
         monkeypatch.setenv("DATABASE_URL", request.getfixturevalue("database_url"))
-    apps: list[App] = []
-    platforms: list[SlackPlatform] = []
-    async with FakeSlackAPI() as fake:
+    apps: list[Bot] = []
+    async with FakeSlackAPI() as fake, AsyncExitStack() as running:
         port = free_port()
         for team in ("T1", "T2", "T3"):
             fake.add_channel(f"C{team}", team=team)
@@ -78,31 +76,24 @@ async def world(
                        "oauth_redirect_url": f"http://127.0.0.1:{port}/slack/oauth_redirect"},
                 console={"enabled": False},
             )  # fmt: skip
-            app = build(settings)
+            app = build(settings, platforms=[Slack(host="127.0.0.1", port=port)])
             apps.append(app)
             for team in installed:
                 await seed(app, fake, team)
-            platform = await build_slack(
-                app.settings.slack, app.secrets, app.service, host="127.0.0.1", port=port,
-                installations=app.store.installations, subscriptions=app.store.subscriptions,
-                forget_destinations=partial(forget_slack_channels, app),
-            )  # fmt: skip
-            app.platforms.add(platform)
-            await platform.start()
-            platforms.append(platform)
+            [platform] = await running.enter_async_context(started(app, receive=True))
+            assert isinstance(platform, SlackPlatform)
             return platform
 
         try:
             yield fake, apps, start
         finally:
-            for platform in platforms:
-                await platform.stop()
+            await running.aclose()  # the platforms stopped before their stores close
             for app in apps:
                 await app.store.close()
 
 
 async def test_a_configured_channel_goes_out_with_its_workspaces_token_before_any_request(
-    world: tuple[FakeSlackAPI, list[App], Start],
+    world: tuple[FakeSlackAPI, list[Bot], Start],
 ) -> None:
     fake, apps, start = world
     await start(["CT2"], ["T1", "T2"])
@@ -118,7 +109,7 @@ async def test_a_configured_channel_goes_out_with_its_workspaces_token_before_an
 
 
 async def test_a_configured_channel_in_no_installed_workspace_refuses_the_start(
-    world: tuple[FakeSlackAPI, list[App], Start],
+    world: tuple[FakeSlackAPI, list[Bot], Start],
 ) -> None:
     fake, apps, start = world
     with pytest.raises(SlackConfigError) as refused:
@@ -134,7 +125,7 @@ async def test_a_configured_channel_in_no_installed_workspace_refuses_the_start(
 
 
 async def test_before_any_install_it_starts_and_an_install_places_the_channel(
-    world: tuple[FakeSlackAPI, list[App], Start], caplog: pytest.LogCaptureFixture
+    world: tuple[FakeSlackAPI, list[Bot], Start], caplog: pytest.LogCaptureFixture
 ) -> None:
     """A first start has no installation to ask (and must serve the install page): the
     channel is placed when its workspace installs the app, still before any request."""

@@ -27,7 +27,8 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 from bot.adapters.slack.platform import SlackConfigError, SlackPlatform, build_slack
 from bot.adapters.slack.render import preview_json
 from bot.adapters.slack.send import translate
-from bot.app import App
+from bot.adapters.slack.settings import SlackSecrets
+from bot.app import Bot
 from bot.config import ConfigError
 from bot.core.conversation.service import Reply
 from bot.core.delivery.retry import Retrier, RetryingPlatform, RetryPolicy
@@ -49,14 +50,14 @@ from tests.fakes.slack_api import FakeSlackAPI
 JsonDict = dict[str, Any]
 
 
-def slack_for(app: App, **options: Any) -> Any:
+def slack_for(app: Bot, **options: Any) -> Any:
     """The Slack platform built from `app`, as the composition root builds it."""
-    return build_slack(app.settings.slack, app.secrets, app.service, **options)
+    return build_slack(app.settings.slack, SlackSecrets(), app.service, **options)
 
 
 @dataclass
 class Harness:
-    app: App
+    app: Bot
     platform: SlackPlatform
     fake: FakeSlackAPI
     session: aiohttp.ClientSession
@@ -149,7 +150,7 @@ def dm(text: str, *, ts: str = "1700000100.000100", **extra: Any) -> JsonDict:
 
 
 @asynccontextmanager
-async def open_slack(app: App, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
+async def open_slack(app: Bot, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
     """The app's Slack platform started in HTTP mode on a free port, stopped on exit."""
     platform = await slack_for(app, host="127.0.0.1", port=0)
     app.platforms.add(platform)  # as the composition root does

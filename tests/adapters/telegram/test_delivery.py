@@ -14,7 +14,7 @@ import pytest
 
 from bot.adapters.infra.pacing import Pacer
 from bot.adapters.telegram.limits import LIMITS
-from bot.app import PACE_SCALE_ENV, App
+from bot.app import PACE_SCALE_ENV, Bot
 from bot.store.backend import TinyBackend
 from tests.adapters.telegram.test_platform import TOKEN, make_app, telegram_for
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -47,7 +47,7 @@ async def deliver(
     return fake
 
 
-async def subscribe(app: App, fake: FakeTelegramAPI, readers: int) -> None:
+async def subscribe(app: Bot, fake: FakeTelegramAPI, readers: int) -> None:
     assert isinstance(app.store, TinyBackend)
     table = app.store.store.table("subscriptions")
     early = datetime(2024, 1, 1, tzinfo=UTC)

@@ -1,6 +1,6 @@
 """The Telegram adapter end to end: the real PTB Application against FakeTelegramAPI.
 
-Each test gets a fresh fake on a free port and an App built from settings; updates go in as
+Each test gets a fresh fake on a free port and a Bot built from settings; updates go in as
 real Update JSON, and the assertions are on what the fake received.
 """
 
@@ -17,8 +17,8 @@ import pytest
 
 from bot.adapters.telegram.platform import TelegramPlatform, build_telegram
 from bot.adapters.telegram.render import LIMIT
-from bot.app import PACE_SCALE_ENV, App, build
-from bot.config import Settings
+from bot.adapters.telegram.settings import TelegramSecrets
+from bot.app import PACE_SCALE_ENV, Bot, Settings, build
 from bot.core.delivery.retry import RetryPolicy
 from tests.conftest import CONTENT, free_port
 from tests.fakes.telegram_api import BLOCKED, NOT_STARTED, FakeTelegramAPI, SentMessage
@@ -76,7 +76,7 @@ def kicked(user: int) -> dict[str, Any]:
     }
 
 
-def make_app(tmp_path: Path, telegram: dict[str, Any], content: Path = CONTENT, **bot: Any) -> App:
+def make_app(tmp_path: Path, telegram: dict[str, Any], content: Path = CONTENT, **bot: Any) -> Bot:
     settings = Settings(
         bot={
             "content_dir": str(content),
@@ -91,18 +91,18 @@ def make_app(tmp_path: Path, telegram: dict[str, Any], content: Path = CONTENT, 
     return build(settings)
 
 
-def telegram_for(app: App, **options: Any) -> Any:
+def telegram_for(app: Bot, **options: Any) -> Any:
     """The Telegram platform built from `app`, as the composition root builds it (command
     answers through the deliveries' pacer)."""
     return build_telegram(
-        app.settings.telegram, app.secrets, app.service, pacer=app.engine.pacer, **options
+        app.settings.telegram, TelegramSecrets(), app.service, pacer=app.engine.pacer, **options
     )
 
 
 @dataclass
 class Harness:
     fake: FakeTelegramAPI
-    app: App
+    app: Bot
     platform: TelegramPlatform
 
     async def answers(self, chat: int, count: int = 1) -> list[SentMessage]:
