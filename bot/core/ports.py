@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
+from bot.core.destination import DeliveryTime as DeliveryTime  # re-exported: a port's word
+from bot.core.destination import Destination
 from bot.core.i18n import Language
 from bot.core.model.messages import Message, MessageRef
 
@@ -135,15 +137,6 @@ class DeliveryReport:
             f" (nothing new {self.nothing_new}, unsubscribed {self.unsubscribed})"
             + (", stopped early" if self.stopped else "")
         )
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryTime:
-    """A destination's own daily delivery time: "07:30" in "Europe/Berlin" ("" is the
-    default zone, `bot.timezone`)."""
-
-    time: str
-    zone: str = ""
 
 
 class Deliverer(Protocol):
@@ -295,7 +288,7 @@ class OptedIn:
     @property
     def key(self) -> str:
         """The destination's ledger key: "slack:C1", "telegram:-100123:7"."""
-        return f"{self.platform}:{self.chat}"
+        return Destination(self.platform, self.chat).key
 
     @property
     def topic(self) -> str | None:

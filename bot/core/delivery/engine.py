@@ -47,8 +47,9 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from bot.content.loader import Content
-from bot.core.delivery.plan import Destination, Job, Planner, Tally
+from bot.core.delivery.plan import Job, Planner, Tally
 from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
+from bot.core.destination import Destination
 from bot.core.errors import RecipientGone
 from bot.core.i18n import Language
 from bot.core.model.messages import Message, MessageRef

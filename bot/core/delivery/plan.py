@@ -20,9 +20,9 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
 
 from bot.content.loader import Content
+from bot.core.destination import Destination
 from bot.core.i18n import Language
 from bot.core.model.messages import Thread
 from bot.core.model.packing import Packing, pack_thread
@@ -41,28 +41,6 @@ from bot.core.ports import (
 )
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Destination:
-    """Where one thread goes: a configured channel, or a DM subscriber's chat."""
-
-    platform: str
-    chat: str
-    user: str | None = None  # set for a DM subscriber
-    since: datetime | None = None  # when that subscriber subscribed
-    language: Language | None = None  # the bot's words there, if the destination chose
-    opted_in: bool = False  # a channel that opted in itself (its opt-in ends when it is gone)
-    time: DeliveryTime | None = None  # its own delivery time; None: the edition's schedule
-
-    @property
-    def key(self) -> str:
-        """The ledger key: "slack:C1", "telegram:-100123", "telegram:dm:42"."""
-        return f"{self.platform}:dm:{self.user}" if self.user else f"{self.platform}:{self.chat}"
-
-    @property
-    def kind(self) -> Literal["dm", "channel"]:
-        return "dm" if self.user else "channel"
 
 
 @dataclass

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.core.destination import Destination
 from bot.core.errors import RateLimited, TransientError
 from bot.core.model.messages import Message, MessageRef
 from bot.core.ports import ANSWER, ChatPlatform, Clock, Pacer
@@ -135,7 +136,7 @@ class RetryingPlatform:
 
     async def open_dm(self, user: str) -> str:
         return await self.retrier.call(
-            lambda: self.platform.open_dm(user), f"{self.name}:dm:{user}"
+            lambda: self.platform.open_dm(user), Destination.reader(self.name, user).key
         )
 
     async def is_chat_admin(self, chat: str, user: str) -> bool:
