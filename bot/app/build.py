@@ -25,7 +25,7 @@ from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
 from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
-from bot.core.conversation.destinations import DestinationDesk, Timing, cron_time
+from bot.core.conversation.destinations import DestinationPolicy, Timing, cron_time
 from bot.core.conversation.quota import CommandQuota
 from bot.core.conversation.service import CommandService
 from bot.core.delivery.cron import Schedule
@@ -127,7 +127,7 @@ def build(
         admins=frozenset(settings.bot.admins),
         deliverer=Handover(engine, store.post_requests, term),
         web=web,
-        desk=DestinationDesk(
+        policy=DestinationPolicy(
             store.destinations,
             store.subscriptions,
             platforms,

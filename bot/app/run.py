@@ -72,10 +72,10 @@ async def build_platforms(app: App) -> list[Runnable]:
 
 async def forget_slack_channels(app: App, chats: list[str]) -> int:
     """A Slack workspace left: the opt-ins of its channels end (how many did)."""
-    desk = app.service.desk
-    if desk is None:
+    policy = app.service.policy
+    if policy is None:
         return 0
-    return await desk.gone("slack", chats, "the workspace left")
+    return await policy.gone("slack", chats, "the workspace left")
 
 
 def _archive_routes(app: App) -> Callable[[], Any]:

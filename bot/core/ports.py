@@ -29,6 +29,7 @@ class Command:
     locale: str | None = None  # the user's platform language ("en-US"), where it says
     sent_at: float | None = None  # when the platform says it was sent (epoch seconds), if it does
     privately: bool = False  # in a channel, answered to the asker alone (a Slack ephemeral)
+    operator: bool = False  # from whoever runs the bot (the console's user): an admin anywhere
 
 
 class ChatPlatform(Protocol):

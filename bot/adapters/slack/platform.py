@@ -42,7 +42,7 @@ from bot.adapters.slack.oauth import oauth_settings
 from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
 from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.config import ConfigError, Secrets, SlackSection
-from bot.core.conversation.service import CommandService
+from bot.core.conversation.inbound import Conversation
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
 from bot.core.ports import InboundClaims, Pacer, SubscriptionStore
@@ -235,7 +235,7 @@ def _oauth_secrets(secrets: Secrets) -> tuple[str, str, str]:
 def _oauth_app(
     section: SlackSection,
     secrets: Secrets,
-    service: CommandService,
+    service: Conversation,
     installations: InstallationStore,
     subscriptions: SubscriptionStore,
 ) -> tuple[AsyncApp, SlackSender]:
@@ -271,7 +271,7 @@ def _oauth_app(
 async def build_slack(
     section: SlackSection,
     secrets: Secrets,
-    service: CommandService,
+    service: Conversation,
     *,
     host: str = "0.0.0.0",
     port: int | None = None,

@@ -43,7 +43,7 @@ from bot.adapters.telegram.inbound import (
 )
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.config import ConfigError, Secrets, TelegramSection
-from bot.core.conversation.service import CommandService
+from bot.core.conversation.inbound import Conversation
 from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
 from bot.core.ports import InboundClaims, Pacer
 
@@ -71,7 +71,7 @@ def _required(value: SecretStr | None, env: str, what: str) -> str:
 async def build_telegram(
     section: TelegramSection,
     secrets: Secrets,
-    service: CommandService,
+    service: Conversation,
     *,
     listen: str = "0.0.0.0",
     port: int | None = None,
@@ -128,7 +128,7 @@ class TelegramPlatform(SendsThroughSender):
 
     def __init__(
         self,
-        service: CommandService,
+        service: Conversation,
         section: TelegramSection,
         token: str,
         *,

@@ -13,19 +13,18 @@ in `bot.timezone`; the reader's platform language, else `bot.language`).
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from bot.core.conversation import commands as c
+from bot.core.conversation import parsing as c
+from bot.core.conversation.access import is_admin
 from bot.core.errors import PlatformError, StoreUnreachable
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Message, simple
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import (
     Command,
-    DestinationSettings,
     DestinationStore,
     Ledger,
     SubscriptionStore,
@@ -61,8 +60,9 @@ def dm_key(platform: str, user: str) -> str:
     return f"{platform}:dm:{user}"
 
 
-class DestinationDesk:
-    """Answers the destination commands; knows which language a command is answered in."""
+class DestinationPolicy:
+    """Decides destination settings: who may change a channel's delivery, what the destination
+    commands change, and which language a command is answered in."""
 
     def __init__(
         self,
@@ -243,9 +243,7 @@ class DestinationDesk:
         return simple(t(lang, "opt_in_who_admins", action=action))
 
     async def may_change(self, command: Command) -> bool:
-        if self.opt_in == "members" or command.platform == "console":
-            return True
-        if f"{command.platform}:{command.user}" in self.admins:
+        if self.opt_in == "members" or is_admin(command, self.admins):
             return True
         try:
             return await self.platforms.get(command.platform).is_chat_admin(
@@ -264,20 +262,7 @@ class DestinationDesk:
             log.warning("%s: cannot tell whether the bot may post: %s", command.chat, exc)
             return True  # the delivery will tell
 
-    # ---- arrival and departure ---------------------------------------------------------------
-
-    def welcome(self) -> Message:
-        """What the bot says once when it is added to a channel: how to opt in."""
-        who = t(self.language, "who_admins" if self.opt_in == "admins" else "who_members")
-        return simple(t(self.language, "welcome_channel", who=who))
-
-    async def arrived(self, platform: str, chat: str) -> None:
-        """The bot was added to `chat`: one message on how to opt in."""
-        log.info("%s:%s: the bot was added to the channel", platform, chat)
-        try:
-            await self.platforms.get(platform).send(chat, self.welcome())
-        except PlatformError as exc:
-            log.warning("%s:%s: could not say how to opt in: %s", platform, chat, exc)
+    # ---- departure ----------------------------------------------------------------------------
 
     async def gone(self, platform: str, chats: Collection[str], why: str) -> int:
         """The bot was removed from `chats` (or may no longer post there): their opt-ins end,
@@ -296,24 +281,3 @@ class DestinationDesk:
                 log.error("%s:%s: the bot is gone from a pinned channel (%s); check the "
                           "configuration", platform, chat, why)  # fmt: skip
         return len(ended)
-
-    # ---- stats -------------------------------------------------------------------------------
-
-    async def counts(self) -> tuple[str, str]:
-        """("telegram channel 2, telegram dm 5, …", "08:30 Asia/Seoul 4, 07:30 Europe/Berlin 1")."""
-        kinds: Counter[str] = Counter()
-        for platform, chats in self.pinned.items():
-            kinds[f"{platform} pinned"] += len(chats)
-        for opted in await self.store.opted_in():
-            kinds[f"{opted.platform} opted-in"] += 1
-        times: Counter[str] = Counter()
-        chosen = await self.store.all_settings()
-        for sub in await self.subscriptions.subscribers():
-            kinds[f"{sub.platform} dm"] += 1
-            mine = chosen.get(dm_key(sub.platform, sub.user), DestinationSettings())
-            times[f"{mine.time or self.default.time} {mine.zone or self.default.zone}"] += 1
-        return _listed(kinds), _listed(times)
-
-
-def _listed(counts: Counter[str]) -> str:
-    return ", ".join(f"{k} {n}" for k, n in sorted(counts.items()) if n) or "-"

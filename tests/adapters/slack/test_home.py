@@ -17,7 +17,7 @@ from bench.generate import _vocabulary, issue_text
 from bot.adapters.slack import home
 from bot.content.archive import Archive, Entry, pack
 from bot.content.loader import Content
-from bot.core.conversation.destinations import DestinationDesk
+from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.service import CommandService
 from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
@@ -60,9 +60,9 @@ async def test_the_home_view_stays_within_block_kit_at_1100_issues(
     store = Store.open(tmp_path / "d.json")
     subscriptions, platforms = Subscriptions(store), PlatformRegistry(RecordingPlatform())
     language: Language = "en" if lang == "en" else "ko"
-    desk = DestinationDesk(Destinations(store), subscriptions, platforms, language=language)
+    policy = DestinationPolicy(Destinations(store), subscriptions, platforms, language=language)
     service = CommandService(LiveContent(big_archive(content, 1100)), subscriptions, platforms,
-                             language=language, desk=desk)  # fmt: skip
+                             language=language, policy=policy)  # fmt: skip
     reader = Command("slack", "", "U1", "", is_dm=True)
     await service.handle(
         dataclasses.replace(reader, name="briefing", text="time 23:45 Europe/Zurich")
