@@ -83,16 +83,8 @@ class ConsolePlatform:
         if not line:
             return None
         name, argument = split_text(line)
-        command = Command(
-            "console",
-            "console",
-            "local",
-            name,
-            argument,
-            is_dm=True,
-            dm_chat="console",
-            operator=True,
-        )
+        command = Command("console", "console", "local", name, argument, is_dm=True,
+                          dm_chat="console", operator=True)  # fmt: skip
         reply = await self.service.handle(command)
         if reply.silent:
             return None
