@@ -25,12 +25,14 @@ from bot.adapters.telegram.limits import LIMITS as TELEGRAM_LIMITS
 from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
-from bot.core.conversation.destinations import DestinationPolicy, Timing, cron_time
+from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.quota import CommandQuota
 from bot.core.conversation.service import CommandService
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Term
+from bot.core.departures import Departures
+from bot.core.destination import DeliveryTime
 from bot.core.live_content import LiveContent
 from bot.core.model.packing import Packing
 from bot.core.platforms import PlatformRegistry
@@ -134,12 +136,13 @@ def build(
             ledger=store.ledger,
             pinned=delivery_channels(settings),
             opt_in=settings.bot.channel_opt_in,
-            default=Timing(cron_time(settings.schedule.cron), settings.bot.timezone),
+            default=DeliveryTime(cron_time(settings.schedule.cron), settings.bot.timezone),
             language=settings.bot.language,
             admins=frozenset(settings.bot.admins),
             issues=lambda: live.current.archive.numbers,
         ),
         quota=command_quota(settings),
+        departures=Departures(store.subscriptions, store.destinations, delivery_channels(settings)),
     )
     return App(settings, secrets, store, live, platforms, engine, service, content_dir, term)
 

@@ -72,10 +72,7 @@ async def build_platforms(app: App) -> list[Runnable]:
 
 async def forget_slack_channels(app: App, chats: list[str]) -> int:
     """A Slack workspace left: the opt-ins of its channels end (how many did)."""
-    policy = app.service.policy
-    if policy is None:
-        return 0
-    return await policy.gone("slack", chats, "the workspace left")
+    return len(await app.service.departures.chats("slack", chats, "the workspace left"))
 
 
 def _archive_routes(app: App) -> Callable[[], Any]:

@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.content.loader import Content
-from bot.core.conversation.destinations import DestinationPolicy, Timing
+from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.service import CommandService
+from bot.core.destination import DeliveryTime
 from bot.core.errors import StoreUnreachable
 from bot.core.i18n import t
 from bot.core.live_content import LiveContent
@@ -77,7 +78,7 @@ async def test_a_lookup_is_answered_in_an_outage_when_the_service_has_destinatio
     platforms = PlatformRegistry(RecordingPlatform())
     policy = DestinationPolicy(
         backend.destinations, backend.subscriptions, platforms, ledger=backend.ledger,
-        pinned={}, opt_in="members", default=Timing("08:30", "Asia/Seoul"), language="en",
+        pinned={}, opt_in="members", default=DeliveryTime("08:30", "Asia/Seoul"), language="en",
     )  # fmt: skip
     service = CommandService(
         LiveContent(content), backend.subscriptions, platforms, language="en", policy=policy

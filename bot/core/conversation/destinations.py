@@ -13,12 +13,13 @@ in `bot.timezone`; the reader's platform language, else `bot.language`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Literal
 
 from bot.core.conversation import parsing as c
 from bot.core.conversation.access import is_admin
+from bot.core.destination import DeliveryTime
 from bot.core.errors import PlatformError, StoreUnreachable
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Message, simple
@@ -32,14 +33,7 @@ from bot.core.ports import (
 
 log = logging.getLogger(__name__)
 OptIn = Literal["admins", "members"]
-
-
-@dataclass(frozen=True, slots=True)
-class Timing:
-    """A delivery time as people read it: "08:30" (or the cron line) in a zone."""
-
-    time: str
-    zone: str
+EDITION = DeliveryTime("08:30", "Asia/Seoul")  # the default `[schedule] cron` and zone
 
 
 def cron_time(cron: str) -> str:
@@ -73,7 +67,7 @@ class DestinationPolicy:
         ledger: Ledger | None = None,
         pinned: Mapping[str, Sequence[str]] | None = None,
         opt_in: OptIn = "admins",
-        default: Timing = Timing("08:30", "Asia/Seoul"),
+        default: DeliveryTime = EDITION,
         language: Language = "ko",
         admins: frozenset[str] = frozenset(),
         issues: Callable[[], Sequence[int]] = tuple,
@@ -128,9 +122,9 @@ class DestinationPolicy:
 
     # ---- times -------------------------------------------------------------------------------
 
-    async def timing(self, key: str) -> Timing:
+    async def timing(self, key: str) -> DeliveryTime:
         chosen = await self.store.settings(key)
-        return Timing(chosen.time or self.default.time, chosen.zone or self.default.zone)
+        return DeliveryTime(chosen.time or self.default.time, chosen.zone or self.default.zone)
 
     async def set_time(self, parsed: c.SetTime, command: Command, lang: Language) -> Message:
         if command.is_dm:
@@ -261,23 +255,3 @@ class DestinationPolicy:
         except PlatformError as exc:
             log.warning("%s: cannot tell whether the bot may post: %s", command.chat, exc)
             return True  # the delivery will tell
-
-    # ---- departure ----------------------------------------------------------------------------
-
-    async def gone(self, platform: str, chats: Collection[str], why: str) -> int:
-        """The bot was removed from `chats` (or may no longer post there): their opt-ins end,
-        forum topics included, in one pass over the opted-in channels. How many chats had one."""
-        wanted = set(chats)
-        ended: set[str] = set()
-        for opted in await self.store.opted_in(platform):
-            chat = opted.chat.partition(":")[0]  # a forum topic "chat:topic" belongs to its chat
-            if chat in wanted and await self.store.opt_out(platform, opted.chat):
-                ended.add(chat)
-        for chat in sorted(wanted):
-            if chat in ended:
-                log.info("%s:%s: the bot is no longer in the channel (%s); opt-in ended",
-                         platform, chat, why)  # fmt: skip
-            elif self.is_pinned(platform, chat):
-                log.error("%s:%s: the bot is gone from a pinned channel (%s); check the "
-                          "configuration", platform, chat, why)  # fmt: skip
-        return len(ended)

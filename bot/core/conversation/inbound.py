@@ -14,8 +14,8 @@ from typing import Protocol
 from bot.content.archive import Entry
 from bot.content.loader import Content
 from bot.content.models import Issue
-from bot.core.conversation.destinations import Timing
 from bot.core.conversation.finder import Page
+from bot.core.destination import DeliveryTime
 from bot.core.i18n import Language
 from bot.core.model.messages import Message, Thread
 from bot.core.ports import Command
@@ -49,7 +49,7 @@ class HomeState:
     subscribed: bool
     language: Language  # the reader's: the one their commands are answered in
     recent: tuple[Entry, ...] = ()  # the last issues, newest first
-    timing: Timing | None = None  # their delivery time and zone (None: no per-reader times)
+    timing: DeliveryTime | None = None  # their delivery time and zone (None: no per-reader times)
     notice: str = ""  # what the last change on the screen did ("It comes every day at …")
 
 

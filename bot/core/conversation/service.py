@@ -20,6 +20,7 @@ from bot.core.conversation.handlers import channels, home, lookups
 from bot.core.conversation.handlers.admin import AdminNotices, reload_content
 from bot.core.conversation.inbound import SILENCE, HomeState, Reply
 from bot.core.conversation.quota import CommandQuota, Verdict
+from bot.core.departures import Departures
 from bot.core.errors import StoreUnreachable
 from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
@@ -46,6 +47,7 @@ class CommandService:
         web: WebLinks | None = None,
         policy: DestinationPolicy | None = None,
         quota: CommandQuota | None = None,
+        departures: Departures | None = None,
     ) -> None:
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
         self.language: Language = language
@@ -53,6 +55,7 @@ class CommandService:
         self.policy = policy  # opted-in channels, times and languages (destinations.py)
         self.quota = quota  # [bot] commands_per_minute, per user and per chat (admins exempt)
         self.notices = AdminNotices(content, platforms)
+        self.departures = departures or Departures(subscriptions)  # the one rule for the gone
 
     @property
     def content(self) -> Content:
@@ -124,13 +127,11 @@ class CommandService:
     async def recipient_gone(self, platform: str, user: str, why: str) -> bool:
         """A user's DM is gone (they blocked the bot, left the workspace): their subscription
         ends. True if there was one."""
-        gone = await self.subscriptions.unsubscribe(platform, user)
-        log.info("%s user %s is gone (%s); unsubscribed: %s", platform, user, why, gone)
-        return gone
+        return await self.departures.reader(platform, user, why)
 
     async def channel_gone(self, platform: str, chat: str, why: str) -> bool:
-        """The bot was removed from a channel: its destination ends (logged)."""
-        return self.policy is not None and await self.policy.gone(platform, [chat], why) > 0
+        """The bot was removed from a channel: its destination ends, its topics' too (logged)."""
+        return bool(await self.departures.chats(platform, [chat], why))
 
     async def channel_joined(self, platform: str, chat: str) -> None:
         """The bot was added to a channel: it says once how to opt in."""

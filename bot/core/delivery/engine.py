@@ -49,6 +49,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from bot.content.loader import Content
 from bot.core.delivery.plan import Job, Planner, Tally
 from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
+from bot.core.departures import Departures
 from bot.core.destination import Destination
 from bot.core.errors import RecipientGone
 from bot.core.i18n import Language
@@ -104,7 +105,7 @@ class DeliveryEngine:
             content, channels, subscriptions, ledger, language, web, platforms, packing,
             destinations,
         )  # fmt: skip
-        self.store = destinations
+        self.departures = Departures(subscriptions, destinations, channels)
         self.content, self.platforms = content, platforms
         self.subscriptions, self.ledger, self.pacer = subscriptions, ledger, pacer
         self.clock, self.concurrency, self.progress_every = clock, concurrency, progress_every
@@ -239,18 +240,15 @@ class DeliveryEngine:
             tally.failures.append("; ".join(failed))
 
     async def _gone(self, dest: Destination, exc: RecipientGone, tally: Tally) -> None:
-        if dest.user is None and dest.opted_in and self.store is not None:
-            await self.store.opt_out(dest.platform, dest.chat)
-            log.warning("%s: the channel is gone (%s); its opt-in ended", dest.key, exc)
+        """The one rule (`bot/core/departures.py`): a reader is unsubscribed, a channel's
+        opt-in ends (a topic's alone), a pinned channel is reported."""
+        if dest.user is not None:
+            await self.departures.reader(dest.platform, dest.user, str(exc))
+            tally.unsubscribed += 1
+        elif await self.departures.chats(dest.platform, [dest.chat], str(exc)):
             tally.failures.append(f"{dest.key}: gone, opt-in ended: {exc}")
-            return
-        if dest.user is None:
-            log.error("%s: the channel is gone (%s); check the configuration", dest.key, exc)
+        else:
             tally.failures.append(f"{dest.key}: gone: {exc}")
-            return
-        await self.subscriptions.unsubscribe(dest.platform, dest.user)
-        log.info("%s: recipient gone (%s); unsubscribed", dest.key, exc)
-        tally.unsubscribed += 1
 
     async def _deliver_issue(self, dest: Destination, number: int, rank: int, tally: Tally) -> None:
         messages = self.planner.thread(number, dest).messages
