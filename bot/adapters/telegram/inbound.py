@@ -327,9 +327,9 @@ class TelegramHandlers:
         return Command(PLATFORM, chat, str(user.id), "", is_dm=private, locale=user.language_code)
 
     async def answer(self, command: Command, message_id: int) -> None:
-        await self.deliver(command, await self.service.handle(command), message_id)
+        await self.reply(command, await self.service.handle(command), message_id)
 
-    async def deliver(self, command: Command, reply: Reply, message_id: int) -> None:
+    async def reply(self, command: Command, reply: Reply, message_id: int) -> None:
         """The reply in the command's chat and topic: a thread as parent + replies, anything
         else as one message replying to the command (in groups); nothing for silence."""
         if reply.silent:
