@@ -1,7 +1,8 @@
 """The one retry layer: deliveries, command answers and the Telegram edits of a ◀ ▶ press are
 retried here, never in an adapter (the service's few messages outside an answer, a /subscribe's
-DM confirmation, a channel's welcome and the admins' notices, are sent once, not retried). Adapters translate a failure once, at the boundary, into the errors
-of `bot.core.errors`; this module decides whether and when to try again:
+DM confirmation, a channel's welcome and the admins' notices, are sent once, not retried).
+Adapters translate a failure once, at the boundary, into the errors of `bot.core.errors`; this
+module decides whether and when to try again:
 
     RateLimited     wait its `retry_after` (for that chat only), then the same send again;
                     a delivery waits as often and as long as the platform says, until the run
