@@ -31,12 +31,12 @@ from bot.core.conversation.service import CommandService
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Term
+from bot.core.delivery.ports import Leadership
 from bot.core.departures import Departures
 from bot.core.destination import DeliveryTime
 from bot.core.live_content import LiveContent
 from bot.core.model.packing import Packing
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Leadership
 from bot.store.backend import Backend, open_tinydb
 from bot.store.lock import DataLock
 

@@ -25,10 +25,11 @@ from typing import Protocol
 from bot.adapters.infra.clock import SystemClock
 from bot.app.build import App, schedule_of
 from bot.core.delivery.handover import take_requests
+from bot.core.delivery.ports import Leadership
 from bot.core.delivery.retry import sleep_unless_stopped
 from bot.core.delivery.scheduler import Scheduler
 from bot.core.delivery.timetable import Timetable
-from bot.core.ports import DeliveryTime, FollowsLeader, Leadership, Runnable
+from bot.core.ports import DeliveryTime, FollowsLeader, Runnable
 
 log = logging.getLogger("bot.app")
 POLL = 2.0  # seconds between two tries of the lock (standby) or checks of it (leader)

@@ -48,12 +48,13 @@ from bot.adapters.slack.send import PLATFORM, SlackSender
 from bot.core.conversation.commands import COMMANDS
 from bot.core.conversation.inbound import Conversation, Reply
 from bot.core.conversation.parsing import BRIEFING_ACTIONS, split_text
+from bot.core.delivery.ports import Pacer
 from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Message, MessageRef, Thread, simple
 from bot.core.model.threads import send_thread
-from bot.core.ports import Command, InboundClaims, Pacer
+from bot.core.ports import Command, InboundClaims
 
 log = logging.getLogger(__name__)
 

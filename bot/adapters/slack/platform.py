@@ -43,9 +43,10 @@ from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_clie
 from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.config import ConfigError, Secrets, SlackSection
 from bot.core.conversation.inbound import Conversation
+from bot.core.delivery.ports import Pacer
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
-from bot.core.ports import InboundClaims, Pacer, SubscriptionStore
+from bot.core.ports import InboundClaims, SubscriptionStore
 from bot.store.common import InstallationStore
 
 log = logging.getLogger(__name__)

@@ -44,8 +44,9 @@ from bot.adapters.telegram.inbound import (
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.config import ConfigError, Secrets, TelegramSection
 from bot.core.conversation.inbound import Conversation
+from bot.core.delivery.ports import Pacer
 from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
-from bot.core.ports import InboundClaims, Pacer
+from bot.core.ports import InboundClaims
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"

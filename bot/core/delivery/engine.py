@@ -48,6 +48,7 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from bot.content.loader import Content
 from bot.core.delivery.plan import Job, Planner, Tally
+from bot.core.delivery.ports import Clock, Leadership, Pacer
 from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 from bot.core.departures import Departures
 from bot.core.destination import Destination
@@ -57,16 +58,7 @@ from bot.core.model.messages import Message, MessageRef
 from bot.core.model.packing import Packing
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import (
-    Clock,
-    DeliveryReport,
-    DeliveryTime,
-    DestinationStore,
-    Leadership,
-    Ledger,
-    Pacer,
-    SubscriptionStore,
-)
+from bot.core.ports import DeliveryReport, DeliveryTime, DestinationStore, Ledger, SubscriptionStore
 
 log = logging.getLogger(__name__)
 __all__ = ["DeliveryEngine", "Destination", "RetryPolicy"]

@@ -24,10 +24,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.core.delivery.ports import ANSWER, Clock, Pacer
 from bot.core.destination import Destination
 from bot.core.errors import RateLimited, TransientError
 from bot.core.model.messages import Message, MessageRef
-from bot.core.ports import ANSWER, ChatPlatform, Clock, Pacer
+from bot.core.ports import ChatPlatform
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
