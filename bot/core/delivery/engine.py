@@ -1,7 +1,7 @@
 """Delivery, running: every destination gets the newest issue it has not had, as a thread,
 exactly once.
 
-What each destination gets is planned by `delivery_plan.py`; this module runs the plan.
+What each destination gets is planned by `plan.py`; this module runs the plan.
 
 The ledger protocol, per part of a thread (parent = part 0, then the replies in order):
 
@@ -25,12 +25,11 @@ number per platform name; one platform's queue never starves another's); the par
 destination go strictly in order, each through `Pacer.slot` (the platform's limits) with the
 job's rank (channels first, then readers oldest subscription first), so that the pacer finishes
 each reader's thread before readers further down start theirs.
-Errors (bot.core.errors), retried by `bot.core.delivery.retry` (the one retry layer): RateLimited
-pauses only that destination for `retry_after` and retries the same part; TransientError retries
-with exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber, ends an opted-in
-channel's opt-in and reports a channel as failed;
-MessageRejected and exhausted retries fail that destination (reported,
-retried by the next run) while the others go on. A set stop event (SIGTERM) lets every worker
+Errors (bot.core.errors), retried by `retry.py` (the one retry layer): RateLimited pauses only
+that destination, as long and as often as the platform says; TransientError retries with
+exponential backoff and jitter; RecipientGone follows the one rule of `bot/core/departures.py`;
+MessageRejected and exhausted retries fail that destination (reported, retried by the next run)
+while the others go on. A set stop event (SIGTERM) lets every worker
 finish and record the message in flight, then the run returns; so does a lost `Leadership`
 (the store's delivery lock, re-checked before every part), so that a process that may no longer
 be the only one delivering sends nothing more. A lost lock only halts the run in progress
@@ -194,7 +193,8 @@ class DeliveryEngine:
             for platform, queue in queues.items()
             for _ in range(min(self._workers(platform), len(queue)))
         ]
-        progress = asyncio.create_task(self._progress(tally)) if self.progress_every else None
+        every = self.progress_every
+        progress = asyncio.create_task(tally.log_progress(self.clock, every)) if every else None
         try:
             await asyncio.gather(*workers)
         finally:
@@ -305,20 +305,6 @@ class DeliveryEngine:
             return await self.retrier.call(paced, dest.key, retried)
         except Stopped as why:
             raise _Skip(str(why)) from None
-
-    async def _progress(self, tally: Tally) -> None:
-        assert self.progress_every is not None
-        started = self.clock.monotonic()
-        while True:
-            await self.clock.sleep(self.progress_every)
-            elapsed = max(self.clock.monotonic() - started, 1e-9)
-            rate = tally.sent / elapsed
-            left = max(tally.total - tally.sent, 0)
-            eta = f"{left / rate:.0f} s" if rate > 0 else "unknown"
-            log.info(
-                "delivery progress: %d/%d messages, %.1f msg/s, ETA %s",
-                tally.sent, tally.total, rate, eta,
-            )  # fmt: skip
 
 
 def _describe(exc: BaseException) -> str:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bot.content.loader import Content
+from bot.core.delivery.ports import Clock
 from bot.core.destination import Destination
 from bot.core.i18n import Language
 from bot.core.model.messages import Thread
@@ -52,6 +53,17 @@ class Tally:
     nothing_new: int = 0
     unsubscribed: int = 0
     failures: list[str] = field(default_factory=list)
+
+    async def log_progress(self, clock: Clock, every: float) -> None:
+        """Every `every` seconds until cancelled: messages sent of planned, the rate, the ETA."""
+        started = clock.monotonic()
+        while True:
+            await clock.sleep(every)
+            rate = self.sent / max(clock.monotonic() - started, 1e-9)
+            left = max(self.total - self.sent, 0)
+            eta = f"{left / rate:.0f} s" if rate > 0 else "unknown"
+            log.info("delivery progress: %d/%d messages, %.1f msg/s, ETA %s",
+                     self.sent, self.total, rate, eta)  # fmt: skip
 
     def report(self, destinations: int, stopped: bool) -> DeliveryReport:
         return DeliveryReport(
