@@ -1,40 +1,29 @@
 """Delivery, running: every destination gets the newest issue it has not had, as a thread,
-exactly once.
-
-What each destination gets is planned by `plan.py`; this module runs the plan.
+exactly once. What each destination gets is planned by `plan.py`; this module runs the plan.
 
 The ledger protocol, per part of a thread (parent = part 0, then the replies in order):
 
     mark part pending → commit → send → mark sent with the platform's id → commit
 
 (the "sent" of one part shares the commit with the "pending" of the next). A resumed delivery
-skips the parts recorded as sent and replies under the recorded parent, so the remaining
-replies land in the same thread; a done (issue, destination) is never sent again.
+skips the parts recorded as sent and replies under the recorded parent; a done (issue,
+destination) is never sent again. The one duplicate window: a part the platform took whose id
+was not yet recorded when the process died (or whose send timed out and was retried) is sent
+again: at most ONE message per destination per interruption (a part an adapter split into
+several platform messages counts as one), never a whole thread. Platforms offer no
+idempotency key that would close the window.
 
-The one duplicate window: a part sent by the platform whose id was not yet recorded when the
-process died (kill -9, power loss, between the platform's answer and the commit). That part is
-still "pending" in the ledger, and the next run sends it again (with a warning in the log):
-at most ONE duplicated message per destination per interruption, never a whole thread. The
-same holds for a send whose outcome is unknown (a timeout that the platform in fact carried
-out) and that is therefore retried, and "one message" is one part of the thread: an adapter
-that splits a long part into several platform messages resends all of them. Platforms offer
-no idempotency key that would close the window.
-
-Fan-out: destinations run concurrently, `concurrency` workers per platform (an int, or a
-number per platform name; one platform's queue never starves another's); the parts of one
-destination go strictly in order, each through `Pacer.slot` (the platform's limits) with the
-job's rank (channels first, then readers oldest subscription first), so that the pacer finishes
-each reader's thread before readers further down start theirs.
-Errors (bot.core.errors), retried by `retry.py` (the one retry layer): RateLimited pauses only
-that destination, as long and as often as the platform says; TransientError retries with
-exponential backoff and jitter; RecipientGone follows the one rule of `bot/core/departures.py`;
+Fan-out: `concurrency` workers per platform (one platform's queue never starves another's); a
+destination's parts go strictly in order, each through `Pacer.slot` with the job's rank
+(channels, then readers oldest subscription first), so the pacer finishes each reader's thread
+before readers further down start theirs. Errors (bot.core.errors) go through `retry.py`:
+RateLimited pauses only that destination, as long and as often as the platform says;
+TransientError backs off with jitter; RecipientGone follows `bot/core/departures.py`;
 MessageRejected and exhausted retries fail that destination (reported, retried by the next run)
-while the others go on. A set stop event (SIGTERM) lets every worker
-finish and record the message in flight, then the run returns; so does a lost `Leadership`
-(the store's delivery lock, re-checked before every part), so that a process that may no longer
-be the only one delivering sends nothing more. A lost lock only halts the run in progress
-(`halt`); SIGTERM ends every later one too (`request_stop`). A replica that becomes the leader
-calls `resume()` first: every thread left half-sent, whatever run started it, and nothing else.
+while the others go on. A stop (SIGTERM: `request_stop`, every later run too) or a lost
+`Leadership` (`halt`: the lock, re-checked before every part) lets every worker record the
+message in flight, then the run returns. A new leader calls `resume()` first: every thread left
+half-sent, whatever run started it, and nothing else.
 """
 
 from __future__ import annotations
