@@ -33,7 +33,8 @@ from bot.core.errors import (
 )
 from bot.core.model.messages import Block, Line, Message, MessageRef, simple, text
 from bot.core.testing import FakeClock
-from tests.adapters.telegram.test_platform import (
+from tests.fakes.telegram_html import parse_html
+from tests.support.telegram import (
     FORUM,
     TOKEN,
     USER,
@@ -44,7 +45,6 @@ from tests.adapters.telegram.test_platform import (
     private,
     telegram_for,
 )
-from tests.fakes.telegram_html import parse_html
 
 CHAT = str(USER)
 
