@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dtm
 import logging
 import warnings
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -41,20 +40,11 @@ from tests.support.telegram import (
     Harness,
     command,
     make_app,
-    open_harness,
     private,
     telegram_for,
 )
 
 CHAT = str(USER)
-
-
-@pytest.fixture
-async def harness(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> AsyncIterator[Harness]:
-    async with open_harness(tmp_path, monkeypatch, **getattr(request, "param", {})) as started:
-        yield started
 
 
 def big(lines: int = 12) -> Message:
