@@ -15,9 +15,7 @@ from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command
 from bot.core.testing import FakeClock
-from tests.core.delivery.test_engine import PARTS, Bench, assert_one_complete_thread, bench
-
-__all__ = ["bench"]  # the fixture, used by name
+from tests.support.delivery import PARTS, Bench, assert_one_complete_thread
 
 
 @dataclass
