@@ -14,12 +14,20 @@ import time
 from pathlib import Path
 
 from bench.common import report
-from tests.cli.test_delivery_process import CHATS, GROUP, READER, TOKEN, on_postgres, sends
-from tests.cli.test_replicas import CHANNEL, leader_then_standby, replica
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.pg import PostgresServer
-from tests.processes import PACE_SCALE, hold_rounds
+from tests.support.processes import (
+    CHATS,
+    GROUP,
+    PACE_SCALE,
+    READER,
+    TOKEN,
+    hold_rounds,
+    on_postgres,
+    sends,
+)
+from tests.support.replicas import CHANNEL, leader_then_standby, replica
 
 TRIALS = 3
 ROUNDS = 3  # parts of each thread sent before the kill

@@ -20,7 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bench.common import report, summary
 from bot.app import Bot, Settings, build
-from bot.core.conversation.service import Reply
+from bot.core.conversation.inbound import Reply
 from bot.core.ports import Command
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI

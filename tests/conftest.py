@@ -1,12 +1,11 @@
-"""Shared fixtures: the real content, a service over a temp store, a free port, and a real
-PostgreSQL server for the session (tests/pg.py) with one new database per test."""
+"""Shared fixtures: the real content, a service over a temp store, a real PostgreSQL server for
+the session (tests/pg.py) with one new database per test, and every store backend (`reopen`)."""
 
 from __future__ import annotations
 
 import itertools
 import os
-import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,10 @@ from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
 from bot.core.testing import RecordingPlatform
 from bot.store import Store, Subscriptions
+from bot.store.backend import Backend, open_tinydb
+from bot.store.postgres.backend import open_postgres
 from tests.pg import PostgresServer
+from tests.support.stores import Opener
 
 # PTB 22 warns (an error under our filterwarnings) when it builds RetryAfter with an int delay;
 # with PTB_TIMEDELTA it uses timedelta, as the adapter expects.
@@ -55,13 +57,6 @@ def service(content: Content, store: Store, fake_platform: RecordingPlatform) ->
     )
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PostgresServer]:
     server = PostgresServer().start()
@@ -78,3 +73,20 @@ _databases = itertools.count(1)
 def database_url(pg_server: PostgresServer) -> str:
     """The URL of a new, empty database of its own for this test."""
     return pg_server.create_database(f"test_{os.getpid()}_{next(_databases)}")
+
+
+@pytest.fixture(params=["tinydb", "postgres"])
+async def reopen(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Opener]:
+    """Open a store backend (each test runs on the tinydb file and on a PostgreSQL database of
+    its own); every one opened is closed after the test."""
+    opened: list[Backend] = []
+    url = request.getfixturevalue("database_url") if request.param == "postgres" else ""
+
+    def open_one() -> Backend:
+        backend = open_postgres(url) if url else open_tinydb(tmp_path / "briefing.json")
+        opened.append(backend)
+        return backend
+
+    yield open_one
+    for backend in opened:
+        await backend.close()

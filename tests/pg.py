@@ -12,10 +12,11 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from tests.support.ports import free_port
 
 SERVER_USER = "postgres"
 
@@ -37,19 +38,12 @@ def _version(path: str) -> int:
     return int(part) if part.isdigit() else 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class PostgresServer:
     def __init__(self, *, durable: bool = False) -> None:
         self.durable = durable  # True: fsync and synchronous commit on, as in production
         self.root = Path(tempfile.mkdtemp(prefix="briefing-pg-"))
         self.data = self.root / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.host = "127.0.0.1"
         self._started = False
 

@@ -26,12 +26,14 @@ from bot.adapters.infra.descriptor import PlatformDescriptor, Wiring
 from bot.app import platforms as p
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
-from bot.core.conversation.destinations import DestinationDesk, Timing, cron_time
+from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.quota import CommandQuota
 from bot.core.conversation.service import CommandService
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Term
+from bot.core.departures import Departures
+from bot.core.destination import DeliveryTime
 from bot.core.live_content import LiveContent
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
@@ -153,18 +155,8 @@ def build(
         before_run=lambda: service.refresh_content(),  # the content on disk, as /reload takes it
     )
     term = Term(leading=held and not replica)
-    desk = DestinationDesk(
-        store.destinations,
-        store.subscriptions,
-        registry,
-        ledger=store.ledger,
-        pinned=p.delivery_channels(settings, platforms),
-        opt_in=settings.bot.channel_opt_in,
-        default=Timing(cron_time(settings.schedule.cron), settings.bot.timezone),
-        language=settings.bot.language,
-        admins=frozenset(settings.bot.admins),
-        issues=lambda: live.current.archive.numbers,
-    )
+    pinned = p.delivery_channels(settings, platforms)
+    departures = Departures(store.subscriptions, store.destinations, pinned)
     service = CommandService(
         live,
         store.subscriptions,
@@ -173,11 +165,28 @@ def build(
         admins=frozenset(settings.bot.admins),
         deliverer=Handover(engine, store.post_requests, term),
         web=web,
-        desk=desk,
+        policy=DestinationPolicy(
+            store.destinations,
+            store.subscriptions,
+            registry,
+            ledger=store.ledger,
+            pinned=pinned,
+            opt_in=settings.bot.channel_opt_in,
+            default=DeliveryTime(cron_time(settings.schedule.cron), settings.bot.timezone),
+            language=settings.bot.language,
+            admins=frozenset(settings.bot.admins),
+            issues=lambda: live.current.archive.numbers,
+        ),
         quota=command_quota(settings),
+        departures=departures,
     )
     wiring = Wiring(
-        service, pacer, store.subscriptions, store.claims, store.installations, gone=desk.gone
+        service,
+        pacer,
+        store.subscriptions,
+        store.claims,
+        store.installations,
+        gone=departures.chats,
     )
     return Bot(
         settings, store, live, registry, engine, service, wiring, tuple(platforms), term,

@@ -28,10 +28,11 @@ from bot.app.build import Bot, schedule_of
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Term, Told, take_requests
+from bot.core.delivery.ports import Leadership
 from bot.core.delivery.retry import sleep_unless_stopped
 from bot.core.delivery.scheduler import Scheduler
 from bot.core.delivery.timetable import Timetable
-from bot.core.ports import DeliveryTime, FollowsLeader, Leadership, Runnable
+from bot.core.ports import DeliveryTime, FollowsLeader, Runnable
 from bot.store.backend import Backend
 
 log = logging.getLogger("bot.app")

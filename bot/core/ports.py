@@ -1,14 +1,17 @@
-"""The ports the core needs: a chat platform to send through (and, for the composition root, to
-run), a subscription store, and for delivery a ledger, a pacer, a clock and a run record."""
+"""The ports the conversation and delivery share: a chat platform to send through (and, for the
+composition root, to run), the subscription and destination stores, the ledger, the deliverer
+and inbound claims. Delivery's own (clock, pacer, leadership, run record, `/post` requests) are
+in `bot/core/delivery/ports.py`."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
 
+from bot.core.destination import DeliveryTime as DeliveryTime  # re-exported: a port's word
+from bot.core.destination import Destination
 from bot.core.i18n import Language
 from bot.core.model.messages import Message, MessageRef
 
@@ -27,6 +30,7 @@ class Command:
     locale: str | None = None  # the user's platform language ("en-US"), where it says
     sent_at: float | None = None  # when the platform says it was sent (epoch seconds), if it does
     privately: bool = False  # in a channel, answered to the asker alone (a Slack ephemeral)
+    operator: bool = False  # from whoever runs the bot (the console's user): an admin anywhere
 
 
 class ChatPlatform(Protocol):
@@ -137,15 +141,6 @@ class DeliveryReport:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryTime:
-    """A destination's own daily delivery time: "07:30" in "Europe/Berlin" ("" is the
-    default zone, `bot.timezone`)."""
-
-    time: str
-    zone: str = ""
-
-
 class Deliverer(Protocol):
     async def deliver(
         self,
@@ -159,35 +154,6 @@ class Deliverer(Protocol):
         is one of `at` (None in it: those on the edition's schedule). `by` is who asked for it
         ("slack:U1", a `/post`), for the log and for whoever delivers a queued one."""
         ...
-
-
-class Clock(Protocol):
-    """Wall time (aware, UTC) for records, a monotonic clock and sleep for waits; fakes in tests."""
-
-    def now(self) -> datetime: ...
-
-    def monotonic(self) -> float: ...
-
-    async def sleep(self, seconds: float) -> None: ...
-
-
-class Pacer(Protocol):
-    """Admission to send one message: `async with pacer.slot("telegram", "-100123", "channel")`.
-
-    `kind` is "channel" (a configured channel or group), "dm" (a subscriber's private chat) or
-    "answer" (a command's answer; the platform's chat string says which it is).
-    `rank` is the destination's place in the delivery run (0 first): where sends wait for a
-    limit they share (Telegram's overall 30/s), the lowest rank goes first, so each reader's
-    thread is finished before readers further down start theirs. It never changes the rate.
-    `ANSWER` (-1) is a command's answer: ahead of every delivery, within a bounded share.
-    """
-
-    def slot(
-        self, platform: str, chat: str, kind: str, rank: int = 0
-    ) -> AbstractAsyncContextManager[None]: ...
-
-
-ANSWER = -1  # the `Pacer` rank of a command's answer (see bot/adapters/infra/priority.py)
 
 
 PartState = Literal["pending", "sent"]
@@ -231,14 +197,6 @@ class Ledger(Protocol):
     async def commit(self) -> None: ...
 
 
-class Leadership(Protocol):
-    """The right to deliver: the store's lock, which a database can take away (a lost session)."""
-
-    async def holds(self) -> bool:
-        """True while this process may still deliver; checked before every part is sent."""
-        ...
-
-
 class InboundClaims(Protocol):
     """Inbound events claimed once across every replica of one store (Slack `event_id`s,
     Telegram `update_id`s), so that two replicas never both answer one event."""
@@ -246,38 +204,6 @@ class InboundClaims(Protocol):
     async def claim(self, key: str) -> bool:
         """True for the first claim of `key` ("slack:Ev123"), False for every later one."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class PostRequest:
-    """A queued `/post`: which issue (None: the newest) and who asked ("slack:U1"; "" if no one
-    a message can reach, e.g. an old row)."""
-
-    id: int
-    issue: int | None
-    by: str = ""
-
-
-class PostRequests(Protocol):
-    """`/post` on a replica that is not the leader, handed to the leader through the store."""
-
-    async def request(self, issue: int | None, by: str = "") -> None:
-        """Queue a delivery of `issue` (None: the newest) for the leader, asked by `by`."""
-        ...
-
-    async def pending(self) -> list[PostRequest]:
-        """The requests not yet delivered, oldest first."""
-        ...
-
-    async def done(self, request: int) -> None: ...
-
-
-class RunRecord(Protocol):
-    """When the last scheduled delivery run was due, so a missed run is caught up once."""
-
-    def last_run(self) -> datetime | None: ...
-
-    async def record(self, due: datetime) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,7 +221,7 @@ class OptedIn:
     @property
     def key(self) -> str:
         """The destination's ledger key: "slack:C1", "telegram:-100123:7"."""
-        return f"{self.platform}:{self.chat}"
+        return Destination(self.platform, self.chat).key
 
     @property
     def topic(self) -> str | None:

@@ -13,13 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from bot.core.ports import (
-    DestinationStore,
-    InboundClaims,
-    PostRequests,
-    RunRecord,
-    SubscriptionStore,
-)
+from bot.core.delivery.ports import PostRequests, RunRecord
+from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
 from bot.store.common import InstallationStore
 from bot.store.tinydb.claims import Claims

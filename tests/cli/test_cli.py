@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONTENT, ROOT, free_port
-
-
-def run(
-    *args: str, stdin: str = "", cwd: Path = ROOT, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin, capture_output=True, text=True, cwd=cwd, timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-    )  # fmt: skip
-
-
-@pytest.fixture
-def config(tmp_path: Path) -> Path:
-    path = tmp_path / "config.toml"
-    text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    text = text.replace('content_dir = "content"', f'content_dir = "{CONTENT}"')
-    text = text.replace("port = 8080", f"port = {free_port()}")  # [web]: each test its own port
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.conftest import CONTENT
+from tests.support.cli import run
 
 
 def test_piped_console_answers_each_line_and_exits_0(config: Path) -> None:

@@ -6,71 +6,36 @@ from __future__ import annotations
 
 import asyncio
 import signal
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from bot.store.postgres.backend import open_postgres
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.processes import PACE_SCALE, Post, hold_rounds, kill_mid_thread, post_config, until
-
-GROUP, READER = -1001, 5550001
-CHATS = (GROUP, READER)
-PARTS = 11  # one reply per section (`packed_threads = "none"`)
-PACKED = 3  # issue 1 packed: the parent and two replies of whole sections
-TOKEN = "123456:TEST-TOKEN"
-ENV = {"TELEGRAM_BOT_TOKEN": TOKEN, "PTB_TIMEDELTA": "true"}
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegramAPI]:
-    # Telegram's flood limits at the pace the subprocesses run (BRIEFING_PACE_SCALE)
-    async with FakeTelegramAPI(TOKEN, enforce_limits=True, time_scale=PACE_SCALE) as fake:
-        fake.add_chat(GROUP, "supergroup")
-        fake.add_chat(READER, "private")
-        yield fake
-
-
-async def config_packed(tmp_path: Path, telegram: FakeTelegramAPI, packed: str) -> Path:
-    section = f'api_url = "{telegram.base_url}"\nchats = [{GROUP}]\npacked_threads = "{packed}"\n'
-    return await post_config(tmp_path, "telegram", section, str(READER), str(READER))
+from tests.support.processes import (
+    CHATS,
+    ENV,
+    GROUP,
+    PACKED,
+    PARTS,
+    READER,
+    Post,
+    assert_one_complete_thread_each,
+    delivered,
+    every_minute,
+    hold_rounds,
+    kill_mid_thread,
+    on_postgres,
+    sends,
+    telegram_config,
+)
+from tests.support.wait import until
 
 
 @pytest.fixture
 async def config(tmp_path: Path, telegram: FakeTelegramAPI) -> Path:
-    return await config_packed(tmp_path, telegram, "none")
-
-
-def sends(fake: FakeTelegramAPI) -> int:
-    return len(fake.calls_to("sendMessage"))
-
-
-def delivered(fake: FakeTelegramAPI) -> int:
-    return sum(len(fake.messages(chat)) for chat in CHATS)
-
-
-def assert_one_complete_thread_each(fake: FakeTelegramAPI, parts: int = PARTS) -> None:
-    for chat in CHATS:
-        sent = fake.messages(chat)
-        assert len(sent) == parts, f"chat {chat}: {len(sent)} messages"
-        assert sent[0].reply_to is None
-        assert [m.reply_to for m in sent[1:]] == [sent[0].message_id] * (parts - 1)
-        assert len({m.text for m in sent}) == parts
-
-
-def on_postgres(url: str) -> dict[str, str]:
-    """The environment (`ENV` included) of a bot on the database at `url`, holding the reader (subscribed
-    before the issue's release, as in `config`)."""
-    open_postgres(url)  # the schema
-    with psycopg.connect(url) as conn:
-        conn.execute(
-            "INSERT INTO subscriptions (platform, user_id, chat, since) VALUES (%s, %s, %s, %s)",
-            ("telegram", str(READER), str(READER), datetime(2024, 1, 1, tzinfo=UTC)),
-        )
-    return {**ENV, "DATABASE_URL": url}
+    return await telegram_config(tmp_path, telegram, "none")
 
 
 @pytest.mark.parametrize(
@@ -119,7 +84,7 @@ async def test_sigkill_between_packed_parts_then_a_restart_sends_no_part_twice(
 ) -> None:
     """As above with every thread packed: the ledger's parts are the packed replies, so the
     restart sends exactly the packed parts that never reached the chat."""
-    config = await config_packed(tmp_path, telegram, "all")
+    config = await telegram_config(tmp_path, telegram, "all")
     telegram.fail_next(None, "timeout", count=2 * (rounds + 1))
     post = await Post(config, env=ENV).start()
     try:
@@ -162,11 +127,6 @@ async def test_two_posts_started_at_once_deliver_once(
         await second.kill()
     assert_one_complete_thread_each(telegram)
     assert "nothing new 2" in (await (await Post(config, env=ENV).start()).finish())[1]
-
-
-def every_minute(config: Path) -> None:
-    with config.open("a", encoding="utf-8") as handle:
-        handle.write('[schedule]\ncron = "* * * * *"\n')
 
 
 @pytest.mark.parametrize("command", ["post", "run"])

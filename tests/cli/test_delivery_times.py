@@ -18,15 +18,14 @@ from zoneinfo import ZoneInfo
 import aiohttp
 import pytest
 
-from tests.adapters.telegram.test_platform import command, private
-from tests.cli.test_delivery_process import ENV, PACKED, READER, telegram
-from tests.cli.test_replicas import NEVER_DUE, WEBHOOK_SECRET, Replica, to_webhook
-from tests.conftest import free_port
 from tests.content.issue_files import content_copy, second_issue
 from tests.fakes.telegram_api import FakeTelegramAPI
-from tests.processes import Post, until
+from tests.support.ports import free_port
+from tests.support.processes import ENV, PACKED, READER, Post
+from tests.support.replicas import NEVER_DUE, WEBHOOK_SECRET, Replica, to_webhook
+from tests.support.telegram import command, private
+from tests.support.wait import until
 
-__all__ = ["telegram"]  # a fixture, used by name
 SEOUL = ZoneInfo("Asia/Seoul")
 LEAD = 15  # seconds: the time is set at least this long before it comes
 

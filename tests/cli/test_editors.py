@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.content.parser import parse_issue_file
-from tests.cli.test_cli import run
 from tests.conftest import ROOT, SEED
 from tests.content.issue_files import content_copy, second_issue
+from tests.support.cli import run
 
 
 @pytest.fixture

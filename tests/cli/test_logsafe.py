@@ -14,21 +14,17 @@ from urllib.parse import urlencode
 import aiohttp
 from slack_sdk.signature import SignatureVerifier
 
-from tests.adapters.telegram.test_platform import command, private
-from tests.conftest import CONTENT, ROOT, free_port
+from tests.conftest import CONTENT, ROOT
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.ports import free_port
+from tests.support.telegram import command, private
+from tests.support.wait import until
 
 TG_TOKEN = "987654:SECRET-telegram-token-value"
 SLACK_TOKEN = "xoxb-secret-slack-bot-token"
 SIGNING = "secret-signing-secret-value"
 SECRETS = [TG_TOKEN, TG_TOKEN.split(":")[1], SLACK_TOKEN, SIGNING]
-
-
-async def until(condition: object, within: float = 20.0) -> None:
-    async with asyncio.timeout(within):
-        while not condition():  # type: ignore[operator]  # noqa: ASYNC110
-            await asyncio.sleep(0.02)
 
 
 async def slash(
@@ -67,13 +63,13 @@ async def test_a_full_debug_run_never_logs_a_secret(tmp_path: Path) -> None:
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=env,
         )  # fmt: skip
         try:
-            await until(lambda: telegram.calls_to("getUpdates"))
+            await until(lambda: telegram.calls_to("getUpdates"), within=20)
             telegram.fail_next(5550001, "500")
             telegram.push_update(command(private(5550001), 1, "/term NP-hard", user=5550001))
             telegram.push_update(command(private(5550001), 2, "/term " + TG_TOKEN, user=5550001))
-            await until(lambda: len(telegram.messages(5550001)) >= 2)
+            await until(lambda: len(telegram.messages(5550001)) >= 2, within=20)
             async with aiohttp.ClientSession() as session:
-                await until(lambda: slack.calls_to("auth.test"))
+                await until(lambda: slack.calls_to("auth.test"), within=20)
                 assert await slash(session, port, slack, "NP-hard", "forged-secret") == 401
                 assert await slash(session, port, slack, "NP-hard", SIGNING) == 200
             proc.send_signal(signal.SIGTERM)

@@ -12,22 +12,25 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.cli.test_delivery_process import (
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.processes import (
     CHATS,
     PARTS,
     Post,
     assert_one_complete_thread_each,
-    config,
     delivered,
     every_minute,
     on_postgres,
-    telegram,
-    until,
+    telegram_config,
 )
-from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.wait import until
 
-__all__ = ["config", "telegram"]  # fixtures, used by name
 LOCK_SESSION = "SELECT pid FROM pg_stat_activity WHERE application_name LIKE 'briefing-bot %'"
+
+
+@pytest.fixture
+async def config(tmp_path: Path, telegram: FakeTelegramAPI) -> Path:
+    return await telegram_config(tmp_path, telegram, "none")
 
 
 def lock_sessions(url: str) -> list[int]:

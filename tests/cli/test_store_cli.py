@@ -18,10 +18,10 @@ from bot.core.model.messages import MessageRef
 from bot.core.ports import DestinationSettings
 from bot.store.backend import open_tinydb
 from bot.store.postgres.schema import SCHEMA_VERSION, migrate
-from tests.cli.test_cli import config, run
-from tests.conftest import ROOT, free_port
+from tests.conftest import ROOT
+from tests.support.cli import run
+from tests.support.ports import free_port
 
-__all__ = ["config"]  # the fixture, used by name
 PASSWORD = "s3cret-Pass-word"
 COUNTS = {"subscriptions": 3, "releases": 1, "delivery parts": 1, "deliveries done": 1,
           "schedule runs": 1, "opted-in channels": 1, "destination settings": 2,

@@ -12,13 +12,13 @@ from pathlib import Path
 import aiohttp
 import feedparser
 
-from tests.cli.test_cli import config, run  # noqa: F401  (the fixture)
 from tests.conftest import CONTENT, ROOT
 from tests.content.issue_files import add_issues, content_copy
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.support.cli import run
 
 
-async def test_run_prints_the_archive_address_and_serves_it(config: Path) -> None:  # noqa: F811
+async def test_run_prints_the_archive_address_and_serves_it(config: Path) -> None:
     port = re.search(r"port = (\d+)", config.read_text(encoding="utf-8").split("[web]")[1])  # noqa: ASYNC240
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "bot.cli", "--config", str(config), "run",
@@ -51,7 +51,7 @@ async def test_run_prints_the_archive_address_and_serves_it(config: Path) -> Non
             await proc.wait()
 
 
-def test_site_writes_the_archive_as_static_files(config: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_site_writes_the_archive_as_static_files(config: Path, tmp_path: Path) -> None:
     done = run("site", "--config", str(config), str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert re.fullmatch(r"wrote \d+ files to .*out\n", done.stdout)
@@ -64,7 +64,7 @@ def test_site_writes_the_archive_as_static_files(config: Path, tmp_path: Path) -
 
 
 def test_site_writes_the_feed_of_the_newest_feed_issues_released_issues(
-    config: Path,  # noqa: F811
+    config: Path,
     tmp_path: Path,
 ) -> None:
     """Issues 2..6 released, 7 a draft, 8 out in 2999: with `feed_issues = 3` the feed holds
@@ -86,7 +86,7 @@ def test_site_writes_the_feed_of_the_newest_feed_issues_released_issues(
 
 
 def test_site_refuses_a_feed_of_no_issues_with_the_config_line(
-    config: Path,  # noqa: F811
+    config: Path,
     tmp_path: Path,
 ) -> None:
     text = config.read_text(encoding="utf-8").replace("feed_issues = 20", "feed_issues = 0")
@@ -98,7 +98,7 @@ def test_site_refuses_a_feed_of_no_issues_with_the_config_line(
 
 
 async def test_the_archive_on_the_slack_port_is_served_by_one_server_with_slacks_routes(
-    config: Path,  # noqa: F811
+    config: Path,
 ) -> None:
     """`[web] port` = `[slack] http_port`: one server answers the archive's pages and Slack's
     signed events (bolt refuses an unsigned one with 401, as on its own port)."""

@@ -12,7 +12,7 @@ from bot.content.models import Issue, Note, NoteKind
 from bot.content.parser import parse_issue, parse_issue_file
 from bot.core.model.render import issue_thread
 from tests.conftest import CONTENT, SEED
-from tests.content.test_seed_content import seed_fragments, squash
+from tests.support.seed import seed_fragments, squash
 
 HEAD = "2019년 5월 30일 목요일 뉴랄브리핑\n\n제 0007호 뉴랄브리핑(2019년 5월 30일)\n\n"
 

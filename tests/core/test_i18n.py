@@ -1,5 +1,5 @@
 """The one string catalogue: every key in both languages with the same placeholders, every key
-the code asks for exists, and no adapter (nor the service) says anything that is not from it."""
+the code asks for exists, and no adapter (nor the conversation) says anything that is not from it."""
 
 from __future__ import annotations
 
@@ -13,8 +13,11 @@ from bot.core import i18n
 from bot.core.conversation.commands import COMMANDS
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
-# Where the words a user sees are put together: every adapter, and the command service.
-SPEAKERS = [*sorted((BOT / "adapters").rglob("*.py")), BOT / "core" / "conversation" / "service.py"]
+# Where the words a user sees are put together: every adapter, and the conversation's handlers.
+SPEAKERS = [
+    *sorted((BOT / "adapters").rglob("*.py")),
+    *sorted((BOT / "core" / "conversation").rglob("*.py")),
+]
 MESSAGE_BUILDERS = {"simple", "text", "bold", "italic", "code"}
 
 

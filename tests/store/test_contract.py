@@ -8,36 +8,15 @@ what was committed, never what was not.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from bot.core.model.messages import MessageRef
 from bot.core.ports import DestinationSettings
-from bot.store.backend import Backend, open_tinydb
-from bot.store.postgres.backend import open_postgres
+from tests.support.stores import Opener
 
 DEST = "telegram:dm:42"
 PARENT = MessageRef("telegram", "42", "7")
 REPLY = MessageRef("telegram", "42", "8", "7")
-Opener = Callable[[], Backend]
-
-
-@pytest.fixture(params=["tinydb", "postgres"])
-async def reopen(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Opener]:
-    opened: list[Backend] = []
-    url = request.getfixturevalue("database_url") if request.param == "postgres" else ""
-
-    def open_one() -> Backend:
-        backend = open_postgres(url) if url else open_tinydb(tmp_path / "briefing.json")
-        opened.append(backend)
-        return backend
-
-    yield open_one
-    for backend in opened:
-        await backend.close()
 
 
 async def test_subscribe_is_idempotent_and_durable(reopen: Opener) -> None:

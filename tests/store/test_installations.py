@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from tests.store.test_contract import Opener, reopen  # noqa: F401 (the backends fixture)
+from tests.support.stores import Opener
 
 RECORD = {"team_id": "T1", "bot_token": "xoxb-1", "installed_at": 1700000000.5, "scopes": ["a"]}
 
 
-async def test_a_saved_installation_is_found_after_a_restart(reopen: Opener) -> None:  # noqa: F811
+async def test_a_saved_installation_is_found_after_a_restart(reopen: Opener) -> None:
     await reopen().installations.save("none-T1", RECORD)
     again = reopen().installations
     assert await again.find("none-T1") == RECORD
@@ -15,7 +15,7 @@ async def test_a_saved_installation_is_found_after_a_restart(reopen: Opener) -> 
     assert await again.workspaces() == ["none-T1"]
 
 
-async def test_saving_again_replaces_the_record(reopen: Opener) -> None:  # noqa: F811
+async def test_saving_again_replaces_the_record(reopen: Opener) -> None:
     installations = reopen().installations
     await installations.save("none-T1", RECORD)
     await installations.save("none-T1", {**RECORD, "bot_token": "xoxb-2"})
@@ -23,7 +23,7 @@ async def test_saving_again_replaces_the_record(reopen: Opener) -> None:  # noqa
     assert found is not None and found["bot_token"] == "xoxb-2"
 
 
-async def test_delete_removes_once(reopen: Opener) -> None:  # noqa: F811
+async def test_delete_removes_once(reopen: Opener) -> None:
     installations = reopen().installations
     await installations.save("none-T1", RECORD)
     await installations.save("none-T2", {**RECORD, "team_id": "T2"})
@@ -32,7 +32,7 @@ async def test_delete_removes_once(reopen: Opener) -> None:  # noqa: F811
     assert await reopen().installations.workspaces() == ["none-T2"]
 
 
-async def test_chats_know_their_workspace_until_it_leaves(reopen: Opener) -> None:  # noqa: F811
+async def test_chats_know_their_workspace_until_it_leaves(reopen: Opener) -> None:
     installations = reopen().installations
     await installations.remember_chat("C1", "none-T1")
     await installations.remember_chat("D1", "none-T1")
@@ -47,7 +47,7 @@ async def test_chats_know_their_workspace_until_it_leaves(reopen: Opener) -> Non
     assert await reopen().installations.workspace_of("D1") is None
 
 
-async def test_an_oauth_state_is_consumed_once(reopen: Opener) -> None:  # noqa: F811
+async def test_an_oauth_state_is_consumed_once(reopen: Opener) -> None:
     await reopen().installations.issue_state("s1", 1700000600.5)
     again = reopen().installations
     assert await again.consume_state("s1") == 1700000600.5

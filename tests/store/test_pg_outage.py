@@ -10,8 +10,9 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from bot.content.loader import Content
-from bot.core.conversation.destinations import DestinationDesk, Timing
+from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.service import CommandService
+from bot.core.destination import DeliveryTime
 from bot.core.errors import StoreUnreachable
 from bot.core.i18n import t
 from bot.core.live_content import LiveContent
@@ -75,12 +76,12 @@ async def test_a_lookup_is_answered_in_an_outage_when_the_service_has_destinatio
     that read must not turn a lookup into an error (issue 22: PgDestinations bypassed the
     pool, and `/term` answered "internal error")."""
     platforms = PlatformRegistry(RecordingPlatform())
-    desk = DestinationDesk(
+    policy = DestinationPolicy(
         backend.destinations, backend.subscriptions, platforms, ledger=backend.ledger,
-        pinned={}, opt_in="members", default=Timing("08:30", "Asia/Seoul"), language="en",
+        pinned={}, opt_in="members", default=DeliveryTime("08:30", "Asia/Seoul"), language="en",
     )  # fmt: skip
     service = CommandService(
-        LiveContent(content), backend.subscriptions, platforms, language="en", desk=desk
+        LiveContent(content), backend.subscriptions, platforms, language="en", policy=policy
     )
     assert (await service.handle(command("lang", "en"))).message.plain == t("en", "language_set")
     await asyncio.to_thread(server.halt)

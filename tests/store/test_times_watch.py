@@ -18,7 +18,7 @@ from bot.core.ports import DestinationSettings
 from bot.store.backend import Backend, open_tinydb
 from bot.store.postgres.backend import PgBackend, open_postgres
 from bot.store.postgres.times import CHANNEL
-from tests.processes import until
+from tests.support.wait import until
 
 MARK = "telegram:dm:mark"  # a last change, after which every earlier notification has come
 

@@ -18,7 +18,7 @@ from bot.core.live_content import LiveContent
 from bot.web.feed import FEED_ISSUES
 from bot.web.server import application
 from bot.web.site import WebArchive
-from tests.conftest import free_port
+from tests.support.ports import free_port
 
 NS = {"h": "http://www.w3.org/1999/xhtml"}
 

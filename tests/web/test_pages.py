@@ -11,7 +11,7 @@ import pytest
 from bot.content.loader import Content, load_content
 from bot.core.live_content import LiveContent
 from tests.conftest import CONTENT
-from tests.content.test_seed_content import seed_fragments
+from tests.support.seed import seed_fragments
 from tests.web.conftest import Client, find_all, parse, serve, squash, text_of
 
 PAGES = ["/", "/issues/1", "/terms", "/terms/np-hard", "/search?q=EfficientNet"]

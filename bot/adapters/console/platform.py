@@ -11,8 +11,8 @@ import itertools
 import sys
 from typing import TextIO
 
-from bot.core.conversation.commands import split_text
-from bot.core.conversation.service import CommandService
+from bot.core.conversation.inbound import Conversation
+from bot.core.conversation.parsing import split_text
 from bot.core.i18n import t
 from bot.core.model.messages import Line, Message, MessageRef, Style, Thread
 from bot.core.ports import Command
@@ -54,7 +54,7 @@ class ConsolePlatform:
 
     name = "console"
 
-    def __init__(self, service: CommandService, out: TextIO | None = None) -> None:
+    def __init__(self, service: Conversation, out: TextIO | None = None) -> None:
         self.service = service
         self.out = out or sys.stdout
         self._ids = itertools.count(1)
@@ -93,9 +93,8 @@ class ConsolePlatform:
         if not line:
             return None
         name, argument = split_text(line)
-        command = Command(
-            "console", "console", "local", name, argument, is_dm=True, dm_chat="console"
-        )
+        command = Command("console", "console", "local", name, argument, is_dm=True,
+                          dm_chat="console", operator=True)  # fmt: skip
         reply = await self.service.handle(command)
         if reply.silent:
             return None

@@ -14,19 +14,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.adapters.infra.pacing import Limits
+from bot.core.delivery.ports import Pacer
 from bot.core.model.messages import Thread
 from bot.core.model.packing import Packing
-from bot.core.ports import InboundClaims, Pacer, Runnable, SubscriptionStore
+from bot.core.ports import InboundClaims, Runnable, SubscriptionStore
 
 if TYPE_CHECKING:
     from pydantic_settings import BaseSettings
 
     from bot.config import PlatformSection
-    from bot.core.conversation.service import CommandService
+    from bot.core.conversation.inbound import Conversation
     from bot.store.common import InstallationStore
 
 CONCURRENCY = 64  # destinations in flight per platform, unless the platform says otherwise
-Gone = Callable[[str, Collection[str], str], Awaitable[int]]  # (platform, chats, why): ended
+# (platform, chats, why) → the chats whose opt-ins ended
+Gone = Callable[[str, Collection[str], str], Awaitable[Collection[str]]]
 Routes = Callable[[], Any]  # another aiohttp application whose routes a platform serves too
 
 
@@ -34,7 +36,7 @@ Routes = Callable[[], Any]  # another aiohttp application whose routes a platfor
 class Wiring:
     """What the root hands a platform it builds (each takes what it uses)."""
 
-    service: CommandService  # inbound commands go here
+    service: Conversation  # inbound commands go here
     pacer: Pacer  # the deliveries' own: command answers go through it too
     subscriptions: SubscriptionStore
     claims: InboundClaims | None = None  # an event answered once across replicas

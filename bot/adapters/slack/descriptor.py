@@ -49,7 +49,7 @@ class Slack:
         gone = wiring.gone
 
         async def forget(chats: list[str]) -> int:  # a workspace left: its channels' opt-ins
-            return 0 if gone is None else await gone(self.name, chats, "the workspace left")
+            return 0 if gone is None else len(await gone(self.name, chats, "the workspace left"))
 
         return await build_slack(
             section,

@@ -22,8 +22,8 @@ import re
 from typing import Any
 
 from bot.adapters.slack.render import BUTTON_LIMIT, escape, render_message, section, truncate
-from bot.core.conversation.commands import known_zone
-from bot.core.conversation.service import HomeState
+from bot.core.conversation.inbound import HomeState
+from bot.core.conversation.parsing import known_zone
 from bot.core.i18n import Language, t
 from bot.core.model.messages import simple
 from bot.core.model.render import issue_parent

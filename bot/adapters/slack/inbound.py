@@ -45,14 +45,16 @@ from bot.adapters.infra.clock import SystemClock
 from bot.adapters.slack import home
 from bot.adapters.slack.render import NAV_ACTION, render_message
 from bot.adapters.slack.send import PLATFORM, SlackSender
-from bot.core.conversation.commands import BRIEFING_ACTIONS, COMMANDS, split_text
-from bot.core.conversation.service import CommandService, Reply
+from bot.core.conversation.commands import COMMANDS
+from bot.core.conversation.inbound import Conversation, Reply
+from bot.core.conversation.parsing import BRIEFING_ACTIONS, split_text
+from bot.core.delivery.ports import Pacer
 from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Message, MessageRef, Thread, simple
 from bot.core.model.threads import send_thread
-from bot.core.ports import Command, InboundClaims, Pacer
+from bot.core.ports import Command, InboundClaims
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,7 @@ class SlackHandlers:
     def __init__(
         self,
         sender: SlackSender,
-        service: CommandService,
+        service: Conversation,
         client: AsyncWebClient,
         claims: InboundClaims | None = None,
         pacer: Pacer | None = None,

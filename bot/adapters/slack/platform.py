@@ -43,10 +43,11 @@ from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_clie
 from bot.adapters.slack.settings import SlackSecrets, SlackSection
 from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.config import ConfigError
-from bot.core.conversation.service import CommandService
+from bot.core.conversation.inbound import Conversation
+from bot.core.delivery.ports import Pacer
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
-from bot.core.ports import InboundClaims, Pacer, SubscriptionStore
+from bot.core.ports import InboundClaims, SubscriptionStore
 from bot.store.common import InstallationStore
 
 log = logging.getLogger(__name__)
@@ -236,7 +237,7 @@ def _oauth_secrets(secrets: SlackSecrets) -> tuple[str, str, str]:
 def _oauth_app(
     section: SlackSection,
     secrets: SlackSecrets,
-    service: CommandService,
+    service: Conversation,
     installations: InstallationStore,
     subscriptions: SubscriptionStore,
 ) -> tuple[AsyncApp, SlackSender]:
@@ -272,7 +273,7 @@ def _oauth_app(
 async def build_slack(
     section: SlackSection,
     secrets: SlackSecrets,
-    service: CommandService,
+    service: Conversation,
     *,
     host: str = "0.0.0.0",
     port: int | None = None,

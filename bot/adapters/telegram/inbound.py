@@ -1,6 +1,6 @@
 """Telegram updates → core `Command`s → answers in the same chat and forum topic.
 
-A translator: PTB's `Update` becomes a `Command`, `CommandService.handle` decides, and the
+A translator: PTB's `Update` becomes a `Command`, `Conversation.handle` decides, and the
 `Reply` goes back through the sender, retried by the core's retry layer (a thread via
 `bot.core.model.threads.send_thread`). Only what is Telegram-specific lives here: reading the
 command
@@ -44,7 +44,7 @@ from bot.adapters.telegram.inline import CACHE_SECONDS, articles
 from bot.adapters.telegram.render import render
 from bot.adapters.telegram.send import PLATFORM, ChatAddress, TelegramSender
 from bot.core.conversation.commands import COMMANDS
-from bot.core.conversation.service import CommandService, Reply
+from bot.core.conversation.inbound import Conversation, Reply
 from bot.core.delivery.retry import Retrier
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
@@ -140,7 +140,7 @@ class TelegramHandlers:
 
     def __init__(
         self,
-        service: CommandService,
+        service: Conversation,
         answers: ChatPlatform,
         editor: TelegramSender | None = None,
         retrier: Retrier | None = None,
@@ -327,9 +327,9 @@ class TelegramHandlers:
         return Command(PLATFORM, chat, str(user.id), "", is_dm=private, locale=user.language_code)
 
     async def answer(self, command: Command, message_id: int) -> None:
-        await self.deliver(command, await self.service.handle(command), message_id)
+        await self.reply(command, await self.service.handle(command), message_id)
 
-    async def deliver(self, command: Command, reply: Reply, message_id: int) -> None:
+    async def reply(self, command: Command, reply: Reply, message_id: int) -> None:
         """The reply in the command's chat and topic: a thread as parent + replies, anything
         else as one message replying to the command (in groups); nothing for silence."""
         if reply.silent:

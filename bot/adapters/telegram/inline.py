@@ -1,5 +1,5 @@
 """Telegram inline mode: `@bot NP-hard` typed in any chat is an `inline_query`; the core finds
-the results (`CommandService.find`) and they go back with `answerInlineQuery` as articles whose
+the results (`Conversation.find`) and they go back with `answerInlineQuery` as articles whose
 chosen one posts the entry or item as escaped HTML.
 
 Each answer is one page (`bot.core.conversation.finder.PAGE` results) with `next_offset` for the

@@ -44,9 +44,10 @@ from bot.adapters.telegram.inbound import (
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.adapters.telegram.settings import TelegramSecrets, TelegramSection
 from bot.config import ConfigError
-from bot.core.conversation.service import CommandService
+from bot.core.conversation.inbound import Conversation
+from bot.core.delivery.ports import Pacer
 from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
-from bot.core.ports import InboundClaims, Pacer
+from bot.core.ports import InboundClaims
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -72,7 +73,7 @@ def _required(value: SecretStr | None, env: str, what: str) -> str:
 async def build_telegram(
     section: TelegramSection,
     secrets: TelegramSecrets,
-    service: CommandService,
+    service: Conversation,
     *,
     listen: str = "0.0.0.0",
     port: int | None = None,
@@ -129,7 +130,7 @@ class TelegramPlatform(SendsThroughSender):
 
     def __init__(
         self,
-        service: CommandService,
+        service: Conversation,
         section: TelegramSection,
         token: str,
         *,

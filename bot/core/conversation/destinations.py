@@ -13,19 +13,19 @@ in `bot.timezone`; the reader's platform language, else `bot.language`).
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Literal
 
-from bot.core.conversation import commands as c
+from bot.core.conversation import parsing as c
+from bot.core.conversation.access import is_admin
+from bot.core.destination import DeliveryTime
 from bot.core.errors import PlatformError, StoreUnreachable
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Message, simple
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import (
     Command,
-    DestinationSettings,
     DestinationStore,
     Ledger,
     SubscriptionStore,
@@ -33,14 +33,7 @@ from bot.core.ports import (
 
 log = logging.getLogger(__name__)
 OptIn = Literal["admins", "members"]
-
-
-@dataclass(frozen=True, slots=True)
-class Timing:
-    """A delivery time as people read it: "08:30" (or the cron line) in a zone."""
-
-    time: str
-    zone: str
+EDITION = DeliveryTime("08:30", "Asia/Seoul")  # the default `[schedule] cron` and zone
 
 
 def cron_time(cron: str) -> str:
@@ -61,8 +54,9 @@ def dm_key(platform: str, user: str) -> str:
     return f"{platform}:dm:{user}"
 
 
-class DestinationDesk:
-    """Answers the destination commands; knows which language a command is answered in."""
+class DestinationPolicy:
+    """Decides destination settings: who may change a channel's delivery, what the destination
+    commands change, and which language a command is answered in."""
 
     def __init__(
         self,
@@ -73,7 +67,7 @@ class DestinationDesk:
         ledger: Ledger | None = None,
         pinned: Mapping[str, Sequence[str]] | None = None,
         opt_in: OptIn = "admins",
-        default: Timing = Timing("08:30", "Asia/Seoul"),
+        default: DeliveryTime = EDITION,
         language: Language = "ko",
         admins: frozenset[str] = frozenset(),
         issues: Callable[[], Sequence[int]] = tuple,
@@ -128,9 +122,9 @@ class DestinationDesk:
 
     # ---- times -------------------------------------------------------------------------------
 
-    async def timing(self, key: str) -> Timing:
+    async def timing(self, key: str) -> DeliveryTime:
         chosen = await self.store.settings(key)
-        return Timing(chosen.time or self.default.time, chosen.zone or self.default.zone)
+        return DeliveryTime(chosen.time or self.default.time, chosen.zone or self.default.zone)
 
     async def set_time(self, parsed: c.SetTime, command: Command, lang: Language) -> Message:
         if command.is_dm:
@@ -243,9 +237,7 @@ class DestinationDesk:
         return simple(t(lang, "opt_in_who_admins", action=action))
 
     async def may_change(self, command: Command) -> bool:
-        if self.opt_in == "members" or command.platform == "console":
-            return True
-        if f"{command.platform}:{command.user}" in self.admins:
+        if self.opt_in == "members" or is_admin(command, self.admins):
             return True
         try:
             return await self.platforms.get(command.platform).is_chat_admin(
@@ -263,57 +255,3 @@ class DestinationDesk:
         except PlatformError as exc:
             log.warning("%s: cannot tell whether the bot may post: %s", command.chat, exc)
             return True  # the delivery will tell
-
-    # ---- arrival and departure ---------------------------------------------------------------
-
-    def welcome(self) -> Message:
-        """What the bot says once when it is added to a channel: how to opt in."""
-        who = t(self.language, "who_admins" if self.opt_in == "admins" else "who_members")
-        return simple(t(self.language, "welcome_channel", who=who))
-
-    async def arrived(self, platform: str, chat: str) -> None:
-        """The bot was added to `chat`: one message on how to opt in."""
-        log.info("%s:%s: the bot was added to the channel", platform, chat)
-        try:
-            await self.platforms.get(platform).send(chat, self.welcome())
-        except PlatformError as exc:
-            log.warning("%s:%s: could not say how to opt in: %s", platform, chat, exc)
-
-    async def gone(self, platform: str, chats: Collection[str], why: str) -> int:
-        """The bot was removed from `chats` (or may no longer post there): their opt-ins end,
-        forum topics included, in one pass over the opted-in channels. How many chats had one."""
-        wanted = set(chats)
-        ended: set[str] = set()
-        for opted in await self.store.opted_in(platform):
-            chat = opted.chat.partition(":")[0]  # a forum topic "chat:topic" belongs to its chat
-            if chat in wanted and await self.store.opt_out(platform, opted.chat):
-                ended.add(chat)
-        for chat in sorted(wanted):
-            if chat in ended:
-                log.info("%s:%s: the bot is no longer in the channel (%s); opt-in ended",
-                         platform, chat, why)  # fmt: skip
-            elif self.is_pinned(platform, chat):
-                log.error("%s:%s: the bot is gone from a pinned channel (%s); check the "
-                          "configuration", platform, chat, why)  # fmt: skip
-        return len(ended)
-
-    # ---- stats -------------------------------------------------------------------------------
-
-    async def counts(self) -> tuple[str, str]:
-        """("telegram channel 2, telegram dm 5, …", "08:30 Asia/Seoul 4, 07:30 Europe/Berlin 1")."""
-        kinds: Counter[str] = Counter()
-        for platform, chats in self.pinned.items():
-            kinds[f"{platform} pinned"] += len(chats)
-        for opted in await self.store.opted_in():
-            kinds[f"{opted.platform} opted-in"] += 1
-        times: Counter[str] = Counter()
-        chosen = await self.store.all_settings()
-        for sub in await self.subscriptions.subscribers():
-            kinds[f"{sub.platform} dm"] += 1
-            mine = chosen.get(dm_key(sub.platform, sub.user), DestinationSettings())
-            times[f"{mine.time or self.default.time} {mine.zone or self.default.zone}"] += 1
-        return _listed(kinds), _listed(times)
-
-
-def _listed(counts: Counter[str]) -> str:
-    return ", ".join(f"{k} {n}" for k, n in sorted(counts.items()) if n) or "-"

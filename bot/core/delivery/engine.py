@@ -1,41 +1,29 @@
 """Delivery, running: every destination gets the newest issue it has not had, as a thread,
-exactly once.
-
-What each destination gets is planned by `delivery_plan.py`; this module runs the plan.
+exactly once. What each destination gets is planned by `plan.py`; this module runs the plan.
 
 The ledger protocol, per part of a thread (parent = part 0, then the replies in order):
 
     mark part pending → commit → send → mark sent with the platform's id → commit
 
 (the "sent" of one part shares the commit with the "pending" of the next). A resumed delivery
-skips the parts recorded as sent and replies under the recorded parent, so the remaining
-replies land in the same thread; a done (issue, destination) is never sent again.
+skips the parts recorded as sent and replies under the recorded parent; a done (issue,
+destination) is never sent again. The one duplicate window: a part the platform took whose id
+was not yet recorded when the process died (or whose send timed out and was retried) is sent
+again: at most ONE message per destination per interruption (a part an adapter split into
+several platform messages counts as one), never a whole thread. Platforms offer no
+idempotency key that would close the window.
 
-The one duplicate window: a part sent by the platform whose id was not yet recorded when the
-process died (kill -9, power loss, between the platform's answer and the commit). That part is
-still "pending" in the ledger, and the next run sends it again (with a warning in the log):
-at most ONE duplicated message per destination per interruption, never a whole thread. The
-same holds for a send whose outcome is unknown (a timeout that the platform in fact carried
-out) and that is therefore retried, and "one message" is one part of the thread: an adapter
-that splits a long part into several platform messages resends all of them. Platforms offer
-no idempotency key that would close the window.
-
-Fan-out: destinations run concurrently, `concurrency` workers per platform (an int, or a
-number per platform name; one platform's queue never starves another's); the parts of one
-destination go strictly in order, each through `Pacer.slot` (the platform's limits) with the
-job's rank (channels first, then readers oldest subscription first), so that the pacer finishes
-each reader's thread before readers further down start theirs.
-Errors (bot.core.errors), retried by `bot.core.delivery.retry` (the one retry layer): RateLimited
-pauses only that destination for `retry_after` and retries the same part; TransientError retries
-with exponential backoff and jitter; RecipientGone unsubscribes a DM subscriber, ends an opted-in
-channel's opt-in and reports a channel as failed;
-MessageRejected and exhausted retries fail that destination (reported,
-retried by the next run) while the others go on. A set stop event (SIGTERM) lets every worker
-finish and record the message in flight, then the run returns; so does a lost `Leadership`
-(the store's delivery lock, re-checked before every part), so that a process that may no longer
-be the only one delivering sends nothing more. A lost lock only halts the run in progress
-(`halt`); SIGTERM ends every later one too (`request_stop`). A replica that becomes the leader
-calls `resume()` first: every thread left half-sent, whatever run started it, and nothing else.
+Fan-out: `concurrency` workers per platform (one platform's queue never starves another's); a
+destination's parts go strictly in order, each through `Pacer.slot` with the job's rank
+(channels, then readers oldest subscription first), so the pacer finishes each reader's thread
+before readers further down start theirs. Errors (bot.core.errors) go through `retry.py`:
+RateLimited pauses only that destination, as long and as often as the platform says;
+TransientError backs off with jitter; RecipientGone follows `bot/core/departures.py`;
+MessageRejected and exhausted retries fail that destination (reported, retried by the next run)
+while the others go on. A stop (SIGTERM: `request_stop`, every later run too) or a lost
+`Leadership` (`halt`: the lock, re-checked before every part) lets every worker record the
+message in flight, then the run returns. A new leader calls `resume()` first: every thread left
+half-sent, whatever run started it, and nothing else.
 """
 
 from __future__ import annotations
@@ -47,24 +35,18 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from bot.content.loader import Content
-from bot.core.delivery.plan import Destination, Job, Planner, Tally
+from bot.core.delivery.plan import Job, Planner, Tally
+from bot.core.delivery.ports import Clock, Leadership, Pacer
 from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
+from bot.core.departures import Departures
+from bot.core.destination import Destination
 from bot.core.errors import RecipientGone
 from bot.core.i18n import Language
 from bot.core.model.messages import Message, MessageRef
 from bot.core.model.packing import Packing
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import (
-    Clock,
-    DeliveryReport,
-    DeliveryTime,
-    DestinationStore,
-    Leadership,
-    Ledger,
-    Pacer,
-    SubscriptionStore,
-)
+from bot.core.ports import DeliveryReport, DeliveryTime, DestinationStore, Ledger, SubscriptionStore
 
 log = logging.getLogger(__name__)
 __all__ = ["DeliveryEngine", "Destination", "RetryPolicy"]
@@ -103,7 +85,7 @@ class DeliveryEngine:
             content, channels, subscriptions, ledger, language, web, platforms, packing,
             destinations,
         )  # fmt: skip
-        self.store = destinations
+        self.departures = Departures(subscriptions, destinations, channels)
         self.content, self.platforms = content, platforms
         self.subscriptions, self.ledger, self.pacer = subscriptions, ledger, pacer
         self.clock, self.concurrency, self.progress_every = clock, concurrency, progress_every
@@ -200,7 +182,8 @@ class DeliveryEngine:
             for platform, queue in queues.items()
             for _ in range(min(self._workers(platform), len(queue)))
         ]
-        progress = asyncio.create_task(self._progress(tally)) if self.progress_every else None
+        every = self.progress_every
+        progress = asyncio.create_task(tally.log_progress(self.clock, every)) if every else None
         try:
             await asyncio.gather(*workers)
         finally:
@@ -238,18 +221,15 @@ class DeliveryEngine:
             tally.failures.append("; ".join(failed))
 
     async def _gone(self, dest: Destination, exc: RecipientGone, tally: Tally) -> None:
-        if dest.user is None and dest.opted_in and self.store is not None:
-            await self.store.opt_out(dest.platform, dest.chat)
-            log.warning("%s: the channel is gone (%s); its opt-in ended", dest.key, exc)
+        """The one rule (`bot/core/departures.py`): a reader is unsubscribed, a channel's
+        opt-in ends (a topic's alone), a pinned channel is reported."""
+        if dest.user is not None:
+            await self.departures.reader(dest.platform, dest.user, str(exc))
+            tally.unsubscribed += 1
+        elif await self.departures.chats(dest.platform, [dest.chat], str(exc)):
             tally.failures.append(f"{dest.key}: gone, opt-in ended: {exc}")
-            return
-        if dest.user is None:
-            log.error("%s: the channel is gone (%s); check the configuration", dest.key, exc)
+        else:
             tally.failures.append(f"{dest.key}: gone: {exc}")
-            return
-        await self.subscriptions.unsubscribe(dest.platform, dest.user)
-        log.info("%s: recipient gone (%s); unsubscribed", dest.key, exc)
-        tally.unsubscribed += 1
 
     async def _deliver_issue(self, dest: Destination, number: int, rank: int, tally: Tally) -> None:
         messages = self.planner.thread(number, dest).messages
@@ -314,20 +294,6 @@ class DeliveryEngine:
             return await self.retrier.call(paced, dest.key, retried)
         except Stopped as why:
             raise _Skip(str(why)) from None
-
-    async def _progress(self, tally: Tally) -> None:
-        assert self.progress_every is not None
-        started = self.clock.monotonic()
-        while True:
-            await self.clock.sleep(self.progress_every)
-            elapsed = max(self.clock.monotonic() - started, 1e-9)
-            rate = tally.sent / elapsed
-            left = max(tally.total - tally.sent, 0)
-            eta = f"{left / rate:.0f} s" if rate > 0 else "unknown"
-            log.info(
-                "delivery progress: %d/%d messages, %.1f msg/s, ETA %s",
-                tally.sent, tally.total, rate, eta,
-            )  # fmt: skip
 
 
 def _describe(exc: BaseException) -> str:

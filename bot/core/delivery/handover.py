@@ -12,8 +12,9 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Collection
 
+from bot.core.delivery.ports import Clock, PostRequests
 from bot.core.delivery.retry import sleep_unless_stopped
-from bot.core.ports import Clock, Deliverer, DeliveryReport, DeliveryTime, PostRequests
+from bot.core.ports import Deliverer, DeliveryReport, DeliveryTime
 
 log = logging.getLogger(__name__)
 Told = Callable[[str, DeliveryReport], Awaitable[None]]  # (who asked, how the run went)

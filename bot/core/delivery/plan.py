@@ -20,9 +20,10 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Literal
 
 from bot.content.loader import Content
+from bot.core.delivery.ports import Clock
+from bot.core.destination import Destination
 from bot.core.i18n import Language
 from bot.core.model.messages import Thread
 from bot.core.model.packing import Packing, pack_thread
@@ -43,28 +44,6 @@ from bot.core.ports import (
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True, slots=True)
-class Destination:
-    """Where one thread goes: a configured channel, or a DM subscriber's chat."""
-
-    platform: str
-    chat: str
-    user: str | None = None  # set for a DM subscriber
-    since: datetime | None = None  # when that subscriber subscribed
-    language: Language | None = None  # the bot's words there, if the destination chose
-    opted_in: bool = False  # a channel that opted in itself (its opt-in ends when it is gone)
-    time: DeliveryTime | None = None  # its own delivery time; None: the edition's schedule
-
-    @property
-    def key(self) -> str:
-        """The ledger key: "slack:C1", "telegram:-100123", "telegram:dm:42"."""
-        return f"{self.platform}:dm:{self.user}" if self.user else f"{self.platform}:{self.chat}"
-
-    @property
-    def kind(self) -> Literal["dm", "channel"]:
-        return "dm" if self.user else "channel"
-
-
 @dataclass
 class Tally:
     total: int = 0
@@ -74,6 +53,17 @@ class Tally:
     nothing_new: int = 0
     unsubscribed: int = 0
     failures: list[str] = field(default_factory=list)
+
+    async def log_progress(self, clock: Clock, every: float) -> None:
+        """Every `every` seconds until cancelled: messages sent of planned, the rate, the ETA."""
+        started = clock.monotonic()
+        while True:
+            await clock.sleep(every)
+            rate = self.sent / max(clock.monotonic() - started, 1e-9)
+            left = max(self.total - self.sent, 0)
+            eta = f"{left / rate:.0f} s" if rate > 0 else "unknown"
+            log.info("delivery progress: %d/%d messages, %.1f msg/s, ETA %s",
+                     self.sent, self.total, rate, eta)  # fmt: skip
 
     def report(self, destinations: int, stopped: bool) -> DeliveryReport:
         return DeliveryReport(

@@ -1,6 +1,8 @@
-"""The one retry layer: every send the core makes (deliveries and command answers) is retried
-here, never in an adapter. Adapters translate a failure once, at the boundary, into the errors
-of `bot.core.errors`; this module decides whether and when to try again:
+"""The one retry layer: deliveries, command answers and the Telegram edits of a ◀ ▶ press are
+retried here, never in an adapter (the service's few messages outside an answer, a /subscribe's
+DM confirmation, a channel's welcome and the admins' notices, are sent once, not retried).
+Adapters translate a failure once, at the boundary, into the errors of `bot.core.errors`; this
+module decides whether and when to try again:
 
     RateLimited     wait its `retry_after` (for that chat only), then the same send again;
                     a delivery waits as often and as long as the platform says, until the run
@@ -22,9 +24,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot.core.delivery.ports import ANSWER, Clock, Pacer
+from bot.core.destination import Destination
 from bot.core.errors import RateLimited, TransientError
 from bot.core.model.messages import Message, MessageRef
-from bot.core.ports import ANSWER, ChatPlatform, Clock, Pacer
+from bot.core.ports import ChatPlatform
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -135,7 +139,7 @@ class RetryingPlatform:
 
     async def open_dm(self, user: str) -> str:
         return await self.retrier.call(
-            lambda: self.platform.open_dm(user), f"{self.name}:dm:{user}"
+            lambda: self.platform.open_dm(user), Destination.reader(self.name, user).key
         )
 
     async def is_chat_admin(self, chat: str, user: str) -> bool:

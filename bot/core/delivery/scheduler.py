@@ -14,8 +14,9 @@ import logging
 from collections.abc import Awaitable
 from datetime import datetime, timedelta
 
+from bot.core.delivery.ports import Clock, RunRecord
 from bot.core.delivery.timetable import Slot, Timetable
-from bot.core.ports import Clock, Deliverer, RunRecord
+from bot.core.ports import Deliverer
 
 log = logging.getLogger(__name__)
 

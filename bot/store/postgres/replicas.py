@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.ports import PostRequest
+from bot.core.delivery.ports import PostRequest
 from bot.store.common import KEEP, PRUNE_EVERY
 
 if TYPE_CHECKING:

@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 
+from bot.core.destination import Destination
 from bot.core.ports import DestinationSettings, OptedIn
 from bot.store.common import utcnow
 from bot.store.tinydb.snapshot import Doc, Store
@@ -59,7 +60,7 @@ class Destinations:
     async def opted_in(self, platform: str | None = None) -> list[OptedIn]:
         found = [_opted(doc) for doc in self.channels]
         found = [o for o in found if platform is None or o.platform == platform]
-        return sorted(found, key=lambda o: (o.since, o.key))
+        return sorted(found, key=lambda o: (o.since, Destination(o.platform, o.chat).key))
 
     async def channel(self, platform: str, chat: str) -> OptedIn | None:
         doc = self.channels.get(f"{platform}:{chat}")
@@ -89,8 +90,11 @@ class Destinations:
 
     def _receives(self, key: str) -> bool:
         """A channel's settings go with its opt-in; a reader's time counts while subscribed."""
-        platform, dm, user = key.partition(":dm:")
-        return not dm or self.subscriptions.get(f"{platform}:{user}") is not None
+        where = Destination.parse(key)
+        return (
+            where.user is None
+            or self.subscriptions.get(f"{where.platform}:{where.user}") is not None
+        )
 
     def _forget_time(self, key: str) -> tuple[str, str] | None:
         """Take `key` off the time it was at; that time, if it had one."""

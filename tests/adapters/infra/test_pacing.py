@@ -13,7 +13,7 @@ from bot.adapters.infra.pacing import Bucket, Pacer
 from bot.adapters.infra.priority import PriorityGate
 from bot.adapters.telegram.limits import LIMITS, PAID_BROADCAST
 from bot.app import RATE_LIMITS
-from bot.core.ports import ANSWER
+from bot.core.delivery.ports import ANSWER
 from tests.fakes.telegram_api import _Chat, _FloodControl
 
 SCALE = 10.0  # compressed, but not so far that a loaded machine's stalls look like bursts

@@ -16,10 +16,10 @@ from bot.adapters.telegram.render import BUDGET as TELEGRAM_BUDGET
 from bot.app import RATE_LIMITS
 from bot.content.loader import Content
 from bot.core.delivery.engine import DeliveryEngine
+from bot.core.delivery.ports import Pacer as PacerPort
 from bot.core.model.messages import Message, MessageRef
 from bot.core.model.packing import Packing
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Pacer as PacerPort
 from bot.core.testing import FakeClock, OpenPacer, RecordingPlatform
 from bot.store import Ledger, Store, Subscriptions
 from tests.fakes.telegram_api import _Chat, _FloodControl

@@ -23,10 +23,11 @@ from bot.core.model.termlinks import TermLinker
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command
 from bot.core.testing import FakeClock
-from tests.adapters.slack.support import make_app, until
 from tests.fakes.slack_api import FakeSlackAPI, Posted
 from tests.fakes.slack_blocks import block_errors
-from tests.processes import Post, kill_mid_thread, post_config
+from tests.support.processes import Post, kill_mid_thread, post_config
+from tests.support.slack import make_app
+from tests.support.wait import until
 from tests.web.conftest import serve
 
 PARTS = 11  # issue 1: the parent, 9 sections and the useful links

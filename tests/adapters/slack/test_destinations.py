@@ -3,19 +3,17 @@ real bolt app; the fake Slack API answers users.info and conversations.info as S
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from bot.app import Bot
 from bot.core.ports import OptedIn
-from tests.adapters.slack.support import make_app, until
-from tests.adapters.slack.test_platform import Harness, slack_for
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.support.slack import Harness, make_app, open_slack
+from tests.support.wait import until
 
 
 @pytest.fixture
@@ -24,22 +22,8 @@ async def slack(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
     fake.add_channel("C3", members_include_bot=False)
     fake.add_user("UADMIN", admin=True)
     fake.add_user("UEN", locale="en-US")
-    app = make_app(tmp_path, fake, "http")
-    platform = await slack_for(app, host="127.0.0.1", port=0)
-    app.platforms.add(platform)
-    await platform.start()
-    try:
-        async with aiohttp.ClientSession() as session:
-            yield Harness(app, platform, fake, session)
-    finally:
-        await platform.stop()
-
-
-async def until_true(condition: Callable[[], Awaitable[bool]]) -> None:
-    """For effects only the store sees: poll it briefly (never a fixed sleep)."""
-    async with asyncio.timeout(10):
-        while not await condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.01)
+    async with open_slack(make_app(tmp_path, fake, "http"), fake) as h:
+        yield h
 
 
 async def opted(app: Bot) -> list[OptedIn]:
@@ -113,7 +97,7 @@ async def test_joining_says_how_to_opt_in_and_leaving_ends_the_destination(
     async def gone() -> bool:
         return await opted(slack.app) == []
 
-    await until_true(gone)
+    await until(gone)
 
 
 async def test_a_reader_whose_locale_is_english_gets_english_and_status(

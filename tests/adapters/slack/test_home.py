@@ -1,5 +1,6 @@
 """The App Home tab: the latest issue with a send-to-my-DM button and the last ten issues, within
-Block Kit's limits at 1,100 issues; pressing an issue's button sends it to the presser's DM."""
+Block Kit's limits at 1,100 issues; pressing an issue's button sends it to the presser's DM;
+the subscribe button subscribes and republishes; a rate-limited tab is published on the next visit."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from bench.generate import _vocabulary, issue_text
 from bot.adapters.slack import home
 from bot.content.archive import Archive, Entry, pack
 from bot.content.loader import Content
-from bot.core.conversation.destinations import DestinationDesk
+from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.service import CommandService
 from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
@@ -27,15 +28,13 @@ from bot.core.testing import RecordingPlatform
 from bot.store.tinydb.destinations import Destinations
 from bot.store.tinydb.snapshot import Store
 from bot.store.tinydb.subscriptions import Subscriptions
-from tests.adapters.slack.support import until
-from tests.adapters.slack.test_navigation import buttons as nav_buttons
-from tests.adapters.slack.test_navigation import issue, press, two
-from tests.adapters.slack.test_platform import Harness
 from tests.fakes.slack_api import block_actions
 from tests.fakes.slack_blocks import home_view
+from tests.support.slack import Harness, button_of, home_button, issue, press
+from tests.support.slack import buttons as nav_buttons
+from tests.support.wait import until
 
 JsonDict = dict[str, Any]
-__all__ = ["two"]  # the fixture, shared with test_navigation
 
 
 def big_archive(content: Content, issues: int) -> Content:
@@ -60,9 +59,9 @@ async def test_the_home_view_stays_within_block_kit_at_1100_issues(
     store = Store.open(tmp_path / "d.json")
     subscriptions, platforms = Subscriptions(store), PlatformRegistry(RecordingPlatform())
     language: Language = "en" if lang == "en" else "ko"
-    desk = DestinationDesk(Destinations(store), subscriptions, platforms, language=language)
+    policy = DestinationPolicy(Destinations(store), subscriptions, platforms, language=language)
     service = CommandService(LiveContent(big_archive(content, 1100)), subscriptions, platforms,
-                             language=language, desk=desk)  # fmt: skip
+                             language=language, policy=policy)  # fmt: skip
     reader = Command("slack", "", "U1", "", is_dm=True)
     await service.handle(
         dataclasses.replace(reader, name="briefing", text="time 23:45 Europe/Zurich")
@@ -225,3 +224,64 @@ async def test_a_forged_setting_gets_a_short_answer_on_the_home_tab(
     assert "<!channel>" not in json.dumps(view)
     assert await two.app.store.destinations.all_settings() == {}  # nothing saved
     assert not await two.app.store.subscriptions.is_subscribed("slack", "U1")
+
+
+# App Home ----------------------------------------------------------------------------------
+
+
+async def test_home_tab_shows_the_latest_issue_and_a_subscribe_button(slack: Harness) -> None:
+    await slack.event({"type": "app_home_opened", "user": "U1", "tab": "home"}, "Ev1")
+
+    await until(lambda: slack.fake.views("U1"))
+    view = slack.fake.views("U1")[0]
+    assert view["blocks"][0]["text"]["text"] == "제 0001호 뉴랄브리핑(2019년 5월 30일)"
+    assert any("구글블로그" in b.get("text", {}).get("text", "") for b in view["blocks"])
+    assert button_of(view)["action_id"] == "home_subscribe"
+
+
+async def test_a_rate_limited_home_tab_is_published_on_the_next_visit(slack: Harness) -> None:
+    slack.fake.fail_next("U1", "ratelimited", retry_after=30, method="views.publish")
+    opened = {"type": "app_home_opened", "user": "U1", "tab": "home"}
+
+    first = await slack.event(opened, "Ev1")
+    await until(lambda: slack.fake.calls_to("views.publish"))
+    second = await slack.event(opened, "Ev2")
+
+    await until(lambda: slack.fake.views("U1"))
+    assert first == second == (200, "")
+    assert len(slack.fake.calls_to("views.publish")) == 2  # the 429 was not retried here
+    assert button_of(slack.fake.views("U1")[0])["action_id"] == "home_subscribe"
+
+
+async def test_pressing_the_home_button_subscribes_and_republishes(slack: Harness) -> None:
+    status, _ = await slack.post(home_button("home_subscribe"))
+
+    assert status == 200
+    await until(lambda: slack.fake.views("U1"))
+    assert await slack.app.store.subscriptions.is_subscribed("slack", "U1")
+    assert button_of(slack.fake.views("U1")[-1])["action_id"] == "home_unsubscribe"
+
+
+async def test_pressing_the_home_unsubscribe_button_unsubscribes_and_republishes(
+    slack: Harness,
+) -> None:
+    await slack.app.store.subscriptions.subscribe("slack", "U1", "DU1")
+
+    status, _ = await slack.post(home_button("home_unsubscribe"))
+
+    assert status == 200
+    await until(lambda: slack.fake.views("U1"))
+    assert not await slack.app.store.subscriptions.is_subscribed("slack", "U1")
+    assert button_of(slack.fake.views("U1")[-1])["action_id"] == "home_subscribe"
+
+
+async def test_unsubscribe_ends_a_subscription(slack: Harness) -> None:
+    await slack.app.store.subscriptions.subscribe("slack", "U1", "DU1")
+
+    url = await slack.command("/unsubscribe")
+
+    await until(lambda: slack.fake.responses(url))
+    (answer,) = slack.fake.responses(url)
+    assert answer["response_type"] == "ephemeral"
+    assert "구독을 취소했습니다" in answer["text"]
+    assert await slack.app.store.subscriptions.count() == 0

@@ -9,7 +9,7 @@ import time
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from bot.adapters.slack.installations import StoreInstallations, StoreStates, workspace_key
-from tests.store.test_contract import Opener, reopen  # noqa: F401 (the backends fixture)
+from tests.support.stores import Opener
 
 
 def installation(team: str = "T1", **extra: object) -> Installation:
@@ -21,7 +21,7 @@ def installation(team: str = "T1", **extra: object) -> Installation:
     )  # fmt: skip
 
 
-async def test_an_installation_round_trips_on_every_backend(reopen: Opener) -> None:  # noqa: F811
+async def test_an_installation_round_trips_on_every_backend(reopen: Opener) -> None:
     await StoreInstallations(reopen().installations).async_save(installation())
     store = StoreInstallations(reopen().installations)
     found = await store.async_find_installation(enterprise_id=None, team_id="T1")
@@ -38,7 +38,7 @@ async def test_an_installation_round_trips_on_every_backend(reopen: Opener) -> N
     )
 
 
-async def test_a_rotated_bot_replaces_the_bot_fields_only(reopen: Opener) -> None:  # noqa: F811
+async def test_a_rotated_bot_replaces_the_bot_fields_only(reopen: Opener) -> None:
     store = StoreInstallations(reopen().installations)
     await store.async_save(installation())
     bot = await store.async_find_bot(enterprise_id=None, team_id="T1")
@@ -53,7 +53,7 @@ async def test_a_rotated_bot_replaces_the_bot_fields_only(reopen: Opener) -> Non
     assert (found.team_name, found.user_id) == ("Team T1", "UADMIN")
 
 
-async def test_delete_all_removes_the_workspace(reopen: Opener) -> None:  # noqa: F811
+async def test_delete_all_removes_the_workspace(reopen: Opener) -> None:
     store = StoreInstallations(reopen().installations)
     await store.async_save(installation("T1"))
     await store.async_save(installation("T2"))
@@ -67,7 +67,7 @@ def test_workspace_keys_tell_orgs_from_teams() -> None:
     assert workspace_key("E1", "T1", is_enterprise_install=True) == "E1-none"
 
 
-async def test_a_state_is_good_once_and_until_it_expires(reopen: Opener) -> None:  # noqa: F811
+async def test_a_state_is_good_once_and_until_it_expires(reopen: Opener) -> None:
     now = [1000.0]
     states = StoreStates(reopen().installations, expires_in=600, clock=lambda: now[0])
     first, second = await states.async_issue(), await states.async_issue()

@@ -3,54 +3,15 @@ through the action's response_url, in a two-issue archive."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
 import pytest
 
-from tests.adapters.slack.support import make_app, until
-from tests.adapters.slack.test_platform import Harness, open_slack
-from tests.content.issue_files import content_copy, second_issue
-from tests.fakes.slack_api import FakeSlackAPI, block_actions
+from tests.support.slack import Harness, buttons, issue, press
+from tests.support.wait import until
 
 JsonDict = dict[str, Any]
-
-
-@pytest.fixture
-async def two(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
-    """The Slack app on a two-issue archive."""
-    folder = content_copy(tmp_path)
-    (folder / "issues" / "0002.md").write_text(second_issue(), encoding="utf-8")
-    async with open_slack(make_app(tmp_path, fake, "http", content=folder), fake) as h:
-        yield h
-
-
-def buttons(message: JsonDict) -> list[JsonDict]:
-    return [
-        element
-        for block in message.get("blocks", [])
-        if block["type"] == "actions" and block.get("block_id") == "nav"
-        for element in block["elements"]
-    ]
-
-
-async def press(h: Harness, button: JsonDict) -> JsonDict:
-    """Press `button`; the one answer that reaches the action's response_url."""
-    url = h.fake.response_url()
-    status, _ = await h.post(urlencode({"payload": json.dumps(block_actions(button, url))}))
-    assert status == 200
-    await until(lambda: h.fake.responses(url))
-    [answer] = h.fake.responses(url)
-    return answer
-
-
-async def issue(h: Harness, number: str) -> JsonDict:
-    url = await h.command("/issue", number)
-    await until(lambda: h.fake.responses(url))
-    return h.fake.responses(url)[0]
 
 
 async def test_from_issue_1_to_issue_2_and_back_in_place(two: Harness) -> None:

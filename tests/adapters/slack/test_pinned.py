@@ -22,19 +22,17 @@ from bot.adapters.slack.installations import StoreInstallations
 from bot.adapters.slack.oauth import BOT_SCOPES
 from bot.adapters.slack.platform import SlackConfigError, SlackPlatform
 from bot.app import Bot, Settings, build, started
-from tests.adapters.slack.test_oauth import CLIENT_ID, CLIENT_SECRET, PARTS, Distributed
-from tests.conftest import CONTENT, free_port
+from tests.conftest import CONTENT
 from tests.fakes.slack_api import FakeSlackAPI
+from tests.support.ports import free_port
+from tests.support.slack_oauth import PARTS, Distributed, use_oauth
 
 Start = Callable[[Sequence[str], Sequence[str]], Awaitable[SlackPlatform]]
 
 
 @pytest.fixture(autouse=True)
 def oauth_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BRIEFING_PACE_SCALE", "100")
-    monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
-    monkeypatch.setenv("SLACK_CLIENT_ID", CLIENT_ID)
-    monkeypatch.setenv("SLACK_CLIENT_SECRET", CLIENT_SECRET)
+    use_oauth(monkeypatch)
 
 
 def token(team: str) -> str:

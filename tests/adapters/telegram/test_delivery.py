@@ -16,8 +16,8 @@ from bot.adapters.infra.pacing import Pacer
 from bot.adapters.telegram.limits import LIMITS
 from bot.app import PACE_SCALE_ENV, Bot
 from bot.store.backend import TinyBackend
-from tests.adapters.telegram.test_platform import TOKEN, make_app, telegram_for
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.telegram import TOKEN, make_app, telegram_for
 
 SCALE = 50  # the fake's and the pacer's clocks run 50 times faster than Telegram's
 GROUP = -1005550000

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot.core.conversation.destinations import dm_key
-from tests.adapters.telegram.test_platform import (
+from tests.support.telegram import (
     FORUM,
     FORUM_CHAT,
     GROUP,
@@ -20,8 +20,8 @@ from tests.adapters.telegram.test_platform import (
     Harness,
     command,
     open_harness,
-    until,
 )
+from tests.support.wait import until
 
 CHANNEL = -1005550000000
 CHANNEL_CHAT = {"id": CHANNEL, "title": "Briefing channel", "type": "channel"}

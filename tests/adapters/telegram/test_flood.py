@@ -15,7 +15,7 @@ import pytest
 
 from bot.adapters.infra.pacing import ANSWER_SHARE
 from bot.store.backend import TinyBackend
-from tests.adapters.telegram.test_platform import Harness, command, open_harness
+from tests.support.telegram import Harness, command, open_harness
 
 READERS = 100  # 300 messages, packed: about 10 s at 29.1 a second
 FLOODERS, COMMANDS, QUOTA = 20, 30, 2

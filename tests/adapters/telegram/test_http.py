@@ -13,7 +13,8 @@ import aiohttp
 import pytest
 
 from bot.config import ConfigError
-from tests.adapters.telegram.test_platform import (
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.telegram import (
     SECRET,
     TOKEN,
     USER,
@@ -26,7 +27,6 @@ from tests.adapters.telegram.test_platform import (
     telegram_for,
     webhook_settings,
 )
-from tests.fakes.telegram_api import FakeTelegramAPI
 
 HEADER = "X-Telegram-Bot-Api-Secret-Token"
 

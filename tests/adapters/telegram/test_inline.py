@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.telegram.test_platform import Harness, harness, open_harness
 from tests.content.issue_files import content_copy, second_issue
 from tests.fakes.telegram_api import InlineAnswer
-
-__all__ = ["harness"]  # the fixture, shared with test_platform
+from tests.support.telegram import Harness, open_harness
 
 
 async def ask(h: Harness, text: str, offset: str = "") -> InlineAnswer:

@@ -7,15 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.adapters.telegram.test_platform import (
-    PRIVATE_CHAT,
-    USER,
-    Harness,
-    command,
-    open_harness,
-)
 from tests.content.issue_files import content_copy, second_issue
 from tests.fakes.telegram_api import SentMessage
+from tests.support.telegram import PRIVATE_CHAT, USER, Harness, command, open_harness
 
 
 @pytest.fixture

@@ -7,16 +7,8 @@ from pathlib import Path
 import pytest
 
 from bot.app import PACE_SCALE_ENV
-from tests.adapters.telegram.test_platform import (
-    PRIVATE_CHAT,
-    USER,
-    Harness,
-    command,
-    harness,
-    open_harness,
-)
+from tests.support.telegram import PRIVATE_CHAT, USER, Harness, command, open_harness
 
-__all__ = ["harness"]  # the fixture, shared with test_platform
 DEEP = "https://t.me/newsbot?start="
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dtm
 import logging
 import warnings
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -33,28 +32,19 @@ from bot.core.errors import (
 )
 from bot.core.model.messages import Block, Line, Message, MessageRef, simple, text
 from bot.core.testing import FakeClock
-from tests.adapters.telegram.test_platform import (
+from tests.fakes.telegram_html import parse_html
+from tests.support.telegram import (
     FORUM,
     TOKEN,
     USER,
     Harness,
     command,
     make_app,
-    open_harness,
     private,
     telegram_for,
 )
-from tests.fakes.telegram_html import parse_html
 
 CHAT = str(USER)
-
-
-@pytest.fixture
-async def harness(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
-) -> AsyncIterator[Harness]:
-    async with open_harness(tmp_path, monkeypatch, **getattr(request, "param", {})) as started:
-        yield started
 
 
 def big(lines: int = 12) -> Message:

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.content.loader import Content
-from bot.core.conversation.destinations import DestinationDesk, Timing, cron_time, language_of
-from bot.core.conversation.service import CommandService, Reply
+from bot.core.conversation.destinations import DestinationPolicy, cron_time, language_of
+from bot.core.conversation.inbound import Reply
+from bot.core.conversation.service import CommandService
 from bot.core.delivery.engine import DeliveryEngine
+from bot.core.destination import DeliveryTime
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command, DestinationSettings
@@ -38,14 +40,14 @@ class World:
             clock=self.clock, progress_every=None,
             destinations=self.destinations,
         )  # fmt: skip
-        self.desk = DestinationDesk(
+        self.policy = DestinationPolicy(
             self.destinations, self.subscriptions, self.platforms, ledger=self.ledger,
-            pinned=self.pinned, opt_in=opt_in, default=Timing("08:30", "Asia/Seoul"),  # type: ignore[arg-type]
+            pinned=self.pinned, opt_in=opt_in, default=DeliveryTime("08:30", "Asia/Seoul"),  # type: ignore[arg-type]
             admins=frozenset({"fake:operator"}), issues=lambda: content.archive.numbers,
         )  # fmt: skip
         self.service = CommandService(
             LiveContent(content), self.subscriptions, self.platforms, language="ko",
-            admins=frozenset({"fake:operator"}), deliverer=self.engine, desk=self.desk,
+            admins=frozenset({"fake:operator"}), deliverer=self.engine, policy=self.policy,
         )  # fmt: skip
 
     async def ask(

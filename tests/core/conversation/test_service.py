@@ -9,7 +9,8 @@ import pytest
 
 from bot.content.loader import load_content
 from bot.core.conversation.commands import COMMANDS
-from bot.core.conversation.service import CommandService, Reply
+from bot.core.conversation.inbound import Reply
+from bot.core.conversation.service import CommandService
 from bot.core.live_content import LiveContent
 from bot.core.ports import Command
 from bot.core.testing import RecordingPlatform, gone

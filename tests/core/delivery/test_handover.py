@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 
 from bot.core.conversation.service import CommandService
 from bot.core.delivery.handover import Handover, Term, take_requests
+from bot.core.delivery.ports import PostRequest
 from bot.core.i18n import t
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command, PostRequest
+from bot.core.ports import Command
 from bot.core.testing import FakeClock
-from tests.core.delivery.test_engine import PARTS, Bench, assert_one_complete_thread, bench
-
-__all__ = ["bench"]  # the fixture, used by name
+from tests.support.delivery import PARTS, Bench, assert_one_complete_thread
 
 
 @dataclass

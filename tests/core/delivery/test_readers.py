@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.conversation import commands as c
+from bot.core.conversation import commands
+from bot.core.conversation import parsing as c
 from bot.core.conversation.service import CommandService
 from bot.core.model.messages import Style, Thread
 from bot.core.model.weblinks import WebLinks
@@ -23,7 +24,7 @@ SEED_TRIVIA_WITH_ENTRIES = 4
      ("term-", c.Start("term-")), ("a" * 65, c.Start("a" * 64)), ("t<b>", c.Start("t<b>"))],
 )  # fmt: skip
 def test_start_payloads_parse_to_commands(payload: str, parsed: c.Parsed) -> None:
-    assert c.parse("start", payload) == parsed
+    assert commands.parse("start", payload) == parsed
 
 
 async def test_a_term_deep_link_answers_that_term(service: CommandService) -> None:

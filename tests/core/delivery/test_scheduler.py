@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ from bot.core.delivery.timetable import Timetable
 from bot.core.ports import DeliveryReport, DeliveryTime
 from bot.core.testing import FakeClock
 from bot.store import RunLog, Store
+from tests.support.wait import until
 
 NY = ZoneInfo("America/New_York")
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -125,9 +125,3 @@ async def test_the_scheduler_runs_at_each_due_time_and_stops_when_asked(tmp_path
     task.stop.set()
     await asyncio.wait_for(running, 2)
     assert deliverer.calls == 2
-
-
-async def until(condition: Callable[[], bool], within: float = 5.0) -> None:
-    async with asyncio.timeout(within):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.005)

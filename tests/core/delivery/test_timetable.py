@@ -4,7 +4,6 @@ Europe/Berlin, catching up per delivery time after a restart (a fake clock: no s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +22,7 @@ from bot.store import RunLog, Store
 from bot.store.tinydb.destinations import Destinations
 from bot.store.tinydb.ledger import Ledger
 from bot.store.tinydb.subscriptions import Subscriptions
+from tests.support.wait import until
 
 SEOUL = ZoneInfo("Asia/Seoul")
 BERLIN = DeliveryTime("07:30", "Europe/Berlin")
@@ -258,9 +258,3 @@ async def test_a_change_nobody_told_is_read_by_the_safety_net_and_delivered_late
     assert run.deliverer.calls == [(SEOUL_0338 + timedelta(minutes=5), {seoul_0341})]
     run.deliverer.stop.set()
     await asyncio.wait_for(task, 2)
-
-
-async def until(condition: Callable[[], bool], within: float = 5.0) -> None:
-    async with asyncio.timeout(within):
-        while not condition():  # noqa: ASYNC110
-            await asyncio.sleep(0.005)

@@ -1,4 +1,7 @@
-"""`briefing-bot` as a real subprocess, for the tests that kill it (SIGKILL, SIGTERM)."""
+"""`briefing-bot` as a real subprocess, for the tests that kill it (SIGKILL, SIGTERM): its
+config and data (`post_config`, `telegram_config`), the subprocess (`Post`), holding and
+releasing the fake's sends round by round, and the Telegram destinations every one of them
+delivers to (`CHATS`), with what a complete delivery looks like."""
 
 from __future__ import annotations
 
@@ -10,10 +13,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from bot.store import Store, Subscriptions
+from bot.store.postgres.backend import open_postgres
 from tests.conftest import CONTENT, ROOT
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.wait import until
 
 
 async def post_config(
@@ -38,6 +45,22 @@ async def post_config(
 
 
 PACE_SCALE = 100  # BRIEFING_PACE_SCALE of every subprocess: the fakes enforce limits at this pace
+GROUP, READER = -1001, 5550001
+CHATS = (GROUP, READER)
+PARTS = 11  # one reply per section (`packed_threads = "none"`)
+PACKED = 3  # issue 1 packed: the parent and two replies of whole sections
+TOKEN = "123456:TEST-TOKEN"
+ENV = {"TELEGRAM_BOT_TOKEN": TOKEN, "PTB_TIMEDELTA": "true"}
+
+
+async def telegram_config(tmp_path: Path, telegram: FakeTelegramAPI, packed: str) -> Path:
+    section = f'api_url = "{telegram.base_url}"\nchats = [{GROUP}]\npacked_threads = "{packed}"\n'
+    return await post_config(tmp_path, "telegram", section, str(READER), str(READER))
+
+
+def every_minute(config: Path) -> None:
+    with config.open("a", encoding="utf-8") as handle:
+        handle.write('[schedule]\ncron = "* * * * *"\n')
 
 
 class Post:
@@ -92,16 +115,6 @@ class Post:
             await self.proc.wait()
 
 
-async def until(condition: Callable[[], bool], what: str = "", within: float = 8.0) -> None:
-    """Poll the fake's record (it is in this process) until `condition`, else fail clearly."""
-    try:
-        async with asyncio.timeout(within):
-            while not condition():  # noqa: ASYNC110
-                await asyncio.sleep(0.005)
-    except TimeoutError:
-        pytest.fail(f"timed out after {within} s waiting until {what or condition}")
-
-
 async def kill_mid_thread(
     post: Post, rounds: int, sends: Callable[[], int], release: Callable[[], None], width: int
 ) -> None:
@@ -121,3 +134,32 @@ async def hold_rounds(
         await until(lambda want=want: sends() == want, f"{want} sends arrived")  # type: ignore[misc]
         if held <= rounds:
             release()
+
+
+def sends(fake: FakeTelegramAPI) -> int:
+    return len(fake.calls_to("sendMessage"))
+
+
+def delivered(fake: FakeTelegramAPI) -> int:
+    return sum(len(fake.messages(chat)) for chat in CHATS)
+
+
+def assert_one_complete_thread_each(fake: FakeTelegramAPI, parts: int = PARTS) -> None:
+    for chat in CHATS:
+        sent = fake.messages(chat)
+        assert len(sent) == parts, f"chat {chat}: {len(sent)} messages"
+        assert sent[0].reply_to is None
+        assert [m.reply_to for m in sent[1:]] == [sent[0].message_id] * (parts - 1)
+        assert len({m.text for m in sent}) == parts
+
+
+def on_postgres(url: str) -> dict[str, str]:
+    """The environment (`ENV` included) of a bot on the database at `url`, holding the reader (subscribed
+    before the issue's release, as in `config`)."""
+    open_postgres(url)  # the schema
+    with psycopg.connect(url) as conn:
+        conn.execute(
+            "INSERT INTO subscriptions (platform, user_id, chat, since) VALUES (%s, %s, %s, %s)",
+            ("telegram", str(READER), str(READER), datetime(2024, 1, 1, tzinfo=UTC)),
+        )
+    return {**ENV, "DATABASE_URL": url}

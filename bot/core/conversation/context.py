@@ -1,0 +1,74 @@
+"""What a handler gets: the ports it may use, and one request's context (who asked, where, and
+the language the answer is in). Handlers are functions `(Context, <parsed command>) -> Reply`;
+the table in `commands.py` says which one answers which command object."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.content.loader import Content
+from bot.core.conversation.access import is_admin
+from bot.core.conversation.destinations import DestinationPolicy
+from bot.core.conversation.inbound import Reply
+from bot.core.i18n import Language, t
+from bot.core.live_content import LiveContent
+from bot.core.model.messages import simple
+from bot.core.model.weblinks import WebLinks
+from bot.core.platforms import PlatformRegistry
+from bot.core.ports import Command, Deliverer, SubscriptionStore
+
+
+class Listed(Protocol):
+    """A command as /help lists it (a row of the table in `commands.py`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def help(self) -> str | None: ...  # its line's catalogue key; None: not listed
+    @property
+    def who(self) -> str: ...  # "everyone" or "admins"
+    @property
+    def slash(self) -> bool: ...  # a Slack slash command of its own
+
+
+@dataclass(frozen=True, slots=True)
+class Ports:
+    """What the conversation reads and changes; the optional ones are None where not wired (a
+    test, a read-only command): the commands that need them say so."""
+
+    live: LiveContent
+    subscriptions: SubscriptionStore
+    platforms: PlatformRegistry
+    admins: frozenset[str] = frozenset()  # `[bot] admins`: "slack:U1"
+    deliverer: Deliverer | None = None  # /post
+    web: WebLinks | None = None  # the web archive's pages, linked from answers
+    policy: DestinationPolicy | None = None  # opted-in channels, times and languages
+    commands: Sequence[Listed] = ()  # the command table, for /help
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """One request: the `Command` (or the reader of a button press, an inline query, a home
+    screen), the language its answer is in, and the ports."""
+
+    command: Command
+    language: Language
+    ports: Ports
+
+    @property
+    def content(self) -> Content:
+        return self.ports.live.current
+
+    @property
+    def by_admin(self) -> bool:
+        return is_admin(self.command, self.ports.admins)
+
+    def say(self, key: str, **values: object) -> Reply:
+        """The catalogue's `key`, in this request's language, as the whole answer."""
+        return Reply(simple(t(self.language, key, **values)))
+
+
+# A handler: the context and the parsed command (of the class the table maps to it).
+Handler = Callable[[Context, Any], Awaitable[Reply]]

@@ -1,0 +1,160 @@
+"""The admins' commands: /post (an issue now), /reload (the content from disk), /stats; and what
+the admins hear without asking: content on disk that was refused (once, until its problems
+change), and how a `/post` queued on another replica went. Who is an admin is decided before a
+handler here runs (`access.is_admin`, the table's `who`)."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+
+from bot.content.errors import ContentError
+from bot.core.conversation import parsing as p
+from bot.core.conversation.context import Context, Ports
+from bot.core.conversation.destinations import DestinationPolicy, dm_key
+from bot.core.conversation.handlers.lookups import available
+from bot.core.conversation.inbound import Reply
+from bot.core.errors import PlatformError
+from bot.core.i18n import Language, t
+from bot.core.live_content import LiveContent
+from bot.core.model.messages import Block, Line, Message, bold, simple, text
+from bot.core.platforms import PlatformRegistry
+from bot.core.ports import DeliveryReport, DestinationSettings, ReportsStats
+
+log = logging.getLogger(__name__)
+MAX_REPLY_PROBLEMS = 10
+
+
+async def post(ctx: Context, parsed: p.PostNow) -> Reply:
+    deliverer, archive = ctx.ports.deliverer, ctx.content.archive
+    if deliverer is None:
+        return ctx.say("post_unavailable")
+    if parsed.number is not None and archive.get(parsed.number) is None:
+        return ctx.say("issue_not_found", number=parsed.number, available=available(ctx.ports))
+    by = f"{ctx.command.platform}:{ctx.command.user}"
+    report = await deliverer.deliver(parsed.number, by=by)
+    if report.queued:
+        return ctx.say("post_queued")
+    return Reply(post_done(report, ctx.language))
+
+
+async def reload(ctx: Context, _: p.Reload) -> Reply:
+    return reload_content(ctx.ports, ctx.language)
+
+
+async def stats(ctx: Context, _: p.Stats) -> Reply:
+    content, lang, ports = ctx.content, ctx.language, ctx.ports
+    summary = content.summary()
+    latest = content.archive.latest
+    line = t(
+        lang,
+        "stats_line",
+        issues=summary["issues"],
+        latest=latest.number if latest else "-",
+        terms=summary["terms"],
+        subscribers=await ports.subscriptions.count(),
+    )
+    lines = [line]
+    if ports.policy is not None:
+        kinds, times = await destination_counts(ports.policy)
+        lines += [
+            t(lang, "stats_destinations", destinations=kinds),
+            t(lang, "stats_times", times=times),
+        ]
+    for name in ports.platforms.names:
+        platform = ports.platforms.get(name)
+        if isinstance(platform, ReportsStats):
+            extra = await platform.stats_line(lang)
+            lines += [extra] if extra else []
+    return Reply(simple(*lines, title=t(lang, "stats")))
+
+
+async def destination_counts(policy: DestinationPolicy) -> tuple[str, str]:
+    """("telegram channel 2, telegram dm 5, …", "08:30 Asia/Seoul 4, 07:30 Europe/Berlin 1")."""
+    kinds: Counter[str] = Counter()
+    for platform, chats in policy.pinned.items():
+        kinds[f"{platform} pinned"] += len(chats)
+    for opted in await policy.store.opted_in():
+        kinds[f"{opted.platform} opted-in"] += 1
+    times: Counter[str] = Counter()
+    chosen, default = await policy.store.all_settings(), policy.default
+    for sub in await policy.subscriptions.subscribers():
+        kinds[f"{sub.platform} dm"] += 1
+        mine = chosen.get(dm_key(sub.platform, sub.user), DestinationSettings())
+        times[f"{mine.time or default.time} {mine.zone or default.zone}"] += 1
+    return _listed(kinds), _listed(times)
+
+
+def _listed(counts: Counter[str]) -> str:
+    return ", ".join(f"{k} {n}" for k, n in sorted(counts.items()) if n) or "-"
+
+
+def reload_content(ports: Ports, lang: Language) -> Reply:
+    """The content from disk, now; refused content leaves the previous one serving."""
+    if not ports.live.reloadable:
+        return Reply(simple(t(lang, "post_unavailable")))
+    try:
+        fresh = ports.live.reload()
+    except ContentError as exc:
+        log.warning("reload refused, keeping the previous content:\n%s", exc)
+        return Reply(refusal(exc, lang))
+    summary = fresh.summary()
+    log.info("content reloaded: %s", summary)
+    return Reply(simple(t(lang, "reloaded", issues=summary["issues"], terms=summary["terms"])))
+
+
+def refusal(exc: ContentError, lang: Language) -> Message:
+    """Why the content was refused: its first problems, one a line."""
+    problems = [Line((text(str(one)),), bullet=True) for one in exc.problems[:MAX_REPLY_PROBLEMS]]
+    head = Line((bold(t(lang, "reload_failed")),))
+    return Message((Block((head, *problems)),))
+
+
+def post_done(report: DeliveryReport, lang: Language) -> Message:
+    return simple(
+        t(lang, "post_done", destinations=report.destinations, sent=report.sent,
+          failed=report.failed)
+    )  # fmt: skip
+
+
+class AdminNotices:
+    """DMs to the admins (`[bot] admins`, "slack:U1") on the platforms that run."""
+
+    def __init__(self, live: LiveContent, platforms: PlatformRegistry) -> None:
+        self.live, self.platforms = live, platforms
+        self._told = ""  # the last refused content the admins were told about
+
+    async def refresh_content(self, admins: frozenset[str], lang: Language) -> bool:
+        """The content on disk, taken as /reload would (the file watcher, before a delivery);
+        a refusal reaches every admin by DM once, not again until the problems change."""
+        if self.live.refresh():
+            self._told = ""
+            return True
+        refused = self.live.refused
+        if refused is not None and str(refused) != self._told:
+            self._told = str(refused)
+            await self.tell_all(admins, refusal(refused, lang))
+        return False
+
+    async def tell_all(self, admins: frozenset[str], message: Message) -> int:
+        """`message` to every admin's DM on a running platform; how many got it."""
+        return sum([await self.tell(admin, message) for admin in sorted(admins)])
+
+    async def tell_post_done(self, by: str, report: DeliveryReport, lang: Language) -> None:
+        """A `/post` queued on another replica was delivered here: `by` ("slack:U1") hears how
+        it went by DM, in the words a `/post` on this replica answers with."""
+        await self.tell(by, post_done(report, lang))
+
+    async def tell(self, who: str, message: Message) -> bool:
+        """`message` to the DM of `who` ("slack:U1") if its platform runs; True if sent."""
+        platform, _, user = who.partition(":")
+        if platform not in self.platforms or not user:
+            log.debug("no running %s platform to tell %s", platform or "-", who)
+            return False
+        sender = self.platforms.get(platform)
+        try:
+            await sender.send(await sender.open_dm(user), message)
+        except PlatformError as exc:
+            log.warning("could not tell %s: %s", who, exc)
+            return False
+        return True

@@ -1,0 +1,57 @@
+"""What the bot can do: /help and /start from the command table, and the answers to a command it
+does not know or an argument it cannot use."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.core.conversation import parsing as p
+from bot.core.conversation.context import Context, Listed
+from bot.core.conversation.inbound import Reply
+from bot.core.i18n import Language, t
+from bot.core.model.messages import Block, Line, Message, simple, text
+
+
+async def show_help(ctx: Context, _: p.Help) -> Reply:
+    commands, platform = ctx.ports.commands, ctx.command.platform
+    return Reply(help_message(commands, ctx.language, ctx.by_admin, platform))
+
+
+async def start(ctx: Context, _: p.Start) -> Reply:
+    lines = help_message(ctx.ports.commands, ctx.language, admin=False).blocks[0].lines
+    return Reply(simple(t(ctx.language, "start"), *lines))
+
+
+async def unknown(ctx: Context, parsed: p.Unknown) -> Reply:
+    return ctx.say("unknown_command", name=parsed.name)
+
+
+async def bad_input(ctx: Context, parsed: p.BadInput) -> Reply:
+    return ctx.say(parsed.key, **dict(parsed.values))
+
+
+def help_message(
+    commands: Sequence[Listed], lang: Language, admin: bool, platform: str = ""
+) -> Message:
+    """The command list, from the command table; on Slack, a command that is not a slash
+    command of its own is spelled `/briefing <name>` (and help is `/briefing`)."""
+    lines = [
+        Line((text(_spelled(spec, lang, platform)),), bullet=True)
+        for spec in commands
+        if spec.help is not None and spec.who == "everyone"
+    ]
+    if admin:
+        listed = [_spelled(s, lang, platform) for s in commands
+                  if s.help is not None and s.who == "admins"]  # fmt: skip
+        line = t(lang, "help_admins", commands=", ".join(listed))
+        lines.append(Line((text(line),), bullet=True))
+    return Message((Block(tuple(lines)),), title=t(lang, "help_title"))
+
+
+def _spelled(spec: Listed, lang: Language, platform: str) -> str:
+    assert spec.help is not None
+    line = t(lang, spec.help)
+    if platform != "slack" or spec.slash:
+        return line
+    slack = "/briefing" if spec.name in ("help", "briefing") else f"/briefing {spec.name}"
+    return line.replace(f"/{spec.name}", slack, 1)

@@ -1,0 +1,117 @@
+"""Lookups: /term, /issue, /latest, /search, a deep link's term, the ◀ ▶ between issues and what a
+query typed in any chat finds. They read the content only."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+from bot.core.conversation import finder, navigation
+from bot.core.conversation import parsing as p
+from bot.core.conversation.context import Context, Ports
+from bot.core.conversation.inbound import Reply
+from bot.core.i18n import Language, t
+from bot.core.model import render
+from bot.core.model.messages import simple
+from bot.core.model.termlinks import TermLinker
+
+log = logging.getLogger(__name__)
+
+
+async def term(ctx: Context, query: p.TermQuery) -> Reply:
+    return term_reply(ctx, query.term)
+
+
+async def term_by_slug(ctx: Context, query: p.TermBySlug) -> Reply:
+    entry = ctx.content.glossary.slugs.entry(query.slug)
+    return term_reply(ctx, entry.term if entry else query.slug.replace("-", " "))
+
+
+async def issue(ctx: Context, query: p.IssueQuery) -> Reply:
+    return issue_reply(ctx.ports, ctx.language, query.number, query.public, ctx.command.platform)
+
+
+async def latest(ctx: Context, query: p.LatestQuery) -> Reply:
+    newest = ctx.content.archive.latest
+    if newest is None:
+        return ctx.say("archive_empty")
+    return issue_reply(ctx.ports, ctx.language, newest.number, query.public, ctx.command.platform)
+
+
+async def search(ctx: Context, query: p.SearchQuery) -> Reply:
+    hits = ctx.content.archive.search(query.words)
+    return Reply(render.search_results(query.words, hits, ctx.language))
+
+
+def term_reply(ctx: Context, query: str) -> Reply:
+    content, web = ctx.content, ctx.ports.web
+    found = content.glossary.lookup(query)
+    if found.entry is None:
+        return Reply(render.term_miss(query, found.suggestions, ctx.language))
+    issue = content.archive.get(found.entry.first_issue)
+    page = web.term(content.glossary.slugs.of(found.entry)) if web else None
+    return Reply(render.glossary_answer(found.entry, issue, ctx.language, page))
+
+
+def issue_reply(
+    ports: Ports, lang: Language, number: int, public: bool = False, platform: str = ""
+) -> Reply:
+    """Issue `number`: its compact form and its thread, both with ◀ ▶."""
+    archive = ports.live.current.archive
+    issue = archive.get(number)
+    if issue is None:
+        return Reply(simple(t(lang, "issue_not_found", number=number, available=available(ports))))
+    links = term_links(ports, lang, platform)
+    nav = navigation.navigation(archive.numbers, number, lang)
+    thread = render.issue_thread(issue, lang, ports.web, links.after)
+    return Reply(
+        dataclasses.replace(render.issue_compact(issue, lang, ports.web), nav=nav),
+        dataclasses.replace(thread, parent=dataclasses.replace(thread.parent, nav=nav)),
+        public=public,
+    )
+
+
+def navigate(ctx: Context, data: object) -> Reply:
+    """A ◀ ▶ press: the issue its data names, with its own ◀ ▶; a forged press, or one for an
+    issue that is gone (or not released), gets a short `notice` instead."""
+    platform = ctx.command.platform
+    number = navigation.parse(data)
+    if number is None:
+        log.info("%s: ignoring a button press with foreign data %.80r", platform, data)
+        return Reply(simple(t(ctx.language, "nav_unknown")), notice=True)
+    if ctx.content.archive.get(number) is None:
+        return Reply(simple(t(ctx.language, "nav_stale")), notice=True)
+    return issue_reply(ctx.ports, ctx.language, number, platform=platform)
+
+
+def find(ctx: Context, query: str, offset: str) -> finder.Page:
+    """What `query` finds (Telegram inline mode), the page at `offset`."""
+    cleaned = p.clean(query)[: p.MAX_ARGUMENT]
+    links = term_links(ctx.ports, ctx.language, ctx.command.platform)
+    found = finder.find(ctx.content, cleaned, ctx.language, ctx.ports.web, links.after)
+    return finder.page(found, offset)
+
+
+def term_links(ports: Ports, lang: Language, platform: str) -> TermLinker:
+    """How threads on `platform` link the glossary entries of their 토막상식."""
+    glossary = ports.live.current.glossary
+    return TermLinker(platform, glossary, ports.platforms, lang, ports.web)
+
+
+def available(ports: Ports) -> str:
+    """The issue numbers there are, as ranges ("1–3, 7"), or "-"."""
+    return _ranges(ports.live.current.archive.numbers) or "-"
+
+
+def _ranges(numbers: tuple[int, ...]) -> str:
+    """(1, 2, 3, 7) → "1–3, 7"."""
+    parts: list[str] = []
+    start = prev = None
+    for n in [*numbers, None]:
+        if n is not None and prev is not None and n == prev + 1:
+            prev = n
+            continue
+        if start is not None:
+            parts.append(str(start) if start == prev else f"{start}–{prev}")
+        start = prev = n
+    return ", ".join(parts)

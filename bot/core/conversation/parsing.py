@@ -1,0 +1,262 @@
+"""Command text to frozen command objects: parse once, at the edge, then trust.
+
+`term("NP-hard")` is `TermQuery("NP-hard")`; a bad argument is a `BadInput` that carries the
+message key to answer with, so the handlers never see a malformed command. Every command object
+is a `Parsed`; the table in `commands.py` says which parser each command name uses and which
+handler answers each kind of object.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+import zoneinfo
+from dataclasses import dataclass
+from typing import Literal
+
+MAX_ARGUMENT = 200
+_SPACE = re.compile(r"\s+")
+_CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
+_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class Parsed:
+    """What a command asks for, parsed: the base of every command object."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TermQuery(Parsed):
+    term: str
+
+
+@dataclass(frozen=True, slots=True)
+class IssueQuery(Parsed):
+    number: int
+    public: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LatestQuery(Parsed):
+    public: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery(Parsed):
+    words: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe(Parsed):
+    time: str | None = None  # "07:30": the reader's own delivery time
+    zone: str | None = None  # "Europe/Berlin"
+
+
+@dataclass(frozen=True, slots=True)
+class Unsubscribe(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Help(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Start(Parsed):
+    payload: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class TermBySlug(Parsed):
+    """A deep link's `term-<slug>`: the glossary entry of that stable name."""
+
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class PostNow(Parsed):
+    number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reload(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Stats(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelAction(Parsed):
+    """`/briefing here`, `/briefing stop`, `/briefing status` in a channel."""
+
+    action: Literal["here", "stop", "status"]
+
+
+@dataclass(frozen=True, slots=True)
+class SetTime(Parsed):
+    """`/briefing time 07:30 Europe/Berlin`: this destination's delivery time (zone optional)."""
+
+    time: str
+    zone: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetLanguage(Parsed):
+    """`/lang en` (the reader's) or `/briefing lang en` (the channel's; in a DM, the reader's)."""
+
+    language: Literal["ko", "en"]
+    channel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown(Parsed):
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class BadInput(Parsed):
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+
+def clean(text: str) -> str:
+    """Drop control and format characters (null bytes, RTL overrides), fold whitespace."""
+    kept = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if unicodedata.category(ch) not in _CONTROL or ch.isspace()
+    )
+    return _SPACE.sub(" ", kept).strip()
+
+
+def split_text(line: str) -> tuple[str, str]:
+    """`/term@newsbot NP-hard` or `term NP-hard` → ("term", "NP-hard")."""
+    head, _, rest = line.strip().partition(" ")
+    name = head.lstrip("/").split("@", 1)[0].casefold()
+    return name, rest
+
+
+BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang")  # `/briefing <action>`
+_CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+
+def briefing(arg: str) -> Parsed:
+    """`/briefing` alone is help; `here`, `stop`, `status`, `time HH:MM [Area/City]`, `lang`."""
+    action, _, rest = arg.partition(" ")
+    action = action.casefold()
+    if not action:
+        return Help()
+    if action in ("here", "stop", "status") and not rest.strip():
+        return ChannelAction(action)  # type: ignore[arg-type]
+    if action == "time":
+        parsed = time_and_zone(rest)
+        return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
+    if action == "lang":
+        return language(rest, channel=True)
+    return BadInput("briefing_usage")
+
+
+def language(arg: str, *, channel: bool) -> Parsed:
+    word = arg.strip().casefold()
+    if word in ("ko", "en"):
+        return SetLanguage(word, channel)  # type: ignore[arg-type]
+    return BadInput("bad_language")
+
+
+def subscribe(arg: str) -> Parsed:
+    if not arg.strip():
+        return Subscribe()
+    parsed = time_and_zone(arg)
+    return parsed if isinstance(parsed, BadInput) else Subscribe(*parsed)
+
+
+def time_and_zone(arg: str) -> tuple[str, str | None] | BadInput:
+    """`07:30 Europe/Berlin` → ("07:30", "Europe/Berlin"); `7:30` → ("07:30", None)."""
+    words = arg.split()
+    if not words or len(words) > 2:
+        return BadInput("bad_time", (("arg", arg[:40] or "-"),))
+    clock = _CLOCK.fullmatch(words[0])
+    if clock is None:
+        return BadInput("bad_time", (("arg", words[0][:40]),))
+    hhmm = f"{int(clock[1]):02d}:{clock[2]}"
+    if len(words) == 1:
+        return hhmm, None
+    zone = known_zone(words[1])
+    return (hhmm, zone) if zone else BadInput("bad_zone", (("arg", words[1][:40]),))
+
+
+def known_zone(name: str) -> str | None:
+    """The IANA zone `name` as zoneinfo spells it (case-insensitive), or None."""
+    return _zones().get(name.casefold())
+
+
+@functools.cache
+def _zones() -> dict[str, str]:
+    return {zone.casefold(): zone for zone in zoneinfo.available_timezones()}
+
+
+def _is_public(arg: str) -> bool:
+    return arg.casefold() in {"public", "공개"}
+
+
+def term(arg: str) -> Parsed:
+    return TermQuery(arg) if arg else BadInput("term_missing_arg")
+
+
+def latest(arg: str) -> Parsed:
+    return LatestQuery(public=_is_public(arg))
+
+
+def search(arg: str) -> Parsed:
+    return SearchQuery(arg) if arg else BadInput("search_missing_arg")
+
+
+def lang(arg: str) -> Parsed:
+    """`/lang en`: the reader's own language."""
+    return language(arg, channel=False)
+
+
+def post(arg: str) -> Parsed:
+    if not arg:
+        return PostNow()
+    number = _number(arg)
+    return PostNow(number) if number else BadInput("issue_bad_number", (("arg", arg),))
+
+
+def start(payload: str) -> Parsed:
+    """Telegram's deep-link payloads (`t.me/<bot>?start=…`, at most 64 of `[A-Za-z0-9_-]`):
+    `term-<slug>`, `issue-<n>`, `subscribe`; anything else is a plain greeting."""
+    if not _PAYLOAD.fullmatch(payload):
+        return Start(payload[:64])
+    kind, _, rest = payload.partition("-")
+    if kind == "term" and rest:
+        return TermBySlug(rest.lower())
+    number = _number(rest) if kind == "issue" else None
+    if number is not None:
+        return IssueQuery(number)
+    return Subscribe() if payload.casefold() == "subscribe" else Start(payload)
+
+
+def issue(arg: str) -> Parsed:
+    if not arg:
+        return BadInput("issue_missing_arg")
+    words = arg.split()
+    public = len(words) == 2 and _is_public(words[1])
+    number = _number(words[0]) if len(words) == 1 or public else None
+    if number is None:
+        return BadInput("issue_bad_number", (("arg", arg[:40]),))
+    return IssueQuery(number, public)
+
+
+def _number(word: str) -> int | None:
+    word = word.removeprefix("#").removeprefix("제").removesuffix("호")
+    if not word.isascii() or not word.isdigit() or len(word) > 6:
+        return None
+    number = int(word)
+    return number if number > 0 else None

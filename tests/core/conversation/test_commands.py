@@ -1,0 +1,128 @@
+"""The command table, row by row: what each command's argument parses to (good and bad), that
+everything a row parses to has a handler, and that every row's words are in the catalogue in
+both languages. A new command's row must add its cases here."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from bot.core import i18n
+from bot.core.conversation import commands
+from bot.core.conversation import parsing as p
+
+# (command or alias, argument, what it parses to: a command object, or the BadInput key)
+CASES: list[tuple[str, str, p.Parsed | str]] = [
+    ("term", "NP-hard", p.TermQuery("NP-hard")),
+    ("용어", "  NP   hard ", p.TermQuery("NP hard")),
+    ("define", "AutoML", p.TermQuery("AutoML")),
+    ("term", "", "term_missing_arg"),
+    ("issue", "1", p.IssueQuery(1)),
+    ("issue", "#12", p.IssueQuery(12)),
+    ("호", "제3호 공개", p.IssueQuery(3, public=True)),
+    ("issue", "2 public", p.IssueQuery(2, public=True)),
+    ("issue", "", "issue_missing_arg"),
+    ("issue", "abc", "issue_bad_number"),
+    ("issue", "0", "issue_bad_number"),
+    ("issue", "1 2 3", "issue_bad_number"),
+    ("issue", "1234567", "issue_bad_number"),
+    ("latest", "", p.LatestQuery()),
+    ("최신", "공개", p.LatestQuery(public=True)),
+    ("latest", "whatever", p.LatestQuery()),
+    ("search", "EfficientNet", p.SearchQuery("EfficientNet")),
+    ("s", "", "search_missing_arg"),
+    ("subscribe", "", p.Subscribe()),
+    ("구독", "7:30", p.Subscribe("07:30")),
+    ("subscribe", "07:30 europe/berlin", p.Subscribe("07:30", "Europe/Berlin")),
+    ("subscribe", "25:00", "bad_time"),
+    ("subscribe", "07:30 Mars/Olympus", "bad_zone"),
+    ("subscribe", "07:30 Europe/Berlin extra", "bad_time"),
+    ("unsubscribe", "", p.Unsubscribe()),
+    ("구독취소", "ignored", p.Unsubscribe()),
+    ("help", "", p.Help()),
+    ("도움말", "term", p.Help()),
+    ("lang", "en", p.SetLanguage("en")),
+    ("언어", "KO", p.SetLanguage("ko")),
+    ("lang", "fr", "bad_language"),
+    ("lang", "", "bad_language"),
+    ("briefing", "", p.Help()),
+    ("briefing", "here", p.ChannelAction("here")),
+    ("briefing", "STOP", p.ChannelAction("stop")),
+    ("briefing", "status", p.ChannelAction("status")),
+    ("briefing", "time 8:05", p.SetTime("08:05")),
+    ("briefing", "time 08:05 asia/seoul", p.SetTime("08:05", "Asia/Seoul")),
+    ("briefing", "time", "bad_time"),
+    ("briefing", "lang en", p.SetLanguage("en", channel=True)),
+    ("briefing", "lang", "bad_language"),
+    ("briefing", "here now", "briefing_usage"),
+    ("briefing", "dance", "briefing_usage"),
+    ("start", "", p.Start("")),
+    ("start", "term-np-hard", p.TermBySlug("np-hard")),
+    ("start", "issue-1", p.IssueQuery(1)),
+    ("start", "subscribe", p.Subscribe()),
+    ("start", "issue-x", p.Start("issue-x")),
+    ("start", "t<b>", p.Start("t<b>")),
+    ("post", "", p.PostNow()),
+    ("발송", "3", p.PostNow(3)),
+    ("post", "three", "issue_bad_number"),
+    ("reload", "", p.Reload()),
+    ("stats", "", p.Stats()),
+    ("stats", "now", p.Stats()),
+    ("frobnicate", "", p.Unknown("frobnicate")),
+    ("term", "가" * (p.MAX_ARGUMENT + 1), "too_long"),
+]
+
+
+@pytest.mark.parametrize(("name", "argument", "expected"), CASES)
+def test_each_row_parses_its_argument(name: str, argument: str, expected: p.Parsed | str) -> None:
+    parsed = commands.parse(name, argument)
+    if isinstance(expected, str):
+        assert isinstance(parsed, p.BadInput) and parsed.key == expected
+    else:
+        assert parsed == expected
+
+
+def test_every_row_has_good_and_bad_cases_or_takes_no_argument() -> None:
+    named = {spec.name for spec in filter(None, (commands.spec(n) for n, _, _ in CASES))}
+    assert named == set(commands.BY_NAME)
+    bad = {commands.spec(n) for n, _, e in CASES if isinstance(e, str) and e != "too_long"}
+    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post"}
+    assert {spec.name for spec in bad if spec} == takes_argument
+
+
+def test_everything_a_command_parses_to_has_a_handler() -> None:
+    produced = {type(commands.parse(n, a)) for n, a, _ in CASES}
+    assert produced <= set(commands.HANDLERS)
+    handled = {kind for spec in commands.COMMANDS for kind in spec.handles}
+    assert handled | {p.BadInput, p.Unknown} == set(commands.HANDLERS)
+    assert set(commands.HANDLERS) <= produced  # no handler for what nothing parses to
+
+
+def test_every_row_has_a_handler_and_no_kind_is_claimed_twice() -> None:
+    claimed = [kind for spec in commands.COMMANDS for kind in spec.handles]
+    assert len(claimed) == len(set(claimed))
+    for spec in commands.COMMANDS:
+        assert spec.handles, spec.name
+        assert all(inspect.iscoroutinefunction(h) for h in spec.handles.values()), spec.name
+
+
+def test_every_rows_strings_are_in_the_catalogue_in_both_languages() -> None:
+    keys = {key for spec in commands.COMMANDS for key in (spec.help, spec.menu) if key}
+    keys |= {e for _, _, e in CASES if isinstance(e, str)} | {"unknown_command", "admin_only"}
+    for key in sorted(keys):
+        assert key in i18n.KEYS, key
+        ko, en = i18n.translations(key)
+        assert ko.strip() and en.strip(), key
+    for spec in commands.COMMANDS:
+        if spec.help is not None:  # /help's line names the command it describes
+            assert f"/{spec.name}" in i18n.t("ko", spec.help), spec.name
+            assert f"/{spec.name}" in i18n.t("en", spec.help), spec.name
+
+
+def test_names_and_aliases_are_one_command_each() -> None:
+    words = [w for spec in commands.COMMANDS for w in (spec.name, *spec.aliases)]
+    assert len(words) == len(set(words))
+    for spec in commands.COMMANDS:
+        for word in (spec.name, spec.name.upper(), *spec.aliases):
+            assert commands.spec(word) is spec
