@@ -55,7 +55,7 @@ def cut_point(text: str, limit: int) -> int:
     if len(text) <= limit:
         return len(text)
     space = text.rfind(" ", 0, limit)
-    if space > limit // 2:
+    if space > limit // 2 and is_boundary(text, space + 1):  # a skin tone may follow a space
         return space + 1
     index = limit
     while index > 0 and not is_boundary(text, index):

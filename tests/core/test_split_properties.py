@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from bot.core.messages import Block, Line, Message, Span, Style
-from bot.core.split import is_boundary, split_message
+from bot.core.split import cut_point, is_boundary, split_message
 
 EMOJI = ["👨‍👩‍👧‍👦", "🇰🇷", "👍🏽", "1️⃣", "é", "각", "ᄀ\u1161", "🏳️‍🌈", "\r\n"]
 # Sized to the budgets below (12..120), not to real issues: a message reaches ~300 characters
@@ -103,3 +103,11 @@ def test_boundaries_never_fall_inside_a_cluster(text: str) -> None:
             or text[i - 1] == "\u200d"
         ):
             assert not is_boundary(text, i)
+
+
+def test_a_space_followed_by_a_skin_tone_is_not_a_place_to_cut() -> None:
+    """Found by the property above: a skin tone after a space joins the space's cluster, so
+    the cut "after a space" must move back to a real boundary."""
+    text = "0000000000000000 00000  0000 0000000 0000000000000 00000000000000000000000 🏻"
+    cut = cut_point(text, len(text) - 1)
+    assert is_boundary(text, cut) and text[cut:] == " 🏻"
