@@ -204,8 +204,8 @@ def _console(built: Bot) -> int:
 
 
 def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -> int:
-    """`run`, `post` and `console` own the store while they live (bot/store/lock.py,
-    bot/store/postgres/lock.py; `open_backend` chooses the store and its lock together):
+    """`run`, `post` and `console` own the store while they live (store/lock.py, postgres/lock.py;
+    `open_backend` chooses the store and its lock together):
     `post` and `console` exit with EXIT_BUSY if another process holds it; `run` on the tinydb
     file waits for it, and on PostgreSQL starts at once as a replica that leads while it holds
     the lock (bot/app/replica.py). A dry run only reads: no lock, the store read-only."""

@@ -3,13 +3,13 @@
 Connections: `pool.py` (the bottom of this package).
 
 `open_postgres` runs before the event loop (the composition root is synchronous): one plain
-connection upgrades the schema (`pg_schema`), refuses a schema newer than this bot, and loads
+connection upgrades the schema (`schema.py`), refuses a schema newer than this bot, and loads
 what the synchronous ports answer from memory (the ledger's open threads, the last scheduled
 run). It then closes; the asynchronous pool opens on first use, inside the loop. A database
 that cannot be reached is `StoreUnavailable`, naming host and database, never the password.
 Subscriptions are read and written in the database on every call (autocommit: each change is
 one durable statement); one that starts or ends for a reader with a time of their own NOTIFYs
-the leader in that statement (`pg_times.py`).
+the leader in that statement (`times.py`).
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ class PgBackend:
 
     async def watch_times(self, changed: Callable[[], None]) -> None:
         """`changed()` after any replica's change of the delivery times (this one's too),
-        through LISTEN on a connection of its own (`pg_times.py`), until cancelled."""
+        through LISTEN on a connection of its own (`times.py`), until cancelled."""
         from bot.store.postgres.lock import KEEPALIVES
 
         url = self.pool.url

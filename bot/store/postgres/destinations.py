@@ -1,6 +1,6 @@
 """The `DestinationStore` port on PostgreSQL: tables `channels` and `destination_settings`
-(migration step in `pg_schema.py`), read and written on every call. A write that changes a
-delivery time NOTIFYs the leader (`pg_times.py`).
+(migration step in `schema.py`), read and written on every call. A write that changes a
+delivery time NOTIFYs the leader (`times.py`).
 
 A reader's time is in use while they are subscribed (table `subscriptions`, keyed by platform
 and user; their destination is "platform:dm:user"); a channel's settings go with its opt-out.
