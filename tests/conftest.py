@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.slack.descriptor import SLACK
 from bot.content.loader import Content, load_content
 from bot.core.conversation.service import CommandService
 from bot.core.live_content import LiveContent
@@ -54,6 +55,7 @@ def service(content: Content, store: Store, fake_platform: RecordingPlatform) ->
         PlatformRegistry(fake_platform),
         language="ko",
         admins=frozenset({"fake:admin"}),
+        spellings={"slack": SLACK.spell},  # as the root hands it the platforms' spellings
     )
 
 

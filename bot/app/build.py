@@ -6,8 +6,8 @@ the leader its `Duties`), never the whole `Bot`.
 The order breaks the cycle there is (the service posts through the engine, which sends through
 the platforms, whose inbound traffic goes to the service): the platform registry is made first
 and empty, handed to the engine and the service, and platforms join it as they start
-(`run.py`). One late binding is left: the engine refreshes the content before a run through
-the service (`refresh_content`, which tells the admins of a refusal), built after the engine.
+(`run.py`). The content refresh and its notice to the admins are one `AdminNotices`, made
+before both: the engine calls it before a run, /reload and the file watcher through the service.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from bot.app import platforms as p
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
 from bot.core.conversation.destinations import DestinationPolicy, cron_time
+from bot.core.conversation.handlers.admin import AdminNotices
 from bot.core.conversation.quota import CommandQuota
 from bot.core.conversation.service import CommandService
 from bot.core.delivery.cron import Schedule
@@ -138,6 +139,8 @@ def build(
     pacer = pacing.Pacer(
         p.rate_limits(settings, platforms), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
     )
+    admins = frozenset(settings.bot.admins)
+    notices = AdminNotices(live, registry, admins, settings.bot.language)  # the engine's too
     engine = DeliveryEngine(
         content=lambda: live.current,
         channels=p.delivery_channels(settings, platforms),
@@ -152,7 +155,7 @@ def build(
         web=web,
         packing=p.delivery_packing(settings, platforms),
         concurrency=p.delivery_concurrency(settings, platforms),
-        before_run=lambda: service.refresh_content(),  # the content on disk, as /reload takes it
+        before_run=notices.refresh,  # the content on disk, as /reload takes it
     )
     term = Term(leading=held and not replica)
     pinned = p.delivery_channels(settings, platforms)
@@ -162,7 +165,7 @@ def build(
         store.subscriptions,
         registry,
         language=settings.bot.language,
-        admins=frozenset(settings.bot.admins),
+        admins=admins,
         deliverer=Handover(engine, store.post_requests, term),
         web=web,
         policy=DestinationPolicy(
@@ -179,6 +182,8 @@ def build(
         ),
         quota=command_quota(settings),
         departures=departures,
+        notices=notices,
+        spellings={descriptor.name: descriptor.spell for descriptor in platforms},
     )
     wiring = Wiring(
         service,

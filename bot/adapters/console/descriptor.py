@@ -36,6 +36,9 @@ class Console:
     async def build(self, section: ConsoleSection, wiring: Wiring) -> ConsolePlatform:
         return ConsolePlatform(wiring.service)
 
+    def spell(self, command: str, slash: bool) -> str:
+        return f"/{command}"
+
     def preview(self, thread: Thread) -> str:
         return render_thread(thread)
 

@@ -99,3 +99,7 @@ class PlatformDescriptor(Protocol):
     def preview(self, thread: Thread) -> str:
         """`briefing-bot preview`: `thread` exactly as this platform would send it."""
         ...
+
+    def spell(self, command: str, slash: bool) -> str:
+        """How users type `command` here ("/term"); `slash`: a slash command of its own."""
+        ...

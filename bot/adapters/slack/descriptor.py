@@ -65,6 +65,13 @@ class Slack:
             pacer=wiring.pacer,
         )
 
+    def spell(self, command: str, slash: bool) -> str:
+        """The app's own slash commands, and `/briefing <name>` for the rest (one slash command
+        for them all: the manifest's list stays short)."""
+        if slash:
+            return f"/{command}"
+        return "/briefing" if command in ("help", "briefing") else f"/briefing {command}"
+
     def preview(self, thread: Thread) -> str:
         from bot.adapters.slack.render import preview_json
 

@@ -6,10 +6,7 @@
   the channel (falling back to an in-channel `respond()` where the app is not a member).
 - Plain-text DMs (`term NP-hard`) are answered in the DM; `@app term NP-hard` in a channel is
   answered in the mention's thread.
-- App Home: `app_home_opened` publishes the home view, in the reader's language; its button
-  (un)subscribes and republishes; an issue's button (`home_send…`) sends that issue to the
-  presser's DM, as `/issue n` there; a time, zone or language picked there is the reader's
-  `/subscribe HH:MM Zone` or `/lang xx` (`home.setting`), answered on the republished view.
+- App Home: its listeners are `home_tab.py`'s, registered here.
 - ◀ ▶ (block actions `nav_…`): the neighbouring issue replaces the message in place through the
   action's `response_url` (`replace_original`); a stale or forged press gets a short ephemeral
   word and leaves the message as it was.
@@ -17,9 +14,7 @@
   destination); the reader's language comes from `users.info` `locale` (the sender asks once per
   user). The app joining a channel (`member_joined_channel` for its own user) says once how to
   opt in; leaving it (`channel_left`, `group_left`) ends that channel's destination.
-- Retried Events API deliveries (`X-Slack-Retry-Num` ≥ 1, or an `event_id` already seen here
-  or claimed in the store by another replica) are acked without acting, so a slow answer never
-  becomes two answers.
+- Redeliveries are acked without acting (`redelivery.py`), so a slow answer never becomes two.
 
 Every handler catches its own failures: the log gets the trace, the user a short answer.
 Answers posted with `chat.postMessage` go through the core's retry layer; the words are the
@@ -30,19 +25,17 @@ from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.infra.clock import SystemClock
 from bot.adapters.slack import home
+from bot.adapters.slack.home_tab import HomeTab
+from bot.adapters.slack.redelivery import Redeliveries
 from bot.adapters.slack.render import NAV_ACTION, render_message
 from bot.adapters.slack.send import PLATFORM, SlackSender
 from bot.core.conversation.commands import COMMANDS
@@ -60,7 +53,6 @@ log = logging.getLogger(__name__)
 
 SLASH_COMMANDS = (*(f"/{spec.name}" for spec in COMMANDS if spec.slash), "/briefing")
 MAX_RESPONSES = 5  # a response_url takes at most 5 posts
-SEEN_EVENTS = 1024
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 
@@ -96,7 +88,6 @@ class SlackHandlers:
         self.service = service
         self.client = client
         self.claims = claims  # set: each event_id is answered once across replicas
-        self._seen: OrderedDict[str, None] = OrderedDict()
 
     @property
     def language(self) -> Language:
@@ -106,63 +97,22 @@ class SlackHandlers:
         return simple(t(self.language, key))
 
     def register(self, bolt: AsyncApp) -> None:
-        bolt.middleware(self.skip_redeliveries)
+        bolt.middleware(Redeliveries(self.claims).skip)
         for slash in SLASH_COMMANDS:
             bolt.command(slash)(self.on_command)
         bolt.event("message")(self.on_message)
         bolt.event("app_mention")(self.on_mention)
-        bolt.event("app_home_opened")(self.on_home_opened)
+        tab = HomeTab(self)
+        bolt.event("app_home_opened")(tab.on_opened)
         bolt.event("member_joined_channel")(self.on_member_joined)
         bolt.event("channel_left")(self.on_left)
         bolt.event("group_left")(self.on_left)
-        bolt.action(home.SUBSCRIBE_ACTION)(self.on_home_button)
-        bolt.action(home.UNSUBSCRIBE_ACTION)(self.on_home_button)
+        bolt.action(home.SUBSCRIBE_ACTION)(tab.on_button)
+        bolt.action(home.UNSUBSCRIBE_ACTION)(tab.on_button)
         bolt.action(re.compile(f"^{NAV_ACTION}"))(self.on_nav_button)
-        bolt.action(re.compile(f"^{home.SEND_ACTION}"))(self.on_home_send)
+        bolt.action(re.compile(f"^{home.SEND_ACTION}"))(tab.on_send)
         for setting in home.SETTING_ACTIONS:
-            bolt.action(setting)(self.on_home_setting)
-
-    # deliveries --------------------------------------------------------------------------
-
-    async def skip_redeliveries(
-        self,
-        req: AsyncBoltRequest,
-        resp: BoltResponse,
-        body: dict[str, Any],
-        next: Callable[[], Awaitable[None]],  # bolt injects by name
-    ) -> BoltResponse:
-        retry = (req.headers.get("x-slack-retry-num") or ["0"])[0]
-        if retry not in ("", "0") or self._already_seen(body) or not await self._claim(body):
-            reason = (req.headers.get("x-slack-retry-reason") or [""])[0]
-            log.info("slack: ignoring a redelivered event (retry %s %s)", retry, reason)
-            return BoltResponse(status=200, body="", headers={"x-slack-no-retry": "1"})
-        await next()
-        return resp
-
-    async def _claim(self, body: dict[str, Any]) -> bool:
-        """True if no replica has claimed this event's `event_id` (or it has none: slash
-        commands and actions are never redelivered); a store that cannot be reached lets the
-        event through."""
-        event_id = body.get("event_id")
-        if self.claims is None or not event_id:
-            return True
-        try:
-            return await self.claims.claim(f"slack:{event_id}")
-        except Exception as exc:
-            log.warning("slack: could not claim event %s: %s", event_id, exc)
-            return True
-
-    def _already_seen(self, body: dict[str, Any]) -> bool:
-        """Remember event ids and message ids (bounded); True if one was seen before."""
-        event = body.get("event")
-        message_id = event.get("client_msg_id") if isinstance(event, dict) else None
-        for key in [str(k) for k in (body.get("event_id"), message_id) if k]:
-            if key in self._seen:
-                return True
-            self._seen[key] = None
-            if len(self._seen) > SEEN_EVENTS:
-                self._seen.popitem(last=False)
-        return False
+            bolt.action(setting)(tab.on_setting)
 
     # slash commands ----------------------------------------------------------------------
 
@@ -330,74 +280,3 @@ class SlackHandlers:
             await self.respond(respond, self.say("failed"))
 
     # App Home ------------------------------------------------------------------------------
-
-    async def on_home_opened(self, event: dict[str, Any], client: AsyncWebClient) -> None:
-        if event.get("tab", "home") == "home" and event.get("user"):
-            await self.publish_home(str(event["user"]), client)
-
-    async def on_home_button(
-        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        await ack()
-        user = str((body.get("user") or {}).get("id", ""))
-        action = str(((body.get("actions") or [{}])[0]).get("action_id", ""))
-        if not user:
-            return
-        name = "subscribe" if action == home.SUBSCRIBE_ACTION else "unsubscribe"
-        try:
-            reply = await self.run("", user, name, "", is_dm=False)
-            log.info("slack: home button %s for %s: %s", name, user, reply.message.plain)
-        except Exception:
-            log.exception("slack: home button %s for %s failed", name, user)
-        await self.publish_home(user, client)
-
-    async def on_home_send(self, ack: AsyncAck, body: dict[str, Any]) -> None:
-        """An issue's button on the Home tab: that issue, as a thread, in the presser's DM with
-        the app (the button's value is untrusted: it goes through /issue's parsing)."""
-        await ack()
-        user = str((body.get("user") or {}).get("id", ""))
-        value = str(((body.get("actions") or [{}])[0]).get("value", ""))
-        if not user:
-            return
-        try:
-            dm = await self.platform.open_dm(user)
-            reply = await self.run(dm, user, "issue", value, is_dm=True, dm_chat=dm)
-            await self.post(dm, reply)
-        except Exception:
-            log.exception("slack: sending issue %r to %s's DM failed", value[:20], user)
-
-    async def on_home_setting(
-        self, ack: AsyncAck, body: dict[str, Any], client: AsyncWebClient
-    ) -> None:
-        """A delivery time, zone or language changed on the Home tab: saved as the reader's own
-        `/subscribe HH:MM Zone` or `/lang xx`, and the view republished with the answer."""
-        await ack()
-        user = str((body.get("user") or {}).get("id", ""))
-        action = (body.get("actions") or [{}])[0]
-        if not user or not isinstance(action, dict):
-            return
-        notice = ""
-        try:
-            state = await self.service.home(await self.command("", user, is_dm=True))
-            asked = home.setting(action, state)
-            if asked is not None:
-                reply = await self.run("", user, *asked, is_dm=True)
-                notice = reply.message.plain
-        except Exception:
-            log.exception("slack: a Home tab setting for %s failed", user)
-            notice = self.say("failed").plain
-        await self.publish_home(user, client, notice)
-
-    async def publish_home(
-        self, user: str, client: AsyncWebClient | None = None, notice: str = ""
-    ) -> None:
-        """Publish `user`'s Home tab, in their language, with the request's client (its
-        workspace's token); `notice` says what their last change there did."""
-        try:
-            reader = await self.command("", user, is_dm=True)
-            zone = (await self.sender.user(user)).get("tz")  # the zone Slack has for them
-            state = await self.service.home(reader, notice)
-            view = home.home_view(state, str(zone) if zone else None)
-            await (client or self.client).views_publish(user_id=user, view=view)
-        except Exception:
-            log.exception("slack: publishing the Home tab for %s failed", user)

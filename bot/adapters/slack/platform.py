@@ -22,12 +22,10 @@ switches to multi-workspace OAuth and drops the bot token. With `install = "sing
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from typing import Literal
 
 from aiohttp import ClientSession, ClientTimeout, web
-from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -40,9 +38,14 @@ from bot.adapters.slack.inbound import SlackHandlers
 from bot.adapters.slack.installations import StoreInstallations
 from bot.adapters.slack.oauth import oauth_settings
 from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
-from bot.adapters.slack.settings import SlackSecrets, SlackSection
+from bot.adapters.slack.settings import (
+    SlackConfigError,
+    SlackSecrets,
+    SlackSection,
+    oauth_secrets,
+    tokens,
+)
 from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
-from bot.config import ConfigError
 from bot.core.conversation.inbound import Conversation
 from bot.core.delivery.ports import Pacer
 from bot.core.errors import PlatformError
@@ -53,13 +56,6 @@ from bot.store.common import InstallationStore
 log = logging.getLogger(__name__)
 Mode = Literal["socket", "http"]
 SharedRoutes = Callable[[], web.Application]
-
-
-class SlackConfigError(ConfigError, ValueError):
-    """The Slack adapter cannot start with this configuration: one line, never a secret."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__([message])
 
 
 class _TokenFallbackNoise(logging.Filter):
@@ -187,53 +183,6 @@ class SlackPlatform(SendsThroughSender):
             await self.client.session.close()
 
 
-def _secret(value: SecretStr | None) -> str | None:
-    return value.get_secret_value() if value is not None and value.get_secret_value() else None
-
-
-def _tokens(secrets: SlackSecrets, mode: Mode) -> tuple[str, str | None, str | None]:
-    """(bot token, app token, signing secret) for `mode`, or a SlackConfigError naming the
-    missing environment variable."""
-    if os.environ.get("SLACK_CLIENT_ID") and os.environ.get("SLACK_CLIENT_SECRET"):
-        raise SlackConfigError(
-            "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are set: bolt would switch to OAuth and "
-            'ignore SLACK_BOT_TOKEN; unset them, or set [slack] install = "oauth"'
-        )
-    bot = _secret(secrets.slack_bot_token)
-    if bot is None or not bot.startswith("xoxb-"):
-        raise SlackConfigError("SLACK_BOT_TOKEN must be set to the app's bot token (xoxb-…)")
-    app_token = _secret(secrets.slack_app_token)
-    if mode == "socket" and (app_token is None or not app_token.startswith("xapp-")):
-        raise SlackConfigError(
-            "SLACK_APP_TOKEN must be set to an app-level token (xapp-…, scope connections:write)"
-            ' for [slack] mode = "socket"'
-        )
-    signing = _secret(secrets.slack_signing_secret)
-    if mode == "http" and signing is None:
-        raise SlackConfigError(
-            "SLACK_SIGNING_SECRET must be set to the app's signing secret"
-            ' for [slack] mode = "http"'
-        )
-    return bot, app_token, signing
-
-
-def _oauth_secrets(secrets: SlackSecrets) -> tuple[str, str, str]:
-    values = {
-        "SLACK_CLIENT_ID": _secret(secrets.slack_client_id),
-        "SLACK_CLIENT_SECRET": _secret(secrets.slack_client_secret),
-        "SLACK_SIGNING_SECRET": _secret(secrets.slack_signing_secret),
-    }
-    missing = [name for name, value in values.items() if value is None]
-    if missing:
-        raise SlackConfigError(
-            f'{" and ".join(missing)} must be set for [slack] install = "oauth" '
-            "(the app's Basic Information page)"
-        )
-    client_id, client_secret, signing = values.values()
-    assert client_id and client_secret and signing
-    return client_id, client_secret, signing
-
-
 def _oauth_app(
     section: SlackSection,
     secrets: SlackSecrets,
@@ -243,7 +192,7 @@ def _oauth_app(
 ) -> tuple[AsyncApp, SlackSender]:
     """bolt with the OAuth flow and authorize on our installation store; a sender that finds
     each chat's workspace token."""
-    client_id, client_secret, signing = _oauth_secrets(secrets)
+    client_id, client_secret, signing = oauth_secrets(secrets)
     store = StoreInstallations(installations)
     # one connection pool for every workspace's calls (closed by `SlackPlatform.stop`)
     client = make_client(None, section.api_url, ClientSession(timeout=ClientTimeout(total=30)))
@@ -300,7 +249,7 @@ async def build_slack(
         if sender.workspaces is not None:
             sender.workspaces.forget_destinations = forget_destinations
     else:
-        bot_token, app_token, signing = _tokens(secrets, section.mode)
+        bot_token, app_token, signing = tokens(secrets, section.mode)
         sender = SlackSender(make_client(bot_token, section.api_url))
         bolt = AsyncApp(
             client=sender.client,

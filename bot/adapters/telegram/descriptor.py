@@ -49,6 +49,9 @@ class Telegram:
             pacer=wiring.pacer,
         )
 
+    def spell(self, command: str, slash: bool) -> str:
+        return f"/{command}"
+
     def preview(self, thread: Thread) -> str:
         from bot.adapters.telegram.render import preview_lines
 

@@ -37,12 +37,12 @@ from bot.adapters.infra.sending import SendsThroughSender
 from bot.adapters.telegram.http import WebhookServer
 from bot.adapters.telegram.inbound import (
     START_LINK,
-    PerChatUpdateProcessor,
     TelegramHandlers,
     bot_commands,
 )
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.adapters.telegram.settings import TelegramSecrets, TelegramSection
+from bot.adapters.telegram.updates import PerChatUpdateProcessor
 from bot.config import ConfigError
 from bot.core.conversation.inbound import Conversation
 from bot.core.delivery.ports import Pacer

@@ -4,7 +4,7 @@ the table in `commands.py` says which one answers which command object."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -33,6 +33,11 @@ class Listed(Protocol):
     def slash(self) -> bool: ...  # a Slack slash command of its own
 
 
+# How a platform has its users type a command: (name, has a slash command of its own) →
+# "/term"; Slack's others are "/briefing <name>". From each platform's descriptor.
+Spelling = Callable[[str, bool], str]
+
+
 @dataclass(frozen=True, slots=True)
 class Ports:
     """What the conversation reads and changes; the optional ones are None where not wired (a
@@ -46,6 +51,7 @@ class Ports:
     web: WebLinks | None = None  # the web archive's pages, linked from answers
     policy: DestinationPolicy | None = None  # opted-in channels, times and languages
     commands: Sequence[Listed] = ()  # the command table, for /help
+    spellings: Mapping[str, Spelling] | None = None  # per platform, how a command is typed
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,12 @@ store that is unreachable is answered "briefly unavailable", any other failure "
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from bot.content.loader import Content
 from bot.core.conversation import commands
 from bot.core.conversation.access import is_admin
-from bot.core.conversation.context import Context, Ports
+from bot.core.conversation.context import Context, Ports, Spelling
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.finder import Page
 from bot.core.conversation.handlers import channels, home, lookups
@@ -48,14 +49,17 @@ class CommandService:
         policy: DestinationPolicy | None = None,
         quota: CommandQuota | None = None,
         departures: Departures | None = None,
+        notices: AdminNotices | None = None,
+        spellings: Mapping[str, Spelling] | None = None,
     ) -> None:
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
         self.language: Language = language
         self.admins, self.deliverer, self.web = admins, deliverer, web
         self.policy = policy  # opted-in channels, times and languages (destinations.py)
         self.quota = quota  # [bot] commands_per_minute, per user and per chat (admins exempt)
-        self.notices = AdminNotices(content, platforms)
+        self.notices = notices or AdminNotices(content, platforms)  # the root's, shared
         self.departures = departures or Departures(subscriptions)  # the one rule for the gone
+        self.spellings = spellings  # per platform, how its users type a command (/help)
 
     @property
     def content(self) -> Content:
@@ -64,7 +68,7 @@ class CommandService:
     @property
     def ports(self) -> Ports:
         return Ports(self.live, self.subscriptions, self.platforms, self.admins, self.deliverer,
-                     self.web, self.policy, commands.COMMANDS)  # fmt: skip
+                     self.web, self.policy, commands.COMMANDS, self.spellings)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
         parsed = commands.parse(command.name, command.text)

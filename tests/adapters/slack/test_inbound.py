@@ -258,3 +258,13 @@ async def test_a_mention_is_answered_in_its_thread(slack: Harness, fake: FakeSla
     assert answer.thread_ts == user_message["ts"]
     assert answer.unfurl_links is False
     assert answer.text is not None and "NP-Hard 문제란" in answer.text
+
+
+async def test_help_spells_each_command_as_slack_has_it_typed(slack: Harness) -> None:
+    """The app's own slash commands as they are; the rest under `/briefing` (the spelling is
+    the Slack descriptor's: nothing in the core names a platform)."""
+    url = await slack.command("/briefing", "help")
+    await until(lambda: slack.fake.responses(url))
+    (answer,) = slack.fake.responses(url)
+    assert "/term" in answer["text"] and "/briefing term" not in answer["text"]
+    assert "/briefing lang" in answer["text"]

@@ -120,13 +120,24 @@ def post_done(report: DeliveryReport, lang: Language) -> Message:
 class AdminNotices:
     """DMs to the admins (`[bot] admins`, "slack:U1") on the platforms that run."""
 
-    def __init__(self, live: LiveContent, platforms: PlatformRegistry) -> None:
+    def __init__(
+        self,
+        live: LiveContent,
+        platforms: PlatformRegistry,
+        admins: frozenset[str] = frozenset(),
+        language: Language = "ko",
+    ) -> None:
         self.live, self.platforms = live, platforms
+        self.admins, self.language = admins, language
         self._told = ""  # the last refused content the admins were told about
 
-    async def refresh_content(self, admins: frozenset[str], lang: Language) -> bool:
-        """The content on disk, taken as /reload would (the file watcher, before a delivery);
+    async def refresh(self) -> bool:
+        """The content on disk, taken as /reload would (the file watcher, before a delivery:
+        the composition root hands this to both, so no delivery reaches into the service);
         a refusal reaches every admin by DM once, not again until the problems change."""
+        return await self.refresh_content(self.admins, self.language)
+
+    async def refresh_content(self, admins: frozenset[str], lang: Language) -> bool:
         if self.live.refresh():
             self._told = ""
             return True

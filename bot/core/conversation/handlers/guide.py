@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core.conversation import parsing as p
-from bot.core.conversation.context import Context, Listed
+from bot.core.conversation.context import Context, Listed, Spelling
 from bot.core.conversation.inbound import Reply
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Block, Line, Message, simple, text
 
 
 async def show_help(ctx: Context, _: p.Help) -> Reply:
-    commands, platform = ctx.ports.commands, ctx.command.platform
-    return Reply(help_message(commands, ctx.language, ctx.by_admin, platform))
+    spell = (ctx.ports.spellings or {}).get(ctx.command.platform)
+    return Reply(help_message(ctx.ports.commands, ctx.language, ctx.by_admin, spell))
 
 
 async def start(ctx: Context, _: p.Start) -> Reply:
@@ -31,27 +31,26 @@ async def bad_input(ctx: Context, parsed: p.BadInput) -> Reply:
 
 
 def help_message(
-    commands: Sequence[Listed], lang: Language, admin: bool, platform: str = ""
+    commands: Sequence[Listed], lang: Language, admin: bool, spell: Spelling | None = None
 ) -> Message:
     """The command list, from the command table; on Slack, a command that is not a slash
     command of its own is spelled `/briefing <name>` (and help is `/briefing`)."""
     lines = [
-        Line((text(_spelled(spec, lang, platform)),), bullet=True)
+        Line((text(_spelled(spec, lang, spell)),), bullet=True)
         for spec in commands
         if spec.help is not None and spec.who == "everyone"
     ]
     if admin:
-        listed = [_spelled(s, lang, platform) for s in commands
+        listed = [_spelled(s, lang, spell) for s in commands
                   if s.help is not None and s.who == "admins"]  # fmt: skip
         line = t(lang, "help_admins", commands=", ".join(listed))
         lines.append(Line((text(line),), bullet=True))
     return Message((Block(tuple(lines)),), title=t(lang, "help_title"))
 
 
-def _spelled(spec: Listed, lang: Language, platform: str) -> str:
+def _spelled(spec: Listed, lang: Language, spell: Spelling | None) -> str:
+    """The command's /help line, as the platform has it typed (`Spelling`)."""
     assert spec.help is not None
     line = t(lang, spec.help)
-    if platform != "slack" or spec.slash:
-        return line
-    slack = "/briefing" if spec.name in ("help", "briefing") else f"/briefing {spec.name}"
-    return line.replace(f"/{spec.name}", slack, 1)
+    typed = spell(spec.name, spec.slash) if spell is not None else f"/{spec.name}"
+    return line.replace(f"/{spec.name}", typed, 1)
