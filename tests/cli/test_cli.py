@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -115,16 +116,22 @@ def test_a_content_dir_without_issues_names_the_key_and_the_folder(tmp_path: Pat
     assert (given.returncode, given.stderr.strip()) == (2, f"{empty} has no issues/ folder")
 
 
-def test_validate_warns_of_tex_it_cannot_render_with_file_and_line(tmp_path: Path) -> None:
+def validate_with_issue_2(
+    tmp_path: Path, note: str, front: str = ""
+) -> tuple[subprocess.CompletedProcess[str], Path]:
+    """`validate` of the real content plus an issue 2 whose one item has `note` (line 10, or
+    11 with one more `front` matter line): what it said, and the file."""
     shutil.copytree(CONTENT, tmp_path / "content")
     extra = tmp_path / "content" / "issues" / "0002.md"
-    extra.write_text(
-        '+++\nnumber = 2\ndate = 2019-05-31\ntitle = "x"\n+++\n\n## arXiv\n\n'
-        "- [p](https://arxiv.org/abs/1)\n  - [요약] ratio $\\frac{a}{b}$\n",
-        encoding="utf-8",
-    )
+    head = f'+++\nnumber = 2\ndate = 2019-05-31\ntitle = "x"\n{front}+++\n\n## arXiv\n\n'
+    extra.write_text(f"{head}- [p](https://arxiv.org/abs/1)\n  - {note}\n", encoding="utf-8")
     done = run("validate", str(tmp_path / "content"))
     assert done.returncode == 0, done.stderr
+    return done, extra
+
+
+def test_validate_warns_of_tex_it_cannot_render_with_file_and_line(tmp_path: Path) -> None:
+    done, extra = validate_with_issue_2(tmp_path, "[요약] ratio $\\frac{a}{b}$")
     assert f"{extra}:10: warning: TeX $\\frac{{a}}{{b}}$ kept as written" in done.stderr
 
 
@@ -140,15 +147,11 @@ def test_run_with_only_the_console_keeps_log_lines_out_of_the_conversation(
 
 
 def test_validate_warns_of_trivia_and_keywords_the_glossary_does_not_know(tmp_path: Path) -> None:
-    shutil.copytree(CONTENT, tmp_path / "content")
-    extra = tmp_path / "content" / "issues" / "0002.md"
-    extra.write_text(
-        '+++\nnumber = 2\ndate = 2019-05-31\ntitle = "x"\nkeywords = ["AutoML", "양자요리"]\n+++\n\n'
-        "## arXiv\n\n- [p](https://arxiv.org/abs/1)\n  - **[토막상식]** 양자요리란 아무도 모르는 것임.\n",
-        encoding="utf-8",
+    done, extra = validate_with_issue_2(
+        tmp_path,
+        "**[토막상식]** 양자요리란 아무도 모르는 것임.",
+        'keywords = ["AutoML", "양자요리"]\n',
     )
-    done = run("validate", str(tmp_path / "content"))
-    assert done.returncode == 0, done.stderr
     assert f"{extra}:11: warning: 토막상식 with no glossary entry: '양자요리란" in done.stderr
     assert f"{extra}: warning: keyword '양자요리' has no glossary entry" in done.stderr
     assert "keyword 'AutoML'" not in done.stderr  # known terms are not reported

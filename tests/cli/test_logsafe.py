@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlencode
@@ -18,6 +17,7 @@ from tests.conftest import CONTENT, ROOT
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.ports import free_port
+from tests.support.processes import bot_process
 from tests.support.telegram import command, private
 from tests.support.wait import until
 
@@ -58,11 +58,10 @@ async def test_a_full_debug_run_never_logs_a_secret(tmp_path: Path) -> None:
         )
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PTB_TIMEDELTA": "true", "TELEGRAM_BOT_TOKEN": TG_TOKEN,
                "SLACK_BOT_TOKEN": SLACK_TOKEN, "SLACK_SIGNING_SECRET": SIGNING}  # fmt: skip
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "-v", "--config", str(config), "run",
+        async with bot_process(
+            "-v", "--config", str(config), "run",
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=env,
-        )  # fmt: skip
-        try:
+        ) as proc:  # fmt: skip
             await until(lambda: telegram.calls_to("getUpdates"), within=20)
             telegram.fail_next(5550001, "500")
             telegram.push_update(command(private(5550001), 1, "/term NP-hard", user=5550001))
@@ -74,10 +73,6 @@ async def test_a_full_debug_run_never_logs_a_secret(tmp_path: Path) -> None:
                 assert await slash(session, port, slack, "NP-hard", SIGNING) == 200
             proc.send_signal(signal.SIGTERM)
             output, _ = await asyncio.wait_for(proc.communicate(), 30)
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()
     log = output.decode()
     assert "sendMessage" in log or "telegram" in log  # it really logged at debug level
     assert len(log.splitlines()) > 20

@@ -6,7 +6,6 @@ import asyncio
 import os
 import re
 import signal
-import sys
 from pathlib import Path
 
 import aiohttp
@@ -16,17 +15,17 @@ from tests.conftest import CONTENT, ROOT
 from tests.content.issue_files import add_issues, content_copy
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.support.cli import run
+from tests.support.processes import bot_process
 
 
 async def test_run_prints_the_archive_address_and_serves_it(config: Path) -> None:
     port = re.search(r"port = (\d+)", config.read_text(encoding="utf-8").split("[web]")[1])  # noqa: ASYNC240
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "--config", str(config), "run",
+    async with bot_process(
+        "--config", str(config), "run",
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
         env={**os.environ, "PYTHONPATH": str(ROOT)}, cwd=config.parent,
-    )  # fmt: skip
-    assert proc.stdin is not None and proc.stderr is not None
-    try:
+    ) as proc:  # fmt: skip
+        assert proc.stdin is not None and proc.stderr is not None
         async with asyncio.timeout(60):
             while not (
                 found := re.search(
@@ -45,10 +44,6 @@ async def test_run_prints_the_archive_address_and_serves_it(config: Path) -> Non
         proc.stdin.close()  # end of console input ends the bot
         async with asyncio.timeout(30):
             assert await proc.wait() == 0
-    finally:
-        if proc.returncode is None:
-            proc.kill()
-            await proc.wait()
 
 
 def test_site_writes_the_archive_as_static_files(config: Path, tmp_path: Path) -> None:
@@ -118,14 +113,13 @@ async def test_the_archive_on_the_slack_port_is_served_by_one_server_with_slacks
         env = {**os.environ, "PYTHONPATH": str(ROOT), "SLACK_BOT_TOKEN": "xoxb-test-token",
                "SLACK_SIGNING_SECRET": "test-signing-secret"}  # fmt: skip
         env.pop("SLACK_CLIENT_ID", None)
-        proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "--config", str(config), "run",
+        async with bot_process(
+            "--config", str(config), "run",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=env, cwd=config.parent,
-        )  # fmt: skip
-        assert proc.stderr is not None
-        seen = b""
-        try:
+        ) as proc:  # fmt: skip
+            assert proc.stderr is not None
+            seen = b""
             async with asyncio.timeout(60):
                 while b"slack: listening on" not in (line := await proc.stderr.readline()):
                     seen += line
@@ -142,7 +136,3 @@ async def test_the_archive_on_the_slack_port_is_served_by_one_server_with_slacks
             proc.send_signal(signal.SIGTERM)
             async with asyncio.timeout(30):
                 assert await proc.wait() == 0
-        finally:
-            if proc.returncode is None:
-                proc.kill()
-                await proc.wait()

@@ -9,9 +9,11 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -163,3 +165,16 @@ def on_postgres(url: str) -> dict[str, str]:
             ("telegram", str(READER), str(READER), datetime(2024, 1, 1, tzinfo=UTC)),
         )
     return {**ENV, "DATABASE_URL": url}
+
+
+@asynccontextmanager
+async def bot_process(*args: str, **options: Any) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`python -m bot.cli <args>` (`options` as `asyncio.create_subprocess_exec` takes them),
+    killed and waited for on the way out if it is still running."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", *args, **options)
+    try:
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
