@@ -34,7 +34,7 @@ async def _installed(app: Bot, workspaces: int) -> None:
     workspace of its channel (learnt from its `/briefing here`)."""
     from slack_sdk.oauth.installation_store.models.installation import Installation
 
-    from bot.adapters.slack.installations import StoreInstallations, workspace_key
+    from bot.adapters.slack.oauth.installations import StoreInstallations, workspace_key
 
     store = StoreInstallations(app.store.installations)
     for n in range(workspaces):

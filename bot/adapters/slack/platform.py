@@ -32,11 +32,12 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
 from bot.adapters.infra.sending import SendsThroughSender
-from bot.adapters.slack import distribution, pinned
 from bot.adapters.slack.http import SlackHttpServer
 from bot.adapters.slack.inbound import SlackHandlers
-from bot.adapters.slack.installations import StoreInstallations
-from bot.adapters.slack.oauth import oauth_settings
+from bot.adapters.slack.oauth import distribution, pinned
+from bot.adapters.slack.oauth.flow import oauth_settings
+from bot.adapters.slack.oauth.installations import StoreInstallations
+from bot.adapters.slack.oauth.workspaces import ForgetDestinations, Workspaces
 from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
 from bot.adapters.slack.settings import (
     SlackConfigError,
@@ -45,7 +46,6 @@ from bot.adapters.slack.settings import (
     oauth_secrets,
     tokens,
 )
-from bot.adapters.slack.workspaces import ForgetDestinations, Workspaces
 from bot.core.conversation.inbound import Conversation
 from bot.core.delivery.ports import Pacer
 from bot.core.errors import PlatformError

@@ -37,7 +37,7 @@ from bot.core.errors import (
 from bot.core.model.messages import Message, MessageRef
 
 if TYPE_CHECKING:
-    from bot.adapters.slack.workspaces import Workspaces
+    from bot.adapters.slack.oauth.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"

@@ -8,7 +8,7 @@ import time
 
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
-from bot.adapters.slack.installations import StoreInstallations, StoreStates, workspace_key
+from bot.adapters.slack.oauth.installations import StoreInstallations, StoreStates, workspace_key
 from tests.support.stores import Opener
 
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot.adapters.slack.inbound import SLASH_COMMANDS
-from bot.adapters.slack.oauth import BOT_SCOPES
+from bot.adapters.slack.oauth.flow import BOT_SCOPES
 from bot.core.conversation.commands import COMMANDS
 
 REDIRECT_PATH = "/slack/oauth_redirect"  # bolt's default, which the bot serves

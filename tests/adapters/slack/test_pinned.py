@@ -18,8 +18,8 @@ import pytest
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from bot.adapters.slack.descriptor import Slack
-from bot.adapters.slack.installations import StoreInstallations
-from bot.adapters.slack.oauth import BOT_SCOPES
+from bot.adapters.slack.oauth.flow import BOT_SCOPES
+from bot.adapters.slack.oauth.installations import StoreInstallations
 from bot.adapters.slack.platform import SlackConfigError, SlackPlatform
 from bot.app import Bot, Settings, build, started
 from tests.conftest import CONTENT
@@ -128,7 +128,7 @@ async def test_before_any_install_it_starts_and_an_install_places_the_channel(
     """A first start has no installation to ask (and must serve the install page): the
     channel is placed when its workspace installs the app, still before any request."""
     fake, apps, start = world
-    with caplog.at_level(logging.WARNING, logger="bot.adapters.slack.pinned"):
+    with caplog.at_level(logging.WARNING, logger="bot.adapters.slack.oauth.pinned"):
         platform = await start(["CT2"], [])
     assert "[slack] channels CT2: no workspace has installed the app yet" in caplog.text
     [app] = apps

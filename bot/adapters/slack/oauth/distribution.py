@@ -12,8 +12,8 @@ from typing import Any
 from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.async_context import AsyncBoltContext
 
-from bot.adapters.slack.installations import workspace_key
-from bot.adapters.slack.workspaces import Workspaces
+from bot.adapters.slack.oauth.installations import workspace_key
+from bot.adapters.slack.oauth.workspaces import Workspaces
 
 log = logging.getLogger(__name__)
 LEAVING = ("app_uninstalled", "tokens_revoked")

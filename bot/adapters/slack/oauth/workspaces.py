@@ -26,7 +26,7 @@ from slack_sdk.errors import SlackTokenRotationError
 from slack_sdk.oauth.installation_store.models.bot import Bot
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 
-from bot.adapters.slack.installations import StoreInstallations, key_of
+from bot.adapters.slack.oauth.installations import StoreInstallations, key_of
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.ports import SubscriptionStore
 

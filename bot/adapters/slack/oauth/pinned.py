@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapters.slack.oauth.workspaces import Workspaces
 from bot.adapters.slack.send import FAILURES, GONE, LOST, error_code
-from bot.adapters.slack.workspaces import Workspaces
 from bot.core.errors import PlatformError, RecipientGone
 
 log = logging.getLogger(__name__)

@@ -22,7 +22,7 @@ from slack_bolt.oauth.async_callback_options import (
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_bolt.response import BoltResponse
 
-from bot.adapters.slack.installations import StoreInstallations, StoreStates, key_of
+from bot.adapters.slack.oauth.installations import StoreInstallations, StoreStates, key_of
 from bot.core.i18n import Language, t
 
 log = logging.getLogger(__name__)
