@@ -32,7 +32,7 @@ from bot.core.conversation.quota import CommandQuota
 from bot.core.conversation.service import CommandService
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
-from bot.core.delivery.handover import Handover, Term
+from bot.core.delivery.handover import Handover, Leading
 from bot.core.departures import Departures
 from bot.core.destination import DeliveryTime
 from bot.core.live_content import LiveContent
@@ -81,7 +81,7 @@ class Bot:
     service: CommandService
     wiring: Wiring  # what every platform is built with
     descriptors: tuple[PlatformDescriptor, ...]  # the platforms it may start (`PLATFORMS`)
-    term: Term  # whether this process leads (holds the delivery lock)
+    leading: Leading  # whether this process leads (holds the delivery lock)
     content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/infra/watch.py)
 
     @property
@@ -157,7 +157,7 @@ def build(
         concurrency=p.delivery_concurrency(settings, platforms),
         before_run=notices.refresh,  # the content on disk, as /reload takes it
     )
-    term = Term(leading=held and not replica)
+    leading = Leading(now=held and not replica)
     pinned = p.delivery_channels(settings, platforms)
     departures = Departures(store.subscriptions, store.destinations, pinned)
     service = CommandService(
@@ -166,7 +166,7 @@ def build(
         registry,
         language=settings.bot.language,
         admins=admins,
-        deliverer=Handover(engine, store.post_requests, term),
+        deliverer=Handover(engine, store.post_requests, leading),
         web=web,
         policy=DestinationPolicy(
             store.destinations,
@@ -194,7 +194,7 @@ def build(
         gone=departures.chats,
     )
     return Bot(
-        settings, store, live, registry, engine, service, wiring, tuple(platforms), term,
+        settings, store, live, registry, engine, service, wiring, tuple(platforms), leading,
         content_dir,
     )  # fmt: skip
 

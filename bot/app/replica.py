@@ -27,7 +27,7 @@ from bot.adapters.infra.clock import SystemClock
 from bot.app.build import Bot, schedule_of
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
-from bot.core.delivery.handover import Term, Told, take_requests
+from bot.core.delivery.handover import Leading, Told, take_requests
 from bot.core.delivery.ports import Leadership
 from bot.core.delivery.retry import sleep_unless_stopped
 from bot.core.delivery.scheduler import Scheduler
@@ -53,7 +53,7 @@ class Duties:
 
     store: Backend
     engine: DeliveryEngine
-    term: Term  # set while this replica leads
+    leading: Leading  # set while this replica leads
     told: Told  # who asked for a queued `/post` hears how it went
     schedule: Schedule
     catch_up: timedelta
@@ -62,7 +62,9 @@ class Duties:
     def of(cls, bot: Bot) -> Duties:
         catch_up = timedelta(minutes=bot.settings.schedule.catch_up_minutes)
         schedule = schedule_of(bot.settings)
-        return cls(bot.store, bot.engine, bot.term, bot.service.tell_post_done, schedule, catch_up)
+        return cls(
+            bot.store, bot.engine, bot.leading, bot.service.tell_post_done, schedule, catch_up
+        )
 
 
 class Replica:
@@ -105,7 +107,7 @@ class Replica:
         watch = asyncio.create_task(duties.store.watch_times(changed.set))
         try:
             await duties.store.refresh()
-            duties.term.leading = True
+            duties.leading.now = True
             await self._receive(leading=True)
             tasks.append(asyncio.create_task(self._deliveries(term, changed)))
             requests = duties.store.post_requests
@@ -114,7 +116,7 @@ class Replica:
                 tasks.append(asyncio.create_task(taking))
             await self._hold()
         finally:
-            duties.term.leading = False
+            duties.leading.now = False
             term.set()
             duties.engine.halt()
             watch.cancel()

@@ -6,11 +6,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from bot.content.editing.importer import import_issue
+from bot.content.editing.scaffold import next_path, scaffold, usual_sections
 from bot.content.errors import ContentError, Problem
-from bot.content.importer import import_issue
 from bot.content.loader import load_content
 from bot.content.parser import parse_issue, read_text
-from bot.content.scaffold import next_path, scaffold, usual_sections
 from bot.core.delivery.cron import Schedule
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.content.importer import Imported, import_issue
+from bot.content.editing.importer import Imported, import_issue
 from bot.content.models import Issue, Note, NoteKind
 from bot.content.parser import parse_issue, parse_issue_file
 from bot.core.model.render import issue_thread

@@ -20,18 +20,19 @@ log = logging.getLogger(__name__)
 Told = Callable[[str, DeliveryReport], Awaitable[None]]  # (who asked, how the run went)
 
 
-class Term:
-    """Whether this process leads now: set by whoever holds the delivery lock for it."""
+class Leading:
+    """Whether this replica leads now (`now`): set by the replica that holds the delivery lock
+    (the `Leadership` port, re-checked before every part sent) while it holds it."""
 
-    def __init__(self, leading: bool = False) -> None:
-        self.leading = leading
+    def __init__(self, now: bool = False) -> None:
+        self.now = now
 
 
 class Handover:
     """The `Deliverer` the command service uses: here when leading, else queued."""
 
-    def __init__(self, engine: Deliverer, requests: PostRequests | None, term: Term) -> None:
-        self.engine, self.requests, self.term = engine, requests, term
+    def __init__(self, engine: Deliverer, requests: PostRequests | None, leading: Leading) -> None:
+        self.engine, self.requests, self.leading = engine, requests, leading
 
     async def deliver(
         self,
@@ -41,7 +42,7 @@ class Handover:
         at: Collection[DeliveryTime | None] | None = None,
         by: str = "",
     ) -> DeliveryReport:
-        if self.requests is None or dry_run or self.term.leading or at is not None:
+        if self.requests is None or dry_run or self.leading.now or at is not None:
             return await self.engine.deliver(issue, dry_run=dry_run, at=at, by=by)
         await self.requests.request(issue, by)
         log.info("/post %s by %s handed to the leader replica", issue or "(newest)", by or "-")

@@ -8,7 +8,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from bot.core.conversation.service import CommandService
-from bot.core.delivery.handover import Handover, Term, take_requests
+from bot.core.delivery.handover import Handover, Leading, take_requests
 from bot.core.delivery.ports import PostRequest
 from bot.core.i18n import t
 from bot.core.live_content import LiveContent
@@ -80,11 +80,11 @@ async def test_a_stop_request_is_not_undone_by_the_next_run(bench: Bench) -> Non
 
 async def test_post_on_a_standby_is_queued_and_the_leader_delivers_it_once(bench: Bench) -> None:
     bench.channels = ["C1"]
-    engine, requests, term = bench.engine(), Requests(), Term(leading=False)
+    engine, requests, leading = bench.engine(), Requests(), Leading(now=False)
     service = CommandService(
         LiveContent(bench.content), bench.subscriptions, PlatformRegistry(bench.platform),
         language="en", admins=frozenset({"fake:admin"}),
-        deliverer=Handover(engine, requests, term),
+        deliverer=Handover(engine, requests, leading),
     )  # fmt: skip
     reply = await service.handle(Command("fake", "C9", "admin", "post"))
     assert reply.message.plain == t("en", "post_queued")
@@ -102,7 +102,7 @@ async def test_post_on_a_standby_is_queued_and_the_leader_delivers_it_once(bench
     dm = bench.platform.to("dm-admin")  # the admin hears how it went
     sent = t("en", "post_done", destinations=1, sent=PARTS, failed=0)
     assert [s.message.plain for s in dm] == [sent]
-    term.leading = True  # on the leader itself /post delivers at once
+    leading.now = True  # on the leader itself /post delivers at once
     reply = await service.handle(Command("fake", "C9", "admin", "post"))
     done = t("en", "post_done", destinations=1, sent=0, failed=0)
     assert reply.message.plain == done  # delivered here (C1 had it already: nothing sent)

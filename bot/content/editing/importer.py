@@ -23,8 +23,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.content.errors import Problem
-from bot.content.import_text import (
+from bot.content.editing.import_text import (
     BULLET,
     DATELINE,
     HEADER,
@@ -40,6 +39,7 @@ from bot.content.import_text import (
     unknown_tag,
     unlink,
 )
+from bot.content.errors import Problem
 from bot.content.models import NoteKind
 from bot.content.parser import nfc
 
