@@ -48,8 +48,11 @@ class Bucket:
     burst: float  # admissions at once
     rate: float  # then per second
 
-    def gate(self, headroom: float, time_scale: float, share: float = 1.0) -> PriorityGate:
-        return PriorityGate(self.burst, self.scaled(headroom, time_scale), share)
+    def gate(
+        self, headroom: float, time_scale: float, share: float = 1.0, *, overall: bool = False
+    ) -> PriorityGate:
+        rate = self.scaled(headroom, time_scale)
+        return PriorityGate(self.burst, rate, share, hold_after_stall=overall)
 
     def scaled(self, headroom: float, time_scale: float) -> float:
         return self.rate * headroom * time_scale
@@ -113,6 +116,6 @@ class Pacer:
         gate = self._overall.get(platform)
         if gate is None:
             gate = self._overall[platform] = bucket.gate(
-                self.headroom, self.time_scale, ANSWER_SHARE
+                self.headroom, self.time_scale, ANSWER_SHARE, overall=True
             )
         return gate

@@ -25,8 +25,10 @@ leave too little for the jitter, which compression magnifies as much.
 at 30/s: a burst of CPU work, such as a few hundred commands handled at once), the message
 admitted just before the stall went out at its end, not when it was admitted; admitting the next
 one at once puts two in the platform's window where the pacing counted one (seen in the flood
-test as the one 429 of a run: a 124 ms stall). So the first wake-up after a stall waits one
-interval more; it costs one slot a stall.
+test as the one 429 of a run: a 124 ms stall). So on a gate with no place to spare (the overall
+limit: `hold_after_stall`), the first wake-up after a stall waits one interval more; it costs
+one slot a stall. A chat's own bucket keeps a place free for that (`pacing.py`), and at ~1 s
+a slot holding one back would cost a second a stall.
 
 **Answers first, within a share.** A negative rank (a command's answer, `bot.core.ports.ANSWER`:
 a person is waiting) goes ahead of every delivery. So that a flood of commands cannot starve a
@@ -54,7 +56,9 @@ class PriorityGate:
     """`burst` admissions at once, then `rate` per second; lowest `rank` first, FIFO within;
     negative ranks (answers) first but, while others wait, within `share` of the rate."""
 
-    def __init__(self, burst: float, rate: float, share: float = 1.0) -> None:
+    def __init__(
+        self, burst: float, rate: float, share: float = 1.0, *, hold_after_stall: bool = False
+    ) -> None:
         if not 0 < share <= 1:
             raise ValueError("share must be in (0, 1]")
         self.capacity, self.rate = burst, rate
@@ -62,6 +66,7 @@ class PriorityGate:
         self.tolerance = (burst - 1) * self.interval  # how far ahead of due a burst may go
         self.catch_up = min(LATE, self.interval / 4)  # seconds
         self.stall = max(2 * self.catch_up, min(STALL, self.interval / 2))  # a late wake-up, s
+        self.hold_after_stall = hold_after_stall
         self._wake_at = 0.0  # when the timer was set to fire
         self.share = share
         self._credit = 1.0  # slots answers may still take from waiting deliveries
@@ -118,7 +123,8 @@ class PriorityGate:
     def _wake(self) -> None:
         self._timer = None
         now = asyncio.get_running_loop().time()
-        if self._due is not None and now - self._wake_at > self.stall and not self._held:
+        late = now - self._wake_at > self.stall
+        if self.hold_after_stall and self._due is not None and late and not self._held:
             self._due = max(self._due, now + self.interval)  # the stalled message's slot
             self._held = True  # once: a loop late at every wake-up must still admit
         else:

@@ -181,7 +181,7 @@ def test_a_share_outside_0_1_is_refused() -> None:
 async def test_after_a_stall_the_next_slot_waits_an_interval_more() -> None:
     """The message admitted before the event loop stalled went out at its end: the next one
     must not follow it at once (the fake's window would hold one too many)."""
-    gate = PriorityGate(1, 1000.0)
+    gate = PriorityGate(1, 1000.0, hold_after_stall=True)
     await gate.acquire()
     waiter = asyncio.ensure_future(gate.acquire())
     await asyncio.sleep(0)
