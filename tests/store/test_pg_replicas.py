@@ -5,29 +5,14 @@ replicas claiming one event get one winner."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.core.model.messages import MessageRef
-from bot.store.postgres.backend import PgBackend, open_postgres
+from bot.store.postgres.backend import PgBackend
 
 DEST = "telegram:dm:42"
 Opener = Callable[[], PgBackend]
-
-
-@pytest.fixture
-async def replica(database_url: str) -> AsyncIterator[Opener]:
-    opened: list[PgBackend] = []
-
-    def open_one() -> PgBackend:
-        opened.append(open_postgres(database_url))
-        return opened[-1]
-
-    yield open_one
-    for backend in opened:
-        await backend.close()
 
 
 async def test_refresh_reads_what_the_old_leader_recorded(replica: Opener) -> None:

@@ -117,23 +117,10 @@ async def listening(url: str) -> AsyncIterator[list[str]]:
             await asyncio.gather(task, return_exceptions=True)
 
 
-@pytest.fixture
-async def replicas(database_url: str) -> AsyncIterator[Callable[[], PgBackend]]:
-    opened: list[PgBackend] = []
-
-    def open_one() -> PgBackend:
-        opened.append(open_postgres(database_url))
-        return opened[-1]
-
-    yield open_one
-    for backend in opened:
-        await backend.close()
-
-
 async def test_a_change_on_another_replica_reaches_the_leaders_watch(
-    replicas: Callable[[], PgBackend],
+    replica: Callable[[], PgBackend],
 ) -> None:
-    leader, standby = replicas(), replicas()
+    leader, standby = replica(), replica()
     async with watching(leader) as told:
         await standby.destinations.set_settings("slack:dm:U1", DestinationSettings("07:30"))
         await until(lambda: told.count == 1, "told of the standby's change")
@@ -142,10 +129,10 @@ async def test_a_change_on_another_replica_reaches_the_leaders_watch(
 
 
 async def test_a_lost_listen_connection_is_opened_again(
-    replicas: Callable[[], PgBackend], database_url: str, caplog: pytest.LogCaptureFixture
+    replica: Callable[[], PgBackend], database_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="bot.store.postgres.times")
-    leader, standby = replicas(), replicas()
+    leader, standby = replica(), replica()
     async with watching(leader) as told:
         await terminate_listener(database_url)
         await until(lambda: told.count == 1, "told on listening again", within=15)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand, CallbackQuery, Chat, InlineQuery, Message, Update, User
+from telegram import CallbackQuery, Chat, InlineQuery, Message, Update, User
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
 from telegram.error import TelegramError
 from telegram.ext import (
@@ -44,24 +44,17 @@ from bot.core.conversation.commands import COMMANDS
 from bot.core.conversation.inbound import Conversation, Reply
 from bot.core.delivery.retry import Retrier
 from bot.core.errors import PlatformError, RecipientGone
-from bot.core.i18n import Language, t
 from bot.core.model import messages as m
 from bot.core.model.threads import send_thread
 from bot.core.ports import ChatPlatform, Command, InboundClaims
 
 log = logging.getLogger(__name__)
 HANDLED = tuple(spec.name for spec in COMMANDS)
-START_LINK = "https://t.me/{bot}?start={payload}"
 NEW = filters.UpdateType.MESSAGE  # never edited messages: a command is answered once
 POSTS = filters.UpdateType.CHANNEL_POST  # a broadcast channel's new posts
 IN = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 OUT = (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED)
 NOTICE_LIMIT = 200  # characters of answerCallbackQuery's text
-
-
-def bot_commands(language: Language) -> list[BotCommand]:
-    """What setMyCommands advertises: the table's commands that have a menu entry."""
-    return [BotCommand(spec.name, t(language, spec.menu)) for spec in COMMANDS if spec.menu]
 
 
 def command_parts(message: Message) -> tuple[str, str, str] | None:

@@ -28,7 +28,7 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import SecretStr
-from telegram import Update
+from telegram import BotCommand, Update
 from telegram.error import BadRequest, InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder
 
@@ -36,17 +36,17 @@ from bot.adapters.infra.clock import SystemClock
 from bot.adapters.infra.sending import SendsThroughSender
 from bot.adapters.telegram.http import WebhookServer
 from bot.adapters.telegram.inbound import (
-    START_LINK,
     TelegramHandlers,
-    bot_commands,
 )
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.adapters.telegram.settings import TelegramSecrets, TelegramSection
 from bot.adapters.telegram.updates import PerChatUpdateProcessor
 from bot.config import ConfigError
+from bot.core.conversation.commands import COMMANDS
 from bot.core.conversation.inbound import Conversation
 from bot.core.delivery.ports import Pacer
 from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform, RetryPolicy
+from bot.core.i18n import Language, t
 from bot.core.ports import InboundClaims
 
 log = logging.getLogger(__name__)
@@ -61,6 +61,13 @@ ALLOWED_UPDATES = [
     Update.INLINE_QUERY,
 ]
 _SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
+
+START_LINK = "https://t.me/{bot}?start={payload}"
+
+
+def bot_commands(language: Language) -> list[BotCommand]:
+    """What setMyCommands advertises: the table's commands that have a menu entry."""
+    return [BotCommand(spec.name, t(language, spec.menu)) for spec in COMMANDS if spec.menu]
 
 
 def _required(value: SecretStr | None, env: str, what: str) -> str:
