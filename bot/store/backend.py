@@ -14,11 +14,19 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.core.delivery.ports import PostRequests, RunRecord
-from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
+from bot.core.ports import (
+    DeliveryHistory,
+    DestinationStore,
+    InboundClaims,
+    ReportChoices,
+    SubscriptionStore,
+)
 from bot.core.ports import Ledger as LedgerPort
 from bot.store.common import InstallationStore
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
+from bot.store.tinydb.history import History
+from bot.store.tinydb.history import ReportChoices as TinyReportChoices
 from bot.store.tinydb.installations import Installations
 from bot.store.tinydb.ledger import Ledger
 from bot.store.tinydb.runs import RunLog
@@ -43,6 +51,12 @@ class Backend(Protocol):
 
     @property
     def claims(self) -> InboundClaims: ...
+
+    @property
+    def history(self) -> DeliveryHistory: ...
+
+    @property
+    def report_choices(self) -> ReportChoices: ...
 
     @property
     def post_requests(self) -> PostRequests | None:
@@ -81,6 +95,8 @@ class TinyBackend:
         self.runs = RunLog(store)
         self.installations = Installations(store)
         self.claims = Claims(store)
+        self.history = History(store)
+        self.report_choices = TinyReportChoices(store)
 
     async def refresh(self) -> None:
         pass

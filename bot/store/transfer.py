@@ -33,12 +33,18 @@ KINDS: dict[str, tuple[str, str]] = {
     "destination settings": ("destination_settings", "destination, time, zone, language"),
     "slack installations": ("slack_installations", "workspace, record, saved_at"),
     "slack chats": ("slack_chats", "chat, workspace"),
+    "delivery history": ("delivery_history", "issue, destination, record"),
+    "report choices": ("report_choices", "who, since"),
 }  # fmt: skip
 COPY_LOCK = 0x6E62_4350  # "nbCP": two copies into one database run one after the other
 
 
 class CopyRefused(Exception):
     pass
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _at(text: str | None) -> dt.datetime | None:
@@ -77,6 +83,10 @@ def tinydb_rows(store: Store) -> dict[str, list[Row]]:
                                     lambda d: (d["workspace"], json.dumps(d["record"]),
                                                dt.datetime.now(dt.UTC))),
         "slack chats": rows(store.table("slack_chats"), lambda d: (d["chat"], d["workspace"])),
+        "delivery history": rows(store.table("history"),
+                                 lambda d: (d["issue"], d["dest"], json.dumps(d))),
+        "report choices": rows(store.table("report_choices"),
+                               lambda d: (d["who"], _at(d.get("since")) or _now())),
     }  # fmt: skip
 
 
