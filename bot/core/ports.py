@@ -60,6 +60,16 @@ class ChatPlatform(Protocol):
 
 
 @runtime_checkable
+class ResolvesNames(Protocol):
+    """A platform that can turn a `@name` into a chat id (Telegram: a public channel's or
+    group's username, `getChat`); `/briefing why @name`."""
+
+    async def resolve(self, name: str) -> str | None:
+        """The chat id of `@name`, or None if the platform does not know it."""
+        ...
+
+
+@runtime_checkable
 class ReportsStats(Protocol):
     """A platform with a figure of its own for `/stats` (Slack: its installed workspaces)."""
 

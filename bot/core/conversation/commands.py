@@ -17,7 +17,15 @@ from typing import Literal
 
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Handler
-from bot.core.conversation.handlers import admin, channels, guide, lookups, subscribing
+from bot.core.conversation.handlers import (
+    admin,
+    channels,
+    guide,
+    lookups,
+    reports,
+    subscribing,
+    why,
+)
 
 Who = Literal["everyone", "admins"]
 
@@ -67,7 +75,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("lang", p.lang, {p.SetLanguage: channels.set_language}, ("언어", "language"),
                 help="help_lang", menu="menu_lang"),
     CommandSpec("briefing", p.briefing,
-                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time},
+                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
+                 p.WhyQuery: why.why, p.ReportsChoice: reports.set_reports},
                 help="help_briefing", menu="menu_briefing"),
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",

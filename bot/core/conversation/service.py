@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from bot.content.loader import Content
 from bot.core.conversation import commands
 from bot.core.conversation.access import is_admin
-from bot.core.conversation.context import Context, Ports, Spelling
+from bot.core.conversation.context import Context, Editing, Ports, Spelling
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.finder import Page
 from bot.core.conversation.handlers import channels, home, lookups
@@ -51,7 +51,9 @@ class CommandService:
         departures: Departures | None = None,
         notices: AdminNotices | None = None,
         spellings: Mapping[str, Spelling] | None = None,
+        editing: Editing | None = None,
     ) -> None:
+        self.editing = editing  # the editors' tools (reports, /briefing why)
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
         self.language: Language = language
         self.admins, self.deliverer, self.web = admins, deliverer, web
@@ -68,7 +70,8 @@ class CommandService:
     @property
     def ports(self) -> Ports:
         return Ports(self.live, self.subscriptions, self.platforms, self.admins, self.deliverer,
-                     self.web, self.policy, commands.COMMANDS, self.spellings)  # fmt: skip
+                     self.web, self.policy, commands.COMMANDS, self.spellings,
+                     self.editing)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
         parsed = commands.parse(command.name, command.text)

@@ -14,12 +14,20 @@ from bot.core.conversation.context import Context, Ports
 from bot.core.conversation.destinations import DestinationPolicy, dm_key
 from bot.core.conversation.handlers.lookups import available
 from bot.core.conversation.inbound import Reply
+from bot.core.conversation.reporting import report_lines, report_message
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.model.messages import Block, Line, Message, bold, simple, text
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import DeliveryReport, DestinationSettings, ReportsStats
+from bot.core.ports import (
+    DeliveryReport,
+    DestinationSettings,
+    DestinationStore,
+    ReportChoices,
+    ReportsStats,
+    RunSummary,
+)
 
 log = logging.getLogger(__name__)
 MAX_REPLY_PROBLEMS = 10
@@ -118,7 +126,8 @@ def post_done(report: DeliveryReport, lang: Language) -> Message:
 
 
 class AdminNotices:
-    """DMs to the admins (`[bot] admins`, "slack:U1") on the platforms that run."""
+    """DMs to the admins (`[bot] admins`, "slack:U1") and the editors on the platforms that
+    run: refused content, a queued `/post`'s outcome, every run's report."""
 
     def __init__(
         self,
@@ -126,9 +135,14 @@ class AdminNotices:
         platforms: PlatformRegistry,
         admins: frozenset[str] = frozenset(),
         language: Language = "ko",
+        *,
+        editors: frozenset[str] = frozenset(),
+        choices: ReportChoices | None = None,  # who turned the reports off
+        settings: DestinationStore | None = None,  # each recipient's language
     ) -> None:
         self.live, self.platforms = live, platforms
         self.admins, self.language = admins, language
+        self.editors, self.choices, self.settings = editors, choices, settings
         self._told = ""  # the last refused content the admins were told about
 
     async def refresh(self) -> bool:
@@ -155,6 +169,28 @@ class AdminNotices:
         """A `/post` queued on another replica was delivered here: `by` ("slack:U1") hears how
         it went by DM, in the words a `/post` on this replica answers with."""
         await self.tell(by, post_done(report, lang))
+
+    async def tell_report(self, report: DeliveryReport) -> int:
+        """A delivery run's report (the engine's `after_run`, on the leader only)."""
+        return await self.tell_run(report.run_summary())
+
+    async def tell_run(self, summary: RunSummary) -> int:
+        """A run's report, logged, and by DM to every editor and admin who has not turned the
+        reports off (`/briefing reports off`), each in their language; how many got it."""
+        for line in report_lines(summary, "en"):
+            log.info("run report: %s", line)
+        off = await self.choices.reports_off() if self.choices is not None else set()
+        told = 0
+        for who in sorted((self.admins | self.editors) - off):
+            told += await self.tell(who, report_message(summary, await self._language(who)))
+        return told
+
+    async def _language(self, who: str) -> Language:
+        platform, _, user = who.partition(":")
+        if self.settings is None:
+            return self.language
+        chosen = (await self.settings.settings(dm_key(platform, user))).language
+        return "en" if chosen == "en" else "ko" if chosen == "ko" else self.language
 
     async def tell(self, who: str, message: Message) -> bool:
         """`message` to the DM of `who` ("slack:U1") if its platform runs; True if sent."""

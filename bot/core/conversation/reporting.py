@@ -1,0 +1,68 @@
+"""A run's report, in words: what the editors and admins get by DM after every delivery run (and
+correction run), and the same lines in the log (in English). It takes a `RunSummary`, which a
+delivery run (`DeliveryReport.run_summary`) and a correction run both fill.
+
+    Delivery report · issue 3
+    12 destinations · 36 of 36 messages · 14.2 s · 2.5 messages/s
+    429s waited out: 2 (3.0 s)
+    • 3 readers blocked the bot or left (telegram:dm:42, …): unsubscribed; nothing to do
+    • the bot was removed from slack:C1: its opt-in ended; /briefing here there brings it back
+
+Failures are grouped by kind (`FailureKind`), each group with what to do about it; a group
+names at most `NAMED` destinations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bot.core.i18n import Language, t
+from bot.core.model.messages import Line, Message, simple, text
+from bot.core.ports import FAILURE_KINDS, Failure, FailureKind, RunSummary
+
+NAMED = 3  # destinations named per group of failures
+
+
+def report_lines(summary: RunSummary, lang: Language) -> list[str]:
+    """The report's lines, its title first."""
+    head = "report_title_" + summary.what
+    lines = [t(lang, head, issue=summary.issue if summary.issue is not None else "-")]
+    lines.append(
+        t(lang, "report_counts", destinations=summary.destinations, messages=summary.messages,
+          planned=summary.planned, seconds=f"{summary.seconds:.1f}", rate=f"{summary.rate:.1f}")
+    )  # fmt: skip
+    if summary.rate_limited:
+        waited = f"{summary.waited:.1f}"
+        lines.append(t(lang, "report_429", count=summary.rate_limited, seconds=waited))
+    else:
+        lines.append(t(lang, "report_no_429"))
+    if summary.stopped:
+        lines.append(t(lang, "report_stopped"))
+    groups = grouped(summary.failures)
+    for kind in FAILURE_KINDS:
+        if kind in groups:
+            lines.append("• " + failure_line(kind, groups[kind], lang))
+    if not groups:
+        lines.append(t(lang, "report_no_failures"))
+    return lines
+
+
+def report_message(summary: RunSummary, lang: Language) -> Message:
+    title, *lines = report_lines(summary, lang)
+    return simple(*(Line((text(line.removeprefix("• ")),), bullet=line.startswith("• "))
+                    for line in lines), title=title)  # fmt: skip
+
+
+def grouped(failures: tuple[Failure, ...]) -> dict[FailureKind, list[Failure]]:
+    groups: defaultdict[FailureKind, list[Failure]] = defaultdict(list)
+    for failure in failures:
+        groups[failure.kind].append(failure)
+    return dict(groups)
+
+
+def failure_line(kind: FailureKind, failures: list[Failure], lang: Language) -> str:
+    """One group: how many, which (the first `NAMED`), why, and what to do."""
+    where = sorted({failure.destination for failure in failures})
+    named = ", ".join(where[:NAMED]) + (f", +{len(where) - NAMED}" if len(where) > NAMED else "")
+    detail = failures[0].detail[:120]
+    return t(lang, f"report_{kind}", count=len(where), where=named, detail=detail)
