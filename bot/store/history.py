@@ -16,10 +16,11 @@ def merge(old: Attempt | None, new: Attempt) -> Attempt:
         return new
     sent = dict(new.sent)
     sent.update(old.sent)  # the first time a part went out is the one kept
+    done = old.done or new.done  # a thread done is not failed later
     return Attempt(
         new.issue, new.destination, new.parts or old.parts, max(old.at, new.at),
-        tuple(sorted(sent.items())), old.done or new.done,
-        None if new.done else new.failure, "" if new.done else new.detail,
+        tuple(sorted(sent.items())), done,
+        None if done else new.failure, "" if done else new.detail,
     )  # fmt: skip
 
 
