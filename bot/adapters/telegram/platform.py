@@ -134,6 +134,7 @@ def file_url(api_url: str) -> str:
 
 class TelegramPlatform(SendsThroughSender):
     name = PLATFORM
+    sender: TelegramSender
 
     def __init__(
         self,
@@ -168,6 +169,10 @@ class TelegramPlatform(SendsThroughSender):
                 port=port or section.webhook_port,
                 shared=shared,
             )
+
+    async def resolve(self, name: str) -> str | None:
+        """`/briefing why @name`: the chat id of a public channel or group (`ResolvesNames`)."""
+        return await self.sender.resolve(name)
 
     def _application(
         self, token: str, timeout: float | None

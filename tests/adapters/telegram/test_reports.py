@@ -25,7 +25,7 @@ async def tg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[H
     async with open_harness(tmp_path, monkeypatch, bot={"admins": admins}, within=40) as h:
         for chat in (QUIET, ALL, BLOCKED, LATE):
             h.fake.add_chat(chat, "private")
-        h.fake.add_chat(KICKED, "supergroup")
+        h.fake.add_chat(KICKED, "supergroup", username="ml_news")  # public: @ml_news
         yield h
 
 
@@ -92,6 +92,7 @@ async def test_why_answers_for_each_kind_of_destination(tg: Harness) -> None:
     kicked = await ask(tg, ADMIN, f"/briefing why {KICKED}", 12)
     assert "신청하지 않은 채널" in kicked
     assert "멈춘 이유: 봇이 채널에서 빠짐: 신청이 끝남" in kicked
+    assert await ask(tg, ADMIN, "/briefing why @ml_news", 15) == kicked  # getChat resolves it
 
     late = await ask(tg, ADMIN, f"/briefing why telegram:dm:{LATE}", 13)
     assert "제 1호: 보내지 않음 — 발행(" in late and "뒤에 구독했습니다" in late
