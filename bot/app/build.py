@@ -35,6 +35,7 @@ from bot.core.conversation.service import CommandService
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Leading
+from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform
 from bot.core.delivery.timetable import Timetable
 from bot.core.departures import Departures
 from bot.core.destination import DeliveryTime
@@ -146,6 +147,7 @@ def build(
     notices = AdminNotices(
         live, registry, admins, settings.bot.language,
         choices=store.report_choices, settings=store.destinations,
+        paced=lambda platform: RetryingPlatform(platform, Retrier(ANSWERS, SystemClock()), pacer),
     )  # fmt: skip  # the engine's too: the content refreshed before a run, its report after
     engine = DeliveryEngine(
         content=lambda: live.current,

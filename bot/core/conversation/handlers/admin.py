@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 
 from bot.content.errors import ContentError
 from bot.core.conversation import parsing as p
@@ -21,6 +22,7 @@ from bot.core.live_content import LiveContent
 from bot.core.model.messages import Block, Line, Message, bold, simple, text
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import (
+    ChatPlatform,
     DeliveryReport,
     DestinationSettings,
     DestinationStore,
@@ -139,7 +141,9 @@ class AdminNotices:
         editors: frozenset[str] = frozenset(),
         choices: ReportChoices | None = None,  # who turned the reports off
         settings: DestinationStore | None = None,  # each recipient's language
+        paced: Callable[[ChatPlatform], ChatPlatform] | None = None,  # through the pacer
     ) -> None:
+        self.paced = paced  # the root's: each notice paced and retried as an answer is
         self.live, self.platforms = live, platforms
         self.admins, self.language = admins, language
         self.editors, self.choices, self.settings = editors, choices, settings
@@ -199,6 +203,8 @@ class AdminNotices:
             log.debug("no running %s platform to tell %s", platform or "-", who)
             return False
         sender = self.platforms.get(platform)
+        if self.paced is not None:
+            sender = self.paced(sender)
         try:
             await sender.send(await sender.open_dm(user), message)
         except PlatformError as exc:
