@@ -144,9 +144,10 @@ def build(
         p.rate_limits(settings, platforms), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
     )
     admins = frozenset(settings.bot.admins)
+    editors = frozenset(settings.bot.editors)
     notices = AdminNotices(
         live, registry, admins, settings.bot.language,
-        choices=store.report_choices, settings=store.destinations,
+        editors=editors, choices=store.report_choices, settings=store.destinations,
         paced=lambda platform: RetryingPlatform(platform, Retrier(ANSWERS, SystemClock()), pacer),
     )  # fmt: skip  # the engine's too: the content refreshed before a run, its report after
     engine = DeliveryEngine(
@@ -176,6 +177,7 @@ def build(
         registry,
         language=settings.bot.language,
         admins=admins,
+        editors=editors,
         deliverer=Handover(engine, store.post_requests, leading),
         web=web,
         policy=DestinationPolicy(
@@ -194,7 +196,7 @@ def build(
         departures=departures,
         notices=notices,
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
-        editing=editing(settings, store, admins),
+        editing=editing(settings, store, admins | editors),
     )
     wiring = Wiring(
         service,

@@ -13,7 +13,7 @@ import re
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 MAX_ARGUMENT = 200
 _SPACE = re.compile(r"\s+")
@@ -118,6 +118,7 @@ class SetLanguage(Parsed):
 class ReportsChoice(Parsed):
     """`/briefing reports on|off`: the asker's run reports (editors and admins)."""
 
+    who: ClassVar[Literal["editors"]] = "editors"
     on: bool
 
 
@@ -127,6 +128,7 @@ class WhyQuery(Parsed):
     Slack `<@U1>`), a channel ("channel": `<#C1>`, "-100123", "-100123:7"), or a `@name` for the
     platform to resolve ("name"). `platform` None: the asker's."""
 
+    who: ClassVar[Literal["editors"]] = "editors"
     kind: Literal["reader", "channel", "name"]
     target: str
     platform: str | None = None

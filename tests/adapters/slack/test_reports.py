@@ -94,4 +94,4 @@ async def test_why_for_each_kind_of_destination(h: Harness) -> None:
     pinned = await answer(h, "why <#C1>", ADMIN)
     assert "운영자가 설정에 고정한 채널" in pinned and "제 1호: 모두 받음" in pinned
     refused = await answer(h, f"why <@{ALL}>", ALL)
-    assert "관리자만" in refused and "모두 받음" not in refused
+    assert "편집자와 관리자만" in refused and "모두 받음" not in refused

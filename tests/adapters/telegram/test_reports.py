@@ -15,15 +15,17 @@ from bot.store.backend import TinyBackend
 from tests.support.telegram import ADMIN, Harness, command, open_harness, private
 
 QUIET = 5550004  # an admin who turned the reports off
+EDITOR = 5550005  # an editor ([bot] editors): gets the reports and may ask why
 KICKED = -1005550001  # a group that opted in, then removed the bot
 ALL, BLOCKED, LATE = 7_000_001, 7_000_002, 7_000_003  # readers
 
 
 @pytest.fixture
 async def tg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Harness]:
-    admins = [f"telegram:{ADMIN}", f"telegram:{QUIET}"]
-    async with open_harness(tmp_path, monkeypatch, bot={"admins": admins}, within=40) as h:
-        for chat in (QUIET, ALL, BLOCKED, LATE):
+    roles = {"admins": [f"telegram:{ADMIN}", f"telegram:{QUIET}"],
+             "editors": [f"telegram:{EDITOR}"]}  # fmt: skip
+    async with open_harness(tmp_path, monkeypatch, bot=roles, within=40) as h:
+        for chat in (QUIET, EDITOR, ALL, BLOCKED, LATE):
             h.fake.add_chat(chat, "private")
         h.fake.add_chat(KICKED, "supergroup", username="ml_news")  # public: @ml_news
         yield h
@@ -66,6 +68,7 @@ async def test_the_report_reaches_the_admins_who_want_it_and_says_what_happened(
     report = await tg.answers(ADMIN, 1)
     assert len(report) == 1  # one report, once
     text = report[0].plain_text
+    assert [m.plain_text for m in await tg.answers(EDITOR, 1)] == [text]  # editors get it too
     assert text.startswith("발송 보고 · 제 1호")
     assert "대상 3곳 · 메시지 3/" in text  # ALL's packed DM thread; nothing reached the others
     assert "429(속도 제한) 1번" in text
@@ -81,7 +84,7 @@ async def test_why_answers_for_each_kind_of_destination(tg: Harness) -> None:
     await delivered(tg)
     await tg.answers(ADMIN, 1)  # the report
 
-    got = await ask(tg, ADMIN, f"/briefing why {ALL}", 10)
+    got = await ask(tg, EDITOR, f"/briefing why {ALL}", 10)
     assert "구독 중" in got and "제 1호: 모두 받음, 부분 3개 — " in got
     assert "다음 실행: " in got and "새 호가 나올 때까지 보낼 것 없음" in got
 
@@ -101,10 +104,11 @@ async def test_why_answers_for_each_kind_of_destination(tg: Harness) -> None:
     assert own.startswith("내 브리핑") and "제 1호: 모두 받음" in own
 
 
-async def test_why_is_for_admins_and_bad_targets_get_the_usage(tg: Harness) -> None:
+async def test_why_is_for_editors_and_bad_targets_get_the_usage(tg: Harness) -> None:
     await subscribe(tg, ALL)
     refused = await ask(tg, ALL, f"/briefing why {ALL}", 20)
-    assert "관리자만" in refused and "구독" not in refused
+    assert refused == "편집자와 관리자만 쓸 수 있는 명령입니다. ([bot] editors, admins)"
+    assert (await ask(tg, ALL, "/briefing reports off", 23)).startswith("편집자와 관리자만")
     usage = await ask(tg, ADMIN, "/briefing why <b>x</b>", 21)
     assert usage.startswith("쓰는 법: /briefing why")
     unknown = await ask(tg, ADMIN, "/briefing why @nobody_here", 22)

@@ -39,8 +39,6 @@ RECENT = 3  # the issues a diagnosis goes through, newest first
 
 async def why(ctx: Context, parsed: p.WhyQuery) -> Reply:
     policy, editing = ctx.ports.policy, ctx.ports.editing
-    if not ctx.by_admin:  # TODO(foundation): editors too, by the role the parser declares
-        return ctx.say("admin_only")
     if policy is None or editing is None:
         return ctx.say("post_unavailable")
     platform = parsed.platform or ctx.command.platform
