@@ -146,6 +146,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "report_pinned_gone": ("설정에 고정된 채널 {count}곳에서 봇이 빠졌습니다 ({where}): 봇을 다시 초대하거나 설정에서 빼 주세요", "the bot was removed from {count} pinned channels ({where}): invite it back or remove them from the configuration"),
     "report_rejected": ("플랫폼이 메시지를 거부한 곳 {count}곳 ({where}: {detail}): briefing-bot preview 로 이 호를 확인해 주세요. 다음 실행이 다시 보냅니다", "the platform refused a message at {count} destinations ({where}: {detail}): check the issue with briefing-bot preview; the next run tries again"),
     "report_transient": ("재시도 끝에 실패한 곳 {count}곳 ({where}: {detail}): 다음 실행이 다시 보냅니다", "{count} destinations failed after retries ({where}: {detail}): the next run tries again"),
+    "help_why": ("/why <독자 또는 채널> — 그곳이 무엇을 언제 받았는지, 왜 못 받았는지", "/why <reader or channel> — what it got, when, and why not"),
+    "help_reports": ("/reports on|off — 발송마다 보고 DM 받기/끄기", "/reports on|off — a report by DM after every delivery run"),
     "reports_usage": ("쓰는 법: /briefing reports on 또는 /briefing reports off", "Usage: /briefing reports on or /briefing reports off"),
     "reports_on": ("발송이 끝날 때마다 보고를 DM으로 보내 드립니다. 끄려면 /briefing reports off", "You will get a report by direct message after every delivery run. /briefing reports off stops them."),
     "reports_off": ("발송 보고를 더 보내지 않습니다. 다시 받으려면 /briefing reports on", "No more run reports for you. /briefing reports on starts them again."),

@@ -75,9 +75,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("lang", p.lang, {p.SetLanguage: channels.set_language}, ("언어", "language"),
                 help="help_lang", menu="menu_lang"),
     CommandSpec("briefing", p.briefing,
-                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
-                 p.WhyQuery: why.why, p.ReportsChoice: reports.set_reports},
-                help="help_briefing", menu="menu_briefing"),
+                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time},
+                help="help_briefing", menu="menu_briefing"),  # why, reports: the rows below
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
                 help="help_post"),
@@ -85,6 +84,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 help="help_reload"),
     CommandSpec("stats", _no_argument(p.Stats), {p.Stats: admin.stats}, who="admins",
                 help="help_stats"),
+    CommandSpec("why", p.why, {p.WhyQuery: why.why}, who="editors", help="help_why"),
+    CommandSpec("reports", p.reports, {p.ReportsChoice: reports.set_reports}, who="editors",
+                help="help_reports"),
 )  # fmt: skip
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 ALIASES = {alias: spec.name for spec in COMMANDS for alias in spec.aliases}

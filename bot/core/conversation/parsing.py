@@ -181,11 +181,15 @@ def briefing(arg: str) -> Parsed:
         return language(rest, channel=True)
     if action == "why":
         return why(rest)
-    if action == "reports" and rest.strip().casefold() in ("on", "off"):
-        return ReportsChoice(rest.strip().casefold() == "on")
     if action == "reports":
-        return BadInput("reports_usage")
+        return reports(rest)
     return BadInput("briefing_usage")
+
+
+def reports(arg: str) -> Parsed:
+    """`reports on|off` (`/briefing reports off`, Telegram `/reports off`)."""
+    word = arg.strip().casefold()
+    return ReportsChoice(word == "on") if word in ("on", "off") else BadInput("reports_usage")
 
 
 _SLACK_USER = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^>]{0,80})?>")

@@ -91,6 +91,10 @@ async def test_why_answers_for_each_kind_of_destination(tg: Harness) -> None:
     blocked = await ask(tg, ADMIN, f"/briefing why {BLOCKED}", 11)
     assert "구독하지 않음" in blocked
     assert "제 1호: 부분 3개 중 0개 보냄; 멈춘 이유: 봇을 차단했거나 떠남: 구독 해지됨" in blocked
+    assert await ask(tg, EDITOR, f"/why {BLOCKED}", 16) == blocked  # Telegram's own command
+    helped = await ask(tg, EDITOR, "/help", 17)
+    assert "편집자: /why <독자 또는 채널>" in helped and "/reports on|off" in helped
+    assert "/why" not in await ask(tg, ALL, "/help", 18)
 
     kicked = await ask(tg, ADMIN, f"/briefing why {KICKED}", 12)
     assert "신청하지 않은 채널" in kicked

@@ -72,6 +72,10 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("briefing", "why <b>x</b>", "why_usage"),
     ("briefing", "why <!channel>", "why_usage"),
     ("briefing", "why @x", "why_usage"),
+    ("why", "<@U0A1>", p.WhyQuery("reader", "U0A1", "slack")),
+    ("why", "", "why_usage"),
+    ("reports", "off", p.ReportsChoice(on=False)),
+    ("reports", "later", "reports_usage"),
     ("briefing", "dance", "briefing_usage"),
     ("start", "", p.Start("")),
     ("start", "term-np-hard", p.TermBySlug("np-hard")),
@@ -103,7 +107,17 @@ def test_every_row_has_good_and_bad_cases_or_takes_no_argument() -> None:
     named = {spec.name for spec in filter(None, (commands.spec(n) for n, _, _ in CASES))}
     assert named == set(commands.BY_NAME)
     bad = {commands.spec(n) for n, _, e in CASES if isinstance(e, str) and e != "too_long"}
-    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post"}
+    takes_argument = {
+        "term",
+        "issue",
+        "search",
+        "subscribe",
+        "lang",
+        "briefing",
+        "post",
+        "why",
+        "reports",
+    }
     assert {spec.name for spec in bad if spec} == takes_argument
 
 
