@@ -16,7 +16,7 @@ from bot.store.history import from_doc, merge, to_doc
 from bot.store.postgres.pool import Pool
 
 KEPT = """SELECT record FROM delivery_history WHERE destination = %s AND issue = ANY(%s)"""
-LOCKED = """SELECT record FROM delivery_history WHERE issue = %s AND destination = %s
+LOCKED = """SELECT record FROM delivery_history WHERE destination = ANY(%s) AND issue = ANY(%s)
     FOR UPDATE"""
 SAVE = """INSERT INTO delivery_history (issue, destination, record) VALUES (%s, %s, %s)
     ON CONFLICT (issue, destination) DO UPDATE SET record = EXCLUDED.record"""
@@ -32,12 +32,20 @@ class PgHistory:
     async def record(self, attempts: Sequence[Attempt]) -> None:
         if not attempts:
             return
+        merged: dict[tuple[int, str], Attempt] = {}
         async with self.pool.connection() as conn, conn.transaction():
+            destinations = sorted({a.destination for a in attempts})
+            issues = sorted({a.issue for a in attempts})
+            for (record,) in await (await conn.execute(LOCKED, (destinations, issues))).fetchall():
+                old = from_doc(record)
+                merged[(old.issue, old.destination)] = old
             for attempt in attempts:
                 key = (attempt.issue, attempt.destination)
-                row = await (await conn.execute(LOCKED, key)).fetchone()
-                kept = merge(from_doc(row[0]) if row else None, attempt)
-                await conn.execute(SAVE, (*key, Jsonb(to_doc(kept))))
+                merged[key] = merge(merged.get(key), attempt)
+            rows = [(*key, Jsonb(to_doc(merged[key]))) for key in
+                    dict.fromkeys((a.issue, a.destination) for a in attempts)]  # fmt: skip
+            async with conn.cursor() as cursor:
+                await cursor.executemany(SAVE, rows)
 
     async def recent(self, destination: str, issues: Collection[int]) -> dict[int, Attempt]:
         rows: list[tuple[Any, ...]] = await self.pool.query(KEPT, (destination, list(issues)))
