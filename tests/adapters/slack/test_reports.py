@@ -15,6 +15,7 @@ import pytest
 from bot.core.ports import Command
 from tests.fakes.slack_api import FakeSlackAPI
 from tests.support.slack import Harness, make_app, open_slack
+from tests.support.slack import dm as dm_event
 from tests.support.wait import until
 
 ADMIN, QUIET = "UA", "UQ"  # admins; QUIET turned the reports off
@@ -93,5 +94,11 @@ async def test_why_for_each_kind_of_destination(h: Harness) -> None:
     assert "뒤에 구독했습니다" in late
     pinned = await answer(h, "why <#C1>", ADMIN)
     assert "운영자가 설정에 고정한 채널" in pinned and "제 1호: 모두 받음" in pinned
+    dm = h.fake.dm_channel(ADMIN)  # opened for the report
+    assert dm is not None
+    status, _ = await h.event(dm_event(f"why <@{GONE}>", user=ADMIN, channel=dm), "Ev1")
+    assert status == 200
+    await until(lambda: len(h.fake.messages(dm)) == 2)  # a DM to the app: the mention is kept
+    assert "멈춘 이유: 봇을 차단했거나 떠남: 구독 해지됨" in (h.fake.messages(dm)[1].text or "")
     refused = await answer(h, f"why <@{ALL}>", ALL)
     assert "편집자와 관리자만" in refused and "모두 받음" not in refused
