@@ -144,7 +144,9 @@ class DeliveryEngine:
             log.info("resuming %d half-sent thread(s) left by an interrupted run", len(jobs))
             await self._run(jobs, tally)
             seconds = self.clock.monotonic() - started
-            report = tally.report(len(destinations), self._stop.is_set(), None, seconds)
+            issues = {n for job in jobs for n in job.issues}
+            issue = issues.pop() if len(issues) == 1 else None  # the report's title
+            report = tally.report(len(destinations), self._stop.is_set(), issue, seconds)
             log.info("resumed delivery done: %s", report.summary)
             await self.outcomes.close(tally, report)
             return report

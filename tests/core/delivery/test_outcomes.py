@@ -70,3 +70,21 @@ async def test_a_run_with_nothing_to_send_is_not_reported(bench: Bench) -> None:
     again = await bench.engine(after_run=after_run).deliver()
 
     assert len(told) == 1 and again.planned == 0 and again.nothing_new == 2
+
+
+async def test_a_resumed_run_is_reported_too_with_its_issue(bench: Bench) -> None:
+    told: list[DeliveryReport] = []
+
+    async def after_run(report: DeliveryReport) -> None:
+        told.append(report)
+
+    bench.channels = ["C1"]
+    bench.platform.before[5] = lambda: (_ for _ in ()).throw(RuntimeError("process crashed"))
+    first = await bench.engine(after_run=after_run).deliver()
+    [failure] = first.problems
+    assert (failure.destination, failure.kind, failure.issue) == ("fake:C1", "error", 1)
+
+    resumed = await bench.engine(after_run=after_run).resume()
+
+    assert told == [first, resumed]
+    assert (resumed.issue, resumed.sent, resumed.problems) == (1, PARTS - 4, ())
