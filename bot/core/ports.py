@@ -70,6 +70,15 @@ class ResolvesNames(Protocol):
 
 
 @runtime_checkable
+class NamesChats(Protocol):
+    """A platform that can say a channel's name ("#ml-news"), for the run reports."""
+
+    async def chat_name(self, chat: str) -> str | None:
+        """The channel's name as its members know it, or None if the platform will not say."""
+        ...
+
+
+@runtime_checkable
 class ReportsStats(Protocol):
     """A platform with a figure of its own for `/stats` (Slack: its installed workspaces)."""
 

@@ -170,6 +170,10 @@ class TelegramPlatform(SendsThroughSender):
                 shared=shared,
             )
 
+    async def chat_name(self, chat: str) -> str | None:
+        """A channel's name for the run reports (`NamesChats`)."""
+        return await self.sender.chat_name(chat)
+
     async def resolve(self, name: str) -> str | None:
         """`/briefing why @name`: the chat id of a public channel or group (`ResolvesNames`)."""
         return await self.sender.resolve(name)

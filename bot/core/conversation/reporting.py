@@ -6,7 +6,7 @@ delivery run (`DeliveryReport.run_summary`) and a correction run both fill.
     12 destinations · 36 of 36 messages · 14.2 s · 2.5 messages/s
     429s waited out: 2 (3.0 s)
     • 3 readers blocked the bot or left (telegram:dm:42, …): unsubscribed; nothing to do
-    • the bot was removed from slack:C1: its opt-in ended; /briefing here there brings it back
+    • the bot was removed from 1 channels (#ml-news (slack:C1)): their opt-in ended; …
 
 Failures are grouped by kind (`FailureKind`), each group with what to do about it; a group
 names at most `NAMED` destinations.
@@ -15,6 +15,7 @@ names at most `NAMED` destinations.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Line, Message, simple, text
@@ -23,8 +24,10 @@ from bot.core.ports import FAILURE_KINDS, Failure, FailureKind, RunSummary
 NAMED = 3  # destinations named per group of failures
 
 
-def report_lines(summary: RunSummary, lang: Language) -> list[str]:
-    """The report's lines, its title first."""
+def report_lines(
+    summary: RunSummary, lang: Language, names: Mapping[str, str] | None = None
+) -> list[str]:
+    """The report's lines, its title first; `names`: channels' names by destination key."""
     head = "report_title_" + summary.what
     lines = [t(lang, head, issue=summary.issue if summary.issue is not None else "-")]
     lines.append(
@@ -41,14 +44,16 @@ def report_lines(summary: RunSummary, lang: Language) -> list[str]:
     groups = grouped(summary.failures)
     for kind in FAILURE_KINDS:
         if kind in groups:
-            lines.append("• " + failure_line(kind, groups[kind], lang))
+            lines.append("• " + failure_line(kind, groups[kind], lang, names or {}))
     if not groups:
         lines.append(t(lang, "report_no_failures"))
     return lines
 
 
-def report_message(summary: RunSummary, lang: Language) -> Message:
-    title, *lines = report_lines(summary, lang)
+def report_message(
+    summary: RunSummary, lang: Language, names: Mapping[str, str] | None = None
+) -> Message:
+    title, *lines = report_lines(summary, lang, names)
     return simple(*(Line((text(line.removeprefix("• ")),), bullet=line.startswith("• "))
                     for line in lines), title=title)  # fmt: skip
 
@@ -60,9 +65,13 @@ def grouped(failures: tuple[Failure, ...]) -> dict[FailureKind, list[Failure]]:
     return dict(groups)
 
 
-def failure_line(kind: FailureKind, failures: list[Failure], lang: Language) -> str:
-    """One group: how many, which (the first `NAMED`), why, and what to do."""
+def failure_line(
+    kind: FailureKind, failures: list[Failure], lang: Language, names: Mapping[str, str]
+) -> str:
+    """One group: how many, which (the first `NAMED`, by name where known), why, and what to
+    do."""
     where = sorted({failure.destination for failure in failures})
-    named = ", ".join(where[:NAMED]) + (f", +{len(where) - NAMED}" if len(where) > NAMED else "")
+    shown = [f"{names[key]} ({key})" if key in names else key for key in where[:NAMED]]
+    named = ", ".join(shown) + (f", +{len(where) - NAMED}" if len(where) > NAMED else "")
     detail = failures[0].detail[:120]
     return t(lang, f"report_{kind}", count=len(where), where=named, detail=detail)

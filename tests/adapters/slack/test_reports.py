@@ -29,7 +29,7 @@ def fast_pace(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def h(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Harness]:
-    fake.add_channel("C3", members_include_bot=False)  # opted in, then the app was removed
+    fake.add_channel("C3", members_include_bot=False, name="ml-news")  # the app was removed
     for user in (ADMIN, QUIET, GONE, LATE):
         fake.add_user(user)
     app = make_app(tmp_path, fake, "http", admins=(f"slack:{ADMIN}", f"slack:{QUIET}"))
@@ -75,7 +75,7 @@ async def test_the_report_reaches_the_admins_who_want_it(h: Harness) -> None:
     assert "발송 보고 · 제 1호" in report
     assert "대상 4곳 · 메시지 22/" in report
     assert f"독자 1명이 봇을 차단했거나 떠났습니다 (slack:dm:{GONE})" in report
-    assert "봇이 채널 1곳에서 나가게 되었습니다 (slack:C3)" in report
+    assert "봇이 채널 1곳에서 나가게 되었습니다 (#ml-news (slack:C3))" in report
     assert texts(h, QUIET) == []
     assert all("발송 보고" not in text for text in texts(h, ALL))
     assert await h.app.store.destinations.opted_in() == []  # C3's opt-in ended

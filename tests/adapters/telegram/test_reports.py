@@ -27,7 +27,7 @@ async def tg(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[H
     async with open_harness(tmp_path, monkeypatch, bot=roles, within=40) as h:
         for chat in (QUIET, EDITOR, ALL, BLOCKED, LATE):
             h.fake.add_chat(chat, "private")
-        h.fake.add_chat(KICKED, "supergroup", username="ml_news")  # public: @ml_news
+        h.fake.add_chat(KICKED, "supergroup", title="ML news", username="ml_news")
         yield h
 
 
@@ -51,7 +51,7 @@ async def delivered(h: Harness) -> None:
     await h.app.store.destinations.opt_in("telegram", str(KICKED), str(ADMIN))
     await subscribe(h, ALL, BLOCKED)
     h.fake.block(BLOCKED)
-    h.fake.fail_next(KICKED, "kicked", method="sendMessage")
+    h.fake.fail_next(KICKED, "kicked", count=2)  # sendMessage, then the report's getChat
     h.fake.fail_next(ALL, "429", retry_after=2, method="sendMessage")
     report = await h.app.engine.deliver(1)
     assert (report.unsubscribed, report.rate_limited) == (1, 1)

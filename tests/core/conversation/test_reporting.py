@@ -54,3 +54,9 @@ def test_the_message_has_the_title_and_bulleted_failures_in_korean() -> None:
     lines = message.blocks[0].lines
     assert [line.bullet for line in lines] == [False, False, True]
     assert lines[2].plain.startswith("독자 1명이 봇을 차단했거나 떠났습니다 (telegram:dm:1)")
+
+
+def test_a_channel_is_named_where_the_platform_said_its_name() -> None:
+    summary = RunSummary("delivery", 3, 1, 0, 11, 1.0, 0, 0.0, (LEFT,))
+    [*_, line] = report_lines(summary, "en", {"slack:C1": "#ml-news"})
+    assert line.startswith("• the bot was removed from 1 channels (#ml-news (slack:C1)): ")

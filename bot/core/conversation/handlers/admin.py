@@ -26,6 +26,7 @@ from bot.core.ports import (
     DeliveryReport,
     DestinationSettings,
     DestinationStore,
+    NamesChats,
     ReportChoices,
     ReportsStats,
     RunSummary,
@@ -33,6 +34,7 @@ from bot.core.ports import (
 
 log = logging.getLogger(__name__)
 MAX_REPLY_PROBLEMS = 10
+NAMED_CHANNELS = 10  # channels a report looks up the names of
 
 
 async def post(ctx: Context, parsed: p.PostNow) -> Reply:
@@ -181,13 +183,26 @@ class AdminNotices:
     async def tell_run(self, summary: RunSummary) -> int:
         """A run's report, logged, and by DM to every editor and admin who has not turned the
         reports off (`/briefing reports off`), each in their language; how many got it."""
-        for line in report_lines(summary, "en"):
+        names = await self._names(summary)
+        for line in report_lines(summary, "en", names):
             log.info("run report: %s", line)
         off = await self.choices.reports_off() if self.choices is not None else set()
         told = 0
         for who in sorted((self.admins | self.editors) - off):
-            told += await self.tell(who, report_message(summary, await self._language(who)))
+            report = report_message(summary, await self._language(who), names)
+            told += await self.tell(who, report)
         return told
+
+    async def _names(self, summary: RunSummary) -> dict[str, str]:
+        """The names of the channels the report names ("#ml-news"), where the platform says."""
+        names: dict[str, str] = {}
+        keys = sorted({f.destination for f in summary.failures if ":dm:" not in f.destination})
+        for key in keys[:NAMED_CHANNELS]:
+            platform, _, chat = key.partition(":")
+            found = self.platforms.get(platform) if platform in self.platforms else None
+            if isinstance(found, NamesChats) and (name := await found.chat_name(chat)):
+                names[key] = name
+        return names
 
     async def _language(self, who: str) -> Language:
         platform, _, user = who.partition(":")
