@@ -14,14 +14,9 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.core.delivery.ports import PostRequests, RunRecord
-from bot.core.ports import (
-    DeliveryHistory,
-    DestinationStore,
-    InboundClaims,
-    ReportChoices,
-    SubscriptionStore,
-)
+from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
+from bot.core.runs import DeliveryHistory, ReportChoices
 from bot.store.common import InstallationStore
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations

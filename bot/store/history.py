@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from bot.core.ports import FAILURE_KINDS, Attempt, FailureKind
+from bot.core.runs import FAILURE_KINDS, Attempt, FailureKind
 
 
 def merge(old: Attempt | None, new: Attempt) -> Attempt:

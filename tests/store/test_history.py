@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.core.ports import Attempt
+from bot.core.runs import Attempt
 from tests.support.stores import Opener
 
 DEST = "telegram:dm:42"

@@ -18,14 +18,8 @@ from bot.core.live_content import LiveContent
 from bot.core.model.messages import simple
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import (
-    Command,
-    Deliverer,
-    DeliveryHistory,
-    DeliveryTime,
-    ReportChoices,
-    SubscriptionStore,
-)
+from bot.core.ports import Command, Deliverer, DeliveryTime, SubscriptionStore
+from bot.core.runs import DeliveryHistory, ReportChoices
 
 
 class Listed(Protocol):

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Line, Message, simple, text
-from bot.core.ports import FAILURE_KINDS, Failure, FailureKind, RunSummary
+from bot.core.runs import FAILURE_KINDS, Failure, FailureKind, RunSummary
 
 NAMED = 3  # destinations named per group of failures
 

@@ -47,16 +47,8 @@ from bot.core.model.messages import Message, MessageRef
 from bot.core.model.packing import Packing
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import (
-    DeliveryHistory,
-    DeliveryReport,
-    DeliveryTime,
-    DestinationStore,
-    Failure,
-    FailureKind,
-    Ledger,
-    SubscriptionStore,
-)
+from bot.core.ports import DeliveryReport, DeliveryTime, DestinationStore, Ledger, SubscriptionStore
+from bot.core.runs import DeliveryHistory, Failure, FailureKind
 
 log = logging.getLogger(__name__)
 __all__ = ["DeliveryEngine", "Destination", "RetryPolicy"]

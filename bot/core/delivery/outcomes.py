@@ -19,7 +19,8 @@ from bot.core.delivery.plan import Tally
 from bot.core.departures import Departures
 from bot.core.destination import Destination
 from bot.core.errors import MessageRejected, RateLimited, RecipientGone, TransientError
-from bot.core.ports import Attempt, DeliveryHistory, DeliveryReport, Failure, FailureKind
+from bot.core.ports import DeliveryReport
+from bot.core.runs import Attempt, DeliveryHistory, Failure, FailureKind
 
 log = logging.getLogger(__name__)
 AfterRun = Callable[[DeliveryReport], Awaitable[object]]

@@ -32,16 +32,15 @@ from bot.core.model.termlinks import TermLinker
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import (
-    Attempt,
     DeliveryReport,
     DeliveryTime,
     DestinationSettings,
     DestinationStore,
-    Failure,
     Ledger,
     Subscriber,
     SubscriptionStore,
 )
+from bot.core.runs import Attempt, Failure
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from psycopg.types.json import Jsonb
 
-from bot.core.ports import Attempt
+from bot.core.runs import Attempt
 from bot.store.common import utcnow
 from bot.store.history import from_doc, merge, to_doc
 from bot.store.postgres.pool import Pool

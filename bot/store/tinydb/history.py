@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from bot.core.ports import Attempt
+from bot.core.runs import Attempt
 from bot.store.common import utcnow
 from bot.store.history import from_doc, merge, to_doc
 from bot.store.tinydb.snapshot import Store

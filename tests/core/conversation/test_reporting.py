@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core.conversation.reporting import report_lines, report_message
-from bot.core.ports import Failure, RunSummary
+from bot.core.runs import Failure, RunSummary
 
 GONE = tuple(Failure(f"telegram:dm:{n}", "reader_gone", "Forbidden: bot was blocked", 3)
              for n in (1, 2, 3, 4))  # fmt: skip

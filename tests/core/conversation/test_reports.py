@@ -12,7 +12,8 @@ from bot.content.loader import Content
 from bot.core.conversation.handlers.admin import AdminNotices
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import DestinationSettings, Failure, RunSummary
+from bot.core.ports import DestinationSettings
+from bot.core.runs import Failure, RunSummary
 from bot.core.testing import RecordingPlatform
 from bot.store import Store
 from bot.store.tinydb.destinations import Destinations

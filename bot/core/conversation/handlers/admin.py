@@ -27,10 +27,9 @@ from bot.core.ports import (
     DestinationSettings,
     DestinationStore,
     NamesChats,
-    ReportChoices,
     ReportsStats,
-    RunSummary,
 )
+from bot.core.runs import ReportChoices, RunSummary
 
 log = logging.getLogger(__name__)
 MAX_REPLY_PROBLEMS = 10

@@ -31,7 +31,8 @@ from bot.core.destination import DeliveryTime, Destination
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Line, Message, simple, text
-from bot.core.ports import Attempt, ResolvesNames
+from bot.core.ports import ResolvesNames
+from bot.core.runs import Attempt
 
 log = logging.getLogger(__name__)
 RECENT = 3  # the issues a diagnosis goes through, newest first
