@@ -135,13 +135,11 @@ class DeliveryEngine:
             tally.reached = len(jobs)
             log.info("resuming %d half-sent thread(s) left by an interrupted run", len(jobs))
             await self._run(jobs, tally)
-            seconds = self.clock.monotonic() - started
             issues = {n for job in jobs for n in job.issues}
             issue = issues.pop() if len(issues) == 1 else None  # the report's title
-            report = tally.report(len(destinations), self._stop.is_set(), issue, seconds)
-            log.info("resumed delivery done: %s", report.summary)
-            await self.outcomes.close(tally, report)
-            return report
+            return await self._finish(
+                tally, len(destinations), issue, started, "the resumed threads"
+            )
 
     async def deliver(
         self,
@@ -177,11 +175,17 @@ class DeliveryEngine:
             if dry_run:
                 return self.planner.dry_run(jobs, len(destinations), tally)
             await self._run(jobs, tally)
-            seconds = self.clock.monotonic() - started
-            report = tally.report(len(destinations), self._stop.is_set(), target, seconds)
-            log.info("delivery of issue %d done: %s", target, report.summary)
-            await self.outcomes.close(tally, report)
-            return report
+            return await self._finish(tally, len(destinations), target, started, f"issue {target}")
+
+    async def _finish(
+        self, tally: Tally, destinations: int, issue: int | None, started: float, what: str
+    ) -> DeliveryReport:
+        """The run's report, logged; its attempts kept and the report told (`Outcomes`)."""
+        seconds = self.clock.monotonic() - started
+        report = tally.report(destinations, self._stop.is_set(), issue, seconds)
+        log.info("delivery of %s done: %s", what, report.summary)
+        await self.outcomes.close(tally, report)
+        return report
 
     async def destinations(self) -> list[Destination]:
         return await self.planner.destinations()
