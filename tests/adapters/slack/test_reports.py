@@ -44,9 +44,9 @@ async def subscribe(h: Harness, *users: str) -> None:
         assert "구독했습니다" in reply.message.plain
 
 
-async def answer(h: Harness, text: str, user: str) -> str:
-    """`/briefing <text>` from `user`; the answer at its response_url, as JSON text."""
-    url = await h.command("/briefing", text, user_id=user)
+async def answer(h: Harness, text: str, user: str, channel: str = "C1") -> str:
+    """`/briefing <text>` from `user` in `channel`; the answer at its response_url, as JSON."""
+    url = await h.command("/briefing", text, user_id=user, channel_id=channel)
     await until(lambda: h.fake.responses(url))
     return json.dumps(h.fake.responses(url), ensure_ascii=False)
 
@@ -100,5 +100,7 @@ async def test_why_for_each_kind_of_destination(h: Harness) -> None:
     assert status == 200
     await until(lambda: len(h.fake.messages(dm)) == 2)  # a DM to the app: the mention is kept
     assert "멈춘 이유: 봇을 차단했거나 떠남: 구독 해지됨" in (h.fake.messages(dm)[1].text or "")
+    own = await answer(h, "status", ALL, channel=f"D{ALL}")  # a reader's own, in their DM
+    assert "내 브리핑" in own and "제 1호: 모두 받음, 부분 11개" in own
     refused = await answer(h, f"why <@{ALL}>", ALL)
     assert "편집자와 관리자만" in refused and "모두 받음" not in refused
