@@ -136,16 +136,16 @@ _STRINGS: dict[str, tuple[str, str]] = {
     # editors: a report after every run (bot/core/conversation/reporting.py), /briefing why
     "report_title_delivery": ("발송 보고 · 제 {issue}호", "Delivery report · issue {issue}"),
     "report_title_correction": ("수정 보고 · 제 {issue}호", "Correction report · issue {issue}"),
-    "report_counts": ("대상 {destinations}곳 · 메시지 {messages}/{planned}개 · {seconds}초 · 초당 {rate}개", "{destinations} destinations · {messages} of {planned} messages · {seconds} s · {rate} messages/s"),
+    "report_counts": ("대상 {destinations}곳 · 메시지 {messages}/{planned}개 · {seconds}초 · 초당 {rate}개", "destinations: {destinations} · messages: {messages} of {planned} · {seconds} s · {rate} messages/s"),
     "report_429": ("429(속도 제한) {count}번, 모두 기다린 뒤 보냄 ({seconds}초)", "429s waited out: {count} ({seconds} s)"),
     "report_no_429": ("429(속도 제한) 없음", "No 429s"),
     "report_stopped": ("중간에 멈췄습니다 (종료 또는 리더 교체): 다음 실행이 이어서 보냅니다.", "Stopped early (a shutdown or a change of leader): the next run goes on."),
     "report_no_failures": ("실패 없음", "No failures"),
-    "report_reader_gone": ("독자 {count}명이 봇을 차단했거나 떠났습니다 ({where}): 구독 해지됨, 할 일 없음", "{count} readers blocked the bot or left ({where}): unsubscribed; nothing to do"),
-    "report_channel_left": ("봇이 채널 {count}곳에서 나가게 되었습니다 ({where}): 신청이 끝났습니다. 다시 받으려면 봇을 초대한 뒤 그 채널에서 /briefing here", "the bot was removed from {count} channels ({where}): their opt-in ended; to get it back, invite the bot and /briefing here there"),
-    "report_pinned_gone": ("설정에 고정된 채널 {count}곳에서 봇이 빠졌습니다 ({where}): 봇을 다시 초대하거나 설정에서 빼 주세요", "the bot was removed from {count} pinned channels ({where}): invite it back or remove them from the configuration"),
-    "report_rejected": ("플랫폼이 메시지를 거부한 곳 {count}곳 ({where}: {detail}): briefing-bot preview 로 이 호를 확인해 주세요. 다음 실행이 다시 보냅니다", "the platform refused a message at {count} destinations ({where}: {detail}): check the issue with briefing-bot preview; the next run tries again"),
-    "report_transient": ("재시도 끝에 실패한 곳 {count}곳 ({where}: {detail}): 다음 실행이 다시 보냅니다", "{count} destinations failed after retries ({where}: {detail}): the next run tries again"),
+    "report_reader_gone": ("독자 {count}명이 봇을 차단했거나 떠났습니다 ({where}): 구독 해지됨, 할 일 없음", "readers who blocked the bot or left: {count} ({where}): unsubscribed; nothing to do"),
+    "report_channel_left": ("봇이 채널 {count}곳에서 나가게 되었습니다 ({where}): 신청이 끝났습니다. 다시 받으려면 봇을 초대한 뒤 그 채널에서 /briefing here", "channels the bot was removed from: {count} ({where}): their opt-in ended; to get one back, invite the bot and /briefing here there"),
+    "report_pinned_gone": ("설정에 고정된 채널 {count}곳에서 봇이 빠졌습니다 ({where}): 봇을 다시 초대하거나 설정에서 빼 주세요", "pinned channels the bot was removed from: {count} ({where}): invite it back or remove them from the configuration"),
+    "report_rejected": ("플랫폼이 메시지를 거부한 곳 {count}곳 ({where}: {detail}): briefing-bot preview 로 이 호를 확인해 주세요. 다음 실행이 다시 보냅니다", "destinations where the platform refused a message: {count} ({where}: {detail}): check the issue with briefing-bot preview; the next run tries again"),
+    "report_transient": ("재시도 끝에 실패한 곳 {count}곳 ({where}: {detail}): 다음 실행이 다시 보냅니다", "destinations that failed after retries: {count} ({where}: {detail}): the next run tries again"),
     "help_why": ("/why <독자 또는 채널> — 그곳이 무엇을 언제 받았는지, 왜 못 받았는지", "/why <reader or channel> — what it got, when, and why not"),
     "help_reports": ("/reports on|off — 발송마다 보고 DM 받기/끄기", "/reports on|off — a report by DM after every delivery run"),
     "reports_usage": ("쓰는 법: /briefing reports on 또는 /briefing reports off", "Usage: /briefing reports on or /briefing reports off"),
@@ -178,7 +178,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "why_kind_error": ("오류 ({detail}); 로그를 확인해 주세요", "an error ({detail}); see the log"),
     "why_next_issue": ("다음 실행: {at} — 제 {number}호", "Next run: {at} — issue {number}"),
     "why_next_nothing": ("다음 실행: {at} — 새 호가 나올 때까지 보낼 것 없음", "Next run: {at} — nothing new until the next issue is released"),
-    "report_error": ("오류로 실패한 곳 {count}곳 ({where}: {detail}): 로그를 확인해 주세요. 다음 실행이 다시 보냅니다", "{count} destinations failed with an error ({where}: {detail}): see the log; the next run tries again"),
+    "report_error": ("오류로 실패한 곳 {count}곳 ({where}: {detail}): 로그를 확인해 주세요. 다음 실행이 다시 보냅니다", "destinations that failed with an error: {count} ({where}: {detail}): see the log; the next run tries again"),
 }  # fmt: skip
 
 

@@ -3,10 +3,10 @@ correction run), and the same lines in the log (in English). It takes a `RunSumm
 delivery run (`DeliveryReport.run_summary`) and a correction run both fill.
 
     Delivery report · issue 3
-    12 destinations · 36 of 36 messages · 14.2 s · 2.5 messages/s
+    destinations: 12 · messages: 36 of 36 · 14.2 s · 2.5 messages/s
     429s waited out: 2 (3.0 s)
-    • 3 readers blocked the bot or left (telegram:dm:42, …): unsubscribed; nothing to do
-    • the bot was removed from 1 channels (#ml-news (slack:C1)): their opt-in ended; …
+    • readers who blocked the bot or left: 3 (telegram:dm:42, …): unsubscribed; nothing to do
+    • channels the bot was removed from: 1 (#ml-news (slack:C1)): their opt-in ended; …
 
 Failures are grouped by kind (`FailureKind`), each group with what to do about it; a group
 names at most `NAMED` destinations.

@@ -19,28 +19,28 @@ LEFT = Failure("slack:C1", "channel_left", "not_in_channel", 3)
         (
             RunSummary("delivery", 3, 12, 36, 36, 14.4, 0, 0.0),
             ["Delivery report · issue 3",
-             "12 destinations · 36 of 36 messages · 14.4 s · 2.5 messages/s",
+             "destinations: 12 · messages: 36 of 36 · 14.4 s · 2.5 messages/s",
              "No 429s", "No failures"],
         ),
         (
             RunSummary("delivery", 3, 6, 9, 18, 3.0, 2, 4.5, (*GONE, LEFT), stopped=True),
             ["Delivery report · issue 3",
-             "6 destinations · 9 of 18 messages · 3.0 s · 3.0 messages/s",
+             "destinations: 6 · messages: 9 of 18 · 3.0 s · 3.0 messages/s",
              "429s waited out: 2 (4.5 s)",
              "Stopped early (a shutdown or a change of leader): the next run goes on.",
-             "• 4 readers blocked the bot or left (telegram:dm:1, telegram:dm:2, telegram:dm:3, "
-             "+1): unsubscribed; nothing to do",
-             "• the bot was removed from 1 channels (slack:C1): their opt-in ended; to get it "
+             "• readers who blocked the bot or left: 4 (telegram:dm:1, telegram:dm:2, "
+             "telegram:dm:3, +1): unsubscribed; nothing to do",
+             "• channels the bot was removed from: 1 (slack:C1): their opt-in ended; to get one "
              "back, invite the bot and /briefing here there"],
         ),
         (
             RunSummary("correction", 2, 5, 5, 5, 0.0, 0, 0.0,
                        (Failure("telegram:-1001", "rejected", "Bad Request: <b> not closed", 2),)),
             ["Correction report · issue 2",
-             "5 destinations · 5 of 5 messages · 0.0 s · 0.0 messages/s", "No 429s",
-             "• the platform refused a message at 1 destinations (telegram:-1001: Bad Request: "
-             "<b> not closed): check the issue with briefing-bot preview; the next run tries "
-             "again"],
+             "destinations: 5 · messages: 5 of 5 · 0.0 s · 0.0 messages/s", "No 429s",
+             "• destinations where the platform refused a message: 1 (telegram:-1001: Bad "
+             "Request: <b> not closed): check the issue with briefing-bot preview; the next run "
+             "tries again"],
         ),
     ],
 )  # fmt: skip
@@ -59,4 +59,4 @@ def test_the_message_has_the_title_and_bulleted_failures_in_korean() -> None:
 def test_a_channel_is_named_where_the_platform_said_its_name() -> None:
     summary = RunSummary("delivery", 3, 1, 0, 11, 1.0, 0, 0.0, (LEFT,))
     [*_, line] = report_lines(summary, "en", {"slack:C1": "#ml-news"})
-    assert line.startswith("• the bot was removed from 1 channels (#ml-news (slack:C1)): ")
+    assert line.startswith("• channels the bot was removed from: 1 (#ml-news (slack:C1)): ")

@@ -47,4 +47,4 @@ async def test_each_recipient_once_in_their_language_and_not_who_turned_it_off(
     logged = [r.getMessage() for r in caplog.records if r.getMessage().startswith("run report:")]
     assert logged[0] == "run report: Delivery report · issue 4"
     assert "run report: 429s waited out: 1 (2.0 s)" in logged
-    assert any("1 readers blocked the bot or left (fake:dm:9)" in line for line in logged)
+    assert any("readers who blocked the bot or left: 1 (fake:dm:9)" in line for line in logged)
