@@ -52,6 +52,7 @@ class BotSection(_Section):
     language: Literal["ko", "en"] = "ko"
     admins: tuple[str, ...] = ()
     channel_opt_in: Literal["admins", "members"] = "admins"  # who may /briefing here in a channel
+    feedback: bool = True  # 👍/👎 on delivered threads' parents, reactions counted per section
     # per user and per chat, in any minute (admins exempt; 0: no quota)
     commands_per_minute: int = Field(20, ge=0, le=10_000)
 

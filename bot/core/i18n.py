@@ -131,6 +131,19 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "reader_time": ("매일 {time} ({zone})에 보내 드립니다.", "It comes every day at {time} ({zone})."),
     "stats_destinations": ("대상: {destinations}", "Destinations: {destinations}"),
     "stats_times": ("구독자 발송 시각: {times}", "Readers by delivery time: {times}"),
+    # readers' feedback (handlers/feedback.py) and the welcome on subscribing
+    "stats_feedback": ("제 {number:04d}호: 👍 {up} · 👎 {down} · 반응 많은 섹션: {top}", "Issue {number}: 👍 {up} · 👎 {down} · most reactions: {top}"),
+    "vote_up": ("👍", "👍"),
+    "vote_down": ("👎", "👎"),
+    "vote_recorded": ("{vote} 의견을 남겼습니다. 고맙습니다!", "{vote} recorded, thank you!"),
+    "vote_changed": ("{vote}(으)로 바꿨습니다.", "Changed to {vote}."),
+    "vote_withdrawn": ("의견을 거둬들였습니다.", "Your vote is withdrawn."),
+    "vote_stale": ("이 버튼은 더 이상 쓸 수 없습니다.", "This button no longer works."),
+    "feedback_off": ("이 봇은 의견을 받지 않습니다.", "This bot does not take feedback."),
+    "welcome_latest": ("최신 호: {title}", "Latest issue: {title}"),
+    "welcome_read_now": ("지금 읽기", "Read it now"),
+    "welcome_settings": ("받는 시각 {time} ({zone}) · 언어 {words}. 바꾸기: /subscribe 07:30 Europe/Berlin, /lang en · 그만 받기: /unsubscribe", "Every day at {time} ({zone}) · language {words}. To change: /subscribe 07:30 Europe/Berlin, /lang ko · to stop: /unsubscribe"),
+    "help_stats_issue": ("/briefing stats <번호> — 그 호의 👍/👎 와 반응 많은 섹션", "/briefing stats <n> — an issue's 👍/👎 and most-reacted sections"),
 }  # fmt: skip
 
 

@@ -12,6 +12,7 @@ from bot.content.loader import Content
 from bot.core.conversation.access import is_admin
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.inbound import Reply
+from bot.core.feedback import FeedbackStore
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.model.messages import simple
@@ -52,6 +53,7 @@ class Ports:
     policy: DestinationPolicy | None = None  # opted-in channels, times and languages
     commands: Sequence[Listed] = ()  # the command table, for /help
     spellings: Mapping[str, Spelling] | None = None  # per platform, how a command is typed
+    feedback: FeedbackStore | None = None  # votes and reactions ([bot] feedback)
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,6 +69,7 @@ class Message:
     title: str | None = None
     link_previews: bool = False
     nav: Navigation | None = None
+    sections: tuple[str, ...] = ()  # the sections it carries (reactions count for them)
 
     @property
     def plain(self) -> str:

@@ -12,6 +12,7 @@ from bot.content.errors import ContentError
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context, Ports
 from bot.core.conversation.destinations import DestinationPolicy, dm_key
+from bot.core.conversation.handlers.feedback import newest, stats_lines
 from bot.core.conversation.handlers.lookups import available
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import PlatformError
@@ -61,6 +62,8 @@ async def stats(ctx: Context, _: p.Stats) -> Reply:
             t(lang, "stats_destinations", destinations=kinds),
             t(lang, "stats_times", times=times),
         ]
+    if ports.feedback is not None:
+        lines += await stats_lines(ports.feedback, newest(content.archive.numbers), lang)
     for name in ports.platforms.names:
         platform = ports.platforms.get(name)
         if isinstance(platform, ReportsStats):

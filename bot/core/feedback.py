@@ -1,0 +1,78 @@
+"""Readers' feedback: the 👍/👎 vote on an issue and the reactions on its sections, the port
+that keeps them (both store backends), and the totals `/stats` shows.
+
+Stored per (issue, section, who): a vote is one per reader per issue (a second press of the
+same button withdraws it, of the other changes it); a reaction is per (issue, section, who,
+emoji) with a count (1 for a reader's own; a channel's anonymous total where the platform
+gives only totals: Telegram's `message_reaction_count`, kept under who = "count:<chat>:<id>").
+Only aggregates ever leave the store (`totals`): nothing says who voted or reacted.
+
+Which message carries which sections is remembered when a thread is delivered
+(`remember`), so a reaction on any message of it (Slack `reaction_added` on a reply, a
+Telegram reaction) finds its issue and section (`find`). The parent carries no section: a
+reaction on it counts for the issue only ("").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from bot.core.model.messages import MessageRef
+
+Vote = Literal["up", "down"]
+Outcome = Literal["recorded", "changed", "withdrawn"]
+TOP_SECTIONS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Carried:
+    """What one delivered message carried: its issue and sections ("" alone: the parent)."""
+
+    issue: int
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IssueFeedback:
+    """An issue's totals: 👍, 👎 and its sections with most reactions (most first)."""
+
+    issue: int
+    up: int = 0
+    down: int = 0
+    top: tuple[tuple[str, int], ...] = ()
+
+
+class FeedbackStore(Protocol):
+    async def vote(self, issue: int, reader: str, vote: Vote) -> Outcome:
+        """Record `reader`'s ("slack:U1") vote on `issue`: a first vote is "recorded", the
+        other button "changed", the same button again "withdrawn" (no vote left)."""
+        ...
+
+    async def react(
+        self, where: Carried, who: str, reactions: Mapping[str, int], *, replace: bool
+    ) -> None:
+        """Set `who`'s count of each reaction (emoji name → count, 0: none) on each section
+        `where` carries (its issue alone when it carries none); `replace`: every other
+        reaction of `who` there goes (Telegram gives the whole list each time)."""
+        ...
+
+    async def remember(self, issue: int, messages: Sequence[tuple[MessageRef, Carried]]) -> None:
+        """The messages of one delivered thread and what each carried."""
+        ...
+
+    async def find(self, platform: str, chat: str, message: str) -> Carried | None:
+        """What the delivered message `message` in `chat` carried; None: not one of ours."""
+        ...
+
+    async def totals(self, issues: Sequence[int]) -> list[IssueFeedback]:
+        """Each of `issues`' totals (in that order), the top sections `TOP_SECTIONS` long."""
+        ...
+
+
+def top_sections(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:
+    """The sections with most reactions, most first (ties by name), the issue's own ("") and
+    empty counts left out."""
+    ranked = sorted(((s, n) for s, n in counts.items() if s and n > 0), key=lambda x: (-x[1], x[0]))
+    return tuple(ranked[:TOP_SECTIONS])
