@@ -1,0 +1,65 @@
+"""Readers' feedback on Telegram, against the fake Bot API: `message_reaction` (a reader's
+whole list, in a group where the bot is an administrator) counts for the section of the
+message, a changed list replaces the reader's, and `message_reaction_count` (a channel's
+anonymous totals) counts too; the polling asks for both in allowed_updates."""
+
+from __future__ import annotations
+
+from bot.core.feedback import IssueFeedback
+from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
+from tests.support.telegram import ADMIN, USER, Harness, open_harness
+from tests.support.wait import until
+
+GROUP, CHANNEL = -1005550000, -1005550001
+
+
+async def top(h: Harness) -> tuple[tuple[str, int], ...]:
+    [one] = await h.app.store.feedback.totals([1])
+    return one.top
+
+
+def counted(h: Harness, want: tuple[tuple[str, int], ...]):  # type: ignore[no-untyped-def]
+    async def check() -> bool:
+        return await top(h) == want
+
+    return check
+
+
+def prepare(fake: FakeTelegramAPI) -> None:
+    fake.add_chat(GROUP, "supergroup")
+    fake.add_chat(CHANNEL, "channel")
+    fake.set_member(GROUP, fake.bot_id, "administrator")
+    fake.set_member(CHANNEL, fake.bot_id, "administrator")
+
+
+async def deliver(h: Harness) -> tuple[list[SentMessage], list[SentMessage]]:
+    prepare(h.fake)
+    h.app.engine.planner.channels = {"telegram": [str(GROUP), str(CHANNEL)]}  # [telegram] chats
+    report = await h.app.engine.deliver()
+    assert report.sent == 22
+    return h.fake.messages(GROUP), h.fake.messages(CHANNEL)
+
+
+async def test_a_readers_reactions_count_for_the_section(harness: Harness) -> None:
+    group, _ = await deliver(harness)
+    google, reddit = group[1], group[6]
+    assert harness.fake.react(reddit, USER, [], ["👍"])
+    assert harness.fake.react(reddit, ADMIN, [], ["🔥", "👍"])
+    assert harness.fake.react(google, USER, [], ["👍"])
+    await until(counted(harness, (("레딧", 3), ("구글블로그", 1))), "the reactions counted")
+    harness.fake.react(reddit, ADMIN, ["🔥", "👍"], ["🔥"])  # the whole list again
+    harness.fake.react(google, USER, ["👍"], [])
+    await until(counted(harness, (("레딧", 2),)), "the changed lists counted")
+    calls = harness.fake.calls_to("getUpdates")
+    assert any("message_reaction" in str(c.params.get("allowed_updates")) for c in calls)
+
+
+async def test_a_channels_anonymous_totals_count(harness: Harness) -> None:
+    _, channel = await deliver(harness)
+    assert harness.fake.reaction_counts(channel[2], {"👍": 4, "❤": 1})
+    await until(counted(harness, (("AWS Machine Learning Blog", 5),)), "the totals counted")
+    assert harness.fake.reaction_counts(channel[2], {"👍": 2})  # totals replace totals
+    await until(counted(harness, (("AWS Machine Learning Blog", 2),)), "the new totals")
+    assert await harness.app.store.feedback.totals([1]) == [
+        IssueFeedback(1, top=(("AWS Machine Learning Blog", 2),))
+    ]
