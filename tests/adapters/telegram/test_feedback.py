@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.core.feedback import IssueFeedback
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
-from tests.support.telegram import ADMIN, USER, Harness, open_harness
+from tests.support.telegram import ADMIN, USER, Harness
 from tests.support.wait import until
 
 GROUP, CHANNEL = -1005550000, -1005550001
