@@ -9,6 +9,7 @@ import math
 
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context
+from bot.core.conversation.destinations import dm_key
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
 from bot.core.i18n import t
@@ -19,18 +20,39 @@ log = logging.getLogger(__name__)
 
 async def subscribe(ctx: Context, parsed: p.Subscribe) -> Reply:
     """The reader's DM subscribes; with a policy, the reader keeps the language they are
-    answered in, and a time given is theirs."""
-    policy, command = ctx.ports.policy, ctx.command
+    answered in, and a time given is theirs. A new subscription is welcomed (`welcome`); a
+    second /subscribe changes nothing and says so (a time given with it is still taken)."""
+    policy, command, subscriptions = ctx.ports.policy, ctx.command, ctx.ports.subscriptions
+    was = await subscriptions.is_subscribed(command.platform, command.user)
     if policy is None:
-        return await subscribe_dm(ctx) if parsed.time is None else ctx.say("post_unavailable")
+        if parsed.time is not None:
+            return ctx.say("post_unavailable")
+        reply = await subscribe_dm(ctx)
+        return await welcome(ctx, reply) if not was else reply
     reply = await subscribe_dm(ctx)
-    if not await ctx.ports.subscriptions.is_subscribed(command.platform, command.user):
+    if not await subscriptions.is_subscribed(command.platform, command.user):
         return reply
     await policy.keep_language(command, ctx.language)  # the DM thread's words
-    if parsed.time is None:
-        return reply
-    when = await policy.reader_time(command, parsed.time, parsed.zone, ctx.language)
-    return Reply(Message((*reply.message.blocks, *when.blocks)))
+    if parsed.time is not None:
+        when = await policy.reader_time(command, parsed.time, parsed.zone, ctx.language)
+        reply = Reply(Message((*reply.message.blocks, *when.blocks)))
+    return reply if was else await welcome(ctx, reply)
+
+
+async def welcome(ctx: Context, confirmed: Reply) -> Reply:
+    """The confirmation of a new subscription, with when and in which language it comes, how
+    to change that and how to stop, and the latest released issue's title with a button that
+    sends it now (an answer: the ledger knows nothing of it)."""
+    lang, command, policy = ctx.language, ctx.command, ctx.ports.policy
+    blocks = list(confirmed.message.blocks)
+    if policy is not None:
+        when = await policy.timing(dm_key(command.platform, command.user))
+        line = t(lang, "welcome_settings", time=when.time, zone=when.zone, words=lang)
+        blocks.append(Block((Line((text(line),)),)))
+    latest = ctx.content.archive.latest
+    if latest is not None:
+        blocks.append(Block((Line((text(t(lang, "welcome_latest", title=latest.heading)),)),)))
+    return Reply(Message(tuple(blocks)))
 
 
 async def unsubscribe(ctx: Context, _: p.Unsubscribe) -> Reply:
