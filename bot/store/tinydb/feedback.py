@@ -45,6 +45,7 @@ class Feedback:
             for emoji, count in reactions.items():
                 if count > 0:
                     self.reactions.put(prefix + emoji, {"issue": where.issue, "section": section,
+                                                        "who": who, "reaction": emoji,
                                                         "count": count})  # fmt: skip
                 else:
                     self.reactions.delete(prefix + emoji)
@@ -54,8 +55,9 @@ class Feedback:
         for ref, carried in messages:
             self.messages.put(
                 f"{ref.platform}:{ref.chat}:{ref.id}",
-                {"issue": carried.issue, "sections": list(carried.sections)},
-            )
+                {"platform": ref.platform, "chat": ref.chat, "id": ref.id,
+                 "issue": carried.issue, "sections": list(carried.sections)},
+            )  # fmt: skip
         await self.store.commit()
 
     async def find(self, platform: str, chat: str, message: str) -> Carried | None:
