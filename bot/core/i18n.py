@@ -64,7 +64,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "help_help": ("/help — 이 도움말", "/help — this help"),
     "help_post": ("/post [번호]", "/post [n]"),
     "help_reload": ("/reload", "/reload"),
-    "help_stats": ("/stats", "/stats"),
+    "help_stats": ("/stats [번호]", "/stats [n]"),
     "help_admins": ("관리자: {commands}", "Admins: {commands}"),
     "menu_term": ("용어 풀이 (예: /term NP-hard)", "Look up a term (e.g. /term NP-hard)"),
     "menu_issue": ("지난 호 보기 (예: /issue 1)", "Show an issue (e.g. /issue 1)"),

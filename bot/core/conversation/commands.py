@@ -74,7 +74,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 help="help_post"),
     CommandSpec("reload", _no_argument(p.Reload), {p.Reload: admin.reload}, who="admins",
                 help="help_reload"),
-    CommandSpec("stats", _no_argument(p.Stats), {p.Stats: admin.stats}, who="admins",
+    CommandSpec("stats", p.stats, {p.Stats: admin.stats}, who="admins",
                 help="help_stats"),
 )  # fmt: skip
 BY_NAME = {spec.name: spec for spec in COMMANDS}

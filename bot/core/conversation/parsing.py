@@ -88,7 +88,9 @@ class Reload(Parsed):
 
 @dataclass(frozen=True, slots=True)
 class Stats(Parsed):
-    pass
+    """`/stats` (the bot's figures, the newest issues' feedback) or `/stats N` (one issue's)."""
+
+    number: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +229,13 @@ def post(arg: str) -> Parsed:
         return PostNow()
     number = _number(arg)
     return PostNow(number) if number else BadInput("issue_bad_number", (("arg", arg),))
+
+
+def stats(arg: str) -> Parsed:
+    if not arg:
+        return Stats()
+    number = _number(arg)
+    return Stats(number) if number else BadInput("issue_bad_number", (("arg", arg[:40]),))
 
 
 def start(payload: str) -> Parsed:

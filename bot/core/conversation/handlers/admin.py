@@ -43,8 +43,10 @@ async def reload(ctx: Context, _: p.Reload) -> Reply:
     return reload_content(ctx.ports, ctx.language)
 
 
-async def stats(ctx: Context, _: p.Stats) -> Reply:
+async def stats(ctx: Context, parsed: p.Stats) -> Reply:
     content, lang, ports = ctx.content, ctx.language, ctx.ports
+    if parsed.number is not None:
+        return await issue_stats(ctx, parsed.number)
     summary = content.summary()
     latest = content.archive.latest
     line = t(
@@ -70,6 +72,16 @@ async def stats(ctx: Context, _: p.Stats) -> Reply:
             extra = await platform.stats_line(lang)
             lines += [extra] if extra else []
     return Reply(simple(*lines, title=t(lang, "stats")))
+
+
+async def issue_stats(ctx: Context, number: int) -> Reply:
+    """One issue's feedback: its 👍/👎 and its sections with most reactions."""
+    if ctx.content.archive.get(number) is None:
+        return ctx.say("issue_not_found", number=number, available=available(ctx.ports))
+    if ctx.ports.feedback is None:
+        return ctx.say("feedback_off")
+    lines = await stats_lines(ctx.ports.feedback, [number], ctx.language)
+    return Reply(simple(*lines, title=t(ctx.language, "stats")))
 
 
 async def destination_counts(policy: DestinationPolicy) -> tuple[str, str]:
