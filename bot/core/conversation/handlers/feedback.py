@@ -7,13 +7,38 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from bot.core.conversation.context import Ports
-from bot.core.conversation.inbound import Reaction
-from bot.core.feedback import FeedbackStore
+from bot.core.conversation.context import Context, Ports
+from bot.core.conversation.inbound import Reaction, Reply
+from bot.core.feedback import FeedbackStore, Vote
 from bot.core.i18n import Language, t
+from bot.core.model.messages import simple
 
 log = logging.getLogger(__name__)
 STATS_ISSUES = 3  # /stats: the newest issues' totals
+VOTES: tuple[Vote, ...] = ("up", "down")
+
+
+def parse_vote(payload: str) -> tuple[int, Vote] | None:
+    """`3:up` → (3, "up"); None for anything else (a forged press)."""
+    number, _, choice = payload.partition(":")
+    if not number.isascii() or not number.isdigit() or len(number) > 6 or choice not in VOTES:
+        return None
+    return int(number), "up" if choice == "up" else "down"
+
+
+async def vote(ctx: Context, parsed: tuple[int, Vote]) -> Reply:
+    """A 👍/👎 press: the presser's vote on the issue, recorded, changed or withdrawn; a press
+    for an issue no longer in the archive (or with feedback off) changes nothing."""
+    store, lang = ctx.ports.feedback, ctx.language
+    number, choice = parsed
+    if store is None:
+        return Reply(simple(t(lang, "feedback_off")), notice=True)
+    if ctx.content.archive.get(number) is None:
+        return Reply(simple(t(lang, "vote_stale")), notice=True)
+    reader = f"{ctx.command.platform}:{ctx.command.user}"
+    outcome = await store.vote(number, reader, choice)
+    log.info("vote on issue %d: %s", number, outcome)
+    return Reply(simple(t(lang, f"vote_{outcome}", vote=t(lang, f"vote_{choice}"))), notice=True)
 
 
 async def react(ports: Ports, reaction: Reaction) -> bool:
