@@ -51,6 +51,7 @@ class BotSection(_Section):
     timezone: str = "Asia/Seoul"
     language: Literal["ko", "en"] = "ko"
     admins: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()  # may test, approve, see reports and diagnose (admins too)
     channel_opt_in: Literal["admins", "members"] = "admins"  # who may /briefing here in a channel
     feedback: bool = True  # 👍/👎 on delivered threads' parents, reactions counted per section
     # per user and per chat, in any minute (admins exempt; 0: no quota)
@@ -67,7 +68,7 @@ class BotSection(_Section):
             ) from None
         return value
 
-    @field_validator("admins")
+    @field_validator("admins", "editors")
     @classmethod
     def _platform_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for admin in value:
