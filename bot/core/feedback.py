@@ -7,10 +7,10 @@ emoji) with a count (1 for a reader's own; a channel's anonymous total where the
 gives only totals: Telegram's `message_reaction_count`, kept under who = "count:<chat>:<id>").
 Only aggregates ever leave the store (`totals`): nothing says who voted or reacted.
 
-Which message carries which sections is remembered when a thread is delivered
-(`remember`), so a reaction on any message of it (Slack `reaction_added` on a reply, a
-Telegram reaction) finds its issue and section (`find`). The parent carries no section: a
-reaction on it counts for the issue only ("").
+Every delivered thread's parent carries 👍 and 👎 (`vote_buttons`). Which message carried
+which sections is remembered when a thread is delivered (`remember`), so a reaction on any
+message of it (Slack `reaction_added` on a reply, a Telegram reaction) finds its issue and
+section (`find`). The parent carries no section: a reaction on it counts for the issue only.
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.core.model.messages import MessageRef
+from bot.core.model.messages import Button, MessageRef
 
 Vote = Literal["up", "down"]
 Outcome = Literal["recorded", "changed", "withdrawn"]
 TOP_SECTIONS = 3
+VOTE = "vote"  # the buttons' prefix (`bot/core/conversation/buttons.py`): "vote:3:up"
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,12 @@ class FeedbackStore(Protocol):
     async def totals(self, issues: Sequence[int]) -> list[IssueFeedback]:
         """Each of `issues`' totals (in that order), the top sections `TOP_SECTIONS` long."""
         ...
+
+
+def vote_buttons(issue: int) -> tuple[Button, ...]:
+    """👍 and 👎 under a delivered thread's parent. The data names the issue, never a reader:
+    one rendered parent serves every reader, and the press says who pressed."""
+    return (Button("👍", f"{VOTE}:{issue}:up"), Button("👎", f"{VOTE}:{issue}:down"))
 
 
 def top_sections(counts: Mapping[str, int]) -> tuple[tuple[str, int], ...]:

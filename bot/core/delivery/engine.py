@@ -86,7 +86,7 @@ class DeliveryEngine:
         self.before_run = before_run  # called at the start of every run (a content refresh)
         self.planner = Planner(
             content, channels, subscriptions, ledger, language, web, platforms, packing,
-            destinations,
+            destinations, votes=feedback is not None,
         )  # fmt: skip
         self.departures = Departures(subscriptions, destinations, channels)
         self.content, self.platforms = content, platforms

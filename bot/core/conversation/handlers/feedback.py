@@ -11,7 +11,6 @@ from bot.core.conversation.context import Context, Ports
 from bot.core.conversation.inbound import Reaction, Reply
 from bot.core.feedback import FeedbackStore, Vote
 from bot.core.i18n import Language, t
-from bot.core.model.messages import simple
 
 log = logging.getLogger(__name__)
 STATS_ISSUES = 3  # /stats: the newest issues' totals
@@ -32,13 +31,13 @@ async def vote(ctx: Context, parsed: tuple[int, Vote]) -> Reply:
     store, lang = ctx.ports.feedback, ctx.language
     number, choice = parsed
     if store is None:
-        return Reply(simple(t(lang, "feedback_off")), notice=True)
+        return ctx.notice("feedback_off")
     if ctx.content.archive.get(number) is None:
-        return Reply(simple(t(lang, "vote_stale")), notice=True)
+        return ctx.notice("vote_stale")
     reader = f"{ctx.command.platform}:{ctx.command.user}"
     outcome = await store.vote(number, reader, choice)
     log.info("vote on issue %d: %s", number, outcome)
-    return Reply(simple(t(lang, f"vote_{outcome}", vote=t(lang, f"vote_{choice}"))), notice=True)
+    return ctx.notice(f"vote_{outcome}", vote=t(lang, f"vote_{choice}"))
 
 
 async def react(ports: Ports, reaction: Reaction) -> bool:

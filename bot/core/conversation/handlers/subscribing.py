@@ -10,12 +10,14 @@ import math
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context
 from bot.core.conversation.destinations import dm_key
+from bot.core.conversation.handlers import lookups
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
 from bot.core.i18n import t
-from bot.core.model.messages import Block, Line, Message, link, simple, text
+from bot.core.model.messages import Block, Button, Line, Message, link, simple, text
 
 log = logging.getLogger(__name__)
+READ_NOW = "read"  # the welcome's button: "read:3" sends issue 3 to the presser's DM
 
 
 async def subscribe(ctx: Context, parsed: p.Subscribe) -> Reply:
@@ -50,9 +52,26 @@ async def welcome(ctx: Context, confirmed: Reply) -> Reply:
         line = t(lang, "welcome_settings", time=when.time, zone=when.zone, words=lang)
         blocks.append(Block((Line((text(line),)),)))
     latest = ctx.content.archive.latest
-    if latest is not None:
-        blocks.append(Block((Line((text(t(lang, "welcome_latest", title=latest.heading)),)),)))
-    return Reply(Message(tuple(blocks)))
+    if latest is None:
+        return Reply(Message(tuple(blocks)))
+    blocks.append(Block((Line((text(t(lang, "welcome_latest", title=latest.heading)),)),)))
+    read = Button(t(lang, "welcome_read_now"), f"{READ_NOW}:{latest.number}")
+    return Reply(Message(tuple(blocks), buttons=(read,)))
+
+
+def parse_issue(payload: str) -> int | None:
+    """`3` → 3; None for anything else (a forged press)."""
+    if not payload.isascii() or not payload.isdigit() or len(payload) > 6:
+        return None
+    return int(payload) or None
+
+
+async def read_now(ctx: Context, number: int) -> Reply:
+    """The welcome's button: that issue as a thread in the presser's DM, as /latest sends it
+    (an answer: the ledger knows nothing of it); an issue gone from the archive is noticed."""
+    if ctx.content.archive.get(number) is None:
+        return ctx.notice("nav_stale")
+    return lookups.issue_reply(ctx.ports, ctx.language, number, platform=ctx.command.platform)
 
 
 async def unsubscribe(ctx: Context, _: p.Unsubscribe) -> Reply:
