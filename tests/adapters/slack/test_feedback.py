@@ -5,9 +5,12 @@ back, an event delivered twice counts once), and `/stats` shows only the totals.
 from __future__ import annotations
 
 import json
+from typing import Any
+from urllib.parse import urlencode
 
-from tests.fakes.slack_api import reaction_event
-from tests.support.slack import Harness
+from bot.core.feedback import IssueFeedback
+from tests.fakes.slack_api import block_actions, reaction_event
+from tests.support.slack import Harness, buttons
 from tests.support.wait import until
 
 
@@ -76,3 +79,52 @@ async def test_a_reaction_on_another_message_counts_nothing(slack: Harness) -> N
     await slack.event(reaction_event("reaction_added", "U1", "C1", google), "EvMarker")
     await until(counted(slack, (("구글블로그", 1),)), "the marker counted")
     assert "반응 많은 섹션: 구글블로그 1" in await stats(slack)
+
+
+async def press(slack: Harness, button: dict[str, Any], user: str) -> str:
+    """`user` presses `button` of a message in C1; the text of the one answer they see."""
+    url = slack.fake.response_url()
+    body = urlencode({"payload": json.dumps(block_actions(button, url, user=user))})
+    assert (await slack.post(body))[0] == 200
+    await until(lambda: slack.fake.responses(url))
+    [answer] = slack.fake.responses(url)
+    assert answer["response_type"] == "ephemeral" and not answer["replace_original"]
+    return str(answer["text"])
+
+
+async def test_a_delivered_parent_carries_both_buttons_and_only_it(slack: Harness) -> None:
+    await delivered(slack)
+    parent, *replies = slack.fake.messages("C1")
+    votes = buttons({"blocks": parent.blocks}, "vote")
+    assert [(b["text"]["text"], b["value"]) for b in votes] == [
+        ("👍", "vote:1:up"),
+        ("👎", "vote:1:down"),
+    ]
+    assert not any(buttons({"blocks": r.blocks}, "vote") for r in replies)
+
+
+async def test_two_readers_vote_and_one_changes_and_withdraws(slack: Harness) -> None:
+    await delivered(slack)
+    up, down = buttons({"blocks": slack.fake.messages("C1")[0].blocks}, "vote")
+    assert "👍 의견을 남겼습니다" in await press(slack, up, "U1")
+    assert "👎 의견을 남겼습니다" in await press(slack, down, "U2")
+    assert "바꿨습니다" in await press(slack, down, "U1")  # U1 changes to 👎
+    assert "👍 0 · 👎 2" in await stats(slack)
+    assert "거둬들였습니다" in await press(slack, down, "U2")  # the same button again
+    assert await slack.app.store.feedback.totals([1]) == [IssueFeedback(1, up=0, down=1)]
+    url = await slack.command("/briefing", "stats 1", user_id="U2")
+    await until(lambda: slack.fake.responses(url))
+    assert "제 0001호: 👍 0 · 👎 1" in slack.fake.responses(url)[0]["text"]
+
+
+async def test_a_forged_or_stale_press_is_answered_and_counts_nothing(slack: Harness) -> None:
+    await delivered(slack)
+    up, _ = buttons({"blocks": slack.fake.messages("C1")[0].blocks}, "vote")
+    for value, said in [
+        ("vote:1:sideways", "알 수 없는 버튼"),
+        ("vote:U1:up", "알 수 없는 버튼"),
+        ("vote:999:up", "더 이상 쓸 수 없습니다"),
+        ("vote:1", "알 수 없는 버튼"),
+    ]:
+        assert said in await press(slack, {**up, "value": value}, "U1")
+    assert await slack.app.store.feedback.totals([1, 999]) == [IssueFeedback(1), IssueFeedback(999)]

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from bot.core.feedback import IssueFeedback
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
-from tests.support.telegram import ADMIN, USER, Harness
+from tests.support.telegram import ADMIN, USER, Harness, command, private
 from tests.support.wait import until
 
 GROUP, CHANNEL = -1005550000, -1005550001
+PRIVATE_ADMIN = private(ADMIN)
 
 
 async def top(h: Harness) -> tuple[tuple[str, int], ...]:
@@ -63,3 +64,32 @@ async def test_a_channels_anonymous_totals_count(harness: Harness) -> None:
     assert await harness.app.store.feedback.totals([1]) == [
         IssueFeedback(1, top=(("AWS Machine Learning Blog", 2),))
     ]
+
+
+async def press(h: Harness, message: SentMessage, data: str, user: int) -> str:
+    """`user` presses a button of `message` with `data`; the answer's text (a toast)."""
+    query = h.fake.press(message, data, user=user)
+    await until(lambda: query in h.fake.callback_answers, "the press answered")
+    return str(h.fake.callback_answers[query].get("text"))
+
+
+async def test_votes_by_two_readers_in_a_group_and_a_changed_vote(harness: Harness) -> None:
+    group, _ = await deliver(harness)
+    parent, *replies = group
+    assert [b["callback_data"] for b in parent.buttons()] == ["vote:1:up", "vote:1:down"]
+    assert [b["text"] for b in parent.buttons()] == ["👍", "👎"]
+    assert all(not r.buttons() for r in replies)
+    assert "👍 의견을 남겼습니다" in await press(harness, parent, "vote:1:up", USER)
+    assert "👍 의견을 남겼습니다" in await press(harness, parent, "vote:1:up", ADMIN)
+    assert "바꿨습니다" in await press(harness, parent, "vote:1:down", USER)
+    assert await harness.app.store.feedback.totals([1]) == [IssueFeedback(1, up=1, down=1)]
+    harness.fake.push_update(command(PRIVATE_ADMIN, 50, "/stats", user=ADMIN))
+    [answer] = await harness.answers(ADMIN)
+    assert "제 0001호: 👍 1 · 👎 1" in answer.plain_text
+
+
+async def test_a_forged_callback_is_answered_and_counts_nothing(harness: Harness) -> None:
+    group, _ = await deliver(harness)
+    for data in ("vote:1:meh", "vote:-1:up", "vote:2:up", "nav:x", "ballot:1:up"):
+        assert await press(harness, group[0], data, USER)  # a short word, never silence
+    assert await harness.app.store.feedback.totals([1, 2]) == [IssueFeedback(1), IssueFeedback(2)]
