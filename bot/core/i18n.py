@@ -145,7 +145,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "welcome_latest": ("최신 호: {title}", "Latest issue: {title}"),
     "welcome_read_now": ("지금 읽기", "Read it now"),
     "welcome_settings": ("받는 시각 {time} ({zone}) · 언어 {words}. 바꾸기: /subscribe 07:30 Europe/Berlin, /lang en · 그만 받기: /unsubscribe", "Every day at {time} ({zone}) · language {words}. To change: /subscribe 07:30 Europe/Berlin, /lang ko · to stop: /unsubscribe"),
-    "help_stats_issue": ("/briefing stats <번호> — 그 호의 👍/👎 와 반응 많은 섹션", "/briefing stats <n> — an issue's 👍/👎 and most-reacted sections"),
+    "stats_usage": ("몇 호의 통계를 볼까요? 예: /briefing stats 1", "Which issue? For example: /briefing stats 1"),
 }  # fmt: skip
 
 

@@ -13,7 +13,7 @@ import re
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 MAX_ARGUMENT = 200
 _SPACE = re.compile(r"\s+")
@@ -94,6 +94,14 @@ class Stats(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class IssueStats(Parsed):
+    """`/briefing stats N`: one issue's feedback totals, for editors (and admins)."""
+
+    number: int
+    who: ClassVar[Literal["editors"]] = "editors"
+
+
+@dataclass(frozen=True, slots=True)
 class ChannelAction(Parsed):
     """`/briefing here`, `/briefing stop`, `/briefing status` in a channel."""
 
@@ -144,7 +152,7 @@ def split_text(line: str) -> tuple[str, str]:
     return name, rest
 
 
-BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang")  # `/briefing <action>`
+BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "stats")  # `/briefing <action>`
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -161,6 +169,9 @@ def briefing(arg: str) -> Parsed:
         return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
     if action == "lang":
         return language(rest, channel=True)
+    if action == "stats":
+        number = _number(rest.strip())
+        return IssueStats(number) if number else BadInput("stats_usage")
     return BadInput("briefing_usage")
 
 

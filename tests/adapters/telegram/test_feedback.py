@@ -86,6 +86,12 @@ async def test_votes_by_two_readers_in_a_group_and_a_changed_vote(harness: Harne
     harness.fake.push_update(command(PRIVATE_ADMIN, 50, "/stats", user=ADMIN))
     [answer] = await harness.answers(ADMIN)
     assert "제 0001호: 👍 1 · 👎 1" in answer.plain_text
+    harness.fake.push_update(command(PRIVATE_ADMIN, 51, "/briefing stats 1", user=ADMIN))
+    assert "제 0001호: 👍 1 · 👎 1" in (await harness.answers(ADMIN, 2))[1].plain_text
+    harness.fake.add_chat(USER, "private")
+    harness.fake.push_update(command(private(USER), 52, "/briefing stats 1"))
+    [refused] = await harness.answers(USER)  # a reader is no editor: only totals, to editors
+    assert "편집자와 관리자만" in refused.plain_text
 
 
 async def test_a_forged_callback_is_answered_and_counts_nothing(harness: Harness) -> None:

@@ -74,6 +74,10 @@ async def stats(ctx: Context, parsed: p.Stats) -> Reply:
     return Reply(simple(*lines, title=t(lang, "stats")))
 
 
+async def briefing_stats(ctx: Context, parsed: p.IssueStats) -> Reply:
+    return await issue_stats(ctx, parsed.number)
+
+
 async def issue_stats(ctx: Context, number: int) -> Reply:
     """One issue's feedback: its 👍/👎 and its sections with most reactions."""
     if ctx.content.archive.get(number) is None:
