@@ -91,6 +91,7 @@ class Stats(Parsed):
     """`/stats` (the bot's figures, the newest issues' feedback) or `/stats N` (one issue's)."""
 
     number: int | None = None
+    who: ClassVar[Literal["admins"]] = "admins"  # also as `/briefing stats` (Slack's /stats)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,9 +170,15 @@ def briefing(arg: str) -> Parsed:
         return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
     if action == "lang":
         return language(rest, channel=True)
-    if action == "stats":
-        number = _number(rest.strip())
-        return IssueStats(number) if number else BadInput("stats_usage")
+    if action == "stats":  # alone: the admins' /stats (Slack has no /stats of its own)
+        number = _number(rest.strip()) if rest.strip() else None
+        return (
+            Stats()
+            if not rest.strip()
+            else IssueStats(number)
+            if number
+            else BadInput("stats_usage")
+        )
     return BadInput("briefing_usage")
 
 

@@ -5,6 +5,7 @@ back, an event delivered twice counts once), and `/stats` shows only the totals.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -32,7 +33,7 @@ async def top(slack: Harness) -> tuple[tuple[str, int], ...]:
     return one.top
 
 
-def counted(slack: Harness, want: tuple[tuple[str, int], ...]):  # type: ignore[no-untyped-def]
+def counted(slack: Harness, want: tuple[tuple[str, int], ...]) -> Callable[[], Awaitable[bool]]:
     async def check() -> bool:
         return await top(slack) == want
 

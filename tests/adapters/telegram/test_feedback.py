@@ -5,6 +5,8 @@ anonymous totals) counts too; the polling asks for both in allowed_updates."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.core.feedback import IssueFeedback
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.support.telegram import ADMIN, USER, Harness, command, private
@@ -19,7 +21,7 @@ async def top(h: Harness) -> tuple[tuple[str, int], ...]:
     return one.top
 
 
-def counted(h: Harness, want: tuple[tuple[str, int], ...]):  # type: ignore[no-untyped-def]
+def counted(h: Harness, want: tuple[tuple[str, int], ...]) -> Callable[[], Awaitable[bool]]:
     async def check() -> bool:
         return await top(h) == want
 
@@ -92,6 +94,8 @@ async def test_votes_by_two_readers_in_a_group_and_a_changed_vote(harness: Harne
     harness.fake.push_update(command(private(USER), 52, "/briefing stats 1"))
     [refused] = await harness.answers(USER)  # a reader is no editor: only totals, to editors
     assert "편집자와 관리자만" in refused.plain_text
+    harness.fake.push_update(command(private(USER), 53, "/briefing stats"))
+    assert "관리자만" in (await harness.answers(USER, 2))[1].plain_text  # the admins' /stats
 
 
 async def test_a_forged_callback_is_answered_and_counts_nothing(harness: Harness) -> None:

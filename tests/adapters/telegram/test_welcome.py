@@ -54,6 +54,7 @@ async def test_a_forged_read_press_is_answered_and_sends_nothing(harness: Harnes
     [welcome] = await harness.answers(USER)
     for data in ("read:abc", "read:999", "read:"):
         query = harness.fake.press(welcome, data, user=USER)
-        await until(lambda q=query: q in harness.fake.callback_answers, "the press answered")  # type: ignore[misc]
-        assert harness.fake.callback_answers[query].get("text")
+        answers = harness.fake.callback_answers
+        await until(lambda: query in answers, "the press answered")  # noqa: B023
+        assert answers[query].get("text")
     assert len(harness.fake.messages(USER)) == 1

@@ -62,7 +62,7 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("briefing", "here now", "briefing_usage"),
     ("briefing", "stats 3", p.IssueStats(3)),
     ("briefing", "STATS 제2호", p.IssueStats(2)),
-    ("briefing", "stats", "stats_usage"),
+    ("briefing", "stats", p.Stats()),
     ("briefing", "stats all", "stats_usage"),
     ("briefing", "dance", "briefing_usage"),
     ("start", "", p.Start("")),
