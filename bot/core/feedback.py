@@ -16,7 +16,7 @@ section (`find`). The parent carries no section: a reaction on it counts for the
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal, Protocol
 
 from bot.core.model.messages import Button, MessageRef
@@ -70,6 +70,13 @@ class FeedbackStore(Protocol):
     async def totals(self, issues: Sequence[int]) -> list[IssueFeedback]:
         """Each of `issues`' totals (in that order), the top sections `TOP_SECTIONS` long."""
         ...
+
+
+def as_reacted(ref: MessageRef) -> MessageRef:
+    """`ref` as a reaction names its message: by its chat alone (a Telegram forum topic's
+    address "<chat>:<topic>" is its chat's: message ids belong to the chat, and a reaction
+    update names no topic)."""
+    return replace(ref, chat=ref.chat.partition(":")[0])
 
 
 def vote_buttons(issue: int) -> tuple[Button, ...]:

@@ -41,7 +41,7 @@ from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 from bot.core.departures import Departures
 from bot.core.destination import Destination
 from bot.core.errors import RecipientGone
-from bot.core.feedback import Carried, FeedbackStore
+from bot.core.feedback import Carried, FeedbackStore, as_reacted
 from bot.core.i18n import Language
 from bot.core.model.messages import Message, MessageRef
 from bot.core.model.packing import Packing
@@ -271,7 +271,7 @@ class DeliveryEngine:
         try:
             if self.feedback is not None:
                 await self.feedback.remember(
-                    number, [(r, Carried(number, m.sections)) for r, m in sent]
+                    number, [(as_reacted(r), Carried(number, m.sections)) for r, m in sent]
                 )
         except Exception as exc:  # the thread is delivered; only its reactions go uncounted
             log.warning("issue %d: what its messages carried was not kept: %s", number, exc)

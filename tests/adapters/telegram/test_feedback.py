@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.core.feedback import IssueFeedback
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
-from tests.support.telegram import ADMIN, USER, Harness, command, private
+from tests.support.telegram import ADMIN, FORUM, USER, Harness, command, private
 from tests.support.wait import until
 
 GROUP, CHANNEL = -1005550000, -1005550001
@@ -103,3 +103,14 @@ async def test_a_forged_callback_is_answered_and_counts_nothing(harness: Harness
     for data in ("vote:1:meh", "vote:-1:up", "vote:2:up", "nav:x", "ballot:1:up"):
         assert await press(harness, group[0], data, USER)  # a short word, never silence
     assert await harness.app.store.feedback.totals([1, 2]) == [IssueFeedback(1), IssueFeedback(2)]
+
+
+async def test_a_reaction_in_a_forum_topic_counts(harness: Harness) -> None:
+    harness.fake.add_chat(FORUM, "supergroup", is_forum=True, topics=[7])
+    harness.fake.set_member(FORUM, harness.fake.bot_id, "administrator")
+    harness.app.engine.planner.channels = {"telegram": [f"{FORUM}:7"]}  # a topic's address
+    assert (await harness.app.engine.deliver()).sent == 11
+    arxiv = harness.fake.messages(FORUM)[5]
+    assert arxiv.message_thread_id == 7
+    assert harness.fake.react(arxiv, USER, [], ["🤯"])  # the update names the chat, no topic
+    await until(counted(harness, (("arXiv", 1),)), "the topic's reaction counted")
