@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+import pytest
+
 from bot.core.feedback import IssueFeedback
 from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
 from tests.support.telegram import ADMIN, FORUM, USER, Harness, command, private
@@ -114,3 +116,15 @@ async def test_a_reaction_in_a_forum_topic_counts(harness: Harness) -> None:
     assert arxiv.message_thread_id == 7
     assert harness.fake.react(arxiv, USER, [], ["🤯"])  # the update names the chat, no topic
     await until(counted(harness, (("arXiv", 1),)), "the topic's reaction counted")
+
+
+@pytest.mark.parametrize("harness", [{"bot": {"feedback": False}}], indirect=True)
+async def test_feedback_off_means_no_buttons_and_nothing_counted(harness: Harness) -> None:
+    group, _ = await deliver(harness)
+    assert all(not sent.buttons() for sent in group)
+    assert harness.fake.react(group[6], USER, [], ["👍"])
+    assert "의견을 받지 않습니다" in await press(harness, group[0], "vote:1:up", USER)
+    harness.fake.push_update(command(PRIVATE_ADMIN, 50, "/stats", user=ADMIN))
+    [answer] = await harness.answers(ADMIN)
+    assert "👍" not in answer.plain_text
+    assert await harness.app.store.feedback.totals([1]) == [IssueFeedback(1)]
