@@ -4,6 +4,7 @@ the bot write only to users who started it."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 
@@ -35,10 +36,13 @@ async def subscribe(ctx: Context, parsed: p.Subscribe) -> Reply:
     if not await subscriptions.is_subscribed(command.platform, command.user):
         return reply
     await policy.keep_language(command, ctx.language)  # the DM thread's words
+    when = None
     if parsed.time is not None:
         when = await policy.reader_time(command, parsed.time, parsed.zone, ctx.language)
-        reply = Reply(Message((*reply.message.blocks, *when.blocks)))
-    return reply if was else await welcome(ctx, reply)
+    reply = reply if was else await welcome(ctx, reply)
+    if when is None:
+        return reply
+    return Reply(dataclasses.replace(reply.message, blocks=(*reply.message.blocks, *when.blocks)))
 
 
 async def welcome(ctx: Context, confirmed: Reply) -> Reply:
