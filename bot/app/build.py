@@ -145,6 +145,7 @@ def build(
     )
     admins = frozenset(settings.bot.admins)
     editors = frozenset(settings.bot.editors)
+    feedback = store.feedback if settings.bot.feedback else None
     notices = AdminNotices(
         live, registry, admins, settings.bot.language,
         editors=editors, choices=store.report_choices, settings=store.destinations,
@@ -167,6 +168,7 @@ def build(
         before_run=notices.refresh,  # the content on disk, as /reload takes it
         history=store.history,
         after_run=notices.tell_report,  # the run's report to the editors and admins
+        feedback=feedback,
     )
     leading = Leading(now=held and not replica)
     pinned = p.delivery_channels(settings, platforms)
@@ -197,6 +199,7 @@ def build(
         notices=notices,
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
         editing=editing(settings, store, admins | editors),
+        feedback=feedback,
     )
     wiring = Wiring(
         service,

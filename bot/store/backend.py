@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.core.delivery.ports import PostRequests, RunRecord
+from bot.core.feedback import FeedbackStore
 from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
 from bot.core.runs import DeliveryHistory, ReportChoices
 from bot.store.common import InstallationStore
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
+from bot.store.tinydb.feedback import Feedback
 from bot.store.tinydb.history import History
 from bot.store.tinydb.history import ReportChoices as TinyReportChoices
 from bot.store.tinydb.installations import Installations
@@ -52,6 +54,9 @@ class Backend(Protocol):
 
     @property
     def report_choices(self) -> ReportChoices: ...
+
+    @property
+    def feedback(self) -> FeedbackStore: ...
 
     @property
     def post_requests(self) -> PostRequests | None:
@@ -92,6 +97,7 @@ class TinyBackend:
         self.claims = Claims(store)
         self.history = History(store)
         self.report_choices = TinyReportChoices(store)
+        self.feedback = Feedback(store)
 
     async def refresh(self) -> None:
         pass
