@@ -279,11 +279,13 @@ def main() -> list[str]:
             for case in CASES:
                 for backend in ("tinydb", "postgres"):
                     result = asyncio.run(deliver(case, server if backend == "postgres" else None))
-                    lines.append(_cpu_line(case, backend, result, floors[case.platform]))
+                    new = [_cpu_line(case, backend, result, floors[case.platform])]
                     if case.paid:
-                        lines += _paid_lines(result, case.readers)
+                        new += _paid_lines(result, case.readers)
                     elif case.platform == "telegram":
-                        lines += _free_lines(result)
+                        new += _free_lines(result)
+                    print("\n".join(new), file=sys.stderr, flush=True)  # as they come
+                    lines += new
         finally:
             server.stop()
     return lines
