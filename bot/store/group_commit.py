@@ -18,37 +18,50 @@ from collections.abc import Awaitable, Callable
 class GroupCommit:
     """`await group()` returns once every change made before the call is durable.
 
-    `write()` must make durable every change made before it was called (it may write more)."""
+    `write()` must make durable every change made before it was called (it may write more).
+    A commit with no write in flight starts one; a commit during a write waits for the next
+    one, which starts as soon as that write ends and serves every commit that arrived meanwhile.
+    """
 
     def __init__(self, write: Callable[[], Awaitable[None]]) -> None:
         self._write = write
-        self._asked = 0  # commits asked for, numbered in order
-        self._durable = 0  # every commit up to this number is durable
-        self._running: asyncio.Future[None] | None = None
-        self._covers = 0  # the commits the running write is for
+        self._running = False
+        self._next: asyncio.Future[None] | None = None  # done when the next write is
+        self._task: asyncio.Task[None] | None = None  # the write in flight
 
     async def __call__(self) -> None:
-        self._asked += 1
-        mine = self._asked
-        while self._durable < mine:
-            if self._running is None:
-                self._covers = self._asked  # the write starts after this: it includes them
-                self._running = asyncio.ensure_future(self._flush(self._covers))
-                self._running.add_done_callback(_retrieved)
-            running, covers = self._running, self._covers
-            try:
-                await asyncio.shield(running)  # a cancelled caller leaves the write going
-            except Exception:
-                if covers >= mine:
-                    raise  # the write for this commit failed
-                # a write begun before this commit failed: this one gets a write of its own
+        if self._running:
+            if self._next is None:
+                self._next = asyncio.get_running_loop().create_future()
+            done = self._next
+        else:
+            done = self._start()
+        await asyncio.shield(done)  # a cancelled caller leaves the write going
 
-    async def _flush(self, covered: int) -> None:
+    def _start(self) -> asyncio.Future[None]:
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        done.add_done_callback(_retrieved)
+        self._running = True
+        self._task = asyncio.ensure_future(self._flush(done))
+        return done
+
+    async def _flush(self, done: asyncio.Future[None]) -> None:
         try:
             await self._write()
-            self._durable = max(self._durable, covered)
+        except Exception as exc:  # the callers of this write get it
+            done.set_exception(exc)
+        except BaseException:
+            done.cancel()
+            raise
+        else:
+            done.set_result(None)
         finally:
-            self._running = None
+            self._running = False
+            if self._next is not None:  # commits that arrived during this write
+                waiting, self._next = self._next, None
+                waiting.add_done_callback(_retrieved)
+                self._running = True
+                self._task = asyncio.ensure_future(self._flush(waiting))
 
 
 def _retrieved(future: asyncio.Future[None]) -> None:
