@@ -54,6 +54,7 @@ class BotSection(_Section):
     channel_opt_in: Literal["admins", "members"] = "admins"  # who may /briefing here in a channel
     # per user and per chat, in any minute (admins exempt; 0: no quota)
     commands_per_minute: int = Field(20, ge=0, le=10_000)
+    audit_days: int = Field(365, ge=1, le=36_500)  # how long the audit log keeps an entry
 
     @field_validator("timezone")
     @classmethod

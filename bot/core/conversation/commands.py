@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Handler
-from bot.core.conversation.handlers import admin, channels, guide, lookups, subscribing
+from bot.core.conversation.handlers import admin, channels, guide, lookups, privacy, subscribing
 
 Who = Literal["everyone", "admins"]
 
@@ -67,8 +67,13 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("lang", p.lang, {p.SetLanguage: channels.set_language}, ("언어", "language"),
                 help="help_lang", menu="menu_lang"),
     CommandSpec("briefing", p.briefing,
-                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time},
+                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
+                 p.AuditQuery: admin.audit_log},
                 help="help_briefing", menu="menu_briefing"),
+    CommandSpec("mydata", _no_argument(p.MyData), {p.MyData: privacy.mydata}, ("내정보",),
+                help="help_mydata", menu="menu_mydata"),
+    CommandSpec("forget", p.forget, {p.Forget: privacy.forget}, ("삭제",),
+                help="help_forget", menu="menu_forget"),
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
                 help="help_post"),

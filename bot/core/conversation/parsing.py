@@ -115,6 +115,27 @@ class SetLanguage(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class AuditQuery(Parsed):
+    """`/briefing audit [N]`: the newest N entries of the audit log (admins)."""
+
+    count: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class MyData(Parsed):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Forget(Parsed):
+    """`/forget` (asks to confirm), `/forget confirm`; an admin's `/forget slack:U1 [confirm]`
+    forgets that reader."""
+
+    confirm: bool = False
+    reader: str | None = None  # "slack:U1": an admin's, for someone else
+
+
+@dataclass(frozen=True, slots=True)
 class Unknown(Parsed):
     name: str
 
@@ -142,7 +163,7 @@ def split_text(line: str) -> tuple[str, str]:
     return name, rest
 
 
-BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang")  # `/briefing <action>`
+BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "audit")  # `/briefing <action>`
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -159,7 +180,33 @@ def briefing(arg: str) -> Parsed:
         return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
     if action == "lang":
         return language(rest, channel=True)
+    if action == "audit":
+        return audit(rest)
     return BadInput("briefing_usage")
+
+
+def audit(arg: str) -> Parsed:
+    """`[N]`: how many of the newest entries (1 to 50; 10 when not said)."""
+    if not arg.strip():
+        return AuditQuery()
+    number = _number(arg.strip())
+    if number is None or number > 50:
+        return BadInput("audit_usage", (("arg", arg[:40]),))
+    return AuditQuery(number)
+
+
+_READER = re.compile(r"[a-z]{2,16}:[A-Za-z0-9_-]{1,64}")
+
+
+def forget(arg: str) -> Parsed:
+    words = arg.split()
+    confirm = bool(words) and words[-1].casefold() in ("confirm", "확인")
+    rest = words[:-1] if confirm else words
+    if not rest:
+        return Forget(confirm)
+    if len(rest) == 1 and _READER.fullmatch(rest[0]):
+        return Forget(confirm, rest[0])
+    return BadInput("forget_usage")
 
 
 def language(arg: str, *, channel: bool) -> Parsed:

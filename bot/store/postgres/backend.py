@@ -20,12 +20,15 @@ from typing import Any
 
 import psycopg
 
+from bot.core.audit import KEEP_DAYS
 from bot.core.ports import Subscriber
 from bot.store.common import StoreUnavailable, utcnow
+from bot.store.postgres.audit import PgAudit
 from bot.store.postgres.destinations import PgDestinations
 from bot.store.postgres.installations import PgInstallations
 from bot.store.postgres.ledger import PgLedger
 from bot.store.postgres.pool import CONNECT, Pool, connect, where
+from bot.store.postgres.privacy import PgReaders
 from bot.store.postgres.schema import SchemaTooNew, migrate
 from bot.store.postgres.times import listen, notify_if
 
@@ -107,7 +110,9 @@ class PgRunLog:
 class PgBackend:
     name = "postgres"
 
-    def __init__(self, conn: psycopg.Connection[Any], pool: Pool) -> None:
+    def __init__(
+        self, conn: psycopg.Connection[Any], pool: Pool, audit_days: int = KEEP_DAYS
+    ) -> None:
         from bot.store.postgres.replicas import PgClaims, PgPostRequests
 
         self.pool = pool
@@ -119,6 +124,8 @@ class PgBackend:
         self.runs = PgRunLog(pool, row[0] if row else None)
         self.claims = PgClaims(pool)
         self.post_requests: PgPostRequests | None = PgPostRequests(pool)
+        self.audit = PgAudit(pool, audit_days)
+        self.readers = PgReaders(pool, self.subscriptions, self.destinations, self.ledger)
 
     async def refresh(self) -> None:
         """What the ports answer from memory (the ledger, the last run), read again: the
@@ -143,11 +150,11 @@ class PgBackend:
         await self.pool.close()
 
 
-def open_postgres(url: str, *, pool_size: int = 10) -> PgBackend:
+def open_postgres(url: str, *, pool_size: int = 10, audit_days: int = KEEP_DAYS) -> PgBackend:
     """Upgrade the schema and load the ledger; raise `StoreUnavailable` if either fails."""
     with connect(url) as conn:
         try:
             migrate(conn)
         except SchemaTooNew as exc:
             raise StoreUnavailable(f"{where(url)}: {exc}") from None
-        return PgBackend(conn, Pool(url, pool_size))
+        return PgBackend(conn, Pool(url, pool_size), audit_days)
