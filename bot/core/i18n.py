@@ -141,6 +141,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "mydata_title": ("저장된 내 정보", "What the bot stores about you"),
     "mydata_intro": ("이 봇이 저장하고 있는 당신에 관한 기록 전부입니다.", "Every record this bot keeps about you:"),
     "mydata_nothing": ("저장된 정보가 없습니다.", "The bot stores nothing about you."),
+    "mydata_kind": ("{kind} ({count}건)", "{kind} ({count})"),
     "mydata_more": ("… 그리고 {count}건 더", "… and {count} more"),
     "mydata_forget": ("모두 지우려면 /forget", "/forget deletes all of it."),
     "mydata_sent": ("저장된 내 정보를 DM으로 보냈습니다.", "I sent you what the bot stores about you by direct message."),

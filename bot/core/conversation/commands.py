@@ -73,7 +73,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("mydata", _no_argument(p.MyData), {p.MyData: privacy.mydata}, ("내정보",),
                 help="help_mydata", menu="menu_mydata"),
     CommandSpec("forget", p.forget, {p.Forget: privacy.forget}, ("삭제",),
-                help="help_forget", menu="menu_forget"),
+                menu="menu_forget"),
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
                 help="help_post"),

@@ -57,6 +57,19 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("briefing", "lang", "bad_language"),
     ("briefing", "here now", "briefing_usage"),
     ("briefing", "dance", "briefing_usage"),
+    ("briefing", "audit", p.AuditQuery()),
+    ("briefing", "audit 25", p.AuditQuery(25)),
+    ("briefing", "audit 51", "audit_usage"),
+    ("briefing", "audit many", "audit_usage"),
+    ("mydata", "", p.MyData()),
+    ("내정보", "whatever", p.MyData()),
+    ("forget", "", p.Forget()),
+    ("forget", "CONFIRM", p.Forget(confirm=True)),
+    ("삭제", "확인", p.Forget(confirm=True)),
+    ("forget", "slack:U123 confirm", p.Forget(confirm=True, reader="slack:U123")),
+    ("forget", "telegram:42", p.Forget(reader="telegram:42")),
+    ("forget", "everyone now", "forget_usage"),
+    ("forget", "<b>x</b>", "forget_usage"),
     ("start", "", p.Start("")),
     ("start", "term-np-hard", p.TermBySlug("np-hard")),
     ("start", "issue-1", p.IssueQuery(1)),
@@ -87,7 +100,7 @@ def test_every_row_has_good_and_bad_cases_or_takes_no_argument() -> None:
     named = {spec.name for spec in filter(None, (commands.spec(n) for n, _, _ in CASES))}
     assert named == set(commands.BY_NAME)
     bad = {commands.spec(n) for n, _, e in CASES if isinstance(e, str) and e != "too_long"}
-    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post"}
+    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post", "forget"}
     assert {spec.name for spec in bad if spec} == takes_argument
 
 

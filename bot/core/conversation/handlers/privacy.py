@@ -45,7 +45,8 @@ def described(held: Held, lang: Language) -> Message:
     blocks = [Block((Line((text(t(lang, "mydata_intro")),)),))]
     for kind, records in held.items():
         key = "kind_" + kind.replace(" ", "_").replace("-", "_")
-        head = Line((bold(f"{t(lang, key) if key in KEYS else kind} ({len(records)})"),))
+        name = t(lang, key) if key in KEYS else kind
+        head = Line((bold(t(lang, "mydata_kind", kind=name, count=len(records))),))
         lines = [
             Line((text(", ".join(f"{c}: {v}" for c, v in r.items() if v not in (None, ""))),),
                  bullet=True)
