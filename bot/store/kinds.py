@@ -18,11 +18,24 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+FORGOTTEN = "(forgotten)"  # who an audit entry names once that person asked to be forgotten
 Doc = dict[str, Any]  # a tinydb document
 Row = dict[str, Any]  # a record: column → JSON value
 # What the reader's own records are found by: their platform, user id, DM destination key
-# ("telegram:dm:42") and DM chat.
-ReaderValue = str  # "platform" | "user" | "dm" | "chat"
+# ("telegram:dm:42"), DM chat, "platform:user" ("telegram:42", as the admins' list and the audit
+# log name people) and "platform:chat" of their DM (where the audit log says they were).
+ReaderValue = str  # "platform" | "user" | "dm" | "chat" | "who" | "place"
+
+
+@dataclass(frozen=True)
+class Match:
+    """The reader's records of a kind: those whose `columns` hold the reader's values (all of
+    them). `/forget` deletes them, or, with `blank`, keeps the record with that column set to
+    `to` (a channel they opted in keeps its opt-in; the audit log keeps what was done)."""
+
+    columns: tuple[tuple[str, ReaderValue], ...]
+    blank: str | None = None
+    to: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,18 +48,26 @@ class Kind:
     doc: Callable[[Row], tuple[str, Doc]]  # a record → its tinydb key and document
     times: tuple[str, ...] = ()  # columns that hold a time
     jsons: tuple[str, ...] = ()  # columns that hold JSON
-    reader: tuple[tuple[str, ReaderValue], ...] = ()  # column = the reader's value, all of them
+    reader: tuple[Match, ...] = ()  # how a reader's records are found (any of these)
     only: str | None = None  # a reader's records only on this platform
-    blank: str | None = None  # /forget empties this column instead of deleting the record
 
-    def mine(self, values: Mapping[str, str | None]) -> dict[str, str] | None:
-        """column → value of the reader's records, or None if this kind holds none of theirs."""
-        if not self.reader or (self.only and values.get("platform") != self.only):
-            return None
-        wanted = {column: values.get(value) for column, value in self.reader}
-        if any(v is None for v in wanted.values()):
-            return None
-        return {column: str(v) for column, v in wanted.items()}
+    def mine(self, values: Mapping[str, str | None]) -> list[tuple[Match, dict[str, str]]]:
+        """Each way of finding the reader's records with the column → value it looks for."""
+        if self.only and values.get("platform") != self.only:
+            return []
+        found = []
+        for match in self.reader:
+            wanted = {column: values.get(value) for column, value in match.columns}
+            if all(v is not None for v in wanted.values()):
+                found.append((match, {column: str(v) for column, v in wanted.items()}))
+        return found
+
+
+def reader_values(platform: str, user: str, chat: str | None) -> dict[str, str | None]:
+    """What a reader's records are found by (`Match`), their DM `chat` if known."""
+    place = f"{platform}:{chat}" if chat else None
+    return {"platform": platform, "user": user, "dm": f"{platform}:dm:{user}", "chat": chat,
+            "who": f"{platform}:{user}", "place": place}  # fmt: skip
 
 
 def iso(value: Any) -> str | None:
@@ -143,35 +164,36 @@ def _installation(d: Doc) -> Row:
 KINDS: tuple[Kind, ...] = (
     Kind("subscriptions", "subscriptions", ("platform", "user_id", "chat", "since"),
          "subscriptions", *_SUBS, times=("since",),
-         reader=(("platform", "platform"), ("user_id", "user"))),
+         reader=(Match((("platform", "platform"), ("user_id", "user"))),)),
     Kind("releases", "releases", ("issue", "released_at"), "releases", *_RELEASES,
          times=("released_at",)),
     Kind("delivery parts", "delivery_parts", ("issue", "destination", "part", "state", "platform",
          "chat", "message_id", "thread"), "deliveries", _part, _part_doc,
-         reader=(("destination", "dm"),)),
+         reader=(Match((("destination", "dm"),)),)),
     Kind("deliveries done", "deliveries_done", ("issue", "destination", "parts", "parent",
          "done_at"), "deliveries", _done, _done_doc, times=("done_at",),
-         reader=(("destination", "dm"),)),
+         reader=(Match((("destination", "dm"),)),)),
     Kind("schedule runs", "schedule_runs", ("name", "due"), "schedule", _run, _run_doc,
          times=("due",)),
     Kind("opted-in channels", "channels", ("platform", "chat", "opted_by", "since"), "channels",
-         *_CHANNELS, times=("since",), reader=(("platform", "platform"), ("opted_by", "user")),
-         blank="opted_by"),
+         *_CHANNELS, times=("since",),
+         reader=(Match((("platform", "platform"), ("opted_by", "user")), blank="opted_by"),)),
     Kind("destination settings", "destination_settings", ("destination", "time", "zone",
          "language"), "destination_settings", *_keyed("destination", ("time", "zone", "language")),
-         reader=(("destination", "dm"),)),
+         reader=(Match((("destination", "dm"),)),)),
     Kind("slack installations", "slack_installations", ("workspace", "record", "saved_at"),
          "slack_installations", _installation, _INSTALLS[1], times=("saved_at",),
          jsons=("record",)),
     Kind("slack chats", "slack_chats", ("chat", "workspace"), "slack_chats", *_CHATS,
-         reader=(("chat", "chat"),), only="slack"),
+         reader=(Match((("chat", "chat"),)),), only="slack"),
     Kind("slack oauth states", "slack_oauth_states", ("state", "expires_at"),
          "slack_oauth_states", *_keyed("state", ("expires_at",))),
     Kind("inbound claims", "inbound_claims", ("key", "claimed_at"), "inbound",
          *_renamed({"key": "key", "claimed_at": "at"}, lambda r: str(r["key"])),
          times=("claimed_at",)),
     Kind("audit log", "audit_log", ("at", "who", "place", "action", "detail"), "audit", *_AUDIT,
-         times=("at",)),
+         times=("at",), reader=(Match((("who", "who"),), blank="who", to=FORGOTTEN),
+                                Match((("place", "place"),), blank="place", to=FORGOTTEN))),
 )  # fmt: skip
 BY_NAME = {kind.name: kind for kind in KINDS}
 # Tables no dump holds, and why: work in flight that dies with the process that queued it.

@@ -9,15 +9,19 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core.ports import DestinationSettings, DestinationStore, SubscriptionStore
 from bot.core.privacy import Held, Reader
-from bot.store.kinds import KINDS, Kind, normal
+from bot.store.kinds import KINDS, Kind, normal, reader_values
 
 if TYPE_CHECKING:
     from bot.store.memory_ledger import MemoryLedger
     from bot.store.postgres.pool import Pool
 
 
-def _where(wanted: dict[str, str]) -> str:
-    return " AND ".join(f"{column} = %({column})s" for column in wanted)
+def _where(wanted: dict[str, str], n: int = 0) -> str:
+    return " AND ".join(f"{column} = %({column}_{n})s" for column in wanted)
+
+
+def _params(wanted: dict[str, str], n: int = 0) -> dict[str, str]:
+    return {f"{column}_{n}": value for column, value in wanted.items()}
 
 
 def _record(kind: Kind, row: tuple[Any, ...]) -> dict[str, Any]:
@@ -41,17 +45,21 @@ class PgReaders:
             (reader.platform, reader.user),
         )
         chat = rows[0][0] if rows else reader.dm
-        return {"platform": reader.platform, "user": reader.user, "dm": reader.key, "chat": chat}
+        return reader_values(reader.platform, reader.user, chat)
 
     async def held(self, reader: Reader) -> Held:
         values = await self._values(reader)
         found: Held = {}
         for kind in KINDS:
-            wanted = kind.mine(values)
-            if wanted is None:
+            ways = kind.mine(values)
+            if not ways:
                 continue
-            sql = f"SELECT {', '.join(kind.columns)} FROM {kind.table} WHERE {_where(wanted)}"
-            rows = [_record(kind, row) for row in await self.pool.query(sql, wanted)]
+            params = {
+                f"{c}_{n}": v for n, (_, wanted) in enumerate(ways) for c, v in wanted.items()
+            }
+            anyway = " OR ".join(f"({_where(wanted, n)})" for n, (_, wanted) in enumerate(ways))
+            sql = f"SELECT {', '.join(kind.columns)} FROM {kind.table} WHERE {anyway}"
+            rows = [_record(kind, row) for row in await self.pool.query(sql, params)]
             if rows:
                 found[kind.name] = rows
         return found
@@ -64,12 +72,13 @@ class PgReaders:
         self.ledger.drop(reader.key)
         async with self.pool.connection() as conn, conn.transaction():
             for kind in KINDS:
-                wanted = kind.mine(values)
-                if wanted is None:
-                    continue
-                if kind.blank is not None:
-                    sql = f"UPDATE {kind.table} SET {kind.blank} = '' WHERE {_where(wanted)}"
-                else:
-                    sql = f"DELETE FROM {kind.table} WHERE {_where(wanted)}"
-                await conn.execute(sql, wanted)
+                for match, wanted in kind.mine(values):
+                    if match.blank is not None:
+                        sql = (
+                            f"UPDATE {kind.table} SET {match.blank} = %(to)s WHERE {_where(wanted)}"
+                        )
+                        await conn.execute(sql, {**_params(wanted), "to": match.to})
+                    else:
+                        sql = f"DELETE FROM {kind.table} WHERE {_where(wanted)}"
+                        await conn.execute(sql, _params(wanted))
         return {kind: len(rows) for kind, rows in held.items()}

@@ -5,13 +5,17 @@ whatever record of theirs is left, in one commit."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bot.core.ports import DestinationSettings
 from bot.core.privacy import Held, Reader
-from bot.store.kinds import KINDS, normal
+from bot.store.kinds import KINDS, Kind, Match, Row, normal, reader_values
 from bot.store.memory_ledger import MemoryLedger
 from bot.store.tinydb.destinations import Destinations
-from bot.store.tinydb.snapshot import Store
+from bot.store.tinydb.snapshot import Doc, Store
 from bot.store.tinydb.subscriptions import Subscriptions
+
+Values = dict[str, str | None]
 
 
 class TinyReaders:
@@ -25,49 +29,47 @@ class TinyReaders:
         self.store, self.subscriptions = store, subscriptions
         self.destinations, self.ledger = destinations, ledger
 
-    def _values(self, reader: Reader) -> dict[str, str | None]:
+    def _values(self, reader: Reader) -> Values:
         sub = self.subscriptions.table.get(f"{reader.platform}:{reader.user}")
         chat = sub["chat"] if sub is not None else reader.dm
-        return {"platform": reader.platform, "user": reader.user, "dm": reader.key, "chat": chat}
+        return reader_values(reader.platform, reader.user, chat)
+
+    def _theirs(self, kind: Kind, values: Values) -> Iterator[tuple[Doc, Row, Match]]:
+        """Each of the reader's documents of `kind`, its record and how it was found."""
+        ways = kind.mine(values)
+        for doc in list(self.store.table(kind.tiny)) if ways else ():
+            row = kind.row(doc)
+            if row is None:
+                continue
+            for match, wanted in ways:
+                if all(str(row.get(c)) == v for c, v in wanted.items()):
+                    yield doc, row, match
+                    break
 
     async def held(self, reader: Reader) -> Held:
         values = self._values(reader)
         found: Held = {}
         for kind in KINDS:
-            wanted = kind.mine(values)
-            if wanted is None:
-                continue
-            rows = [normal(kind, row) for doc in self.store.table(kind.tiny)
-                    if (row := kind.row(doc)) is not None
-                    and all(str(row.get(c)) == v for c, v in wanted.items())]  # fmt: skip
+            rows = [normal(kind, row) for _, row, _ in self._theirs(kind, values)]
             if rows:
                 found[kind.name] = rows
         return found
 
     async def forget(self, reader: Reader) -> dict[str, int]:
+        values = self._values(reader)  # their DM chat, read before the subscription goes
         held = await self.held(reader)
         await self.subscriptions.unsubscribe(reader.platform, reader.user)
         await self.destinations.set_settings(reader.key, DestinationSettings())
         self.ledger.drop(reader.key)
-        values = self._values(reader) | {"chat": _chat(held, reader)}
         for kind in KINDS:
-            wanted = kind.mine(values)
-            if wanted is None:
-                continue
             table = self.store.table(kind.tiny)
-            for doc in list(table):
-                row = kind.row(doc)
-                if row is None or any(str(row.get(c)) != v for c, v in wanted.items()):
-                    continue
-                if kind.blank is not None:
-                    table.put(*kind.doc({**row, kind.blank: ""}))
-                else:
-                    table.delete(doc["key"])
+            for doc, row, _ in self._theirs(kind, values):
+                kept = {**row}
+                for match, wanted in kind.mine(values):
+                    if match.blank and all(str(row.get(c)) == v for c, v in wanted.items()):
+                        kept[match.blank] = match.to
+                table.delete(doc["key"])
+                if kept != row:  # kept without their name
+                    table.put(*kind.doc(kept))
         await self.store.commit()
         return {kind: len(rows) for kind, rows in held.items()}
-
-
-def _chat(held: Held, reader: Reader) -> str | None:
-    """Their DM chat: the subscription's (read before it was deleted), else the platform's."""
-    subs = held.get("subscriptions", [])
-    return str(subs[0]["chat"]) if subs else reader.dm

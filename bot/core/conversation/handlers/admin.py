@@ -42,8 +42,9 @@ async def post(ctx: Context, parsed: p.PostNow) -> Reply:
 
 async def reload(ctx: Context, _: p.Reload) -> Reply:
     reply = reload_content(ctx.ports, ctx.language)
-    fresh = ctx.ports.live.current.summary()
-    await ctx.audit("reload", f"serving {fresh['issues']} issues, {fresh['terms']} terms")
+    if ctx.ports.live.reloadable:
+        fresh = ctx.ports.live.current.summary()
+        await ctx.audit("reload", f"serving {fresh['issues']} issues, {fresh['terms']} terms")
     return reply
 
 
