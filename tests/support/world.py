@@ -49,3 +49,8 @@ class World:
         command = Command("fake", chat, user, name, argument, is_dm=dm,
                           dm_chat=chat if dm else None)  # fmt: skip
         return await self.service.handle(command)
+
+    async def press(self, data: object, *, chat: str, user: str) -> Reply:
+        """A button press (its untrusted `data`) by `user`, as an adapter hands it over."""
+        dm = chat.startswith("dm")
+        return await self.service.press(data, Command("fake", chat, user, "press", is_dm=dm))

@@ -17,9 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.core.conversation import navigation
+from bot.core.conversation import parsing as p
 from bot.core.conversation.access import Who
 from bot.core.conversation.context import Handler
-from bot.core.conversation.handlers import lookups
+from bot.core.conversation.handlers import lookups, privacy
 
 MAX_DATA = 64  # bytes: Telegram's limit of callback_data
 
@@ -37,6 +38,7 @@ class ButtonSpec:
 
 BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(navigation.PREFIX, navigation.parse, lookups.navigate),
+    ButtonSpec(privacy.PREFIX, p.forget_press, privacy.forget_pressed),
 )
 BY_PREFIX: Mapping[str, ButtonSpec] = {spec.prefix: spec for spec in BUTTONS}
 

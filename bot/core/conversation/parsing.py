@@ -13,7 +13,7 @@ import re
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 MAX_ARGUMENT = 200
 _SPACE = re.compile(r"\s+")
@@ -118,6 +118,7 @@ class SetLanguage(Parsed):
 class AuditQuery(Parsed):
     """`/briefing audit [N]`: the newest N entries of the audit log (admins)."""
 
+    who: ClassVar[str] = "admins"
     count: int = 10
 
 
@@ -195,7 +196,14 @@ def audit(arg: str) -> Parsed:
     return AuditQuery(number)
 
 
-_READER = re.compile(r"[a-z]{2,16}:[A-Za-z0-9_-]{1,64}")
+_READER = re.compile(r"[a-z]{2,16}:[A-Za-z0-9_-]{1,31}")  # "slack:U1": a button's data fits
+
+
+def forget_press(payload: str) -> Forget | None:
+    """A forget button's payload: "me" (the presser's own data) or an admin's "slack:U1"."""
+    if payload == "me":
+        return Forget(confirm=True)
+    return Forget(confirm=True, reader=payload) if _READER.fullmatch(payload) else None
 
 
 def forget(arg: str) -> Parsed:

@@ -59,6 +59,6 @@ async def test_briefing_audit_shows_the_newest_to_admins_only(world: World) -> N
     assert "fake:boss opt-out in fake:G1" in shown.message.plain
     assert "opt-in" not in shown.message.plain
     refused = await world.ask("/briefing audit", user="boss")
-    assert refused.message.plain == "관리자만 쓸 수 있는 명령입니다."
+    assert refused.message.plain == "관리자만 쓸 수 있는 명령입니다. ([bot] admins)"
     too_many = await world.ask("/briefing audit 60", chat="OPS", user="operator")
     assert "최대 50" in too_many.message.plain

@@ -109,9 +109,39 @@ async def test_forget_asks_then_leaves_no_row_with_the_readers_id(world: World) 
 
 async def test_an_admin_forgets_a_reader_who_asked_them(world: World) -> None:
     refused = await world.ask(f"/forget fake:{ME} confirm", chat="OPS", user="someone")
-    assert refused.message.plain == "관리자만 쓸 수 있는 명령입니다."
+    assert refused.message.plain == "관리자만 쓸 수 있는 명령입니다. ([bot] admins)"
     done = await world.ask(f"/forget fake:{ME} confirm", chat="OPS", user="operator")
     assert done.message.plain == f"fake:{ME} 의 정보 6건을 지웠습니다."
     entry = (await world.store.audit.recent(1))[0]
     assert (entry.who, entry.action) == ("fake:operator", "forget") and ME not in entry.detail
+    assert await scan(world.store, ME) == []
+
+
+async def test_forget_is_confirmed_by_its_button(world: World) -> None:
+    asked = await world.ask("/forget", chat=DM, user=ME)
+    [button] = asked.message.buttons
+    assert (button.label, button.data) == ("Delete it all", "forget:me")
+    done = await world.press(button.data, chat=DM, user=ME)
+    assert done.notice and done.message.plain.startswith("Deleted all 6 records")
+    assert await world.store.readers.held(Reader("fake", ME)) == {}
+    assert await scan(world.store, ME) == []
+
+
+async def test_a_forged_or_foreign_forget_press_changes_nothing(world: World) -> None:
+    for data in ("forget:<b>x</b>", "forget:", "forget:me:" + "x" * 60, 42):
+        forged = await world.press(data, chat=DM, user=ME)
+        assert forged.notice and forged.message.plain == "This button is not one of mine."
+    someone_elses = await world.press(f"forget:fake:{OTHER}", chat=DM, user=ME)
+    assert someone_elses.notice and "[bot] admins" in someone_elses.message.plain
+    for user in (ME, OTHER):
+        held = await world.store.readers.held(Reader("fake", user))
+        assert "subscriptions" in held
+
+
+async def test_an_admins_forget_button_names_the_reader(world: World) -> None:
+    asked = await world.ask(f"/forget fake:{ME}", chat="OPS", user="operator")
+    [button] = asked.message.buttons
+    assert button.data == f"forget:fake:{ME}" and len(button.data) <= 64
+    done = await world.press(button.data, chat="OPS", user="operator")
+    assert done.notice and "6" in done.message.plain
     assert await scan(world.store, ME) == []

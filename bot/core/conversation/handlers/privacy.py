@@ -7,16 +7,18 @@ asked them; either way the audit log records that it happened and how much went,
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import PlatformError
 from bot.core.i18n import KEYS, Language, t
-from bot.core.model.messages import Block, Line, Message, bold, text
+from bot.core.model.messages import Block, Button, Line, Message, bold, simple, text
 from bot.core.privacy import Held, Reader
 
 log = logging.getLogger(__name__)
+PREFIX = "forget"  # the confirmation button's (buttons.py)
 MAX_LISTED = 30  # records of one kind shown in /mydata; the rest counted
 
 
@@ -65,7 +67,7 @@ async def forget(ctx: Context, parsed: p.Forget) -> Reply:
         return ctx.say("post_unavailable")
     command = ctx.command
     if parsed.reader is not None and not ctx.by_admin:
-        return ctx.say("admin_only")
+        return ctx.refuse("admins")
     if parsed.reader is None:
         reader = Reader(command.platform, command.user, command.dm_chat)
     else:
@@ -74,9 +76,14 @@ async def forget(ctx: Context, parsed: p.Forget) -> Reply:
     if not parsed.confirm:
         held = await readers.held(reader)
         records = sum(len(rows) for rows in held.values())
-        if parsed.reader is None:
-            return ctx.say("forget_ask", records=records)
-        return ctx.say("forget_ask_for", reader=parsed.reader, records=records)
+        asked = (
+            t(ctx.language, "forget_ask", records=records)
+            if parsed.reader is None
+            else t(ctx.language, "forget_ask_for", reader=parsed.reader, records=records)
+        )
+        # within 64 bytes: "forget:" and a reader `parsing.forget` accepted (≤ 48 ASCII)
+        press = Button(t(ctx.language, "forget_button"), f"{PREFIX}:{parsed.reader or 'me'}")
+        return Reply(replace(simple(asked), buttons=(press,)))
     gone = await readers.forget(reader)
     total = sum(gone.values())
     detail = f"{total} records ({', '.join(f'{n} {kind}' for kind, n in gone.items()) or '-'})"
@@ -87,3 +94,8 @@ async def forget(ctx: Context, parsed: p.Forget) -> Reply:
         return ctx.say("forgotten", records=total)
     await ctx.audit("forget", f"for a {reader.platform} reader: {detail}")
     return ctx.say("forgotten_for", reader=parsed.reader, records=total)
+
+
+async def forget_pressed(ctx: Context, parsed: p.Forget) -> Reply:
+    """The confirmation button of `/forget`: as `/forget confirm`, answered as a notice."""
+    return replace(await forget(ctx, parsed), notice=True)
