@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,23 @@ def test_a_line_of_no_known_kind_is_refused_with_its_number(
     done = run("store", "load", str(dump), "--to", str(target))
     assert done.returncode == 1 and f"backup.jsonl:{sum(COUNTS.values()) + 2}:" in done.stderr
     assert set(target_counts(str(target)).values()) == {0}
+
+
+def test_briefing_bot_audit_prints_the_log_of_either_backend(
+    data_file: Path, config: Path, database_url: str, tmp_path: Path
+) -> None:
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('data_path = "data/briefing.json"', f'data_path = "{data_file}"'),
+                      encoding="utf-8")  # fmt: skip
+    assert run("store", "copy", "--from", str(data_file), "--to", database_url).returncode == 0
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
+    for env in ({}, {"DATABASE_URL": database_url}):
+        done = run("audit", "--config", str(config), env=env)
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert [line[17:] for line in lines] == [
+            "telegram:9 opt-in in telegram:-1005:7",
+            "slack:U1 post in slack:C1: issue 1: sent 1",
+        ]
+        later = run("audit", "--since", tomorrow, "--config", str(config), env=env)
+        assert later.returncode == 0 and later.stdout == ""
