@@ -207,7 +207,7 @@ async def test_a_scheduled_run_stopped_midway_is_finished_by_the_next_start(
 async def test_a_post_from_the_command_line_is_in_the_audit_log(
     telegram: FakeTelegramAPI, config: Path
 ) -> None:
-    code, out, err = await (await Post(config, env=ENV).start()).finish(within=30)
+    code, _, err = await (await Post(config, env=ENV).start()).finish(within=30)
     assert code == 0, err
     logged = await (await Post(config, "audit").start()).finish()
     assert logged[0] == 0, logged[2]
