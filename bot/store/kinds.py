@@ -74,6 +74,8 @@ def iso(value: Any) -> str | None:
     """A time as a record holds it: ISO 8601 in UTC."""
     if value is None or value == "":
         return None
+    if isinstance(value, str) and value.endswith("+00:00"):
+        return value  # already (what both backends write: the cost of a dump is per record)
     at = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     return at.astimezone(dt.UTC).isoformat()
 

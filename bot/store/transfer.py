@@ -25,6 +25,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import IO, Any, Protocol
 
+import orjson
 import psycopg
 
 from bot.store.kinds import BY_NAME, KINDS, Kind, Row, normal
@@ -65,7 +66,8 @@ def dump(source: str, out: IO[str]) -> Counts:
         out.write(json.dumps(header) + "\n")
         for kind in KINDS:
             for record in records(kind):
-                out.write(json.dumps({"kind": kind.name, "record": record}) + "\n")
+                # orjson writes a datetime as isoformat() does: "2024-05-01T00:00:00+00:00"
+                out.write(orjson.dumps({"kind": kind.name, "record": record}).decode() + "\n")
                 counts[kind.name] += 1
     out.flush()
     return counts
@@ -79,6 +81,7 @@ def _reading(source: str) -> Iterator[Callable[[Kind], Iterator[Row]]]:
             conn.autocommit = False
             conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ  # one snapshot
             with conn.transaction():
+                conn.execute("SET LOCAL TIME ZONE 'UTC'")  # times come as a record holds them
                 yield lambda kind: _pg_records(conn, kind)
         return
     path = Path(source)
@@ -89,9 +92,10 @@ def _reading(source: str) -> Iterator[Callable[[Kind], Iterator[Row]]]:
 
 
 def _pg_records(conn: psycopg.Connection[Any], kind: Kind) -> Iterator[Row]:
+    """The records of `kind`, in its column order, times in UTC (the session's zone)."""
     columns = ", ".join(kind.columns)
     for row in conn.execute(f"SELECT {columns} FROM {kind.table} ORDER BY {columns}"):
-        yield normal(kind, dict(zip(kind.columns, row, strict=True)))
+        yield dict(zip(kind.columns, row, strict=True))
 
 
 def _tiny_records(store: Store, kind: Kind) -> Iterator[Row]:
@@ -162,11 +166,11 @@ def _records(numbered: Iterable[tuple[int, str]], name: str) -> Iterator[tuple[K
         if not line.strip():
             continue
         try:
-            entry = json.loads(line)
+            entry = orjson.loads(line)
             kind = BY_NAME[entry["kind"]]
             record = entry["record"]
             assert isinstance(record, dict)
-        except (json.JSONDecodeError, KeyError, TypeError, AssertionError):
+        except (orjson.JSONDecodeError, KeyError, TypeError, AssertionError):
             raise TransferRefused(
                 f"{name}:{number}: not a record of a kind this bot knows; nothing loaded"
             ) from None
@@ -224,7 +228,8 @@ class TinySink:
         self.store = store
 
     def counts(self) -> Counts:
-        return {kind.name: sum(1 for _ in _tiny_records(self.store, kind)) for kind in KINDS}
+        table = self.store.table
+        return {k.name: sum(k.row(d) is not None for d in table(k.tiny)) for k in KINDS}
 
     def write(self, kind: Kind, rows: list[Row]) -> None:
         table = self.store.table(kind.tiny)

@@ -100,7 +100,7 @@ def test_a_load_killed_half_way_leaves_the_target_empty_and_a_rerun_completes(
     lines = dump.read_text(encoding="utf-8").splitlines(keepends=True)
     # the header, the subscriptions and the first release: the subscriptions are written
     # (`loaded 3 subscriptions`), then the load waits for the rest of the file
-    upto = next(n for n, line in enumerate(lines) if '"kind": "releases"' in line) + 1
+    upto = next(n for n, line in enumerate(lines) if json.loads(line)["kind"] == "releases") + 1
     target = (
         request.getfixturevalue("database_url")
         if backend == "postgres"
