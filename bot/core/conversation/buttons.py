@@ -16,8 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from bot.core.conversation import navigation
-from bot.core.conversation import parsing as p
+from bot.core.conversation import data_requests, navigation
 from bot.core.conversation.access import Who
 from bot.core.conversation.context import Handler
 from bot.core.conversation.handlers import lookups, privacy
@@ -38,7 +37,7 @@ class ButtonSpec:
 
 BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(navigation.PREFIX, navigation.parse, lookups.navigate),
-    ButtonSpec(privacy.PREFIX, p.forget_press, privacy.forget_pressed),
+    ButtonSpec(privacy.PREFIX, data_requests.forget_press, privacy.forget_pressed),
 )
 BY_PREFIX: Mapping[str, ButtonSpec] = {spec.prefix: spec for spec in BUTTONS}
 

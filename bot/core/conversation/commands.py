@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot.core.conversation import data_requests as d
 from bot.core.conversation import parsing as p
 from bot.core.conversation.access import Who
 from bot.core.conversation.context import Handler
@@ -70,9 +71,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
                  p.AuditQuery: admin.audit_log},
                 help="help_briefing", menu="menu_briefing"),
-    CommandSpec("mydata", _no_argument(p.MyData), {p.MyData: privacy.mydata}, ("내정보",),
+    CommandSpec("mydata", _no_argument(d.MyData), {d.MyData: privacy.mydata}, ("내정보",),
                 help="help_mydata", menu="menu_mydata"),
-    CommandSpec("forget", p.forget, {p.Forget: privacy.forget}, ("삭제",),
+    CommandSpec("forget", d.forget, {d.Forget: privacy.forget}, ("삭제",),
                 menu="menu_forget"),
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",

@@ -10,6 +10,7 @@ import pytest
 
 from bot.core import i18n
 from bot.core.conversation import commands
+from bot.core.conversation import data_requests as d
 from bot.core.conversation import parsing as p
 
 # (command or alias, argument, what it parses to: a command object, or the BadInput key)
@@ -61,13 +62,13 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("briefing", "audit 25", p.AuditQuery(25)),
     ("briefing", "audit 51", "audit_usage"),
     ("briefing", "audit many", "audit_usage"),
-    ("mydata", "", p.MyData()),
-    ("내정보", "whatever", p.MyData()),
-    ("forget", "", p.Forget()),
-    ("forget", "CONFIRM", p.Forget(confirm=True)),
-    ("삭제", "확인", p.Forget(confirm=True)),
-    ("forget", "slack:U123 confirm", p.Forget(confirm=True, reader="slack:U123")),
-    ("forget", "telegram:42", p.Forget(reader="telegram:42")),
+    ("mydata", "", d.MyData()),
+    ("내정보", "whatever", d.MyData()),
+    ("forget", "", d.Forget()),
+    ("forget", "CONFIRM", d.Forget(confirm=True)),
+    ("삭제", "확인", d.Forget(confirm=True)),
+    ("forget", "slack:U123 confirm", d.Forget(confirm=True, reader="slack:U123")),
+    ("forget", "telegram:42", d.Forget(reader="telegram:42")),
     ("forget", "everyone now", "forget_usage"),
     ("forget", "<b>x</b>", "forget_usage"),
     ("start", "", p.Start("")),

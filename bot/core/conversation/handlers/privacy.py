@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot.core.conversation import parsing as p
+from bot.core.conversation import data_requests as d
 from bot.core.conversation.context import Context
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import PlatformError
@@ -22,7 +22,7 @@ PREFIX = "forget"  # the confirmation button's (buttons.py)
 MAX_LISTED = 30  # records of one kind shown in /mydata; the rest counted
 
 
-async def mydata(ctx: Context, _: p.MyData) -> Reply:
+async def mydata(ctx: Context, _: d.MyData) -> Reply:
     readers = ctx.ports.readers
     if readers is None:
         return ctx.say("post_unavailable")
@@ -61,7 +61,7 @@ def described(held: Held, lang: Language) -> Message:
     return Message(tuple(blocks), title=t(lang, "mydata_title"))
 
 
-async def forget(ctx: Context, parsed: p.Forget) -> Reply:
+async def forget(ctx: Context, parsed: d.Forget) -> Reply:
     readers = ctx.ports.readers
     if readers is None:
         return ctx.say("post_unavailable")
@@ -81,7 +81,7 @@ async def forget(ctx: Context, parsed: p.Forget) -> Reply:
             if parsed.reader is None
             else t(ctx.language, "forget_ask_for", reader=parsed.reader, records=records)
         )
-        # within 64 bytes: "forget:" and a reader `parsing.forget` accepted (≤ 48 ASCII)
+        # within 64 bytes: "forget:" and a reader `data_requests.forget` accepted (≤ 48 ASCII)
         press = Button(t(ctx.language, "forget_button"), f"{PREFIX}:{parsed.reader or 'me'}")
         return Reply(replace(simple(asked), buttons=(press,)))
     gone = await readers.forget(reader)
@@ -96,6 +96,6 @@ async def forget(ctx: Context, parsed: p.Forget) -> Reply:
     return ctx.say("forgotten_for", reader=parsed.reader, records=total)
 
 
-async def forget_pressed(ctx: Context, parsed: p.Forget) -> Reply:
+async def forget_pressed(ctx: Context, parsed: d.Forget) -> Reply:
     """The confirmation button of `/forget`: as `/forget confirm`, answered as a notice."""
     return replace(await forget(ctx, parsed), notice=True)
