@@ -15,6 +15,7 @@ from typing import Protocol
 
 from bot.core.audit import KEEP_DAYS, AuditLog
 from bot.core.delivery.ports import PostRequests, RunRecord
+from bot.core.feedback import FeedbackStore
 from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
 from bot.core.privacy import ReaderData
@@ -22,6 +23,7 @@ from bot.store.common import InstallationStore
 from bot.store.tinydb.audit import Audit
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
+from bot.store.tinydb.feedback import Feedback
 from bot.store.tinydb.installations import Installations
 from bot.store.tinydb.ledger import Ledger
 from bot.store.tinydb.privacy import TinyReaders
@@ -47,6 +49,9 @@ class Backend(Protocol):
 
     @property
     def claims(self) -> InboundClaims: ...
+
+    @property
+    def feedback(self) -> FeedbackStore: ...
 
     @property
     def post_requests(self) -> PostRequests | None:
@@ -93,6 +98,7 @@ class TinyBackend:
         self.runs = RunLog(store)
         self.installations = Installations(store)
         self.claims = Claims(store)
+        self.feedback = Feedback(store)
         self.audit = Audit(store, audit_days)
         self.readers = TinyReaders(store, self.subscriptions, self.destinations, self.ledger)
 

@@ -69,7 +69,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 help="help_lang", menu="menu_lang"),
     CommandSpec("briefing", p.briefing,
                 {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
-                 p.AuditQuery: admin.audit_log},
+                 p.IssueStats: admin.briefing_stats, p.AuditQuery: admin.audit_log},
                 help="help_briefing", menu="menu_briefing"),
     CommandSpec("mydata", _no_argument(d.MyData), {d.MyData: privacy.mydata}, ("내정보",),
                 help="help_mydata", menu="menu_mydata"),
@@ -80,7 +80,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 help="help_post"),
     CommandSpec("reload", _no_argument(p.Reload), {p.Reload: admin.reload}, who="admins",
                 help="help_reload"),
-    CommandSpec("stats", _no_argument(p.Stats), {p.Stats: admin.stats}, who="admins",
+    CommandSpec("stats", p.stats, {p.Stats: admin.stats}, who="admins",
                 help="help_stats"),
 )  # fmt: skip
 BY_NAME = {spec.name: spec for spec in COMMANDS}
