@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from bot.content.loader import Content
+from bot.core.feedback import Carried
 from bot.core.model.messages import MessageRef
 from bot.core.privacy import Reader
 from bot.store.backend import Backend, TinyBackend
@@ -36,6 +37,11 @@ async def world(reopen: Opener, content: Content) -> World:
         ledger.mark_pending(2, f"fake:dm:{user}", 0)
         await ledger.commit()
     await world.ask("/briefing here", chat="G2", user=ME)  # ME administers G2
+    feedback = world.store.feedback  # a vote, a reaction, what a message to the DM carried
+    await feedback.vote(1, f"fake:{ME}", "up")
+    await feedback.react(Carried(1, ("논문",)), f"fake:{ME}", {"tada": 1}, replace=False)
+    await feedback.remember(1, [(MessageRef("fake", DM, "11"), Carried(1, ("논문",)))])
+    await feedback.vote(1, f"fake:{OTHER}", "down")
     return world
 
 
@@ -65,7 +71,9 @@ async def scan(store: Backend, needle: str) -> list[str]:
 async def test_mydata_lists_what_the_tables_hold_about_the_reader(world: World) -> None:
     held = await world.store.readers.held(Reader("fake", ME))
     assert set(held) == {"subscriptions", "destination settings", "deliveries done",
-                         "delivery parts", "opted-in channels", "audit log"}  # fmt: skip
+                         "delivery parts", "opted-in channels", "audit log", "feedback votes",
+                         "feedback reactions", "feedback messages"}  # fmt: skip
+    assert held["feedback votes"] == [{"issue": 1, "reader": f"fake:{ME}", "vote": "up"}]
     assert [(e["who"], e["action"]) for e in held["audit log"]] == [(f"fake:{ME}", "opt-in")]
     assert held["deliveries done"][0]["issue"] == 1
     assert held["destination settings"] == [
@@ -89,10 +97,10 @@ async def test_mydata_asked_in_a_channel_goes_to_the_readers_dm(world: World) ->
 
 async def test_forget_asks_then_leaves_no_row_with_the_readers_id(world: World) -> None:
     asked = await world.ask("/forget", chat=DM, user=ME)
-    assert "/forget confirm" in asked.message.plain and "6 records" in asked.message.plain
+    assert "/forget confirm" in asked.message.plain and "9 records" in asked.message.plain
     assert await world.store.subscriptions.is_subscribed("fake", ME)  # nothing yet
     done = await world.ask("/forget confirm", chat=DM, user=ME)
-    assert done.message.plain.startswith("Deleted all 6 records")
+    assert done.message.plain.startswith("Deleted all 9 records")
     assert not world.store.ledger.is_done(1, f"fake:dm:{ME}")
     assert await world.store.readers.held(Reader("fake", ME)) == {}
     again = await world.ask("/mydata", chat=DM, user=ME)
@@ -102,7 +110,7 @@ async def test_forget_asks_then_leaves_no_row_with_the_readers_id(world: World) 
     kept = [(e.who, e.action) for e in await world.store.audit.recent(5)]
     assert kept == [("fake:(forgotten)", "forget"), ("(forgotten)", "opt-in")]
     others = await world.store.readers.held(Reader("fake", OTHER))
-    assert sum(map(len, others.values())) == 4
+    assert sum(map(len, others.values())) == 5
     assert await scan(world.store, ME) == []
     assert await scan(world.store, OTHER) != []  # the scan finds what is there
 
@@ -111,7 +119,7 @@ async def test_an_admin_forgets_a_reader_who_asked_them(world: World) -> None:
     refused = await world.ask(f"/forget fake:{ME} confirm", chat="OPS", user="someone")
     assert refused.message.plain == "관리자만 쓸 수 있는 명령입니다. ([bot] admins)"
     done = await world.ask(f"/forget fake:{ME} confirm", chat="OPS", user="operator")
-    assert done.message.plain == f"fake:{ME} 의 정보 6건을 지웠습니다."
+    assert done.message.plain == f"fake:{ME} 의 정보 9건을 지웠습니다."
     entry = (await world.store.audit.recent(1))[0]
     assert (entry.who, entry.action) == ("fake:operator", "forget") and ME not in entry.detail
     assert await scan(world.store, ME) == []
@@ -122,7 +130,7 @@ async def test_forget_is_confirmed_by_its_button(world: World) -> None:
     [button] = asked.message.buttons
     assert (button.label, button.data) == ("Delete it all", "forget:me")
     done = await world.press(button.data, chat=DM, user=ME)
-    assert done.notice and done.message.plain.startswith("Deleted all 6 records")
+    assert done.notice and done.message.plain.startswith("Deleted all 9 records")
     assert await world.store.readers.held(Reader("fake", ME)) == {}
     assert await scan(world.store, ME) == []
 
@@ -143,5 +151,5 @@ async def test_an_admins_forget_button_names_the_reader(world: World) -> None:
     [button] = asked.message.buttons
     assert button.data == f"forget:fake:{ME}" and len(button.data) <= 64
     done = await world.press(button.data, chat="OPS", user="operator")
-    assert done.notice and "6" in done.message.plain
+    assert done.notice and "9" in done.message.plain
     assert await scan(world.store, ME) == []
