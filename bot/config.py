@@ -56,6 +56,7 @@ class BotSection(_Section):
     feedback: bool = True  # 👍/👎 on delivered threads' parents, reactions counted per section
     # per user and per chat, in any minute (admins exempt; 0: no quota)
     commands_per_minute: int = Field(20, ge=0, le=10_000)
+    audit_days: int = Field(365, ge=1, le=36_500)  # how long the audit log keeps an entry
 
     @field_validator("timezone")
     @classmethod

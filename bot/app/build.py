@@ -63,14 +63,15 @@ class Storage:
     replicas: bool  # several `run`s may share the store, the lock's holder leading
     data_path: Path
     database_url: str | None = None
+    audit_days: int = 365  # `[bot] audit_days`
 
     def open(self, *, read_only: bool = False) -> Backend:
         """The store (the tinydb file only once its lock is taken: it is read into memory)."""
         if self.database_url is not None:
             from bot.store.postgres.backend import open_postgres
 
-            return open_postgres(self.database_url)
-        return open_tinydb(self.data_path, read_only=read_only)
+            return open_postgres(self.database_url, audit_days=self.audit_days)
+        return open_tinydb(self.data_path, read_only=read_only, audit_days=self.audit_days)
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,8 @@ def open_backend(settings: Settings, config_path: Path | None = None) -> Storage
         from bot.store.postgres.lock import PgLock
 
         url = secrets.database_url.get_secret_value()
-        return Storage(PgLock(url), True, data_path, url)
-    return Storage(DataLock(data_path), False, data_path)
+        return Storage(PgLock(url), True, data_path, url, settings.bot.audit_days)
+    return Storage(DataLock(data_path), False, data_path, audit_days=settings.bot.audit_days)
 
 
 def build(
@@ -202,6 +203,8 @@ def build(
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
         editing=editing(settings, store, admins | editors),
         feedback=feedback,
+        audit=store.audit,
+        readers=store.readers,
     )
     wiring = Wiring(
         service,

@@ -239,7 +239,10 @@ async def post(bot: Bot, *, issue: int | None = None, dry_run: bool = False) -> 
             if dry_run:
                 return await bot.engine.deliver(issue, dry_run=True)
             async with started(bot, receive=False):
-                return await bot.engine.deliver(issue)
+                report = await bot.engine.deliver(issue, by="operator")
+            which = f"issue {issue}" if issue is not None else "the newest issue"
+            await bot.store.audit.record("operator", "cli", "post", f"{which}: {report.summary}")
+            return report
         finally:
             await bot.store.close()
 

@@ -148,10 +148,14 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
         if args.command == "import":
             return editors.import_file(content_dir, args.file, args.number, check=args.check)
         return editors.new_issue(content_dir, application.schedule_of(settings), args.date)
-    if args.command == "store":
-        from bot.cli.store import store_copy
+    if args.command in ("store", "audit"):
+        from bot.cli.store import audit_command, store_command
 
-        return store_copy(args.source, args.target)
+        storage = application.open_backend(settings, config)
+        configured = storage.database_url or str(storage.data_path)
+        if args.command == "audit":
+            return audit_command(args.since, configured, settings.bot.audit_days)
+        return store_command(args, configured)
     if args.command in ("run", "post", "console"):
         return _locked(args, settings, config)
     if args.command == "site":

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from bot.core.audit import KEEP_DAYS, AuditLog
 from bot.core.delivery.ports import PostRequests, RunRecord
 from bot.core.feedback import FeedbackStore
 from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
 from bot.core.runs import DeliveryHistory, ReportChoices
+from bot.core.privacy import ReaderData
 from bot.store.common import InstallationStore
+from bot.store.tinydb.audit import Audit
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
 from bot.store.tinydb.feedback import Feedback
@@ -26,6 +29,7 @@ from bot.store.tinydb.history import History
 from bot.store.tinydb.history import ReportChoices as TinyReportChoices
 from bot.store.tinydb.installations import Installations
 from bot.store.tinydb.ledger import Ledger
+from bot.store.tinydb.privacy import TinyReaders
 from bot.store.tinydb.runs import RunLog
 from bot.store.tinydb.snapshot import Store
 from bot.store.tinydb.subscriptions import Subscriptions, nothing
@@ -71,6 +75,14 @@ class Backend(Protocol):
     @property
     def installations(self) -> InstallationStore: ...
 
+    @property
+    def audit(self) -> AuditLog: ...
+
+    @property
+    def readers(self) -> ReaderData:
+        """What the store holds about one reader (`/mydata`), and deleting it (`/forget`)."""
+        ...
+
     async def watch_times(self, changed: Callable[[], None]) -> None:
         """Call `changed()` whenever the delivery times in use may have changed (a time set or
         forgotten, an opt-out, a subscription of a reader with a time), by this process or
@@ -87,7 +99,7 @@ class TinyBackend:
     name = "tinydb"
     post_requests = None
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, audit_days: int = KEEP_DAYS) -> None:
         self.store = store
         self.subscriptions = Subscriptions(store)
         self.destinations = Destinations(store)
@@ -98,6 +110,8 @@ class TinyBackend:
         self.history = History(store)
         self.report_choices = TinyReportChoices(store)
         self.feedback = Feedback(store)
+        self.audit = Audit(store, audit_days)
+        self.readers = TinyReaders(store, self.subscriptions, self.destinations, self.ledger)
 
     async def refresh(self) -> None:
         pass
@@ -114,5 +128,5 @@ class TinyBackend:
         await self.store.close()
 
 
-def open_tinydb(path: Path, *, read_only: bool = False) -> TinyBackend:
-    return TinyBackend(Store.open(path, fold=not read_only))
+def open_tinydb(path: Path, *, read_only: bool = False, audit_days: int = KEEP_DAYS) -> TinyBackend:
+    return TinyBackend(Store.open(path, fold=not read_only), audit_days)

@@ -47,6 +47,12 @@ class MemoryLedger:
         self._write_done(issue, destination, parts, records)
         self._done.add((issue, destination))
 
+    def drop(self, destination: str) -> None:
+        """Forget, in memory, everything delivered to `destination` (its rows are deleted by the
+        backend's `/forget`)."""
+        self._parts.pop(destination, None)
+        self._done = {(issue, dest) for issue, dest in self._done if dest != destination}
+
     def _loaded(self, issue: int, destination: str, record: PartRecord) -> None:
         self._issue(issue, destination)[record.part] = record
 

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from bot.store.backend import open_tinydb
 from tests.conftest import CONTENT, ROOT
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.ports import free_port
 from tests.support.processes import GROUP, PACE_SCALE, READER, TOKEN
+from tests.support.records import every_kind
 
 
 @pytest.fixture
@@ -31,3 +33,13 @@ async def telegram() -> AsyncIterator[FakeTelegramAPI]:
         fake.add_chat(GROUP, "supergroup")
         fake.add_chat(READER, "private")
         yield fake
+
+
+@pytest.fixture
+async def data_file(tmp_path: Path) -> Path:
+    """A tinydb file holding one record or more of every kind (tests/support/records.py)."""
+    path = tmp_path / "briefing.json"
+    backend = open_tinydb(path)
+    await every_kind(backend)
+    await backend.close()
+    return path

@@ -202,3 +202,14 @@ async def test_a_scheduled_run_stopped_midway_is_finished_by_the_next_start(
         await first.kill()
         await second.kill()
     assert_one_complete_thread_each(telegram)  # every part once, in order, in one thread
+
+
+async def test_a_post_from_the_command_line_is_in_the_audit_log(
+    telegram: FakeTelegramAPI, config: Path
+) -> None:
+    code, _, err = await (await Post(config, env=ENV).start()).finish(within=30)
+    assert code == 0, err
+    logged = await (await Post(config, "audit").start()).finish()
+    assert logged[0] == 0, logged[2]
+    [line] = logged[1].splitlines()
+    assert line[17:].startswith("operator post in cli: the newest issue: destinations 2")

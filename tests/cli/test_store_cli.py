@@ -7,27 +7,19 @@ import os
 import signal
 import subprocess
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psycopg
-import pytest
 
-from bot.core.feedback import Carried
-from bot.core.model.messages import MessageRef
-from bot.core.ports import DestinationSettings
-from bot.store.backend import open_tinydb
+from bot.store.kinds import KINDS
 from bot.store.postgres.schema import SCHEMA_VERSION, migrate
 from tests.conftest import ROOT
 from tests.support.cli import run
 from tests.support.ports import free_port
+from tests.support.records import COUNTS
 
 PASSWORD = "s3cret-Pass-word"
-COUNTS = {"subscriptions": 3, "releases": 1, "delivery parts": 1, "deliveries done": 1,
-          "schedule runs": 1, "opted-in channels": 1, "destination settings": 2,
-          "slack installations": 1, "slack chats": 2, "feedback votes": 2,
-          "feedback reactions": 2, "feedback messages": 2}  # fmt: skip
 
 
 def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -35,55 +27,8 @@ def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
         return conn.execute(sql).fetchall()
 
 
-@pytest.fixture
-async def data_file(tmp_path: Path) -> Path:
-    """A tinydb file holding one record or more of every kind."""
-    path = tmp_path / "briefing.json"
-    backend = open_tinydb(path)
-    for user in ("1", "2", "3"):
-        await backend.subscriptions.subscribe("telegram", user, user)
-    backend.ledger.release(1, datetime(2024, 5, 1, tzinfo=UTC))
-    backend.ledger.mark_sent(1, "slack:C1", 0, MessageRef("slack", "C1", "1.1"))
-    backend.ledger.mark_done(1, "slack:C1", 1)
-    backend.ledger.mark_pending(1, "telegram:dm:1", 0)
-    await backend.ledger.commit()
-    await backend.runs.record(datetime(2024, 5, 1, tzinfo=UTC))
-    await backend.destinations.opt_in("telegram", "-1005:7", "9")
-    await backend.destinations.set_settings("telegram:-1005:7", DestinationSettings(language="en"))
-    await backend.destinations.set_settings(
-        "telegram:dm:1", DestinationSettings("07:30", "Europe/Berlin")
-    )
-    await backend.installations.save("none-T1", {"team_id": "T1", "bot_token": "xoxb-1"})
-    await backend.installations.remember_chat("C1", "none-T1")
-    await backend.installations.remember_chat("D1", "none-T1")
-    await backend.feedback.vote(1, "slack:U1", "up")
-    await backend.feedback.vote(1, "telegram:1", "down")
-    await backend.feedback.react(
-        Carried(1, ("논문", "뉴스")), "slack:U1", {"tada": 1}, replace=False
-    )
-    reply = (MessageRef("slack", "C1", "1.2", "1.1"), Carried(1, ("논문",)))
-    await backend.feedback.remember(1, [(MessageRef("slack", "C1", "1.1"), Carried(1)), reply])
-    await backend.close()
-    return path
-
-
 def counts(url: str) -> dict[str, int]:
-    tables = [
-        "subscriptions",
-        "releases",
-        "delivery_parts",
-        "deliveries_done",
-        "schedule_runs",
-        "channels",
-        "destination_settings",
-        "slack_installations",
-        "slack_chats",
-        "feedback_votes",
-        "feedback_reactions",
-        "feedback_messages",
-    ]
-    return {kind: rows(url, f"SELECT count(*) FROM {table}")[0][0]
-            for kind, table in zip(COUNTS, tables, strict=True)}  # fmt: skip
+    return {kind.name: rows(url, f"SELECT count(*) FROM {kind.table}")[0][0] for kind in KINDS}
 
 
 def test_store_copy_copies_every_record_and_refuses_a_second_time(
@@ -118,7 +63,7 @@ def test_a_copy_killed_half_way_leaves_the_target_empty_and_a_rerun_completes(
         )  # fmt: skip
         assert copying.stdout is not None
         for line in copying.stdout:
-            if line.startswith("copying 1 schedule runs"):
+            if line.startswith("loaded 1 deliveries done"):  # the next kind's COPY waits
                 break
         os.kill(copying.pid, signal.SIGKILL)
         copying.wait(timeout=30)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot.core.conversation import data_requests as d
 from bot.core.conversation import parsing as p
 from bot.core.conversation.access import Who
 from bot.core.conversation.context import Handler
@@ -22,6 +23,7 @@ from bot.core.conversation.handlers import (
     channels,
     guide,
     lookups,
+    privacy,
     reports,
     subscribing,
     why,
@@ -76,8 +78,12 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 help="help_lang", menu="menu_lang"),
     CommandSpec("briefing", p.briefing,
                 {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
-                 p.IssueStats: admin.briefing_stats},
+                 p.IssueStats: admin.briefing_stats, p.AuditQuery: admin.audit_log},
                 help="help_briefing", menu="menu_briefing"),  # why, reports: the rows below
+    CommandSpec("mydata", _no_argument(d.MyData), {d.MyData: privacy.mydata}, ("내정보",),
+                help="help_mydata", menu="menu_mydata"),
+    CommandSpec("forget", d.forget, {d.Forget: privacy.forget}, ("삭제",),
+                menu="menu_forget"),
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
                 help="help_post"),

@@ -4,12 +4,14 @@ the table in `commands.py` says which one answers which command object."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from bot.content.loader import Content
+from bot.core.audit import AuditLog
 from bot.core.conversation.access import REFUSAL, Who, is_admin, is_editor, may
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.inbound import Reply
@@ -21,6 +23,9 @@ from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command, Deliverer, DeliveryTime, SubscriptionStore
 from bot.core.runs import DeliveryHistory, ReportChoices
+from bot.core.privacy import ReaderData
+
+log = logging.getLogger(__name__)
 
 
 class Listed(Protocol):
@@ -58,6 +63,8 @@ class Ports:
     editors: frozenset[str] = frozenset()  # `[bot] editors`: "telegram:42"
     feedback: FeedbackStore | None = None  # votes and reactions ([bot] feedback)
     editing: Editing | None = None  # the editors' tools: reports, the delivery history
+    audit: AuditLog | None = None  # who did what: every admin and editor action (`ctx.audit`)
+    readers: ReaderData | None = None  # a reader's own data: /mydata, /forget
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +106,23 @@ class Context:
     def refuse(self, who: Who) -> Reply:
         """The answer to someone without role `who`: who may."""
         return self.say(REFUSAL.get(who, "admin_only"))
+
+    @property
+    def who(self) -> str:
+        """The asker as the admins' list names them: "slack:U1"."""
+        return f"{self.command.platform}:{self.command.user}"
+
+    async def audit(
+        self, action: str, detail: str = "", *, who: str | None = None, where: str | None = None
+    ) -> None:
+        """Record this request's `action` in the audit log: by the asker (or `who`), where it
+        was asked ("slack:C1"; or `where`), with a `detail` that holds no reader's content.
+        Every admin and editor action calls this once it has happened."""
+        where = where or f"{self.command.platform}:{self.command.chat}"
+        by = self.who if who is None else who
+        log.info("audit: %s %s in %s: %s", by, action, where, detail)
+        if self.ports.audit is not None:
+            await self.ports.audit.record(by, where, action, detail)
 
     def say(self, key: str, **values: object) -> Reply:
         """The catalogue's `key`, in this request's language, as the whole answer."""

@@ -146,6 +146,14 @@ class WhyQuery(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class AuditQuery(Parsed):
+    """`/briefing audit [N]`: the newest N entries of the audit log (admins)."""
+
+    who: ClassVar[str] = "admins"
+    count: int = 10
+
+
+@dataclass(frozen=True, slots=True)
 class Unknown(Parsed):
     name: str
 
@@ -173,7 +181,7 @@ def split_text(line: str) -> tuple[str, str]:
     return name, rest
 
 
-BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "stats", "why", "reports")
+BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "stats", "why", "reports", "audit")
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -203,6 +211,8 @@ def briefing(arg: str) -> Parsed:
         return why(rest)
     if action == "reports":
         return reports(rest)
+    if action == "audit":
+        return audit(rest)
     return BadInput("briefing_usage")
 
 
@@ -252,6 +262,16 @@ def why(arg: str) -> Parsed:
 
 def _reader_id(word: str) -> bool:
     return bool(_USER_ID.fullmatch(word) or _SLACK_ID.fullmatch(word))
+
+
+def audit(arg: str) -> Parsed:
+    """`[N]`: how many of the newest entries (1 to 50; 10 when not said)."""
+    if not arg.strip():
+        return AuditQuery()
+    number = _number(arg.strip())
+    if number is None or number > 50:
+        return BadInput("audit_usage", (("arg", arg[:40]),))
+    return AuditQuery(number)
 
 
 def language(arg: str, *, channel: bool) -> Parsed:

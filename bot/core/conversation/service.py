@@ -14,6 +14,7 @@ import logging
 from collections.abc import Mapping
 
 from bot.content.loader import Content
+from bot.core.audit import AuditLog
 from bot.core.conversation import access, buttons, commands
 from bot.core.conversation.access import is_admin, strictest
 from bot.core.conversation.context import Context, Editing, Ports, Spelling
@@ -31,6 +32,7 @@ from bot.core.live_content import LiveContent
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command, Deliverer, DeliveryReport, SubscriptionStore
+from bot.core.privacy import ReaderData
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,8 @@ class CommandService:
         spellings: Mapping[str, Spelling] | None = None,
         feedback: FeedbackStore | None = None,
         editing: Editing | None = None,
+        audit: AuditLog | None = None,
+        readers: ReaderData | None = None,
     ) -> None:
         self.editing = editing  # the editors' tools (reports, /briefing why)
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
@@ -69,6 +73,7 @@ class CommandService:
         self.departures = departures or Departures(subscriptions)  # the one rule for the gone
         self.spellings = spellings  # per platform, how its users type a command (/help)
         self.feedback = feedback  # votes and reactions; None: `[bot] feedback = false`
+        self.audit, self.readers = audit, readers  # the audit log; a reader's own data
 
     @property
     def content(self) -> Content:
@@ -78,8 +83,8 @@ class CommandService:
     def ports(self) -> Ports:
         return Ports(self.live, self.subscriptions, self.platforms, self.admins, self.deliverer,
                      self.web, self.policy, commands.COMMANDS, self.spellings,
-                     feedback=self.feedback, editors=self.editors,
-                     editing=self.editing)  # fmt: skip
+                     feedback=self.feedback, editors=self.editors, editing=self.editing,
+                     audit=self.audit, readers=self.readers)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
         parsed = commands.parse(command.name, command.text)

@@ -20,14 +20,17 @@ from typing import Any
 
 import psycopg
 
+from bot.core.audit import KEEP_DAYS
 from bot.core.ports import Subscriber
 from bot.store.common import StoreUnavailable, utcnow
+from bot.store.postgres.audit import PgAudit
 from bot.store.postgres.destinations import PgDestinations
 from bot.store.postgres.feedback import PgFeedback
 from bot.store.postgres.history import PgHistory, PgReportChoices
 from bot.store.postgres.installations import PgInstallations
 from bot.store.postgres.ledger import PgLedger
 from bot.store.postgres.pool import CONNECT, Pool, connect, where
+from bot.store.postgres.privacy import PgReaders
 from bot.store.postgres.schema import SchemaTooNew, migrate
 from bot.store.postgres.times import listen, notify_if
 
@@ -109,7 +112,9 @@ class PgRunLog:
 class PgBackend:
     name = "postgres"
 
-    def __init__(self, conn: psycopg.Connection[Any], pool: Pool) -> None:
+    def __init__(
+        self, conn: psycopg.Connection[Any], pool: Pool, audit_days: int = KEEP_DAYS
+    ) -> None:
         from bot.store.postgres.replicas import PgClaims, PgPostRequests
 
         self.pool = pool
@@ -124,6 +129,8 @@ class PgBackend:
         self.history = PgHistory(pool)
         self.report_choices = PgReportChoices(pool)
         self.post_requests: PgPostRequests | None = PgPostRequests(pool)
+        self.audit = PgAudit(pool, audit_days)
+        self.readers = PgReaders(pool, self.subscriptions, self.destinations, self.ledger)
 
     async def refresh(self) -> None:
         """What the ports answer from memory (the ledger, the last run), read again: the
@@ -148,11 +155,11 @@ class PgBackend:
         await self.pool.close()
 
 
-def open_postgres(url: str, *, pool_size: int = 10) -> PgBackend:
+def open_postgres(url: str, *, pool_size: int = 10, audit_days: int = KEEP_DAYS) -> PgBackend:
     """Upgrade the schema and load the ledger; raise `StoreUnavailable` if either fails."""
     with connect(url) as conn:
         try:
             migrate(conn)
         except SchemaTooNew as exc:
             raise StoreUnavailable(f"{where(url)}: {exc}") from None
-        return PgBackend(conn, Pool(url, pool_size))
+        return PgBackend(conn, Pool(url, pool_size), audit_days)

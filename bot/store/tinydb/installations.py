@@ -11,7 +11,7 @@ replica can finish on another.
 
 from __future__ import annotations
 
-from bot.store.common import Record
+from bot.store.common import Record, utcnow
 from bot.store.tinydb.snapshot import Store
 
 INSTALLATIONS = "slack_installations"
@@ -29,7 +29,8 @@ class Installations:
         self.states = store.table(STATES)
 
     async def save(self, workspace: str, record: Record) -> None:
-        self.table.put(workspace, {"workspace": workspace, "record": record})
+        saved = {"workspace": workspace, "record": record, "saved_at": utcnow().isoformat()}
+        self.table.put(workspace, saved)
         await self.store.commit()
 
     async def find(self, workspace: str) -> Record | None:

@@ -130,6 +130,8 @@ async def test_commands_are_registered_in_korean_and_english(harness: Harness) -
         "help",
         "lang",
         "briefing",
+        "mydata",
+        "forget",
     ]
     default, english = harness.fake.commands(), harness.fake.commands(language_code="en")
     korean = harness.fake.commands(language_code="ko")

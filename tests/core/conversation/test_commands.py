@@ -10,6 +10,7 @@ import pytest
 
 from bot.core import i18n
 from bot.core.conversation import commands
+from bot.core.conversation import data_requests as d
 from bot.core.conversation import parsing as p
 
 # (command or alias, argument, what it parses to: a command object, or the BadInput key)
@@ -85,6 +86,19 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("reports", "off", p.ReportsChoice(on=False)),
     ("reports", "later", "reports_usage"),
     ("briefing", "dance", "briefing_usage"),
+    ("briefing", "audit", p.AuditQuery()),
+    ("briefing", "audit 25", p.AuditQuery(25)),
+    ("briefing", "audit 51", "audit_usage"),
+    ("briefing", "audit many", "audit_usage"),
+    ("mydata", "", d.MyData()),
+    ("내정보", "whatever", d.MyData()),
+    ("forget", "", d.Forget()),
+    ("forget", "CONFIRM", d.Forget(confirm=True)),
+    ("삭제", "확인", d.Forget(confirm=True)),
+    ("forget", "slack:U123 confirm", d.Forget(confirm=True, reader="slack:U123")),
+    ("forget", "telegram:42", d.Forget(reader="telegram:42")),
+    ("forget", "everyone now", "forget_usage"),
+    ("forget", "<b>x</b>", "forget_usage"),
     ("start", "", p.Start("")),
     ("start", "term-np-hard", p.TermBySlug("np-hard")),
     ("start", "issue-1", p.IssueQuery(1)),
@@ -124,6 +138,7 @@ def test_every_row_has_good_and_bad_cases_or_takes_no_argument() -> None:
         "stats",
         "why",
         "reports",
+        "forget",
     }
     assert {spec.name for spec in bad if spec} == takes_argument
 

@@ -45,13 +45,30 @@ async def post(ctx: Context, parsed: p.PostNow) -> Reply:
         return ctx.say("issue_not_found", number=parsed.number, available=available(ctx.ports))
     by = f"{ctx.command.platform}:{ctx.command.user}"
     report = await deliverer.deliver(parsed.number, by=by)
+    which = f"issue {parsed.number}" if parsed.number is not None else "the newest issue"
+    await ctx.audit("post", f"{which}: {'queued' if report.queued else report.summary}")
     if report.queued:
         return ctx.say("post_queued")
     return Reply(post_done(report, ctx.language))
 
 
 async def reload(ctx: Context, _: p.Reload) -> Reply:
-    return reload_content(ctx.ports, ctx.language)
+    reply = reload_content(ctx.ports, ctx.language)
+    if ctx.ports.live.reloadable:
+        fresh = ctx.ports.live.current.summary()
+        await ctx.audit("reload", f"serving {fresh['issues']} issues, {fresh['terms']} terms")
+    return reply
+
+
+async def audit_log(ctx: Context, parsed: p.AuditQuery) -> Reply:
+    """`/briefing audit [N]`: the newest N entries, newest first (admins: `AuditQuery.who`)."""
+    if ctx.ports.audit is None:
+        return ctx.say("post_unavailable")
+    entries = await ctx.ports.audit.recent(parsed.count)
+    if not entries:
+        return ctx.say("audit_empty")
+    title = t(ctx.language, "audit_title", count=len(entries))
+    return Reply(simple(*(entry.line() for entry in entries), title=title))
 
 
 async def stats(ctx: Context, parsed: p.Stats) -> Reply:

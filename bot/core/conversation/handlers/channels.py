@@ -14,8 +14,12 @@ from bot.core.conversation.inbound import Reply
 from bot.core.errors import PlatformError
 from bot.core.i18n import t
 from bot.core.model.messages import Message, simple
+from bot.core.ports import DestinationSettings
 
 log = logging.getLogger(__name__)
+
+
+AUDITED = {"here": "opt-in", "stop": "opt-out"}  # a channel's changes the audit log records
 
 
 async def channel_action(ctx: Context, parsed: p.ChannelAction) -> Reply:
@@ -26,19 +30,41 @@ async def channel_action(ctx: Context, parsed: p.ChannelAction) -> Reply:
         if own is not None:
             return own
     message, changed = await ctx.ports.policy.channel_action(parsed, ctx.command, ctx.language)
+    if changed and parsed.action in AUDITED:
+        await ctx.audit(AUDITED[parsed.action])
     return Reply(message, public=changed)
 
 
 async def set_time(ctx: Context, parsed: p.SetTime) -> Reply:
-    if ctx.ports.policy is None:
+    policy = ctx.ports.policy
+    if policy is None:
         return ctx.say("post_unavailable")
-    return Reply(await ctx.ports.policy.set_time(parsed, ctx.command, ctx.language))
+    before = await _channel_settings(ctx, policy)
+    reply = Reply(await policy.set_time(parsed, ctx.command, ctx.language))
+    after = await _channel_settings(ctx, policy)
+    if after is not None and (after.time, after.zone) != (before and (before.time, before.zone)):
+        await ctx.audit("channel-time", f"{after.time} {after.zone}")
+    return reply
 
 
 async def set_language(ctx: Context, parsed: p.SetLanguage) -> Reply:
-    if ctx.ports.policy is None:
+    policy = ctx.ports.policy
+    if policy is None:
         return ctx.say("post_unavailable")
-    return Reply(await ctx.ports.policy.set_language(parsed, ctx.command))
+    before = await _channel_settings(ctx, policy) if parsed.channel else None
+    reply = Reply(await policy.set_language(parsed, ctx.command))
+    after = await _channel_settings(ctx, policy) if parsed.channel else None
+    if after is not None and after.language != (before and before.language):
+        await ctx.audit("channel-lang", str(after.language))
+    return reply
+
+
+async def _channel_settings(ctx: Context, policy: DestinationPolicy) -> DestinationSettings | None:
+    """The settings of the channel the command came from (None in a DM: a reader's own
+    choices are theirs, not an audited action)."""
+    if ctx.command.is_dm:
+        return None
+    return await policy.store.settings(f"{ctx.command.platform}:{ctx.command.chat}")
 
 
 def welcome(policy: DestinationPolicy) -> Message:
