@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Handler
-from bot.core.conversation.handlers import admin, channels, guide, lookups, subscribing
+from bot.core.conversation.handlers import admin, channels, guide, lookups, shaping, subscribing
 
 Who = Literal["everyone", "admins"]
 
@@ -62,12 +62,17 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("unsubscribe", _no_argument(p.Unsubscribe),
                 {p.Unsubscribe: subscribing.unsubscribe}, ("구독취소",),
                 menu="menu_unsubscribe", slash=True),
+    CommandSpec("mute", p.mute, {p.Mute: shaping.mute}, ("음소거", "빼기"),
+                help="help_mute", menu="menu_mute", slash=True),
+    CommandSpec("unmute", p.unmute, {}, ("음소거해제", "되돌리기"),
+                help="help_unmute", menu="menu_unmute", slash=True),
     CommandSpec("help", _no_argument(p.Help), {p.Help: guide.show_help}, ("도움말",),
                 help="help_help", menu="menu_help"),
     CommandSpec("lang", p.lang, {p.SetLanguage: channels.set_language}, ("언어", "language"),
                 help="help_lang", menu="menu_lang"),
     CommandSpec("briefing", p.briefing,
-                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time},
+                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
+                 p.Cadence: subscribing.cadence},
                 help="help_briefing", menu="menu_briefing"),
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",

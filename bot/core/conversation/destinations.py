@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 from bot.core.conversation import parsing as c
 from bot.core.conversation.access import is_admin
@@ -147,7 +147,7 @@ class DestinationPolicy:
         when = await self.timing(key)
         return simple(t(lang, "reader_time", time=when.time, zone=when.zone))
 
-    async def _update(self, key: str, **changes: str | None) -> None:
+    async def _update(self, key: str, **changes: Any) -> None:  # time, zone, language
         await self.store.set_settings(key, replace(await self.store.settings(key), **changes))
 
     # ---- channels ----------------------------------------------------------------------------

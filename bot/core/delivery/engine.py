@@ -162,7 +162,12 @@ class DeliveryEngine:
             if at is not None:  # the scheduler: only the destinations due now
                 destinations = [d for d in destinations if d.time in at]
             released = self.ledger.released_at(target) or self.clock.now()
-            jobs = self.planner.plan(destinations, target, released, tally)
+            daily = [d for d in destinations if not d.weekly]  # a /post too: the others wait
+            jobs = self.planner.plan(daily, target, released, tally)
+            if at is not None:  # the weekly ones due now: their digest
+                weekly = [d for d in destinations if d.weekly]
+                now = self.clock.now()
+                jobs += self.planner.plan_digests(weekly, now, tally, rank=len(jobs))
             if dry_run:
                 return self.planner.dry_run(jobs, len(destinations), tally)
             await self._run(jobs, tally)

@@ -52,6 +52,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # who asked for a queued /post, so the leader can tell them how the delivery went
     ("ALTER TABLE post_requests ADD COLUMN requested_by text",),
+    # what a destination gets: the sections it muted, and a weekly digest's day instead of daily
+    (
+        """ALTER TABLE destination_settings ADD COLUMN muted text[] NOT NULL DEFAULT '{}',
+            ADD COLUMN weekly text""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_LOCK = 0x6E62_5343  # pg_advisory_xact_lock key: "nbSC"

@@ -1,4 +1,5 @@
-"""/subscribe (with a time: `/subscribe 07:30 Europe/Berlin`) and /unsubscribe: a reader's DM,
+"""/subscribe (with a time: `/subscribe 07:30 Europe/Berlin`; weekly: `/subscribe weekly mon`;
+`/subscribe daily`; a channel's `/briefing weekly|daily`) and /unsubscribe: a reader's DM,
 opened on the platform when the adapter does not know it, checked first where the platform lets
 the bot write only to users who started it."""
 
@@ -9,6 +10,8 @@ import math
 
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context
+from bot.core.conversation.destinations import dm_key
+from bot.core.conversation.handlers.shaping import channel_refusal, set_cadence
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
 from bot.core.i18n import t
@@ -22,15 +25,35 @@ async def subscribe(ctx: Context, parsed: p.Subscribe) -> Reply:
     answered in, and a time given is theirs."""
     policy, command = ctx.ports.policy, ctx.command
     if policy is None:
-        return await subscribe_dm(ctx) if parsed.time is None else ctx.say("post_unavailable")
+        plain = parsed.time is None and parsed.cadence is None
+        return await subscribe_dm(ctx) if plain else ctx.say("post_unavailable")
     reply = await subscribe_dm(ctx)
     if not await ctx.ports.subscriptions.is_subscribed(command.platform, command.user):
         return reply
     await policy.keep_language(command, ctx.language)  # the DM thread's words
-    if parsed.time is None:
+    if parsed.cadence is not None:
+        key = dm_key(command.platform, command.user)
+        when = await set_cadence(policy, key, parsed.cadence, ctx.language)
+    elif parsed.time is not None:
+        when = await policy.reader_time(command, parsed.time, parsed.zone, ctx.language)
+    else:
         return reply
-    when = await policy.reader_time(command, parsed.time, parsed.zone, ctx.language)
     return Reply(Message((*reply.message.blocks, *when.blocks)))
+
+
+async def cadence(ctx: Context, parsed: p.Cadence) -> Reply:
+    """`/briefing weekly …` / `/briefing daily`: the channel's; in a DM, the reader's (as
+    `/subscribe weekly …` is)."""
+    policy, command = ctx.ports.policy, ctx.command
+    if policy is None:
+        return ctx.say("post_unavailable")
+    if not parsed.channel or command.is_dm:
+        return await subscribe(ctx, p.Subscribe(cadence=parsed))
+    refused = await channel_refusal(policy, ctx, "weekly" if parsed.day else "daily")
+    if refused is not None:
+        return refused
+    key = f"{command.platform}:{command.chat}"
+    return Reply(await set_cadence(policy, key, parsed, ctx.language), public=True)
 
 
 async def unsubscribe(ctx: Context, _: p.Unsubscribe) -> Reply:
