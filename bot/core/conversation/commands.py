@@ -64,7 +64,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 menu="menu_unsubscribe", slash=True),
     CommandSpec("mute", p.mute, {p.Mute: shaping.mute}, ("음소거", "빼기"),
                 help="help_mute", menu="menu_mute", slash=True),
-    CommandSpec("unmute", p.unmute, {}, ("음소거해제", "되돌리기"),
+    CommandSpec("unmute", p.unmute, {p.Unmute: shaping.unmute}, ("음소거해제", "되돌리기"),
                 help="help_unmute", menu="menu_unmute", slash=True),
     CommandSpec("help", _no_argument(p.Help), {p.Help: guide.show_help}, ("도움말",),
                 help="help_help", menu="menu_help"),

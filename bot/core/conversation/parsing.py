@@ -68,11 +68,18 @@ class Subscribe(Parsed):
 
 @dataclass(frozen=True, slots=True)
 class Mute(Parsed):
-    """`/mute <section>` (`on`), `/unmute <section>`; `/mute` alone (section "") lists them.
-    `channel`: `/briefing mute …`, the channel's."""
+    """`/mute <section>`; `/mute` alone (section "") lists them. `channel`: `/briefing mute …`,
+    the channel's."""
 
     section: str = ""
-    on: bool = True
+    channel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unmute(Parsed):
+    """`/unmute <section>`; `channel`: `/briefing unmute …`."""
+
+    section: str
     channel: bool = False
 
 
@@ -239,9 +246,9 @@ def cadence(how: str, rest: str, *, channel: bool) -> Parsed:
 
 
 def mute_section(arg: str, *, on: bool, channel: bool = False) -> Parsed:
-    if not arg and not on:
-        return BadInput("unmute_missing_arg")
-    return Mute(arg, on, channel)
+    if on:
+        return Mute(arg, channel)
+    return Unmute(arg, channel) if arg else BadInput("unmute_missing_arg")
 
 
 def mute(arg: str) -> Parsed:

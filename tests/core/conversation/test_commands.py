@@ -38,6 +38,23 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("subscribe", "25:00", "bad_time"),
     ("subscribe", "07:30 Mars/Olympus", "bad_zone"),
     ("subscribe", "07:30 Europe/Berlin extra", "bad_time"),
+    ("subscribe", "weekly", p.Subscribe(cadence=p.Cadence("mon"))),
+    ("구독", "매주 금요일 7:30", p.Subscribe(cadence=p.Cadence("fri", "07:30"))),
+    (
+        "subscribe",
+        "WEEKLY sun 06:00 asia/seoul",
+        p.Subscribe(cadence=p.Cadence("sun", "06:00", "Asia/Seoul")),
+    ),
+    ("subscribe", "weekly 09:00", p.Subscribe(cadence=p.Cadence("mon", "09:00"))),
+    ("subscribe", "daily", p.Subscribe(cadence=p.Cadence())),
+    ("subscribe", "weekly someday", "bad_day"),
+    ("subscribe", "weekly tue 31:00", "bad_time"),
+    ("subscribe", "daily 07:00", "cadence_usage"),
+    ("mute", "", p.Mute()),
+    ("mute", "레딧", p.Mute("레딧")),
+    ("음소거", "  reddit ", p.Mute("reddit")),
+    ("unmute", "Reddit", p.Unmute("Reddit")),
+    ("unmute", "", "unmute_missing_arg"),
     ("unsubscribe", "", p.Unsubscribe()),
     ("구독취소", "ignored", p.Unsubscribe()),
     ("help", "", p.Help()),
@@ -55,6 +72,12 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("briefing", "time", "bad_time"),
     ("briefing", "lang en", p.SetLanguage("en", channel=True)),
     ("briefing", "lang", "bad_language"),
+    ("briefing", "mute 레딧", p.Mute("레딧", channel=True)),
+    ("briefing", "mute", p.Mute(channel=True)),
+    ("briefing", "unmute arXiv", p.Unmute("arXiv", channel=True)),
+    ("briefing", "unmute", "unmute_missing_arg"),
+    ("briefing", "weekly wed 07:00", p.Cadence("wed", "07:00", channel=True)),
+    ("briefing", "daily", p.Cadence(channel=True)),
     ("briefing", "here now", "briefing_usage"),
     ("briefing", "dance", "briefing_usage"),
     ("start", "", p.Start("")),
@@ -87,7 +110,7 @@ def test_every_row_has_good_and_bad_cases_or_takes_no_argument() -> None:
     named = {spec.name for spec in filter(None, (commands.spec(n) for n, _, _ in CASES))}
     assert named == set(commands.BY_NAME)
     bad = {commands.spec(n) for n, _, e in CASES if isinstance(e, str) and e != "too_long"}
-    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post"}
+    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post", "unmute"}
     assert {spec.name for spec in bad if spec} == takes_argument
 
 

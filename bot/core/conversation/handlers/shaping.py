@@ -22,36 +22,46 @@ log = logging.getLogger(__name__)
 
 
 async def mute(ctx: Context, parsed: p.Mute) -> Reply:
+    return await _change(ctx, parsed.section, parsed.channel, on=True)
+
+
+async def unmute(ctx: Context, parsed: p.Unmute) -> Reply:
+    return await _change(ctx, parsed.section, parsed.channel, on=False)
+
+
+async def _change(ctx: Context, section: str, channel: bool, *, on: bool) -> Reply:
+    """Mute (`on`) or unmute `section` for the reader or (`channel`, in a channel) the
+    channel; no section: list them."""
     policy, command = ctx.ports.policy, ctx.command
     if policy is None:
         return ctx.say("post_unavailable")
-    channel = parsed.channel and not command.is_dm
+    channel = channel and not command.is_dm
     key = dm_key(command.platform, command.user)
     if channel:
         key = f"{command.platform}:{command.chat}"
     chosen = await policy.store.settings(key)
     names = sections.section_names(ctx.content.archive)
-    if not parsed.section:
+    if not section:
         return Reply(_listing(names, chosen.muted, ctx.language))
-    found = sections.find(names, parsed.section)
+    found = sections.find(names, section)
     if found.name is None:
-        return Reply(_miss(parsed.section, found.suggestions, ctx.language))
+        return Reply(_miss(section, found.suggestions, ctx.language))
     name = found.name
     if channel:
-        refused = await channel_refusal(policy, ctx, "unmute" if not parsed.on else "mute")
+        refused = await channel_refusal(policy, ctx, "mute" if on else "unmute")
         if refused is not None:
             return refused
-    if parsed.on == sections.is_muted(name, chosen.muted):
-        return ctx.say("already_muted" if parsed.on else "not_muted", section=name)
-    if parsed.on:
+    if on == sections.is_muted(name, chosen.muted):
+        return ctx.say("already_muted" if on else "not_muted", section=name)
+    if on:
         muted = (*chosen.muted, name)
     else:
         muted = tuple(m for m in chosen.muted if not sections.is_muted(m, (name,)))
     await policy.store.set_settings(key, replace(chosen, muted=muted))
-    log.info("%s: %s %s", key, "muted" if parsed.on else "unmuted", name)
-    if parsed.on and _all_muted(ctx, muted):
+    log.info("%s: %s %s", key, "muted" if on else "unmuted", name)
+    if on and _all_muted(ctx, muted):
         return ctx.say("muted_all", section=name)
-    return ctx.say("muted" if parsed.on else "unmuted", section=name)
+    return ctx.say("muted" if on else "unmuted", section=name)
 
 
 def _all_muted(ctx: Context, muted: tuple[str, ...]) -> bool:
