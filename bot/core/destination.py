@@ -21,6 +21,7 @@ from typing import Literal
 from bot.core.i18n import Language
 
 READER = ":dm:"  # what a reader's key has between platform and user
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # a weekly digest's days, as cron
 
 
 @dataclass(frozen=True, slots=True)

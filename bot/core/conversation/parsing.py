@@ -15,6 +15,8 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.core.destination import WEEKDAYS
+
 MAX_ARGUMENT = 200
 _SPACE = re.compile(r"\s+")
 _CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
@@ -217,7 +219,6 @@ def subscribe(arg: str) -> Parsed:
     return parsed if isinstance(parsed, BadInput) else Subscribe(*parsed)
 
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _CADENCES = {"weekly": "weekly", "매주": "weekly", "주간": "weekly", "daily": "daily",
              "매일": "daily"}  # fmt: skip
 _DAYS = {

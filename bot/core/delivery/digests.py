@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Content
-from bot.core.destination import Destination
+from bot.core.destination import WEEKDAYS, Destination
 from bot.core.i18n import Language
 from bot.core.model.digest import weekly_digest
 from bot.core.model.messages import Thread
@@ -53,8 +53,12 @@ class Digests:
         self._issues, self._threads = {}, {}
 
     def number(self, dest: Destination, now: datetime) -> int:
-        """The ledger number of the digest due at `now` for `dest`."""
-        return -now.astimezone(self._zone(dest)).date().toordinal()
+        """The ledger number of `dest`'s digest last due at or before `now` (a run late or
+        repeated within the week is still that digest's)."""
+        local = now.astimezone(self._zone(dest))
+        day = WEEKDAYS.index(dest.time.day) if dest.time is not None and dest.time.day else 0
+        due = self._due(local.date() - timedelta(days=(local.weekday() - day) % 7), dest)
+        return -(due.date() if due <= local else due.date() - WEEK).toordinal()
 
     def issues(self, number: int, dest: Destination) -> tuple[int, ...]:
         """The issues of digest `number` at `dest`, oldest first: released in the week up to
@@ -62,9 +66,7 @@ class Digests:
         clock = dest.time.time if dest.time is not None else "00:00"
         key = (number, clock, dest.time.zone if dest.time is not None else "")
         if key not in self._issues:
-            hour, minute = clock.split(":")
-            day = date.fromordinal(-number)
-            due = datetime.combine(day, time(int(hour), int(minute)), self._zone(dest))
+            due = self._due(date.fromordinal(-number), dest)
             archive = self.content().archive
             found = []
             for n in archive.numbers:
@@ -93,6 +95,12 @@ class Digests:
             return self.platforms.start_link(platform, f"issue-{number}") or f"/issue {number}"
 
         return link
+
+    def _due(self, day: date, dest: Destination) -> datetime:
+        """The moment `dest`'s delivery time falls on `day` (its own zone)."""
+        clock = dest.time.time if dest.time is not None else "00:00"
+        hour, minute = clock.split(":")
+        return datetime.combine(day, time(int(hour), int(minute)), self._zone(dest))
 
     def _zone(self, dest: Destination) -> ZoneInfo:
         chosen = dest.time.zone if dest.time is not None else ""
