@@ -33,6 +33,7 @@ import logging
 import random
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 from bot.content.loader import Content
 from bot.core.delivery.plan import Job, Planner, Tally
@@ -79,11 +80,12 @@ class DeliveryEngine:
         web: WebLinks | None = None,
         packing: Mapping[str, Packing] | None = None,
         destinations: DestinationStore | None = None,
+        zone: ZoneInfo | None = None,  # `bot.timezone`: a weekly digest's day where none is set
     ) -> None:
         self.before_run = before_run  # called at the start of every run (a content refresh)
         self.planner = Planner(
             content, channels, subscriptions, ledger, language, web, platforms, packing,
-            destinations,
+            destinations, zone,
         )  # fmt: skip
         self.departures = Departures(subscriptions, destinations, channels)
         self.content, self.platforms = content, platforms
