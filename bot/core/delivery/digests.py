@@ -48,13 +48,20 @@ class Digests:
         self.web, self.platforms = web, platforms
         self._issues: dict[tuple[int, str, str], tuple[int, ...]] = {}
         self._threads: dict[tuple[object, ...], Thread] = {}
+        self._numbers: dict[tuple[object, datetime], int] = {}
 
     def start_run(self) -> None:
-        self._issues, self._threads = {}, {}
+        self._issues, self._threads, self._numbers = {}, {}, {}
 
     def number(self, dest: Destination, now: datetime) -> int:
         """The ledger number of `dest`'s digest last due at or before `now` (a run late or
         repeated within the week is still that digest's)."""
+        key = (dest.time, now)
+        if key not in self._numbers:
+            self._numbers[key] = self._number(dest, now)
+        return self._numbers[key]
+
+    def _number(self, dest: Destination, now: datetime) -> int:
         local = now.astimezone(self._zone(dest))
         day = WEEKDAYS.index(dest.time.day) if dest.time is not None and dest.time.day else 0
         due = self._due(local.date() - timedelta(days=(local.weekday() - day) % 7), dest)
