@@ -136,6 +136,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "help_unmute": ("/unmute <섹션> — 뺀 섹션 다시 받기", "/unmute <section> — get a muted section again"),
     "menu_mute": ("섹션 빼고 받기 (예: /mute 레딧)", "Leave a section out (e.g. /mute Reddit)"),
     "menu_unmute": ("뺀 섹션 다시 받기", "Get a muted section again"),
+    "home_sections": ("받는 섹션 (체크를 풀면 그 섹션은 빼고 보냅니다)", "Sections you get (uncheck one to leave it out)"),
     "mute_title": ("섹션 (🔇 빼고 받는 섹션)", "Sections (🔇 left out for you)"),
     "mute_hint": ("빼기: /mute <섹션>, 되돌리기: /unmute <섹션>", "Leave out: /mute <section>, bring back: /unmute <section>"),
     "section_miss": ("'{query}'(이)라는 섹션은 없습니다.", "There is no section '{query}'."),
