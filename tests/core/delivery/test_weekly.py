@@ -103,3 +103,22 @@ async def test_a_weekly_reader_gets_one_digest_of_the_weeks_issues_on_monday(
 
     again = await engine.deliver(at={WEEKLY})  # the same Monday again: done, never twice
     assert again.sent == 0 and len(platform.to("dm-weekly")) == 1
+
+
+def test_a_long_digest_is_split_at_each_platforms_limit(content: Content) -> None:
+    """Seven seed-sized issues are longer than one Telegram message: the renderers split the
+    digest (Telegram at 4,096 characters, Slack within its block limits), losing no title."""
+    from bot.adapters.slack.render import render_message
+    from bot.adapters.telegram.render import LIMIT, render
+    from bot.core.model.digest import weekly_digest
+
+    issues = Daily(content, FakeClock()).issues
+    digest = weekly_digest(issues, "en", lambda n: f"https://t.me/bot?start=issue-{n}")
+    parts = render(digest)
+    assert len(parts) > 1 and all(len(part) <= LIMIT for part in parts)
+    joined = "".join(parts)
+    assert all(f'href="https://t.me/bot?start=issue-{n}"' in joined for n in range(1, 8))
+    blocks = [b for payload in render_message(digest) for b in payload.get("blocks", [])]
+    assert all(len(b.get("text", {}).get("text", "")) <= 3000 for b in blocks)
+    assert all(any(f"issue-{n}" in b.get("text", {}).get("text", "") for b in blocks)
+               for n in range(1, 8))  # fmt: skip
