@@ -12,9 +12,8 @@ from bot.content.names import normalise
 from bot.core.conversation import parsing as p
 from bot.core.conversation import sections
 from bot.core.conversation.context import Context
-from bot.core.conversation.destinations import DestinationPolicy, dm_key
+from bot.core.conversation.destinations import DestinationPolicy, day_name, dm_key
 from bot.core.conversation.inbound import Reply
-from bot.core.destination import WEEKDAYS
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Block, Line, Message, bold, simple, text
 from bot.core.model.render import shown
@@ -120,5 +119,5 @@ async def set_cadence(
     weekly = replace(chosen, weekly=parsed.day, time=when.time, zone=when.zone)
     await policy.store.set_settings(key, weekly)
     log.info("%s: weekly on %s at %s %s", key, parsed.day, when.time, when.zone)
-    day = t(lang, "weekdays").split(",")[WEEKDAYS.index(parsed.day)]
+    day = day_name(parsed.day, lang)
     return simple(t(lang, "weekly_set", day=day, time=when.time, zone=when.zone))
