@@ -141,3 +141,18 @@ async def test_subscribe_weekly_and_daily_change_the_readers_settings(world: Wor
     assert "요일이 아닙니다" in bad.message.plain
     refused = await world.ask("/briefing weekly", user="someone")
     assert "관리자만" in refused.message.plain
+
+
+async def test_a_channel_takes_the_weekly_digest_per_channel_opt_in(world: World) -> None:
+    not_yet = await world.ask("/briefing weekly wed 07:00")
+    assert "받고 있지 않습니다" in not_yet.message.plain  # a channel that does not receive
+    await world.ask("/briefing here")
+    reply = await world.ask("/briefing weekly wed 07:00")
+    assert reply.public and "매주 수요일 07:00 (Asia/Seoul)" in reply.message.plain
+    chosen = await world.destinations.settings("fake:G1")
+    assert (chosen.weekly, chosen.time, chosen.zone) == ("wed", "07:00", "Asia/Seoul")
+    await world.engine.deliver()  # a /post: the weekly channel waits for its digest
+    assert world.platform.to("G1") == [] and len(world.platform.to("PINNED")) == 1 + SECTIONS
+    back = await world.ask("/briefing daily")
+    assert "다시 매일 07:00 (Asia/Seoul)" in back.message.plain
+    assert (await world.destinations.settings("fake:G1")).weekly is None
