@@ -150,7 +150,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "muted_all": ("'{section}'까지 빼서 최신 호의 모든 섹션을 뺐습니다. 빈 스레드는 보내지 않으므로, 섹션을 /unmute 하기 전까지는 아무것도 받지 않습니다.", "With '{section}', every section of the latest issue is left out. No empty thread is ever sent, so nothing comes until you /unmute a section."),
     "weekly_set": ("이제 매일 대신 매주 {day} {time} ({zone})에 한 주의 호를 모아 한 번에 보냅니다. 다시 매일 받으려면 /subscribe daily", "From now on, one digest of the week's issues every {day} at {time} ({zone}) instead of the daily thread. /subscribe daily goes back."),
     "daily_set": ("다시 매일 {time} ({zone})에 보냅니다.", "Daily again, at {time} ({zone})."),
-    "status_weekly": ("매일 대신 매주 {day}에 한 번 모아 받기 (/subscribe daily 로 되돌리기)", "One weekly digest on {day} instead of the daily thread (/subscribe daily goes back)"),
+    "reader_status_weekly": ("구독 중 · 매주 {day} {time} ({zone})에 한 주를 모아서 · 언어 {words} · 마지막으로 받은 호: {last}. 다시 매일 받으려면 /subscribe daily", "Subscribed · a weekly digest every {day} at {time} ({zone}) · language {words} · last issue: {last}. /subscribe daily goes back to the daily thread"),
     "status_muted": ("빼고 받는 섹션: {sections} (/unmute 로 되돌리기)", "Sections left out: {sections} (/unmute brings one back)"),
     "weekdays": ("월요일,화요일,수요일,목요일,금요일,토요일,일요일", "Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday"),
     "bad_day": ("'{arg}'은(는) 요일이 아닙니다. 예: /subscribe weekly mon 07:30", "'{arg}' is not a day of the week. For example: /subscribe weekly mon 07:30"),

@@ -215,10 +215,14 @@ class DestinationPolicy:
             return simple(t(lang, "reader_status_off"))
         key = dm_key(command.platform, command.user)
         when, chosen = await self.timing(key), await self.store.settings(key)
-        lines = [t(lang, "reader_status", time=when.time, zone=when.zone, words=lang,
-                   last=self.last_issue(key) or "-")]  # fmt: skip
-        if chosen.weekly:  # what they get: a weekly digest, sections left out
-            lines.append(t(lang, "status_weekly", day=day_name(chosen.weekly, lang)))
+        last = self.last_issue(key) or "-"
+        if chosen.weekly:  # a weekly digest instead of the daily thread
+            day = day_name(chosen.weekly, lang)
+            lines = [t(lang, "reader_status_weekly", day=day, time=when.time, zone=when.zone,
+                       words=lang, last=last)]  # fmt: skip
+        else:
+            lines = [t(lang, "reader_status", time=when.time, zone=when.zone, words=lang,
+                       last=last)]  # fmt: skip
         if chosen.muted:
             lines.append(t(lang, "status_muted", sections=", ".join(chosen.muted)))
         return simple(*lines)

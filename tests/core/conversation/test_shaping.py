@@ -127,7 +127,7 @@ async def test_subscribe_weekly_and_daily_change_the_readers_settings(world: Wor
     plain = await world.ask("/subscribe weekly", chat="dm-b", user="b", locale="en")
     assert "every Monday at 08:30 (Asia/Seoul)" in plain.message.plain
     status = await world.ask("/briefing status", chat="dm-a", user="a")
-    assert "매주 금요일에 한 번 모아 받기" in status.message.plain
+    assert "구독 중 · 매주 금요일 07:00 (Europe/Berlin)에 한 주를 모아서" in status.message.plain
     await world.ask("/mute 레딧", chat="dm-a", user="a")
     status = await world.ask("/briefing status", chat="dm-a", user="a")
     assert "빼고 받는 섹션: 레딧" in status.message.plain
