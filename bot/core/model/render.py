@@ -93,7 +93,7 @@ def issue_thread(
     for section in sections:
         header = Line((bold(t(lang, "section_of", number=issue.number, section=section.name)),))
         items = (item_block(item, ends) for item in section.items)
-        replies.append(Message((Block((header,)), *items)))
+        replies.append(Message((Block((header,)), *items), sections=(section.name,)))
     if with_links:
         links = Line((bold(t(lang, "useful_links")),))
         replies.append(
