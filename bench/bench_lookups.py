@@ -16,8 +16,8 @@ from rapidfuzz import fuzz, process
 from bench.common import report, summary, time_async
 from bench.generate import generate
 from bot.content.archive import fold
-from bot.content.glossary import _jamo, normalise
 from bot.content.loader import Content, load_content
+from bot.content.names import _jamo, normalise
 from bot.core.conversation.service import CommandService
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
@@ -74,7 +74,7 @@ def _old_search(content: Content, query: str) -> None:
 
 def _old_typo(content: Content, query: str) -> None:
     """The first version: WRatio against every key."""
-    keys = content.glossary._fuzzy_keys
+    keys = content.glossary._names._fuzzy_keys
     process.extract(_jamo(normalise(query)), keys, scorer=fuzz.WRatio, limit=12, score_cutoff=62)
 
 

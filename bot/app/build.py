@@ -164,6 +164,7 @@ def build(
         pacer=pacer,
         clock=SystemClock(),
         language=settings.bot.language,
+        zone=zoneinfo.ZoneInfo(settings.bot.timezone),
         leadership=storage.lock if held else None,
         web=web,
         packing=p.delivery_packing(settings, platforms),

@@ -137,6 +137,7 @@ class Archive:
         self._docs = [doc for entry in newest_first for doc in entry.docs]
         self._index: _Index | None = None
         self._index_lock = threading.Lock()
+        self._section_names: tuple[str, ...] | None = None
 
     def prepare_search(self) -> None:
         """Build the search index now (it is otherwise built by the first search). Safe to call
@@ -181,6 +182,13 @@ class Archive:
         else:
             self._parsed.move_to_end(number)
         return issue
+
+    @property
+    def section_names(self) -> tuple[str, ...]:
+        """Every section name in the archive (of a section with items), newest issue's first."""
+        if self._section_names is None:
+            self._section_names = tuple(dict.fromkeys(doc.section for doc in self._docs))
+        return self._section_names
 
     @property
     def latest(self) -> Issue | None:

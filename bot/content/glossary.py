@@ -5,35 +5,19 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
-from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import ValidationError
-from rapidfuzz import fuzz, process
 
 from bot.content.errors import ContentError, Problem
 from bot.content.models import GlossaryEntry
+from bot.content.names import NameIndex, normalise
 from bot.content.parser import nfc
 from bot.content.slugs import Slugs, TriviaIndex
 
-_IGNORED = re.compile(r"[\s\-‐‑‒–—―_·・.]+")
-MAX_SUGGESTIONS = 3
-_SUGGEST_CUTOFF = 60.0
-_PREFILTER_ABOVE = 1000  # keys; below this, compare with every key
-_CANDIDATES = 100
-
-
-def normalise(text: str) -> str:
-    """`NP-hard`, `np hard`, `NP‐Hard` and `ｎｐ－ｈａｒｄ` all become `nphard`."""
-    return _IGNORED.sub("", unicodedata.normalize("NFKC", text).casefold())
-
-
-def _jamo(key: str) -> str:
-    """Hangul syllables decomposed into jamo, so a one-key Korean typo is a small edit."""
-    return unicodedata.normalize("NFD", key)
+__all__ = ["Glossary", "Lookup", "load_glossary", "normalise"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,17 +30,9 @@ class Lookup:
 class Glossary:
     def __init__(self, entries: list[GlossaryEntry]) -> None:
         self.entries = tuple(entries)
-        self._index: dict[str, tuple[GlossaryEntry, str]] = {}
-        for entry in entries:
-            for name in (entry.term, *entry.aliases):
-                self._index.setdefault(normalise(name), (entry, name))
-        self._keys = list(self._index)
-        self._fuzzy_keys = [_jamo(k) for k in self._keys]
-        self._grams: dict[str, list[int]] = {}
-        if len(self._keys) > _PREFILTER_ABOVE:
-            for index, key in enumerate(self._fuzzy_keys):
-                for gram in _grams(key):
-                    self._grams.setdefault(gram, []).append(index)
+        self._names = NameIndex(
+            (name, entry) for entry in entries for name in (entry.term, *entry.aliases)
+        )
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -75,42 +51,14 @@ class Glossary:
         key = normalise(query)
         if not key:
             return Lookup(None)
-        hit = self._index.get(key)
+        hit = self._names.get(key)
         if hit is not None:
             return Lookup(hit[0], hit[1])
         return Lookup(None, suggestions=self.suggest(key))
 
     def suggest(self, key: str) -> tuple[GlossaryEntry, ...]:
         """Up to three entries whose names are close to `key` (an edit ratio on jamo)."""
-        query = _jamo(key)
-        candidates = self._candidates(query)
-        choices = [self._fuzzy_keys[i] for i in candidates]
-        matches = process.extract(
-            query, choices, scorer=fuzz.ratio, limit=12, score_cutoff=_SUGGEST_CUTOFF
-        )
-        found: list[GlossaryEntry] = []
-        for _, _, position in matches:
-            entry = self._index[self._keys[candidates[position]]][0]
-            if entry not in found:
-                found.append(entry)
-            if len(found) == MAX_SUGGESTIONS:
-                break
-        return tuple(found)
-
-    def _candidates(self, query: str) -> list[int]:
-        """Every key for a small glossary; for a large one, the keys sharing most jamo trigrams
-        with the query (a close spelling shares most of them)."""
-        if not self._grams:
-            return list(range(len(self._keys)))
-        shared: Counter[int] = Counter()
-        for gram in _grams(query):
-            shared.update(self._grams.get(gram, ()))
-        return [index for index, _ in shared.most_common(_CANDIDATES)]
-
-
-def _grams(text: str) -> set[str]:
-    """Jamo trigrams: selective enough that few keys share one, loose enough for a typo."""
-    return {text[i : i + 3] for i in range(len(text) - 2)} or {text}
+        return self._names.suggest(key)
 
 
 def load_glossary(path: Path, text: str) -> Glossary:

@@ -21,15 +21,17 @@ from typing import Literal
 from bot.core.i18n import Language
 
 READER = ":dm:"  # what a reader's key has between platform and user
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # a weekly digest's days, as cron
 
 
 @dataclass(frozen=True, slots=True)
 class DeliveryTime:
-    """A destination's own daily delivery time: "07:30" in "Europe/Berlin" ("" is the
-    default zone, `bot.timezone`)."""
+    """A destination's own delivery time: "07:30" in "Europe/Berlin" ("" is the default zone,
+    `bot.timezone`), daily, or weekly on `day` ("mon" … "sun": a weekly digest's)."""
 
     time: str
     zone: str = ""
+    day: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class Destination:
     language: Language | None = None  # the bot's words there, if the destination chose
     opted_in: bool = False  # a channel that opted in itself (its opt-in ends when it is gone)
     time: DeliveryTime | None = None  # its own delivery time; None: the edition's schedule
+    muted: frozenset[str] = frozenset()  # the sections left out of its thread
 
     @classmethod
     def reader(cls, platform: str, user: str, chat: str = "") -> Destination:
@@ -65,6 +68,11 @@ class Destination:
         if self.user:
             return f"{self.platform}{READER}{self.user}"
         return f"{self.platform}:{self.chat}"
+
+    @property
+    def weekly(self) -> bool:
+        """It gets one weekly digest (at its `time`'s day) instead of every issue's thread."""
+        return self.time is not None and bool(self.time.day)
 
     @property
     def kind(self) -> Literal["dm", "channel"]:

@@ -270,6 +270,8 @@ class DestinationSettings:
     time: str | None = None  # "HH:MM"
     zone: str | None = None  # an IANA name: "Europe/Berlin"
     language: str | None = None  # "ko" or "en"
+    muted: tuple[str, ...] = ()  # the sections left out of its thread, as the issues name them
+    weekly: str | None = None  # "mon" … "sun": one digest a week on that day, at `time`
 
 
 class DestinationStore(Protocol):
@@ -298,8 +300,8 @@ class DestinationStore(Protocol):
 
     async def all_settings(self) -> dict[str, DestinationSettings]: ...
 
-    async def delivery_times(self) -> set[tuple[str, str]]:
+    async def delivery_times(self) -> set[tuple[str, ...]]:
         """Every distinct (time, zone) chosen by a destination that still receives (a
-        subscribed reader, a channel): what the scheduler's one timer has to watch (read often,
-        so cheap: no destination is built)."""
+        subscribed reader, a channel), and (time, zone, day) for a weekly digest's: what the
+        scheduler's one timer has to watch (read often, so cheap: no destination is built)."""
         ...

@@ -18,8 +18,8 @@ from bot.core.delivery.ports import PostRequests, RunRecord
 from bot.core.feedback import FeedbackStore
 from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
-from bot.core.runs import DeliveryHistory, ReportChoices
 from bot.core.privacy import ReaderData
+from bot.core.runs import DeliveryHistory, ReportChoices
 from bot.store.common import InstallationStore
 from bot.store.tinydb.audit import Audit
 from bot.store.tinydb.claims import Claims

@@ -159,6 +159,20 @@ def _run_doc(r: Row) -> tuple[str, Doc]:
     return str(r["name"]), {"at": r["due"]}
 
 
+def _settings(d: Doc) -> Row:
+    return {"destination": d["key"], "time": d.get("time"), "zone": d.get("zone"),
+            "language": d.get("language"), "muted": list(d.get("muted") or ()),
+            "weekly": d.get("weekly")}  # fmt: skip
+
+
+def _settings_doc(r: Row) -> tuple[str, Doc]:
+    """As the tinydb backend writes it: `muted` and `weekly` only where one is set."""
+    doc = {"time": r["time"], "zone": r["zone"], "language": r["language"]}
+    if r.get("muted") or r.get("weekly"):
+        doc |= {"muted": list(r.get("muted") or ()), "weekly": r.get("weekly")}
+    return str(r["destination"]), doc
+
+
 def _history(d: Doc) -> Row:
     return {"issue": d["issue"], "destination": d["dest"], "record": d}
 
@@ -189,7 +203,7 @@ KINDS: tuple[Kind, ...] = (
          *_CHANNELS, times=("since",),
          reader=(Match((("platform", "platform"), ("opted_by", "user")), blank="opted_by"),)),
     Kind("destination settings", "destination_settings", ("destination", "time", "zone",
-         "language"), "destination_settings", *_keyed("destination", ("time", "zone", "language")),
+         "language", "muted", "weekly"), "destination_settings", _settings, _settings_doc,
          reader=(Match((("destination", "dm"),)),)),
     Kind("slack installations", "slack_installations", ("workspace", "record", "saved_at"),
          "slack_installations", _installation, _INSTALLS[1], times=("saved_at",),

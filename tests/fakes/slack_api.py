@@ -169,7 +169,8 @@ def block_actions(
     element of an actions block): on a message in `channel`, answered through `response_url`,
     or, without one, on the user's Home tab (views have no response_url). For a `timepicker`
     `selected` is the `selected_time` ("07:30"); for a `static_select` the chosen option's
-    value (its `selected_option`, with the option's text when the element has that value)."""
+    value (its `selected_option`, with the option's text when the element has that value); for
+    `checkboxes` the values checked now (its `selected_options`)."""
     kind = button.get("type", "button")
     action: JsonDict = {
         "type": kind,
@@ -183,6 +184,10 @@ def block_actions(
         texts = {o.get("value"): o.get("text") for o in button.get("options", [])}
         label = texts.get(selected, {"type": "plain_text", "text": str(selected), "emoji": True})
         action["selected_option"] = {"text": label, "value": selected}
+    elif kind == "checkboxes":
+        texts = {o.get("value"): o.get("text") for o in button.get("options", [])}
+        chosen = selected if isinstance(selected, list) else []
+        action["selected_options"] = [{"text": texts.get(v), "value": v} for v in chosen]
     else:
         action |= {"text": button.get("text"), "value": button.get("value")}
     payload: JsonDict = {

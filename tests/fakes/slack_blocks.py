@@ -39,6 +39,7 @@ ELEMENT_KEYS: dict[str, frozenset[str]] = {  # the elements checked in full
                              "timezone"}),
     "static_select": frozenset({"options", "option_groups", "initial_option", "confirm",
                                 "focus_on_load", "placeholder"}),
+    "checkboxes": frozenset({"options", "initial_options", "confirm", "focus_on_load"}),
 }  # fmt: skip
 _HH_MM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 BLOCK_KEYS: dict[str, frozenset[str]] = {
@@ -252,6 +253,19 @@ class _Checker:
             self.fail(f"{at}/initial_time", "must match the format HH:mm")
         if kind == "static_select":
             self.select(element, at)
+        if kind == "checkboxes":
+            self.checkboxes(element, at)
+
+    def checkboxes(self, element: dict[str, Any], at: str) -> None:
+        """Checkboxes: 1–10 options, the initial ones among them."""
+        options = self.array(element.get("options"), f"{at}/options", max_items=10)
+        for i, option in enumerate(options):
+            self.option(option, f"{at}/options/{i}")
+        initial = element.get("initial_options")
+        chosen = [] if initial is None else self.array(initial, f"{at}/initial_options", 10)
+        for i, option in enumerate(chosen):
+            if option not in options:
+                self.fail(f"{at}/initial_options/{i}", "must match one of the options")
 
     def select(self, element: dict[str, Any], at: str) -> None:
         """A static_select: 1–100 options (text ≤75, value ≤150), an initial option that is

@@ -241,3 +241,25 @@ async def test_concurrent_claims_of_one_event_have_one_winner(reopen: Opener) ->
     claims = reopen().claims
     won = await asyncio.gather(*(claims.claim(f"slack:Ev{i % 10}") for i in range(100)))
     assert won.count(True) == 10
+
+
+async def test_muted_sections_and_a_weekly_day_are_kept(reopen: Opener) -> None:
+    """What a destination gets is its settings too: the sections it muted (as the issues name
+    them, Korean included), and a weekly digest's day, which is a delivery time of its own."""
+    backend = reopen()
+    await backend.subscriptions.subscribe("telegram", "42", "42")
+    dests = backend.destinations
+    weekly = DestinationSettings("07:30", "Europe/Berlin", "en", ("레딧", "arXiv"), "mon")
+    await dests.set_settings("telegram:dm:42", weekly)
+    await dests.set_settings("slack:C1", DestinationSettings(muted=("파비",)))
+    again = reopen().destinations
+    assert await again.settings("telegram:dm:42") == weekly
+    assert await again.settings("slack:C1") == DestinationSettings(muted=("파비",))
+    assert await again.delivery_times() == {("07:30", "Europe/Berlin", "mon")}
+    daily = DestinationSettings("07:30", "Europe/Berlin", "en", ("레딧",))
+    await again.set_settings("telegram:dm:42", daily)  # back to daily, one section unmuted
+    assert await reopen().destinations.delivery_times() == {("07:30", "Europe/Berlin")}
+    assert await reopen().destinations.all_settings() == {
+        "telegram:dm:42": daily,
+        "slack:C1": DestinationSettings(muted=("파비",)),
+    }

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from bot.core.feedback import Carried
 from bot.core.model.messages import MessageRef
 from bot.core.ports import DestinationSettings
+from bot.core.runs import Attempt
 from bot.store.backend import Backend
 from bot.store.kinds import KINDS
 
@@ -15,7 +16,7 @@ COUNTS = {"subscriptions": 3, "releases": 1, "delivery parts": 1, "deliveries do
           "schedule runs": 1, "opted-in channels": 1, "destination settings": 2,
           "slack installations": 1, "slack chats": 2, "slack oauth states": 1,
           "inbound claims": 2, "audit log": 2, "feedback votes": 2, "feedback reactions": 2,
-          "feedback messages": 2}  # fmt: skip
+          "feedback messages": 2, "delivery history": 1, "report choices": 1}  # fmt: skip
 assert set(COUNTS) == {kind.name for kind in KINDS}, "a new kind needs its records here"
 
 
@@ -31,7 +32,7 @@ async def every_kind(backend: Backend) -> None:
     await backend.destinations.opt_in("telegram", "-1005:7", "9")
     await backend.destinations.set_settings("telegram:-1005:7", DestinationSettings(language="en"))
     await backend.destinations.set_settings(
-        "telegram:dm:1", DestinationSettings("07:30", "Europe/Berlin")
+        "telegram:dm:1", DestinationSettings("07:30", "Europe/Berlin", None, ("레딧",), "mon")
     )
     await backend.installations.save("none-T1", {"team_id": "T1", "bot_token": "xoxb-1"})
     await backend.installations.remember_chat("C1", "none-T1")
@@ -46,5 +47,8 @@ async def every_kind(backend: Backend) -> None:
     )
     reply = (MessageRef("slack", "C1", "1.2", "1.1"), Carried(1, ("논문",)))
     await backend.feedback.remember(1, [(MessageRef("slack", "C1", "1.1"), Carried(1)), reply])
+    at = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
+    await backend.history.record([Attempt(1, "telegram:dm:1", 3, at, ((0, at),))])
+    await backend.report_choices.set_reports("slack:U1", False)
     await backend.audit.record("telegram:9", "telegram:-1005:7", "opt-in")
     await backend.audit.record("slack:U1", "slack:C1", "post", "issue 1: sent 1")

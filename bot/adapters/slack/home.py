@@ -2,13 +2,15 @@
 the reader's DM, the last ten issues (each a button that does the same), a Subscribe or
 Unsubscribe button for the daily DM, and the reader's settings: their delivery time (a
 `timepicker`), its zone (a `static_select` of a short list of zones, theirs and Slack's `tz` for
-them first) and the language of the bot's words (a `static_select`), all in their language.
+them first) and the language of the bot's words (a `static_select`), all in their language;
+and the sections they get, as `checkboxes` (checked: in their thread; unchecked: muted).
 Pure: builds the `views.publish` view, and reads a change back as the command it stands for
 (`setting`), no I/O.
 
 A change is the reader's own command: the time or zone is `/subscribe HH:MM Zone` (`/briefing
 time HH:MM Zone` in their DM when they are subscribed already), the language `/lang xx`, so
-what is accepted, stored and answered is the commands' (a forged value gets their short answer).
+what is accepted, stored and answered is the commands' (a forged value gets their short answer);
+a section unchecked is `/mute <section>`, checked again `/unmute <section>`.
 The answer is shown on the republished view, under the settings.
 
 Block Kit's limits hold whatever the archive's size: the latest issue's parent is a handful of
@@ -34,7 +36,9 @@ SEND_ACTION = "home_send"  # the latest issue's button; `home_send_<i>` the rece
 TIME_ACTION = "home_time"
 ZONE_ACTION = "home_zone"
 LANGUAGE_ACTION = "home_lang"
-SETTING_ACTIONS = (TIME_ACTION, ZONE_ACTION, LANGUAGE_ACTION)
+SECTIONS_ACTION = "home_sections"
+SETTING_ACTIONS = (TIME_ACTION, ZONE_ACTION, LANGUAGE_ACTION, SECTIONS_ACTION)
+MAX_CHECKBOXES = 10  # options of one `checkboxes` element
 MAX_HOME_BLOCKS = 100
 MAX_OPTIONS = 100  # of a static_select
 CONTEXT_LIMIT = 3000
@@ -143,9 +147,54 @@ def _settings(state: HomeState, theirs: str | None) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _sections(state: HomeState) -> list[dict[str, Any]]:
+    """The sections as checkboxes (checked: they get it), in elements of ten."""
+    lang, names = state.language, state.sections
+    if not names:
+        return []
+    muted = {name.casefold() for name in state.muted}
+    elements = []
+    for start in range(0, len(names), MAX_CHECKBOXES):
+        options = [_option(name, name) for name in names[start : start + MAX_CHECKBOXES]]
+        box: dict[str, Any] = {
+            "type": "checkboxes", "action_id": f"{SECTIONS_ACTION}_{start // MAX_CHECKBOXES}",
+            "options": options,
+        }  # fmt: skip
+        kept = [o for o in options if o["value"].casefold() not in muted]
+        if kept:
+            box["initial_options"] = kept
+        elements.append(box)
+    return [
+        section(f"*{escape(t(lang, 'home_sections'))}*"),
+        {"type": "actions", "block_id": "sections", "elements": elements[:25]},
+    ]
+
+
+def section_change(action: dict[str, Any], state: HomeState) -> tuple[str, str] | None:
+    """A click on the sections' checkboxes: `/mute` the one unchecked, `/unmute` the one
+    checked (its name is the option's value, untrusted: /mute's matching judges it)."""
+    chosen = action.get("selected_options")
+    if not isinstance(chosen, list):
+        return None
+    number = str(action.get("action_id", "")).rpartition("_")[2]
+    start = int(number) * MAX_CHECKBOXES if number.isdigit() and len(number) < 3 else 0
+    shown = state.sections[start : start + MAX_CHECKBOXES]
+    checked = {str(o.get("value", ""))[:150] for o in chosen if isinstance(o, dict)}
+    muted = {name.casefold() for name in state.muted}
+    for name in shown:
+        if name not in checked and name.casefold() not in muted:
+            return "mute", name
+    for value in sorted(checked):
+        if value.casefold() in muted or value not in shown:
+            return "unmute", value or "-"
+    return None
+
+
 def setting(action: dict[str, Any], state: HomeState) -> tuple[str, str] | None:
     """The command (name, argument) a change of the Home tab's settings stands for, or None
     if it is not one. The values are untrusted: the command's parsing judges them."""
+    if str(action.get("action_id", "")).startswith(SECTIONS_ACTION):
+        return section_change(action, state)
     kind, timing = action.get("action_id"), state.timing
     chosen = action.get("selected_option")
     value = str(chosen.get("value", "")) if isinstance(chosen, dict) else ""
@@ -178,6 +227,7 @@ def home_view(state: HomeState, theirs: str | None = None) -> dict[str, Any]:
         status,
         {"type": "actions", "block_id": "subscription", "elements": [button(subscribed, lang)]},
         *_settings(state, theirs),
+        *_sections(state),
     ]
     room = MAX_HOME_BLOCKS - len(send) - len(tail)
     return {"type": "home", "blocks": head[:room] + send + tail}

@@ -115,8 +115,8 @@ class SlackHandlers:
         bolt.action(home.UNSUBSCRIBE_ACTION)(tab.on_button)
         bolt.action(re.compile(f"^{BUTTON_ACTION}"))(self.on_button)
         bolt.action(re.compile(f"^{home.SEND_ACTION}"))(tab.on_send)
-        for setting in home.SETTING_ACTIONS:
-            bolt.action(setting)(tab.on_setting)
+        for setting in home.SETTING_ACTIONS:  # the sections' checkboxes: home_sections_<n>
+            bolt.action(re.compile(f"^{setting}(_[0-9]+)?$"))(tab.on_setting)
 
     # slash commands ----------------------------------------------------------------------
 

@@ -22,8 +22,8 @@ from bot.core.model.messages import simple
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Command, Deliverer, DeliveryTime, SubscriptionStore
-from bot.core.runs import DeliveryHistory, ReportChoices
 from bot.core.privacy import ReaderData
+from bot.core.runs import DeliveryHistory, ReportChoices
 
 log = logging.getLogger(__name__)
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Literal
+from typing import Any, Literal
 
 from bot.core.conversation import parsing as c
 from bot.core.conversation.access import is_admin
-from bot.core.destination import DeliveryTime
+from bot.core.destination import WEEKDAYS, DeliveryTime
 from bot.core.errors import PlatformError, StoreUnreachable
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Message, simple
@@ -48,6 +48,12 @@ def language_of(locale: str | None) -> Language | None:
     """A platform's language tag ("en-US", "ko", "ko-KR") as one the bot speaks, if it is one."""
     head = (locale or "").replace("_", "-").split("-")[0].casefold()
     return "en" if head == "en" else "ko" if head == "ko" else None
+
+
+def day_name(day: str, lang: Language) -> str:
+    """ "mon" as the reader reads it: "월요일", "Monday" (an unknown day as it is)."""
+    names = t(lang, "weekdays").split(",")
+    return names[WEEKDAYS.index(day)] if day in WEEKDAYS else day
 
 
 def dm_key(platform: str, user: str) -> str:
@@ -147,7 +153,7 @@ class DestinationPolicy:
         when = await self.timing(key)
         return simple(t(lang, "reader_time", time=when.time, zone=when.zone))
 
-    async def _update(self, key: str, **changes: str | None) -> None:
+    async def _update(self, key: str, **changes: Any) -> None:  # time, zone, language
         await self.store.set_settings(key, replace(await self.store.settings(key), **changes))
 
     # ---- channels ----------------------------------------------------------------------------
@@ -208,11 +214,18 @@ class DestinationPolicy:
         if not await self.subscriptions.is_subscribed(command.platform, command.user):
             return simple(t(lang, "reader_status_off"))
         key = dm_key(command.platform, command.user)
-        when = await self.timing(key)
-        return simple(
-            t(lang, "reader_status", time=when.time, zone=when.zone, words=lang,
-              last=self.last_issue(key) or "-")
-        )  # fmt: skip
+        when, chosen = await self.timing(key), await self.store.settings(key)
+        last = self.last_issue(key) or "-"
+        if chosen.weekly:  # a weekly digest instead of the daily thread
+            day = day_name(chosen.weekly, lang)
+            lines = [t(lang, "reader_status_weekly", day=day, time=when.time, zone=when.zone,
+                       words=lang, last=last)]  # fmt: skip
+        else:
+            lines = [t(lang, "reader_status", time=when.time, zone=when.zone, words=lang,
+                       last=last)]  # fmt: skip
+        if chosen.muted:
+            lines.append(t(lang, "status_muted", sections=", ".join(chosen.muted)))
+        return simple(*lines)
 
     def last_issue(self, key: str) -> int | None:
         """The newest issue the ledger has as delivered to `key`."""

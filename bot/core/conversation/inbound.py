@@ -69,6 +69,8 @@ class HomeState:
     recent: tuple[Entry, ...] = ()  # the last issues, newest first
     timing: DeliveryTime | None = None  # their delivery time and zone (None: no per-reader times)
     notice: str = ""  # what the last change on the screen did ("It comes every day at …")
+    sections: tuple[str, ...] = ()  # the sections they may mute (`/mute`), newest issue's first
+    muted: tuple[str, ...] = ()  # those they muted
 
 
 class Conversation(Protocol):

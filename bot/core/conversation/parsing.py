@@ -15,6 +15,8 @@ import zoneinfo
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
+from bot.core.destination import WEEKDAYS
+
 MAX_ARGUMENT = 200
 _SPACE = re.compile(r"\s+")
 _CONTROL = {"Cc", "Cf", "Cs", "Co", "Cn"}
@@ -49,9 +51,38 @@ class SearchQuery(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class Cadence(Parsed):
+    """`weekly [day] [HH:MM] [Area/City]`: one digest a week on `day` instead of the daily
+    thread; `daily` (day None): back to the daily thread. `channel`: `/briefing weekly …`."""
+
+    day: str | None = None  # "mon" … "sun"
+    time: str | None = None
+    zone: str | None = None
+    channel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Subscribe(Parsed):
     time: str | None = None  # "07:30": the reader's own delivery time
     zone: str | None = None  # "Europe/Berlin"
+    cadence: Cadence | None = None  # `/subscribe weekly …`, `/subscribe daily`
+
+
+@dataclass(frozen=True, slots=True)
+class Mute(Parsed):
+    """`/mute <section>`; `/mute` alone (section "") lists them. `channel`: `/briefing mute …`,
+    the channel's."""
+
+    section: str = ""
+    channel: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Unmute(Parsed):
+    """`/unmute <section>`; `channel`: `/briefing unmute …`."""
+
+    section: str
+    channel: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,12 +212,14 @@ def split_text(line: str) -> tuple[str, str]:
     return name, rest
 
 
-BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "stats", "why", "reports", "audit")
+BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "stats", "why", "reports", "audit",
+                    "mute", "unmute", "weekly", "daily")  # `/briefing <action>`  # fmt: skip
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 def briefing(arg: str) -> Parsed:
-    """`/briefing` alone is help; `here`, `stop`, `status`, `time HH:MM [Area/City]`, `lang`."""
+    """`/briefing` alone is help; `here`, `stop`, `status`, `time HH:MM [Area/City]`, `lang`,
+    `mute [section]`, `unmute <section>`, `weekly [day] [HH:MM] [Area/City]`, `daily`."""
     action, _, rest = arg.partition(" ")
     action = action.casefold()
     if not action:
@@ -198,6 +231,10 @@ def briefing(arg: str) -> Parsed:
         return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
     if action == "lang":
         return language(rest, channel=True)
+    if action in ("mute", "unmute"):
+        return mute_section(rest, on=action == "mute", channel=True)
+    if action in ("weekly", "daily"):
+        return cadence(action, rest, channel=True)
     if action == "stats":  # alone: the admins' /stats (Slack has no /stats of its own)
         number = _number(rest.strip()) if rest.strip() else None
         return (
@@ -282,10 +319,58 @@ def language(arg: str, *, channel: bool) -> Parsed:
 
 
 def subscribe(arg: str) -> Parsed:
+    """`/subscribe [HH:MM] [Area/City]`, `/subscribe weekly [day] [HH:MM] [Area/City]`,
+    `/subscribe daily`."""
     if not arg.strip():
         return Subscribe()
+    head, _, rest = arg.partition(" ")
+    how = _CADENCES.get(head.casefold())
+    if how is not None:
+        chosen = cadence(how, rest, channel=False)
+        return Subscribe(cadence=chosen) if isinstance(chosen, Cadence) else chosen
     parsed = time_and_zone(arg)
     return parsed if isinstance(parsed, BadInput) else Subscribe(*parsed)
+
+
+_CADENCES = {"weekly": "weekly", "매주": "weekly", "주간": "weekly", "daily": "daily",
+             "매일": "daily"}  # fmt: skip
+_DAYS = {
+    **{day: day for day in WEEKDAYS},
+    **dict(zip(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+               WEEKDAYS, strict=True)),
+    **dict(zip("월화수목금토일", WEEKDAYS, strict=True)),
+    **{f"{ko}요일": day for ko, day in zip("월화수목금토일", WEEKDAYS, strict=True)},
+}  # fmt: skip
+
+
+def cadence(how: str, rest: str, *, channel: bool) -> Parsed:
+    """`weekly [day] [HH:MM] [Area/City]` (Monday unless a day is given) or `daily`."""
+    words = rest.split()
+    if how == "daily":
+        return Cadence(channel=channel) if not words else BadInput("cadence_usage")
+    day = _DAYS.get(words[0].casefold()) if words else None
+    if words and day is None and not _CLOCK.fullmatch(words[0]):
+        return BadInput("bad_day", (("arg", words[0][:40]),))
+    if day is not None:
+        words = words[1:]
+    if not words:
+        return Cadence(day or "mon", channel=channel)
+    parsed = time_and_zone(" ".join(words))
+    return parsed if isinstance(parsed, BadInput) else Cadence(day or "mon", *parsed, channel)
+
+
+def mute_section(arg: str, *, on: bool, channel: bool = False) -> Parsed:
+    if on:
+        return Mute(arg, channel)
+    return Unmute(arg, channel) if arg else BadInput("unmute_missing_arg")
+
+
+def mute(arg: str) -> Parsed:
+    return mute_section(arg, on=True)
+
+
+def unmute(arg: str) -> Parsed:
+    return mute_section(arg, on=False)
 
 
 def time_and_zone(arg: str) -> tuple[str, str | None] | BadInput:

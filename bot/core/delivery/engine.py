@@ -33,6 +33,7 @@ import logging
 import random
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 from bot.content.loader import Content
 from bot.core.delivery.outcomes import AfterRun, Outcomes, ThreadProgress, gone, kind_of
@@ -82,6 +83,7 @@ class DeliveryEngine:
         web: WebLinks | None = None,
         packing: Mapping[str, Packing] | None = None,
         destinations: DestinationStore | None = None,
+        zone: ZoneInfo | None = None,  # `bot.timezone`: a weekly digest's day where none is set
         history: DeliveryHistory | None = None,
         after_run: AfterRun | None = None,
         feedback: FeedbackStore | None = None,
@@ -91,7 +93,7 @@ class DeliveryEngine:
         self.before_run = before_run  # called at the start of every run (a content refresh)
         self.planner = Planner(
             content, channels, subscriptions, ledger, language, web, platforms, packing,
-            destinations, votes=feedback is not None,
+            destinations, zone, votes=feedback is not None,
         )  # fmt: skip
         self.departures = Departures(subscriptions, destinations, channels)
         self.content, self.platforms = content, platforms
@@ -174,7 +176,12 @@ class DeliveryEngine:
             if at is not None:  # the scheduler: only the destinations due now
                 destinations = [d for d in destinations if d.time in at]
             released = self.ledger.released_at(target) or self.clock.now()
-            jobs = self.planner.plan(destinations, target, released, tally)
+            daily = [d for d in destinations if not d.weekly]  # a /post too: the others wait
+            jobs = self.planner.plan(daily, target, released, tally)
+            if at is not None:  # the weekly ones due now: their digest
+                weekly = [d for d in destinations if d.weekly]
+                now = self.clock.now()
+                jobs += self.planner.plan_digests(weekly, now, tally, rank=len(jobs))
             if dry_run:
                 return self.planner.dry_run(jobs, len(destinations), tally)
             await self._run(jobs, tally)

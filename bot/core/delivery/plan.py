@@ -12,6 +12,12 @@ run; `/latest` and `/issue N` are there for that.
 The order is deterministic: the configured channels as configured, the opted-in channels oldest
 first, then the DM subscribers, oldest subscription first; each job's `rank` is its place in it,
 which the pacer serves in turn.
+
+What a destination gets is shaped by its settings: the sections it muted are left out of its
+thread and contents (an issue whose every section it muted is not sent to it at all), and a
+weekly destination gets its digest when due (`digests.py`) instead of each issue. Threads are
+rendered once per distinct (issue, platform, packing, language, muted set): readers who chose
+alike share one.
 """
 
 from __future__ import annotations
@@ -20,8 +26,11 @@ import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from bot.content.loader import Content
+from bot.content.names import normalise
+from bot.core.delivery.digests import Digests, is_digest
 from bot.core.delivery.ports import Clock
 from bot.core.destination import Destination
 from bot.core.feedback import vote_buttons
@@ -115,6 +124,7 @@ class Planner:
         platforms: PlatformRegistry | None = None,
         packing: Mapping[str, Packing] | None = None,
         destinations: DestinationStore | None = None,
+        zone: ZoneInfo | None = None,
         votes: bool = False,
     ) -> None:
         self.votes = votes  # [bot] feedback: 👍/👎 under each thread's parent
@@ -124,11 +134,19 @@ class Planner:
         self.subscriptions, self.ledger, self.language = subscriptions, ledger, language
         self.web = web  # set: each thread's parent links the issue's web page
         self.platforms = platforms or PlatformRegistry()  # whose deep links the notes use
-        self._threads: dict[tuple[int, str, bool, Language], Thread] = {}
+        self._threads: dict[tuple[int, str, bool, Language, frozenset[str]], Thread] = {}
+        self._mutes: dict[tuple[str, ...], frozenset[str]] = {}  # one set per distinct choice
+        self.digests = Digests(content, ledger, zone or ZoneInfo("UTC"), web, self.platforms)
 
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""
-        self._threads = {}
+        self._threads, self._mutes = {}, {}
+        self.digests.start_run()
+
+    def _muted(self, names: tuple[str, ...]) -> frozenset[str]:
+        if names not in self._mutes:
+            self._mutes[names] = frozenset(normalise(name) for name in names)
+        return self._mutes[names]
 
     async def destinations(self) -> list[Destination]:
         found: dict[str, Destination] = {}
@@ -138,8 +156,10 @@ class Planner:
             mine = chosen.get(dest.key, DestinationSettings())
             words = mine.language
             language: Language | None = "en" if words == "en" else "ko" if words == "ko" else None
-            time = DeliveryTime(mine.time, mine.zone or "") if mine.time else None
-            found.setdefault(dest.key, replace(dest, language=language, time=time))
+            clock, zone, day = mine.time, mine.zone or "", mine.weekly or ""
+            time = DeliveryTime(clock, zone, day) if clock else None
+            muted = self._muted(mine.muted) if mine.muted else frozenset()
+            found.setdefault(dest.key, replace(dest, language=language, time=time, muted=muted))
 
         for platform, chats in self.channels.items():
             for chat in chats:
@@ -156,13 +176,14 @@ class Planner:
         self, destinations: Iterable[Destination], target: int, released: datetime, tally: Tally
     ) -> list[Job]:
         jobs: list[Job] = []
-        archive = self.content().archive
         for dest in destinations:
-            issues = {n for n in self.ledger.started(dest.key) if archive.get(n) is not None}
+            issues = {n for n in self.ledger.started(dest.key) if self._known(n, dest)}
             if self.ledger.is_done(target, dest.key):
                 log.debug("%s: nothing new (issue %d already delivered)", dest.key, target)
             elif dest.since is not None and released < dest.since:
                 log.debug("%s: subscribed after issue %d was released", dest.key, target)
+            elif dest.muted and not self.thread(target, dest).replies:
+                log.debug("%s: every section of issue %d is muted there", dest.key, target)
             else:
                 issues.add(target)
             if not issues:
@@ -179,29 +200,58 @@ class Planner:
             )  # fmt: skip
         return jobs
 
-    def plan_resume(self, destinations: Iterable[Destination]) -> list[Job]:
-        """The destinations with a half-sent thread, and those issues only."""
-        archive = self.content().archive
+    def plan_digests(
+        self, destinations: Iterable[Destination], now: datetime, tally: Tally, rank: int = 0
+    ) -> list[Job]:
+        """The weekly destinations due now: their digest, unless done or empty (no issue
+        released that week), after any thread or digest left half-sent there."""
         jobs: list[Job] = []
         for dest in destinations:
-            issues = [n for n in self.ledger.started(dest.key) if archive.get(n) is not None]
+            numbers = [n for n in self.ledger.started(dest.key) if self._known(n, dest)]
+            digest = self.digests.number(dest, now)
+            if self.ledger.is_done(digest, dest.key) or digest in numbers:
+                pass
+            elif self.digests.issues(digest, dest):
+                numbers.append(digest)
+            if not numbers:
+                tally.nothing_new += 1
+                continue
+            job = Job(dest, tuple(numbers), rank=rank + len(jobs))
+            tally.total += sum(self.remaining(job.dest, n) for n in job.issues)
+            jobs.append(job)
+        return jobs
+
+    def plan_resume(self, destinations: Iterable[Destination]) -> list[Job]:
+        """The destinations with a half-sent thread (or digest), and those only."""
+        jobs: list[Job] = []
+        for dest in destinations:
+            issues = [n for n in self.ledger.started(dest.key) if self._known(n, dest)]
             if issues:
                 jobs.append(Job(dest, tuple(issues), rank=len(jobs)))
         return jobs
 
+    def _known(self, number: int, dest: Destination) -> bool:
+        """An issue still in the archive, or a digest with an issue in it."""
+        if is_digest(number):
+            return bool(self.digests.issues(number, dest))
+        return self.content().archive.get(number) is not None
+
     def thread(self, number: int, dest: Destination) -> Thread:
         """Issue `number` as `dest` gets it: its 토막상식 linking the glossary its platform's way,
-        packed where its platform's packing applies."""
+        its muted sections left out, packed where its platform's packing applies; or, for a
+        digest's number, that digest."""
+        language = dest.language or self.language
+        if is_digest(number):
+            return self.digests.thread(number, dest, language)
         packing = self.packing.get(dest.platform)
         packed = packing is not None and packing.applies_to(dest.kind)
-        language = dest.language or self.language
-        key = (number, dest.platform, packed, language)
+        key = (number, dest.platform, packed, language, dest.muted)
         if key not in self._threads:
             content = self.content()
             issue = content.archive.get(number)
             assert issue is not None, f"issue {number} vanished from the archive"
             links = TermLinker(dest.platform, content.glossary, self.platforms, language, self.web)
-            thread = issue_thread(issue, language, self.web, links.after)
+            thread = issue_thread(issue, language, self.web, links.after, dest.muted)
             if self.votes:
                 parent = replace(thread.parent, buttons=vote_buttons(number))
                 thread = replace(thread, parent=parent)

@@ -1,7 +1,8 @@
 """Who is due when: every destination's own delivery time, grouped.
 
 A destination with a time of its own (`/briefing time 07:30 Europe/Berlin`, `/subscribe 07:30
-Europe/Berlin`) is due daily at that wall time in that zone; every other one on the edition's
+Europe/Berlin`) is due daily at that wall time in that zone (a weekly digest's, `/subscribe
+weekly mon 07:30`, on that day of the week); every other one on the edition's
 schedule (`[schedule] cron` in `bot.timezone`). The scheduler asks for the next moment anything
 is due and gets the delivery times due at it: one timer for all destinations, however many.
 
@@ -47,7 +48,8 @@ class Timetable:
         if slot not in self._schedules:
             hour, minute = slot.time.split(":")
             zone = ZoneInfo(slot.zone) if slot.zone else self.edition.zone
-            self._schedules[slot] = Schedule(f"{int(minute)} {int(hour)} * * *", zone)
+            days = slot.day or "*"  # a weekly digest's day: "mon"
+            self._schedules[slot] = Schedule(f"{int(minute)} {int(hour)} * * {days}", zone)
         return self._schedules[slot]
 
     async def schedules(self) -> list[tuple[Slot, Schedule]]:

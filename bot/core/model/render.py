@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from bot.content.archive import SearchHit
-from bot.content.models import GlossaryEntry, Inline, Issue, Item, Note, NoteKind
+from bot.content.models import GlossaryEntry, Inline, Issue, Item, Note, NoteKind, Section
+from bot.content.names import normalise
 from bot.core.i18n import Language, t
 from bot.core.model.messages import Block, Line, Message, Span, Style, Thread, bold, text
 from bot.core.model.weblinks import WebLinks
 
 NoteEnd = Callable[[Note], tuple[Span, ...]]  # what a note ends with (a glossary link)
+LINKS = "Useful links"  # the name of an issue's links as a section a reader may mute
 _STYLE = {"text": Style.TEXT, "strong": Style.BOLD, "em": Style.ITALIC, "code": Style.CODE,
           "link": Style.LINK, "math": Style.CODE}  # fmt: skip
 
@@ -19,11 +21,23 @@ def spans(runs: tuple[Inline, ...]) -> tuple[Span, ...]:
     return tuple(Span(run.text, _STYLE[run.kind], run.url) for run in runs)
 
 
-def issue_parent(issue: Issue, lang: Language, web: WebLinks | None = None) -> Message:
-    """The thread's parent: date, contents, keywords and, with a web archive, its page."""
+def shown(issue: Issue, muted: Collection[str] = ()) -> tuple[tuple[Section, ...], bool]:
+    """The sections of `issue` not muted (`muted`: names as `normalise` makes them), and
+    whether its links are."""
+    if not muted:
+        return issue.sections, bool(issue.links)
+    sections = tuple(s for s in issue.sections if normalise(s.name) not in muted)
+    return sections, bool(issue.links) and normalise(LINKS) not in muted
+
+
+def issue_parent(
+    issue: Issue, lang: Language, web: WebLinks | None = None, muted: Collection[str] = ()
+) -> Message:
+    """The thread's parent: date, contents (the sections not `muted`), keywords and, with a web
+    archive, its page."""
     toc = tuple(
         Line((text(f"{n}. {section.name} ({t(lang, 'items', count=len(section.items))})"),))
-        for n, section in enumerate(issue.sections, 1)
+        for n, section in enumerate(shown(issue, muted)[0], 1)
     )
     blocks = [
         Block((Line((text(issue.dateline),)),)),
@@ -65,20 +79,27 @@ def _note_lines(note: Note, indent: int, ends: NoteEnd | None) -> list[Line]:
 
 
 def issue_thread(
-    issue: Issue, lang: Language, web: WebLinks | None = None, ends: NoteEnd | None = None
+    issue: Issue,
+    lang: Language,
+    web: WebLinks | None = None,
+    ends: NoteEnd | None = None,
+    muted: Collection[str] = (),
 ) -> Thread:
-    """The issue as a parent and a reply per section; `ends` links each 토막상식's entry."""
+    """The issue as a parent and a reply per section; `ends` links each 토막상식's entry. The
+    sections `muted` (normalised names) are left out, of the replies and of the contents: a
+    thread with no reply left is the reader's whole issue muted."""
     replies = []
-    for section in issue.sections:
+    sections, with_links = shown(issue, muted)
+    for section in sections:
         header = Line((bold(t(lang, "section_of", number=issue.number, section=section.name)),))
         items = (item_block(item, ends) for item in section.items)
         replies.append(Message((Block((header,)), *items), sections=(section.name,)))
-    if issue.links:
+    if with_links:
         links = Line((bold(t(lang, "useful_links")),))
         replies.append(
             Message((Block((links,)), *(item_block(item, ends) for item in issue.links)))
         )
-    return Thread(issue_parent(issue, lang, web), tuple(replies))
+    return Thread(issue_parent(issue, lang, web, muted), tuple(replies))
 
 
 def issue_compact(issue: Issue, lang: Language, web: WebLinks | None = None) -> Message:

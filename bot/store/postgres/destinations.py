@@ -24,18 +24,21 @@ OPTED_IN = (
     + """
     WHERE %(platform)s::text IS NULL OR platform = %(platform)s ORDER BY since, platform, chat"""
 )
-TIME_CHANGED = """(saved.time, saved.zone) IS DISTINCT FROM (prior.time, prior.zone)
+TIME_CHANGED = """(saved.time, saved.zone, saved.weekly)
+        IS DISTINCT FROM (prior.time, prior.zone, prior.weekly)
     AND coalesce(saved.time, prior.time) IS NOT NULL"""
-SET_SETTINGS = f"""WITH prior AS (SELECT time, zone FROM destination_settings
+SET_SETTINGS = f"""WITH prior AS (SELECT time, zone, weekly FROM destination_settings
         WHERE destination = %(key)s),
-    saved AS (INSERT INTO destination_settings (destination, time, zone, language)
-        VALUES (%(key)s, %(time)s, %(zone)s, %(language)s) ON CONFLICT (destination) DO UPDATE
-        SET time = EXCLUDED.time, zone = EXCLUDED.zone, language = EXCLUDED.language
-        RETURNING time, zone)
+    saved AS (INSERT INTO destination_settings (destination, time, zone, language, muted, weekly)
+        VALUES (%(key)s, %(time)s, %(zone)s, %(language)s, %(muted)s, %(weekly)s)
+        ON CONFLICT (destination) DO UPDATE
+        SET time = EXCLUDED.time, zone = EXCLUDED.zone, language = EXCLUDED.language,
+            muted = EXCLUDED.muted, weekly = EXCLUDED.weekly
+        RETURNING time, zone, weekly)
     SELECT {notify_if(TIME_CHANGED, "%(key)s")} FROM saved LEFT JOIN prior ON true"""
 FORGET = f"""WITH gone AS (DELETE FROM destination_settings WHERE destination = %s
     RETURNING destination, time) SELECT {notify_if("time IS NOT NULL", "destination")} FROM gone"""
-IN_USE = """SELECT DISTINCT time, coalesce(zone, '') FROM destination_settings d
+IN_USE = """SELECT DISTINCT time, coalesce(zone, ''), weekly FROM destination_settings d
     WHERE time IS NOT NULL AND (position(':dm:' IN destination) = 0 OR EXISTS (
         SELECT 1 FROM subscriptions s WHERE d.destination = s.platform || ':dm:' || s.user_id))"""
 
@@ -74,27 +77,37 @@ class PgDestinations:
         return OptedIn(platform, chat, by, _iso(since))
 
     async def settings(self, key: str) -> DestinationSettings:
-        rows = await self._query(
-            "SELECT time, zone, language FROM destination_settings WHERE destination = %s", (key,)
-        )
-        return DestinationSettings(*rows[0]) if rows else DestinationSettings()
+        rows = await self._query(f"SELECT {SETTINGS} FROM destination_settings "
+                                 "WHERE destination = %s", (key,))  # fmt: skip
+        return _settings(*rows[0]) if rows else DestinationSettings()
 
     async def set_settings(self, key: str, settings: DestinationSettings) -> None:
         if settings == DestinationSettings():
             await self._query(FORGET, (key,))
         else:
             chosen = {"key": key, "time": settings.time, "zone": settings.zone,
-                      "language": settings.language}  # fmt: skip
+                      "language": settings.language, "muted": list(settings.muted),
+                      "weekly": settings.weekly}  # fmt: skip
             await self._query(SET_SETTINGS, chosen)
 
-    async def delivery_times(self) -> set[tuple[str, str]]:
-        return {(time, zone) for time, zone in await self._query(IN_USE)}
+    async def delivery_times(self) -> set[tuple[str, ...]]:
+        return {
+            (time, zone, weekly) if weekly else (time, zone)
+            for time, zone, weekly in await self._query(IN_USE)
+        }
 
     async def all_settings(self) -> dict[str, DestinationSettings]:
-        rows = await self._query(
-            "SELECT destination, time, zone, language FROM destination_settings"
-        )
-        return {key: DestinationSettings(time, zone, lang) for key, time, zone, lang in rows}
+        rows = await self._query(f"SELECT destination, {SETTINGS} FROM destination_settings")
+        return {key: _settings(*chosen) for key, *chosen in rows}
+
+
+SETTINGS = "time, zone, language, muted, weekly"  # a row's columns, in `_settings`' order
+
+
+def _settings(
+    time: str | None, zone: str | None, language: str | None, muted: list[str], weekly: str | None
+) -> DestinationSettings:
+    return DestinationSettings(time, zone, language, tuple(muted or ()), weekly)
 
 
 def _iso(at: dt.datetime) -> str:

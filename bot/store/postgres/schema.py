@@ -78,6 +78,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             action text NOT NULL, detail text NOT NULL DEFAULT '')""",
         "CREATE INDEX audit_log_at ON audit_log (at)",
     ),
+    # what a destination gets: the sections it muted, and a weekly digest's day instead of daily
+    (
+        """ALTER TABLE destination_settings ADD COLUMN muted text[] NOT NULL DEFAULT '{}',
+            ADD COLUMN weekly text""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_LOCK = 0x6E62_5343  # pg_advisory_xact_lock key: "nbSC"

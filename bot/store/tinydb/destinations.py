@@ -32,7 +32,7 @@ class Destinations:
         self.clock = clock
         self.changed: Callable[[], None] = nothing
         # the destinations at each chosen (time, zone): the scheduler reads it often
-        self._times: defaultdict[tuple[str, str], set[str]] = defaultdict(set)
+        self._times: defaultdict[tuple[str, ...], set[str]] = defaultdict(set)
         for doc in self.settings_table:
             if doc.get("time"):
                 self._times[_time(doc)].add(doc["key"])
@@ -72,20 +72,25 @@ class Destinations:
 
     async def set_settings(self, key: str, settings: DestinationSettings) -> None:
         old = self._forget_time(key)
-        new = (settings.time, settings.zone or "") if settings.time else None
+        new = _chosen_time(settings.time, settings.zone, settings.weekly)
         if new is not None:
             self._times[new].add(key)
         if settings == DestinationSettings():
             self.settings_table.delete(key)
         else:
-            self.settings_table.put(
-                key, {"time": settings.time, "zone": settings.zone, "language": settings.language}
-            )
+            chosen: dict[str, object] = {
+                "time": settings.time,
+                "zone": settings.zone,
+                "language": settings.language,
+            }
+            if settings.muted or settings.weekly:
+                chosen |= {"muted": list(settings.muted), "weekly": settings.weekly}
+            self.settings_table.put(key, chosen)
         await self.store.commit()
         if old != new:
             self.changed()
 
-    async def delivery_times(self) -> set[tuple[str, str]]:
+    async def delivery_times(self) -> set[tuple[str, ...]]:
         return {chosen for chosen, keys in self._times.items() if any(map(self._receives, keys))}
 
     def _receives(self, key: str) -> bool:
@@ -96,7 +101,7 @@ class Destinations:
             or self.subscriptions.get(f"{where.platform}:{where.user}") is not None
         )
 
-    def _forget_time(self, key: str) -> tuple[str, str] | None:
+    def _forget_time(self, key: str) -> tuple[str, ...] | None:
         """Take `key` off the time it was at; that time, if it had one."""
         old = self.settings_table.get(key)
         if old is None or not old.get("time"):
@@ -111,8 +116,17 @@ class Destinations:
         return {doc["key"]: _settings(doc) for doc in self.settings_table}
 
 
-def _time(doc: Doc) -> tuple[str, str]:
-    return doc["time"], doc.get("zone") or ""
+def _time(doc: Doc) -> tuple[str, ...]:
+    chosen = _chosen_time(doc["time"], doc.get("zone"), doc.get("weekly"))
+    assert chosen is not None
+    return chosen
+
+
+def _chosen_time(time: str | None, zone: str | None, weekly: str | None) -> tuple[str, ...] | None:
+    """(time, zone) daily, (time, zone, day) weekly; None without a time of its own."""
+    if not time:
+        return None
+    return (time, zone or "", weekly) if weekly else (time, zone or "")
 
 
 def _opted(doc: Doc) -> OptedIn:
@@ -120,4 +134,7 @@ def _opted(doc: Doc) -> OptedIn:
 
 
 def _settings(doc: Doc) -> DestinationSettings:
-    return DestinationSettings(doc.get("time"), doc.get("zone"), doc.get("language"))
+    return DestinationSettings(
+        doc.get("time"), doc.get("zone"), doc.get("language"), tuple(doc.get("muted") or ()),
+        doc.get("weekly"),
+    )  # fmt: skip

@@ -290,3 +290,38 @@ async def test_unsubscribe_ends_a_subscription(slack: Harness) -> None:
     assert answer["response_type"] == "ephemeral"
     assert "구독을 취소했습니다" in answer["text"]
     assert await slack.app.store.subscriptions.count() == 0
+
+
+def sections_box(view: JsonDict) -> JsonDict:
+    [box] = buttons(view, "sections")
+    return box
+
+
+def checked(view: JsonDict) -> list[str]:
+    return [o["value"] for o in sections_box(view).get("initial_options", [])]
+
+
+async def test_sections_are_checkboxes_on_the_home_tab_and_unchecking_mutes(two: Harness) -> None:
+    """Every section of the seed issue, checked; unchecking 레딧 is `/mute 레딧` (the reader's
+    setting, answered under the settings), checking it again `/unmute 레딧`; a forged value
+    gets /unmute's short answer and changes nothing."""
+    view = await home_after(two)
+    box = {**sections_box(view), "block_id": "sections"}
+    names = [o["value"] for o in box["options"]]
+    assert len(names) == 10 and "레딧" in names and checked(view) == names
+
+    def click(values: list[str]) -> str:
+        payload = block_actions(box, selected=values)
+        return urlencode({"payload": json.dumps(payload)})
+
+    view = await home_after(two, click([n for n in names if n != "레딧"]))
+    assert checked(view) == [n for n in names if n != "레딧"]
+    assert said(view)[-1].startswith("이제 '레딧' 섹션은 빼고 보냅니다")
+    settings_now = await two.app.store.destinations.settings("slack:dm:U1")
+    assert settings_now.muted == ("레딧",)
+
+    view = await home_after(two, click(names))
+    assert checked(view) == names and said(view)[-1] == "'레딧' 섹션을 다시 보냅니다."
+    view = await home_after(two, click([*names, "<!channel> 없는 섹션"]))
+    assert "섹션은 없습니다" in said(view)[-1] and "<!channel>" not in json.dumps(view)
+    assert (await two.app.store.destinations.settings("slack:dm:U1")).muted == ()

@@ -127,6 +127,8 @@ async def test_commands_are_registered_in_korean_and_english(harness: Harness) -
         "search",
         "subscribe",
         "unsubscribe",
+        "mute",
+        "unmute",
         "help",
         "lang",
         "briefing",

@@ -78,7 +78,7 @@ async def test_mydata_lists_what_the_tables_hold_about_the_reader(world: World) 
     assert held["deliveries done"][0]["issue"] == 1
     assert held["destination settings"] == [
         {"destination": f"fake:dm:{ME}", "time": "07:30", "zone": "Europe/Berlin",
-         "language": "en"}]  # fmt: skip
+         "language": "en", "muted": [], "weekly": None}]  # fmt: skip
     reply = await world.ask("/mydata", chat=DM, user=ME)
     shown = reply.message.plain
     assert reply.message.title == "What the bot stores about you"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.conversation.context import Context
 from bot.core.conversation.destinations import dm_key
 from bot.core.conversation.inbound import HomeState
+from bot.core.conversation.sections import section_names
 
 HOME_RECENT = 10  # issues listed on a home screen
 
@@ -17,5 +18,8 @@ async def home_state(ctx: Context, notice: str = "") -> HomeState:
     archive = ctx.content.archive
     recent = tuple(reversed(archive.entries[-HOME_RECENT:]))
     policy = ctx.ports.policy
-    timing = await policy.timing(dm_key(platform, user)) if policy else None
-    return HomeState(archive.latest, subscribed, ctx.language, recent, timing, notice)
+    key = dm_key(platform, user)
+    timing = await policy.timing(key) if policy else None
+    muted = (await policy.store.settings(key)).muted if policy else ()
+    names = section_names(archive) if policy else ()
+    return HomeState(archive.latest, subscribed, ctx.language, recent, timing, notice, names, muted)

@@ -1,4 +1,5 @@
-"""/subscribe (with a time: `/subscribe 07:30 Europe/Berlin`) and /unsubscribe: a reader's DM,
+"""/subscribe (with a time: `/subscribe 07:30 Europe/Berlin`; weekly: `/subscribe weekly mon`;
+`/subscribe daily`; a channel's `/briefing weekly|daily`) and /unsubscribe: a reader's DM,
 opened on the platform when the adapter does not know it, checked first where the platform lets
 the bot write only to users who started it."""
 
@@ -12,6 +13,7 @@ from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context
 from bot.core.conversation.destinations import dm_key
 from bot.core.conversation.handlers import lookups
+from bot.core.conversation.handlers.shaping import channel_refusal, set_cadence
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
 from bot.core.i18n import t
@@ -28,7 +30,7 @@ async def subscribe(ctx: Context, parsed: p.Subscribe) -> Reply:
     policy, command, subscriptions = ctx.ports.policy, ctx.command, ctx.ports.subscriptions
     was = await subscriptions.is_subscribed(command.platform, command.user)
     if policy is None:
-        if parsed.time is not None:
+        if parsed.time is not None or parsed.cadence is not None:
             return ctx.say("post_unavailable")
         reply = await subscribe_dm(ctx)
         return await welcome(ctx, reply) if not was else reply
@@ -37,7 +39,10 @@ async def subscribe(ctx: Context, parsed: p.Subscribe) -> Reply:
         return reply
     await policy.keep_language(command, ctx.language)  # the DM thread's words
     when = None
-    if parsed.time is not None:
+    if parsed.cadence is not None:
+        key = dm_key(command.platform, command.user)
+        when = await set_cadence(policy, key, parsed.cadence, ctx.language)
+    elif parsed.time is not None:
         when = await policy.reader_time(command, parsed.time, parsed.zone, ctx.language)
     reply = reply if was else await welcome(ctx, reply)
     if when is None:
@@ -76,6 +81,21 @@ async def read_now(ctx: Context, number: int) -> Reply:
     if ctx.content.archive.get(number) is None:
         return ctx.notice("nav_stale")
     return lookups.issue_reply(ctx.ports, ctx.language, number, platform=ctx.command.platform)
+
+
+async def cadence(ctx: Context, parsed: p.Cadence) -> Reply:
+    """`/briefing weekly …` / `/briefing daily`: the channel's; in a DM, the reader's (as
+    `/subscribe weekly …` is)."""
+    policy, command = ctx.ports.policy, ctx.command
+    if policy is None:
+        return ctx.say("post_unavailable")
+    if not parsed.channel or command.is_dm:
+        return await subscribe(ctx, p.Subscribe(cadence=parsed))
+    refused = await channel_refusal(policy, ctx, "weekly" if parsed.day else "daily")
+    if refused is not None:
+        return refused
+    key = f"{command.platform}:{command.chat}"
+    return Reply(await set_cadence(policy, key, parsed, ctx.language), public=True)
 
 
 async def unsubscribe(ctx: Context, _: p.Unsubscribe) -> Reply:
