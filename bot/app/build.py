@@ -24,8 +24,11 @@ from bot.adapters.infra import pacing
 from bot.adapters.infra.clock import SystemClock
 from bot.adapters.infra.descriptor import PlatformDescriptor, Wiring
 from bot.app import platforms as p
+from bot.app.metrics import MeteredDeliverer, MeteredPacer, Metrics, Revision
+from bot.app.ops import Ops, Readiness
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
+from bot.core.conversation.commands import COMMANDS
 from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.handlers.admin import AdminNotices
 from bot.core.conversation.quota import CommandQuota
@@ -82,6 +85,8 @@ class Bot:
     wiring: Wiring  # what every platform is built with
     descriptors: tuple[PlatformDescriptor, ...]  # the platforms it may start (`PLATFORMS`)
     leading: Leading  # whether this process leads (holds the delivery lock)
+    deliverer: MeteredDeliverer | DeliveryEngine  # the engine's runs, timed and counted
+    ops: Ops  # /metrics, /livez, /readyz (bot/app/ops.py) and the metrics themselves
     content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/infra/watch.py)
 
     @property
@@ -118,11 +123,13 @@ def build(
     read_only: bool = False,
     replica: bool = False,
     platforms: Sequence[PlatformDescriptor] = p.PLATFORMS,
+    metered: bool = True,
 ) -> Bot:
     """Everything wired, the platforms to build as they start (`run.py`). `storage`: the CLI's,
     its lock taken (or, a `replica`, tried in turn): deliveries re-check it before every part
     and this process leads from the start unless it is a replica; without it (tests, preview)
-    nothing is checked. `read_only` for commands that hold no lock."""
+    nothing is checked. `read_only` for commands that hold no lock. `metered=False` (benchmarks
+    only): no metric is counted (`/metrics` still answers)."""
     content_dir = resolve(settings, config_path, settings.bot.content_dir)
     held = storage is not None and not read_only
     storage = storage or open_backend(settings, config_path)
@@ -136,9 +143,13 @@ def build(
     store = storage.open(read_only=read_only)
     registry = PlatformRegistry()
     web = WebLinks.at(settings.web.base_url)
-    pacer = pacing.Pacer(
-        p.rate_limits(settings, platforms), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
+    limits = p.rate_limits(settings, platforms)
+    metrics = Metrics()
+    pacer: pacing.Pacer | MeteredPacer = pacing.Pacer(
+        limits, time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
     )
+    if metered:
+        pacer = MeteredPacer(pacer, metrics, limits)
     admins = frozenset(settings.bot.admins)
     notices = AdminNotices(live, registry, admins, settings.bot.language)  # the engine's too
     engine = DeliveryEngine(
@@ -158,6 +169,7 @@ def build(
         before_run=notices.refresh,  # the content on disk, as /reload takes it
     )
     leading = Leading(now=held and not replica)
+    deliverer = MeteredDeliverer(engine, metrics) if metered else engine
     pinned = p.delivery_channels(settings, platforms)
     departures = Departures(store.subscriptions, store.destinations, pinned)
     service = CommandService(
@@ -166,7 +178,7 @@ def build(
         registry,
         language=settings.bot.language,
         admins=admins,
-        deliverer=Handover(engine, store.post_requests, leading),
+        deliverer=Handover(deliverer, store.post_requests, leading),
         web=web,
         policy=DestinationPolicy(
             store.destinations,
@@ -184,6 +196,7 @@ def build(
         departures=departures,
         notices=notices,
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
+        observer=metrics if metered else None,
     )
     wiring = Wiring(
         service,
@@ -193,9 +206,14 @@ def build(
         store.installations,
         gone=departures.chats,
     )
+    revision = Revision(content_dir)
+    metrics.watch(live, leading, engine, store.subscriptions, revision)
+    enabled = [descriptor.name for descriptor, _ in p.enabled(settings, platforms)]
+    metrics.declare([command.name for command in COMMANDS], enabled)
+    ops = Ops(metrics, Readiness(live, store, registry, enabled, revision, metrics))
     return Bot(
         settings, store, live, registry, engine, service, wiring, tuple(platforms), leading,
-        content_dir,
+        deliverer, ops, content_dir,
     )  # fmt: skip
 
 

@@ -57,6 +57,10 @@ class Backend(Protocol):
     @property
     def installations(self) -> InstallationStore: ...
 
+    async def ping(self) -> None:
+        """Return if the store answers now; raise (`StoreUnreachable`) if not (`/readyz`)."""
+        ...
+
     async def watch_times(self, changed: Callable[[], None]) -> None:
         """Call `changed()` whenever the delivery times in use may have changed (a time set or
         forgotten, an opt-out, a subscription of a reader with a time), by this process or
@@ -84,6 +88,9 @@ class TinyBackend:
 
     async def refresh(self) -> None:
         pass
+
+    async def ping(self) -> None:
+        """The file is read into memory and written by this process only: it always answers."""
 
     async def watch_times(self, changed: Callable[[], None]) -> None:
         """Only this process writes the file: its own writes call `changed`."""

@@ -9,6 +9,7 @@ store that is unreachable is answered "briefly unavailable", any other failure "
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 
 from bot.content.loader import Content
@@ -25,9 +26,16 @@ from bot.core.departures import Departures
 from bot.core.errors import StoreUnreachable
 from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
+from bot.core.logfields import PLATFORM
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command, Deliverer, DeliveryReport, SubscriptionStore
+from bot.core.ports import (
+    Command,
+    CommandObserver,
+    Deliverer,
+    DeliveryReport,
+    SubscriptionStore,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +59,7 @@ class CommandService:
         departures: Departures | None = None,
         notices: AdminNotices | None = None,
         spellings: Mapping[str, Spelling] | None = None,
+        observer: CommandObserver | None = None,
     ) -> None:
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
         self.language: Language = language
@@ -60,6 +69,7 @@ class CommandService:
         self.notices = notices or AdminNotices(content, platforms)  # the root's, shared
         self.departures = departures or Departures(subscriptions)  # the one rule for the gone
         self.spellings = spellings  # per platform, how its users type a command (/help)
+        self.observer = observer  # each command's outcome and time (the operator's metrics)
 
     @property
     def content(self) -> Content:
@@ -71,27 +81,42 @@ class CommandService:
                      self.web, self.policy, commands.COMMANDS, self.spellings)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
+        platform = PLATFORM.set(command.platform)  # on its log lines (logfields.py)
+        try:
+            if self.observer is None:
+                return (await self._handle(command))[0]
+            started = time.perf_counter()
+            reply, outcome = await self._handle(command)
+            spec = commands.spec(command.name)
+            name = spec.name if spec is not None else "unknown"  # bounded: the table's names
+            self.observer.handled(name, outcome, time.perf_counter() - started)
+            return reply
+        finally:
+            PLATFORM.reset(platform)
+
+    async def _handle(self, command: Command) -> tuple[Reply, str]:
+        """The answer to `command`, and what became of it (`bot.core.ports.OUTCOMES`)."""
         parsed = commands.parse(command.name, command.text)
         log.info("command %s from %s:%s → %s", command.name, command.platform, command.user,
                  type(parsed).__name__)  # fmt: skip
         verdict, wait = self._within_quota(command)
         if verdict is Verdict.SILENT:
-            return SILENCE
+            return SILENCE, "silenced"
         spec = commands.spec(command.name)
         ctx = Context(command, self.language, self.ports)
         try:
             ctx = await self.context(command)
             if verdict is Verdict.NOTICE:
-                return ctx.say("too_many_commands", seconds=wait)
+                return ctx.say("too_many_commands", seconds=wait), "over_quota"
             if spec is not None and spec.who == "admins" and not ctx.by_admin:
-                return ctx.say("admin_only")
-            return await commands.HANDLERS[type(parsed)](ctx, parsed)
+                return ctx.say("admin_only"), "refused"
+            return await commands.HANDLERS[type(parsed)](ctx, parsed), "answered"
         except StoreUnreachable as exc:
             log.warning("command %r: the store is unreachable: %s", command.name, exc)
-            return ctx.say("store_unavailable")
+            return ctx.say("store_unavailable"), "store_unavailable"
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
-            return ctx.say("internal_error")
+            return ctx.say("internal_error"), "error"
 
     def _within_quota(self, command: Command) -> tuple[Verdict, int]:
         """The quota's verdict on `command` (by its user and in its chat); admins are exempt."""

@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
@@ -42,6 +43,7 @@ from bot.core.departures import Departures
 from bot.core.destination import Destination
 from bot.core.errors import RecipientGone
 from bot.core.i18n import Language
+from bot.core.logfields import DESTINATION, ISSUE, PLATFORM, RUN
 from bot.core.model.messages import Message, MessageRef
 from bot.core.model.packing import Packing
 from bot.core.model.weblinks import WebLinks
@@ -94,6 +96,7 @@ class DeliveryEngine:
         self._running = asyncio.Lock()
         self.leadership = leadership
         self._shutdown = False
+        self._tally: Tally | None = None  # the run in progress
 
     def request_stop(self) -> None:
         """Finish and record the messages in flight, start no other, end the run (SIGTERM);
@@ -109,6 +112,12 @@ class DeliveryEngine:
     def _start_run(self) -> None:
         if not self._shutdown:
             self._stop.clear()  # a halt ends only the run it interrupted
+
+    @property
+    def backlog(self) -> int:
+        """Messages the run in progress planned and has not sent yet (0 between runs)."""
+        tally = self._tally
+        return max(tally.total - tally.sent, 0) if tally is not None else 0
 
     async def idle(self) -> None:
         """Wait until no delivery run is in progress."""
@@ -174,6 +183,7 @@ class DeliveryEngine:
         return await self.planner.destinations()
 
     async def _run(self, jobs: list[Job], tally: Tally) -> None:
+        run = RUN.set(uuid.uuid4().hex[:12])  # its workers' context copies it (logfields.py)
         queues: dict[str, deque[Job]] = {}
         for job in jobs:  # in rank order: channels first, then readers oldest first
             queues.setdefault(job.dest.platform, deque()).append(job)
@@ -184,9 +194,12 @@ class DeliveryEngine:
         ]
         every = self.progress_every
         progress = asyncio.create_task(tally.log_progress(self.clock, every)) if every else None
+        self._tally = tally
         try:
             await asyncio.gather(*workers)
         finally:
+            self._tally = None
+            RUN.reset(run)
             if progress is not None:
                 progress.cancel()
         tally.skipped += sum(len(queue) for queue in queues.values())  # left by a stop
@@ -202,6 +215,8 @@ class DeliveryEngine:
 
     async def _deliver_job(self, job: Job, tally: Tally) -> None:
         dest = job.dest
+        DESTINATION.set(dest.key)
+        PLATFORM.set(dest.platform)
         failed = []
         try:
             for number in job.issues:
@@ -232,6 +247,7 @@ class DeliveryEngine:
             tally.failures.append(f"{dest.key}: gone: {exc}")
 
     async def _deliver_issue(self, dest: Destination, number: int, rank: int, tally: Tally) -> None:
+        ISSUE.set(number)
         messages = self.planner.thread(number, dest).messages
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
