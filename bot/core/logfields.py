@@ -11,7 +11,12 @@ RUN: ContextVar[str | None] = ContextVar("run", default=None)
 ISSUE: ContextVar[int | None] = ContextVar("issue", default=None)
 DESTINATION: ContextVar[str | None] = ContextVar("destination", default=None)
 PLATFORM: ContextVar[str | None] = ContextVar("platform", default=None)
-FIELDS = {"run": RUN, "issue": ISSUE, "destination": DESTINATION, "platform": PLATFORM}
+FIELDS: dict[str, ContextVar[str | None] | ContextVar[int | None]] = {
+    "run": RUN,
+    "issue": ISSUE,
+    "destination": DESTINATION,
+    "platform": PLATFORM,
+}
 
 
 def known() -> dict[str, object]:
