@@ -17,12 +17,14 @@ from collections import Counter as Tally
 from collections.abc import AsyncIterator, Collection, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
 from bot.adapters.infra.pacing import Limits
+from bot.adapters.infra.watch import link
 from bot.core.delivery.ports import Pacer
 from bot.core.errors import MessageRejected, RateLimited, RecipientGone, TransientError
 from bot.core.ports import OUTCOMES, DeliveryReport, DeliveryTime
@@ -171,18 +173,16 @@ class Metrics:
 
 
 class Revision:
-    """The content's revision: the name of the folder `content_dir` resolves to when it is a
-    symbolic link (git-sync links it to a worktree named by the commit), else "local"."""
+    """The content's revision: the name of the folder that the symbolic link on the way to
+    `content_dir` (`watch.link`) points to (git-sync links to a worktree named by the commit),
+    else "local"."""
 
-    def __init__(self, folder: object) -> None:
-        from pathlib import Path
-
-        self.folder = Path(str(folder))
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
 
     def __call__(self) -> str:
-        if self.folder.is_symlink() or any(p.is_symlink() for p in self.folder.parents):
-            return self.folder.resolve().name[:64] or "local"
-        return "local"
+        found = link(self.folder)
+        return (found.resolve().name[:64] or "local") if found is not None else "local"
 
 
 class MeteredPacer:
