@@ -207,7 +207,7 @@ def build(
         gone=departures.chats,
     )
     revision = Revision(content_dir)
-    metrics.watch(live, leading, engine, store.subscriptions, revision)
+    metrics.watch(live, leading, engine, store.subscriptions, store.runs, revision)
     enabled = [descriptor.name for descriptor, _ in p.enabled(settings, platforms)]
     metrics.declare([command.name for command in COMMANDS], enabled)
     ops = Ops(metrics, Readiness(live, store, registry, enabled, revision, metrics))

@@ -25,7 +25,7 @@ from prometheus_client.exposition import generate_latest
 
 from bot.adapters.infra.pacing import Limits
 from bot.adapters.infra.watch import link
-from bot.core.delivery.ports import Pacer
+from bot.core.delivery.ports import Pacer, RunRecord
 from bot.core.errors import MessageRejected, RateLimited, RecipientGone, TransientError
 from bot.core.ports import OUTCOMES, DeliveryReport, DeliveryTime
 
@@ -64,6 +64,11 @@ class Metrics:
         self.last_success = Gauge("briefing_delivery_last_success_timestamp_seconds",
                                   "When the last run of each kind completed (Unix time)",
                                   ["kind"], registry=r)  # fmt: skip
+        self.last_scheduled = Gauge(
+            "briefing_delivery_last_scheduled_run_timestamp_seconds",
+            "When the last scheduled run that completed was due (the store's record: it survives"
+            " restarts and is the same on every replica once it leads)", registry=r,
+        )  # fmt: skip
         self.backlog = Gauge(
             "briefing_delivery_backlog",
             "Messages the run in progress has still to send",
@@ -125,12 +130,14 @@ class Metrics:
         leading: Leading,
         engine: DeliveryEngine,
         subscriptions: SubscriptionStore,
+        runs: RunRecord,
         revision: Revision,
     ) -> None:
         self._live, self._leading, self._engine = live, leading, engine
         self._subscriptions, self._revision_of = subscriptions, revision
         self.is_leader.set_function(lambda: 1.0 if leading.now else 0.0)
         self.backlog.set_function(lambda: float(engine.backlog))
+        self.last_scheduled.set_function(lambda: _timestamp(runs.last_run()))
 
     async def exposition(self) -> bytes:
         """The text format, every gauge read now (the store's counts at most `REFRESH` old)."""
@@ -170,6 +177,10 @@ class Metrics:
         self.subscribers.clear()
         for platform, count in Tally(s.platform for s in subscribers).items():
             self.subscribers.labels(platform).set(count)
+
+
+def _timestamp(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else 0.0
 
 
 class Revision:
