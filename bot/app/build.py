@@ -24,7 +24,7 @@ from bot.adapters.infra import pacing
 from bot.adapters.infra.clock import SystemClock
 from bot.adapters.infra.descriptor import PlatformDescriptor, Wiring
 from bot.app import platforms as p
-from bot.app.metrics import MeteredDeliverer, MeteredPacer, Metrics, Revision
+from bot.app.metrics import MeteredDeliverer, Metrics, Revision
 from bot.app.ops import Ops, Readiness
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
@@ -143,13 +143,12 @@ def build(
     store = storage.open(read_only=read_only)
     registry = PlatformRegistry()
     web = WebLinks.at(settings.web.base_url)
-    limits = p.rate_limits(settings, platforms)
     metrics = Metrics()
-    pacer: pacing.Pacer | MeteredPacer = pacing.Pacer(
-        limits, time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
+    pacer = pacing.Pacer(
+        p.rate_limits(settings, platforms),
+        time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1),
+        meter=metrics if metered else None,
     )
-    if metered:
-        pacer = MeteredPacer(pacer, metrics, limits)
     admins = frozenset(settings.bot.admins)
     notices = AdminNotices(live, registry, admins, settings.bot.language)  # the engine's too
     engine = DeliveryEngine(

@@ -2,30 +2,31 @@
 `bot/app/ops.py`). Each process has its own registry and exports its own figures.
 
 Nothing below the composition root imports prometheus: the figures are taken at the edges.
-The pacer every send goes through (`MeteredPacer`: what happened inside each slot), the
+The pacer every send goes through (its `SendMeter`: what happened inside each slot), the
 deliverer the scheduler, `/post` and `briefing-bot post` call (`MeteredDeliverer`), the command
 service's observer port (`bot.core.ports.CommandObserver`), and, at each scrape, the store, the
-live content and the replica's leadership. Labels are bounded: platform, destination kind
-("channel", "dm", "answer"), limit ("dm", "group"), command name, outcome, run kind; never a
-chat or a user.
+live content and the replica's leadership. What happens on every message or command is
+counted in plain Python there and handed to prometheus-client at each scrape (`fold`): its
+locked counters and histograms cost ~10 µs an event on a loaded machine, a fifth of a /term.
+Labels are bounded: platform, destination kind ("channel", "dm", "answer"), limit ("dm",
+"group"), command name, outcome, run kind; never a chat or a user.
 """
 
 from __future__ import annotations
 
 import time
 from collections import Counter as Tally
-from collections.abc import AsyncIterator, Collection, Mapping
-from contextlib import asynccontextmanager
+from collections import defaultdict
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
 
-from bot.adapters.infra.pacing import Limits
 from bot.adapters.infra.watch import link
-from bot.core.delivery.ports import Pacer, RunRecord
+from bot.core.delivery.ports import RunRecord
 from bot.core.errors import MessageRejected, RateLimited, RecipientGone, TransientError
 from bot.core.ports import OUTCOMES, DeliveryReport, DeliveryTime
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 
 RUN_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400)
 REFRESH = 15.0  # seconds the store's counts are kept between scrapes
+FOLD_EVERY = 512  # commands counted before they are folded into the metrics without a scrape
 
 
 class Metrics:
@@ -45,14 +47,14 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = r = CollectorRegistry()
         per_send = ["platform", "kind"]
-        self.sent = Counter("briefing_messages_sent", "Messages the platform accepted",
+        self.messages_sent = Counter("briefing_messages_sent", "Messages the platform accepted",
                             per_send, registry=r)  # fmt: skip
-        self.failed = Counter(
+        self.messages_failed = Counter(
             "briefing_messages_failed",
             "Sends the platform refused (reason: gone, rejected, transient, error)",
             [*per_send, "reason"], registry=r,
         )  # fmt: skip
-        self.retried = Counter("briefing_messages_retried",
+        self.messages_retried = Counter("briefing_messages_retried",
                                "Sends tried again by the retry layer (a 429, a transient error)",
                                per_send, registry=r)  # fmt: skip
         self.rate_limited = Counter("briefing_rate_limited", "429s (flood control) received",
@@ -98,16 +100,53 @@ class Metrics:
         )
         self.revision = Gauge("briefing_content_revision", "The content's revision (label), 1",
                               ["revision"], registry=r)  # fmt: skip
+        self._handled: list[tuple[str, str, float]] = []  # since the last `fold`
+        self._timings: dict[str, Any] = {}  # each command's histogram, found once
+        self.sends: defaultdict[tuple[str, str], int] = defaultdict(int)  # since the last fold
         self._counted = 0.0  # when the store's counts were last taken
         self._revision = ""
 
     # ---- the command service's observer (`CommandObserver`) --------------------------------
 
     def handled(self, command: str, outcome: str, seconds: float) -> None:
-        self.commands.labels(command, outcome).inc()
-        self.command_seconds.labels(command).observe(seconds)
-        if outcome == "store_unavailable":
-            self.store_errors.labels("command").inc()
+        """A command's outcome and time, kept until the next `fold` (a list append: the metrics'
+        own work is done at the scrape, not on the command's path)."""
+        self._handled.append((command, outcome, seconds))
+        if len(self._handled) >= FOLD_EVERY:
+            self.fold()
+
+    # ---- the pacer's meter (`bot.adapters.infra.pacing.SendMeter`) ----------------------------
+
+    def sent(self, platform: str, kind: str) -> None:
+        self.sends[(platform, kind)] += 1  # folded at the scrape
+
+    def failed(self, exc: Exception, platform: str, kind: str, limit: str) -> None:
+        if isinstance(exc, RateLimited):
+            self.rate_limited.labels(platform, limit).inc()
+            self.messages_retried.labels(platform, kind).inc()
+        elif isinstance(exc, TransientError):
+            self.messages_retried.labels(platform, kind).inc()
+            self.messages_failed.labels(platform, kind, "transient").inc()
+        else:
+            self.messages_failed.labels(platform, kind, _reason(exc)).inc()
+
+    def fold(self) -> None:
+        """Hand what the hot paths counted since the last fold to prometheus-client's metrics."""
+        handled, self._handled = self._handled, []
+        outcomes: Tally[tuple[str, str]] = Tally()
+        for command, outcome, seconds in handled:
+            outcomes[(command, outcome)] += 1
+            timing = self._timings.get(command)
+            if timing is None:
+                timing = self._timings[command] = self.command_seconds.labels(command)
+            timing.observe(seconds)
+        for (command, outcome), count in outcomes.items():
+            self.commands.labels(command, outcome).inc(count)
+            if outcome == "store_unavailable":
+                self.store_errors.labels("command").inc(count)
+        sends, self.sends = self.sends, defaultdict(int)
+        for (platform, kind), count in sends.items():
+            self.messages_sent.labels(platform, kind).inc(count)
 
     def declare(self, commands: Collection[str], platforms: Collection[str]) -> None:
         """Every series at 0 from the start, so that `rate()` and `increase()` see the first."""
@@ -117,8 +156,8 @@ class Metrics:
                 self.commands.labels(command, outcome)
         for platform in platforms:
             for kind in ("channel", "dm", "answer"):
-                self.sent.labels(platform, kind)
-                self.retried.labels(platform, kind)
+                self.messages_sent.labels(platform, kind)
+                self.messages_retried.labels(platform, kind)
             for limit in ("dm", "group"):
                 self.rate_limited.labels(platform, limit)
 
@@ -141,6 +180,7 @@ class Metrics:
 
     async def exposition(self) -> bytes:
         """The text format, every gauge read now (the store's counts at most `REFRESH` old)."""
+        self.fold()
         if hasattr(self, "_live"):
             self._content()
             if time.monotonic() - self._counted >= REFRESH:
@@ -194,38 +234,6 @@ class Revision:
     def __call__(self) -> str:
         found = link(self.folder)
         return (found.resolve().name[:64] or "local") if found is not None else "local"
-
-
-class MeteredPacer:
-    """The `Pacer`, counting what happens inside each slot: the message sent, a 429 (by the
-    limit it was paced under), an error the retry layer tries again, or a refusal."""
-
-    def __init__(self, pacer: Pacer, metrics: Metrics, limits: Mapping[str, Limits]) -> None:
-        self.pacer, self.metrics, self.limits = pacer, metrics, limits
-
-    @asynccontextmanager
-    async def slot(self, platform: str, chat: str, kind: str, rank: int = 0) -> AsyncIterator[None]:
-        async with self.pacer.slot(platform, chat, kind, rank):
-            m = self.metrics
-            try:
-                yield
-            except RateLimited:
-                m.rate_limited.labels(platform, self._limit(platform, chat, kind)).inc()
-                m.retried.labels(platform, kind).inc()
-                raise
-            except TransientError:
-                m.retried.labels(platform, kind).inc()
-                m.failed.labels(platform, kind, "transient").inc()
-                raise
-            except Exception as exc:
-                m.failed.labels(platform, kind, _reason(exc)).inc()
-                raise
-            m.sent.labels(platform, kind).inc()
-
-    def _limit(self, platform: str, chat: str, kind: str) -> str:
-        limits = self.limits.get(platform)
-        private = limits.is_private(chat, kind) if limits is not None else kind == "dm"
-        return "dm" if private else "group"
 
 
 def _reason(exc: Exception) -> str:

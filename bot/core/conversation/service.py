@@ -86,37 +86,37 @@ class CommandService:
             if self.observer is None:
                 return (await self._handle(command))[0]
             started = time.perf_counter()
-            reply, outcome = await self._handle(command)
-            spec = commands.spec(command.name)
-            name = spec.name if spec is not None else "unknown"  # bounded: the table's names
+            reply, outcome, name = await self._handle(command)
             self.observer.handled(name, outcome, time.perf_counter() - started)
             return reply
         finally:
             PLATFORM.reset(platform)
 
-    async def _handle(self, command: Command) -> tuple[Reply, str]:
-        """The answer to `command`, and what became of it (`bot.core.ports.OUTCOMES`)."""
+    async def _handle(self, command: Command) -> tuple[Reply, str, str]:
+        """The answer to `command`, what became of it (`bot.core.ports.OUTCOMES`) and the name
+        of its command in the table ("unknown": bounded, whatever was typed)."""
         parsed = commands.parse(command.name, command.text)
         log.info("command %s from %s:%s → %s", command.name, command.platform, command.user,
                  type(parsed).__name__)  # fmt: skip
+        spec = commands.spec(command.name)
+        name = spec.name if spec is not None else "unknown"
         verdict, wait = self._within_quota(command)
         if verdict is Verdict.SILENT:
-            return SILENCE, "silenced"
-        spec = commands.spec(command.name)
+            return SILENCE, "silenced", name
         ctx = Context(command, self.language, self.ports)
         try:
             ctx = await self.context(command)
             if verdict is Verdict.NOTICE:
-                return ctx.say("too_many_commands", seconds=wait), "over_quota"
+                return ctx.say("too_many_commands", seconds=wait), "over_quota", name
             if spec is not None and spec.who == "admins" and not ctx.by_admin:
-                return ctx.say("admin_only"), "refused"
-            return await commands.HANDLERS[type(parsed)](ctx, parsed), "answered"
+                return ctx.say("admin_only"), "refused", name
+            return await commands.HANDLERS[type(parsed)](ctx, parsed), "answered", name
         except StoreUnreachable as exc:
             log.warning("command %r: the store is unreachable: %s", command.name, exc)
-            return ctx.say("store_unavailable"), "store_unavailable"
+            return ctx.say("store_unavailable"), "store_unavailable", name
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
-            return ctx.say("internal_error"), "error"
+            return ctx.say("internal_error"), "error", name
 
     def _within_quota(self, command: Command) -> tuple[Verdict, int]:
         """The quota's verdict on `command` (by its user and in its chat); admins are exempt."""
