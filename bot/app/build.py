@@ -177,6 +177,7 @@ def build(
         registry,
         language=settings.bot.language,
         admins=admins,
+        editors=frozenset(settings.bot.editors),
         deliverer=Handover(deliverer, store.post_requests, leading),
         web=web,
         policy=DestinationPolicy(
