@@ -57,6 +57,8 @@ class Metrics:
         self.messages_retried = Counter("briefing_messages_retried",
                                "Sends tried again by the retry layer (a 429, a transient error)",
                                per_send, registry=r)  # fmt: skip
+        self.messages_edited = Counter("briefing_messages_edited", "Messages edited in place (◀ ▶)",
+                                       ["platform"], registry=r)  # fmt: skip
         self.rate_limited = Counter("briefing_rate_limited", "429s (flood control) received",
                                     ["platform", "limit"], registry=r)  # fmt: skip
         self.runs = Counter("briefing_delivery_runs", "Delivery runs ended",
@@ -146,7 +148,10 @@ class Metrics:
                 self.store_errors.labels("command").inc(count)
         sends, self.sends = self.sends, defaultdict(int)
         for (platform, kind), count in sends.items():
-            self.messages_sent.labels(platform, kind).inc(count)
+            if kind == "edit":  # a message edited in place (Telegram's ◀ ▶)
+                self.messages_edited.labels(platform).inc(count)
+            else:
+                self.messages_sent.labels(platform, kind).inc(count)
 
     def declare(self, commands: Collection[str], platforms: Collection[str]) -> None:
         """Every series at 0 from the start, so that `rate()` and `increase()` see the first."""
