@@ -63,7 +63,7 @@ class Readiness:
                 found.append(f"{name}: not started")
                 continue
             platform = self.platforms.get(name)
-            if isinstance(platform, Connected) and not platform.connected():
+            if isinstance(platform, Connected) and not await platform.connected():
                 found.append(f"{name}: not connected")
         return found
 

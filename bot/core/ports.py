@@ -86,7 +86,7 @@ class Runnable(ChatPlatform, Protocol):
 class Connected(Protocol):
     """A started platform that can lose its connection (Slack's Socket Mode): `/readyz` asks."""
 
-    def connected(self) -> bool: ...
+    async def connected(self) -> bool: ...
 
 
 @runtime_checkable
