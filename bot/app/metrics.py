@@ -180,7 +180,7 @@ class Metrics:
         self._live, self._leading, self._engine = live, leading, engine
         self._subscriptions, self._revision_of = subscriptions, revision
         self.is_leader.set_function(lambda: 1.0 if leading.now else 0.0)
-        self.backlog.set_function(lambda: float(engine.backlog))
+        self.backlog.set_function(lambda: float(engine.tally.backlog if engine.tally else 0))
         self.last_scheduled.set_function(lambda: _timestamp(runs.last_run()))
 
     async def exposition(self) -> bytes:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from contextlib import nullcontext
 from typing import Any
 
 from telegram import CallbackQuery, Chat, InlineQuery, Message, Update, User
@@ -232,14 +233,10 @@ class TelegramHandlers:
         pacer = self.pacer
 
         async def edit() -> None:
-            if pacer is None:
-                return await editor.edit(chat, message_id, shown)
-            async with pacer.slot(PLATFORM, chat, "edit", ANSWER):
-                return await editor.edit(chat, message_id, shown)
+            async with pacer.slot(PLATFORM, chat, "edit", ANSWER) if pacer else nullcontext():
+                await editor.edit(chat, message_id, shown)
 
-        if self.retrier is None:
-            return await edit()
-        await self.retrier.call(edit, f"{PLATFORM}:{chat}")
+        await (self.retrier.call(edit, f"{PLATFORM}:{chat}") if self.retrier else edit())
 
     async def on_inline_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`@bot NP-hard` in any chat: a page of the core's results (see `inline.py`)."""

@@ -96,7 +96,7 @@ class DeliveryEngine:
         self._running = asyncio.Lock()
         self.leadership = leadership
         self._shutdown = False
-        self._tally: Tally | None = None  # the run in progress
+        self.tally: Tally | None = None  # the run in progress (its backlog: the metrics)
 
     def request_stop(self) -> None:
         """Finish and record the messages in flight, start no other, end the run (SIGTERM);
@@ -112,12 +112,6 @@ class DeliveryEngine:
     def _start_run(self) -> None:
         if not self._shutdown:
             self._stop.clear()  # a halt ends only the run it interrupted
-
-    @property
-    def backlog(self) -> int:
-        """Messages the run in progress planned and has not sent yet (0 between runs)."""
-        tally = self._tally
-        return max(tally.total - tally.sent, 0) if tally is not None else 0
 
     async def idle(self) -> None:
         """Wait until no delivery run is in progress."""
@@ -194,11 +188,11 @@ class DeliveryEngine:
         ]
         every = self.progress_every
         progress = asyncio.create_task(tally.log_progress(self.clock, every)) if every else None
-        self._tally = tally
+        self.tally = tally
         try:
             await asyncio.gather(*workers)
         finally:
-            self._tally = None
+            self.tally = None
             RUN.reset(run)
             if progress is not None:
                 progress.cancel()

@@ -65,6 +65,11 @@ class Tally:
             log.info("delivery progress: %d/%d messages, %.1f msg/s, ETA %s",
                      self.sent, self.total, rate, eta)  # fmt: skip
 
+    @property
+    def backlog(self) -> int:
+        """Messages planned and not sent yet."""
+        return max(self.total - self.sent, 0)
+
     def report(self, destinations: int, stopped: bool) -> DeliveryReport:
         return DeliveryReport(
             destinations=destinations, planned=self.total, sent=self.sent, retried=self.retried,
