@@ -13,9 +13,8 @@ import asyncio
 import logging
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from bot.app.metrics import Metrics, Revision
@@ -23,6 +22,9 @@ from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import Connected
 from bot.store.backend import Backend
+
+if TYPE_CHECKING:  # aiohttp loads only when a server starts: `post` and `validate` skip it
+    from aiohttp import web
 
 log = logging.getLogger(__name__)
 PING = 2.0  # seconds the store has to answer /readyz
@@ -79,13 +81,19 @@ class Ops:
         app.router.add_get("/readyz", self._readyz)
 
     async def _metrics(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         body = await self.metrics.exposition()
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     async def _livez(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         return web.json_response({"live": True})  # answered: the event loop runs
 
     async def _readyz(self, request: web.Request) -> web.Response:
+        from aiohttp import web
+
         problems = await self.readiness.problems()
         body = {"ready": not problems, "not_ready": problems,
                 "content": self.readiness.version()}  # fmt: skip
@@ -93,6 +101,8 @@ class Ops:
 
     def application(self) -> web.Application:
         """Only these routes (and `/healthz`): `[metrics] port`'s server."""
+        from aiohttp import web
+
         app = web.Application()
         self.add_routes(app)
         app.router.add_get("/healthz", self._livez)
@@ -107,6 +117,8 @@ class OpsServer:
         self._runner: web.AppRunner | None = None
 
     async def start(self) -> None:
+        from aiohttp import web
+
         self._runner = web.AppRunner(self.ops.application(), access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()

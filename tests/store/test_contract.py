@@ -241,3 +241,11 @@ async def test_concurrent_claims_of_one_event_have_one_winner(reopen: Opener) ->
     claims = reopen().claims
     won = await asyncio.gather(*(claims.claim(f"slack:Ev{i % 10}") for i in range(100)))
     assert won.count(True) == 10
+
+
+async def test_a_reachable_store_answers_a_ping(reopen: Opener) -> None:
+    """`/readyz` asks the store (a PostgreSQL outage is tests/cli/test_ops.py's)."""
+    backend = reopen()
+    await backend.ping()
+    await backend.subscriptions.subscribe("telegram", "1", "1")
+    await backend.ping()

@@ -14,8 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from watchfiles import awatch
-
 log = logging.getLogger(__name__)
 DEBOUNCE_MS = 300  # an editor's save is often several writes; wait for the folder to settle
 
@@ -24,6 +22,8 @@ async def watch_content(
     folder: Path, refresh: Callable[[], Awaitable[object]], stop: asyncio.Event
 ) -> None:
     """`refresh()` after each batch of changes under `folder` until `stop` is set."""
+    from watchfiles import awatch  # loaded only by `run`
+
     watched = watched_folder(folder)
     log.info("watching %s for content changes", watched)
     async for changed in awatch(watched, stop_event=stop, debounce=DEBOUNCE_MS):
