@@ -28,6 +28,7 @@ from bot.app.metrics import MeteredDeliverer, Metrics, Revision
 from bot.app.ops import Ops, Readiness
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
+from bot.core.conversation.buttons import BUTTONS
 from bot.core.conversation.commands import COMMANDS
 from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.handlers.admin import AdminNotices
@@ -209,7 +210,10 @@ def build(
     revision = Revision(content_dir)
     metrics.watch(live, leading, engine, store.subscriptions, store.runs, revision)
     enabled = [descriptor.name for descriptor, _ in p.enabled(settings, platforms)]
-    metrics.declare([command.name for command in COMMANDS], enabled)
+    names = (
+        [c.name for c in COMMANDS] + [f"button:{b.prefix}" for b in BUTTONS] + ["button:unknown"]
+    )
+    metrics.declare(names, enabled)
     ops = Ops(metrics, Readiness(live, store, registry, enabled, revision, metrics))
     return Bot(
         settings, store, live, registry, engine, service, wiring, tuple(platforms), leading,

@@ -150,25 +150,35 @@ class CommandService:
     async def press(self, data: object, reader: Command) -> Reply:
         """A button press by `reader` with the button's (untrusted) `data`, answered in the
         reader's language by the handler its prefix names (`buttons.py`); a forged press, or
-        one the reader may not make, gets a short notice and changes nothing."""
+        one the reader may not make, gets a short notice and changes nothing. Observed as the
+        command "button:<prefix>" ("button:unknown" when forged)."""
+        started = time.perf_counter()
+        reply, outcome, name = await self._press(data, reader)
+        if self.observer is not None:
+            self.observer.handled(name, outcome, time.perf_counter() - started)
+        return reply
+
+    async def _press(self, data: object, reader: Command) -> tuple[Reply, str, str]:
         ctx = Context(reader, self.language, self.ports)
+        name = "button:unknown"
         try:
             ctx = await self.context(reader)
             found = buttons.parse(data)
             if found is None:
                 log.info("%s: ignoring a button press with foreign data %.80r",
                          reader.platform, data)  # fmt: skip
-                return ctx.notice("button_unknown")
+                return ctx.notice("button_unknown"), "refused", name
             spec, parsed = found
+            name = f"button:{spec.prefix}"
             if not ctx.may(spec.who):
-                return ctx.notice(access.REFUSAL.get(spec.who, "admin_only"))
-            return await spec.handle(ctx, parsed)
+                return ctx.notice(access.REFUSAL.get(spec.who, "admin_only")), "refused", name
+            return await spec.handle(ctx, parsed), "answered", name
         except StoreUnreachable as exc:
             log.warning("button %.40r: the store is unreachable: %s", data, exc)
-            return ctx.notice("store_unavailable")
+            return ctx.notice("store_unavailable"), "store_unavailable", name
         except Exception:
             log.exception("button %.40r failed", data)
-            return ctx.notice("internal_error")
+            return ctx.notice("internal_error"), "error", name
 
     async def find(self, query: str, offset: str, reader: Command) -> Page:
         """What a query typed in any chat finds (Telegram inline mode), a page at a time, in

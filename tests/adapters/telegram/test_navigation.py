@@ -59,6 +59,8 @@ async def test_from_issue_1_to_issue_2_and_back_in_place(two: Harness) -> None:
     assert found[("briefing_messages_edited_total", (("platform", "telegram"),))] == 2
     sent = found[("briefing_messages_sent_total", (("kind", "answer"), ("platform", "telegram")))]
     assert sent == len(two.fake.messages(USER))
+    pressed = (("command", "button:nav"), ("outcome", "answered"))
+    assert found[("briefing_commands_total", pressed)] == 2
 
 
 async def test_latest_carries_only_the_button_back(two: Harness) -> None:
