@@ -151,6 +151,7 @@ def build(
         meter=metrics if metered else None,
     )
     admins = frozenset(settings.bot.admins)
+    feedback = store.feedback if settings.bot.feedback else None
     notices = AdminNotices(live, registry, admins, settings.bot.language)  # the engine's too
     engine = DeliveryEngine(
         content=lambda: live.current,
@@ -167,6 +168,7 @@ def build(
         packing=p.delivery_packing(settings, platforms),
         concurrency=p.delivery_concurrency(settings, platforms),
         before_run=notices.refresh,  # the content on disk, as /reload takes it
+        feedback=feedback,
     )
     leading = Leading(now=held and not replica)
     deliverer = MeteredDeliverer(engine, metrics) if metered else engine
@@ -197,6 +199,7 @@ def build(
         departures=departures,
         notices=notices,
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
+        feedback=feedback,
         observer=metrics if metered else None,
     )
     wiring = Wiring(

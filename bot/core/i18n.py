@@ -65,7 +65,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "help_help": ("/help — 이 도움말", "/help — this help"),
     "help_post": ("/post [번호]", "/post [n]"),
     "help_reload": ("/reload", "/reload"),
-    "help_stats": ("/stats", "/stats"),
+    "help_stats": ("/stats [번호]", "/stats [n]"),
     "help_admins": ("관리자: {commands}", "Admins: {commands}"),
     "help_editors": ("편집자: {commands}", "Editors: {commands}"),
     "menu_term": ("용어 풀이 (예: /term NP-hard)", "Look up a term (e.g. /term NP-hard)"),
@@ -133,6 +133,19 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "reader_time": ("매일 {time} ({zone})에 보내 드립니다.", "It comes every day at {time} ({zone})."),
     "stats_destinations": ("대상: {destinations}", "Destinations: {destinations}"),
     "stats_times": ("구독자 발송 시각: {times}", "Readers by delivery time: {times}"),
+    # readers' feedback (handlers/feedback.py) and the welcome on subscribing
+    "stats_feedback": ("제 {number:04d}호: 👍 {up} · 👎 {down} · 반응 많은 섹션: {top}", "Issue {number}: 👍 {up} · 👎 {down} · most reactions: {top}"),
+    "vote_up": ("👍", "👍"),
+    "vote_down": ("👎", "👎"),
+    "vote_recorded": ("{vote} 의견을 남겼습니다. 고맙습니다!", "{vote} recorded, thank you!"),
+    "vote_changed": ("{vote}(으)로 바꿨습니다.", "Changed to {vote}."),
+    "vote_withdrawn": ("의견을 거둬들였습니다.", "Your vote is withdrawn."),
+    "vote_stale": ("이 버튼은 더 이상 쓸 수 없습니다.", "This button no longer works."),
+    "feedback_off": ("이 봇은 의견을 받지 않습니다.", "This bot does not take feedback."),
+    "welcome_latest": ("최신 호: {title}", "Latest issue: {title}"),
+    "welcome_read_now": ("지금 읽기", "Read it now"),
+    "welcome_settings": ("받는 시각 {time} ({zone}) · 언어 {words}. 바꾸기: /subscribe 07:30 Europe/Berlin, /lang en · 그만 받기: /unsubscribe", "Every day at {time} ({zone}) · language {words}. To change: /subscribe 07:30 Europe/Berlin, /lang ko · to stop: /unsubscribe"),
+    "stats_usage": ("몇 호의 통계를 볼까요? 예: /briefing stats 1", "Which issue? For example: /briefing stats 1"),
 }  # fmt: skip
 
 

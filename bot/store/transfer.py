@@ -33,6 +33,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "destination settings": ("destination_settings", "destination, time, zone, language"),
     "slack installations": ("slack_installations", "workspace, record, saved_at"),
     "slack chats": ("slack_chats", "chat, workspace"),
+    "feedback votes": ("feedback_votes", "issue, reader, vote"),
+    "feedback reactions": ("feedback_reactions", "issue, section, who, reaction, count"),
+    "feedback messages": ("feedback_messages", "platform, chat, message_id, issue, sections"),
 }  # fmt: skip
 COPY_LOCK = 0x6E62_4350  # "nbCP": two copies into one database run one after the other
 
@@ -77,6 +80,14 @@ def tinydb_rows(store: Store) -> dict[str, list[Row]]:
                                     lambda d: (d["workspace"], json.dumps(d["record"]),
                                                dt.datetime.now(dt.UTC))),
         "slack chats": rows(store.table("slack_chats"), lambda d: (d["chat"], d["workspace"])),
+        "feedback votes": rows(store.table("votes"),
+                               lambda d: (d["issue"], d["reader"], d["vote"])),
+        "feedback reactions": rows(store.table("reactions"),
+                                   lambda d: (d["issue"], d["section"], d["who"], d["reaction"],
+                                              d["count"])),
+        "feedback messages": rows(store.table("messages"),
+                                  lambda d: (d["platform"], d["chat"], d["id"], d["issue"],
+                                             d["sections"])),
     }  # fmt: skip
 
 
