@@ -77,7 +77,7 @@ def _timed_folds(metrics: Metrics) -> None:
     fold = metrics.fold
 
     def timed() -> None:
-        events = len(metrics._handled) + sum(metrics.sends.values())
+        events = metrics._pending + sum(metrics.sends.values())
         start = time.perf_counter()
         fold()
         FOLDS[0] += (time.perf_counter() - start) * 1e6

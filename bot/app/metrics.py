@@ -15,12 +15,13 @@ Labels are bounded: platform, destination kind ("channel", "dm", "answer"), limi
 from __future__ import annotations
 
 import time
+from array import array
 from collections import Counter as Tally
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import generate_latest
@@ -103,8 +104,8 @@ class Metrics:
         )
         self.revision = Gauge("briefing_content_revision", "The content's revision (label), 1",
                               ["revision"], registry=r)  # fmt: skip
-        self._handled: list[tuple[str, str, float]] = []  # since the last `fold`
-        self._timings: dict[str, Any] = {}  # each command's histogram, found once
+        self._handled: dict[tuple[str, str], array[float]] = {}  # times since the last `fold`
+        self._pending = 0
         self.sends: defaultdict[tuple[str, str], int] = defaultdict(int)  # since the last fold
         self._counted = 0.0  # when the store's counts were last taken
         self._revision = ""
@@ -112,10 +113,15 @@ class Metrics:
     # ---- the command service's observer (`CommandObserver`) --------------------------------
 
     def handled(self, command: str, outcome: str, seconds: float) -> None:
-        """A command's outcome and time, kept until the next `fold` (a list append: the metrics'
-        own work is done at the scrape, not on the command's path)."""
-        self._handled.append((command, outcome, seconds))
-        if len(self._handled) >= FOLD_EVERY:
+        """A command's outcome and time, kept until the next `fold` in an array of floats (no
+        object the garbage collector tracks: the metrics' own work is done at the scrape, not
+        on the command's path)."""
+        times = self._handled.get((command, outcome))
+        if times is None:
+            times = self._handled[(command, outcome)] = array("d")
+        times.append(seconds)
+        self._pending += 1
+        if self._pending >= FOLD_EVERY:
             self.fold()
 
     # ---- the pacer's meter (`bot.adapters.infra.pacing.SendMeter`) ----------------------------
@@ -135,18 +141,14 @@ class Metrics:
 
     def fold(self) -> None:
         """Hand what the hot paths counted since the last fold to prometheus-client's metrics."""
-        handled, self._handled = self._handled, []
-        outcomes: Tally[tuple[str, str]] = Tally()
-        for command, outcome, seconds in handled:
-            outcomes[(command, outcome)] += 1
-            timing = self._timings.get(command)
-            if timing is None:
-                timing = self._timings[command] = self.command_seconds.labels(command)
-            timing.observe(seconds)
-        for (command, outcome), count in outcomes.items():
-            self.commands.labels(command, outcome).inc(count)
+        handled, self._handled, self._pending = self._handled, {}, 0
+        for (command, outcome), times in handled.items():
+            self.commands.labels(command, outcome).inc(len(times))
             if outcome == "store_unavailable":
-                self.store_errors.labels("command").inc(count)
+                self.store_errors.labels("command").inc(len(times))
+            timing = self.command_seconds.labels(command)
+            for seconds in times:
+                timing.observe(seconds)
         sends, self.sends = self.sends, defaultdict(int)
         for (platform, kind), count in sends.items():
             if kind == "edit":  # a message edited in place (Telegram's ◀ ▶)
