@@ -17,6 +17,7 @@ import os
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
 from bot.core.conversation.buttons import BUTTONS
 from bot.core.conversation.commands import COMMANDS
+from bot.core.conversation.context import Editing
 from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.handlers.admin import AdminNotices
 from bot.core.conversation.quota import CommandQuota
@@ -37,6 +39,8 @@ from bot.core.conversation.service import CommandService
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Leading
+from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform
+from bot.core.delivery.timetable import Timetable
 from bot.core.departures import Departures
 from bot.core.destination import DeliveryTime
 from bot.core.live_content import LiveContent
@@ -153,8 +157,13 @@ def build(
         meter=metrics if metered else None,
     )
     admins = frozenset(settings.bot.admins)
+    editors = frozenset(settings.bot.editors)
     feedback = store.feedback if settings.bot.feedback else None
-    notices = AdminNotices(live, registry, admins, settings.bot.language)  # the engine's too
+    notices = AdminNotices(
+        live, registry, admins, settings.bot.language,
+        editors=editors, choices=store.report_choices, settings=store.destinations,
+        paced=lambda platform: RetryingPlatform(platform, Retrier(ANSWERS, SystemClock()), pacer),
+    )  # fmt: skip  # the engine's too: the content refreshed before a run, its report after
     engine = DeliveryEngine(
         content=lambda: live.current,
         channels=p.delivery_channels(settings, platforms),
@@ -170,6 +179,8 @@ def build(
         packing=p.delivery_packing(settings, platforms),
         concurrency=p.delivery_concurrency(settings, platforms),
         before_run=notices.refresh,  # the content on disk, as /reload takes it
+        history=store.history,
+        after_run=notices.tell_report,  # the run's report to the editors and admins
         feedback=feedback,
     )
     leading = Leading(now=held and not replica)
@@ -182,7 +193,7 @@ def build(
         registry,
         language=settings.bot.language,
         admins=admins,
-        editors=frozenset(settings.bot.editors),
+        editors=editors,
         deliverer=Handover(deliverer, store.post_requests, leading),
         web=web,
         policy=DestinationPolicy(
@@ -201,6 +212,7 @@ def build(
         departures=departures,
         notices=notices,
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
+        editing=editing(settings, store, admins | editors),
         feedback=feedback,
         observer=metrics if metered else None,
     )
@@ -233,3 +245,18 @@ def command_quota(settings: Settings) -> CommandQuota | None:
 
 def schedule_of(settings: Settings) -> Schedule:
     return Schedule(settings.schedule.cron, zoneinfo.ZoneInfo(settings.bot.timezone))
+
+
+def editing(settings: Settings, store: Backend, recipients: frozenset[str]) -> Editing:
+    """The editors' tools: the delivery history, the report choices, and when a delivery time
+    is next due (the scheduler's timetable: the edition's cron for a destination without one)."""
+    timetable = Timetable(schedule_of(settings), _no_times)
+
+    def next_due(slot: DeliveryTime | None) -> datetime:
+        return timetable.schedule(slot).next_after(datetime.now(UTC))
+
+    return Editing(store.history, store.report_choices, next_due, recipients)
+
+
+async def _no_times() -> list[DeliveryTime | None]:
+    return []  # the timetable is asked for one time's schedule, never for every time in use

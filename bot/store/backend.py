@@ -17,10 +17,13 @@ from bot.core.delivery.ports import PostRequests, RunRecord
 from bot.core.feedback import FeedbackStore
 from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
+from bot.core.runs import DeliveryHistory, ReportChoices
 from bot.store.common import InstallationStore
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
 from bot.store.tinydb.feedback import Feedback
+from bot.store.tinydb.history import History
+from bot.store.tinydb.history import ReportChoices as TinyReportChoices
 from bot.store.tinydb.installations import Installations
 from bot.store.tinydb.ledger import Ledger
 from bot.store.tinydb.runs import RunLog
@@ -45,6 +48,12 @@ class Backend(Protocol):
 
     @property
     def claims(self) -> InboundClaims: ...
+
+    @property
+    def history(self) -> DeliveryHistory: ...
+
+    @property
+    def report_choices(self) -> ReportChoices: ...
 
     @property
     def feedback(self) -> FeedbackStore: ...
@@ -90,6 +99,8 @@ class TinyBackend:
         self.runs = RunLog(store)
         self.installations = Installations(store)
         self.claims = Claims(store)
+        self.history = History(store)
+        self.report_choices = TinyReportChoices(store)
         self.feedback = Feedback(store)
 
     async def refresh(self) -> None:

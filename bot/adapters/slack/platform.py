@@ -85,6 +85,7 @@ class SlackPlatform(SendsThroughSender):
     """The `ChatPlatform` port for Slack (through its `SlackSender`), plus `start`/`stop`."""
 
     name = PLATFORM
+    sender: SlackSender
 
     def __init__(
         self,
@@ -109,6 +110,10 @@ class SlackPlatform(SendsThroughSender):
             SlackHttpServer(bolt, host=host, port=port, shared=shared) if mode == "http" else None
         )
         self._socket: AsyncSocketModeHandler | None = None
+
+    async def chat_name(self, chat: str) -> str | None:
+        """A channel's name for the run reports (`NamesChats`)."""
+        return await self.sender.chat_name(chat)
 
     @property
     def port(self) -> int:

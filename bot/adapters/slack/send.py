@@ -205,6 +205,16 @@ class SlackSender:
             return False
         return bool((response.get("channel") or {}).get("is_member"))
 
+    async def chat_name(self, chat: str) -> str | None:
+        """`conversations.info`: "#name" (a public channel's even without the app in it)."""
+        try:
+            response = await self._call(chat, self.client.conversations_info, channel=chat)
+        except (*FAILURES, PlatformError) as exc:
+            log.info("slack: conversations.info %s: %s", chat, exc)
+            return None
+        name = (response.get("channel") or {}).get("name")
+        return f"#{name}" if isinstance(name, str) and name else None
+
     async def open_dm(self, user: str) -> str:
         try:
             response = await self._call(user, self.client.conversations_open, users=user)

@@ -137,6 +137,7 @@ def file_url(api_url: str) -> str:
 
 class TelegramPlatform(SendsThroughSender):
     name = PLATFORM
+    sender: TelegramSender
 
     def __init__(
         self,
@@ -173,6 +174,14 @@ class TelegramPlatform(SendsThroughSender):
                 port=port or section.webhook_port,
                 shared=shared,
             )
+
+    async def chat_name(self, chat: str) -> str | None:
+        """A channel's name for the run reports (`NamesChats`)."""
+        return await self.sender.chat_name(chat)
+
+    async def resolve(self, name: str) -> str | None:
+        """`/briefing why @name`: the chat id of a public channel or group (`ResolvesNames`)."""
+        return await self.sender.resolve(name)
 
     def _application(
         self, token: str, timeout: float | None

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from bot.content.loader import Content
 from bot.core.conversation import access, buttons, commands
 from bot.core.conversation.access import is_admin, strictest
-from bot.core.conversation.context import Context, Ports, Spelling
+from bot.core.conversation.context import Context, Editing, Ports, Spelling
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.finder import Page
 from bot.core.conversation.handlers import channels, feedback, home, lookups
@@ -64,8 +64,10 @@ class CommandService:
         notices: AdminNotices | None = None,
         spellings: Mapping[str, Spelling] | None = None,
         feedback: FeedbackStore | None = None,
+        editing: Editing | None = None,
         observer: CommandObserver | None = None,
     ) -> None:
+        self.editing = editing  # the editors' tools (reports, /briefing why)
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
         self.language: Language = language
         self.admins, self.deliverer, self.web = admins, deliverer, web
@@ -86,7 +88,8 @@ class CommandService:
     def ports(self) -> Ports:
         return Ports(self.live, self.subscriptions, self.platforms, self.admins, self.deliverer,
                      self.web, self.policy, commands.COMMANDS, self.spellings,
-                     feedback=self.feedback, editors=self.editors)  # fmt: skip
+                     feedback=self.feedback, editors=self.editors,
+                     editing=self.editing)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
         platform = PLATFORM.set(command.platform)  # on its log lines (logfields.py)

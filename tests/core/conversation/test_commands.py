@@ -64,6 +64,26 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("briefing", "STATS 제2호", p.IssueStats(2)),
     ("briefing", "stats", p.Stats()),
     ("briefing", "stats all", "stats_usage"),
+    ("briefing", "reports OFF", p.ReportsChoice(on=False)),
+    ("briefing", "reports on", p.ReportsChoice(on=True)),
+    ("briefing", "reports", "reports_usage"),
+    ("briefing", "why <@U0A1|ada>", p.WhyQuery("reader", "U0A1", "slack")),
+    ("briefing", "why <#C0B2|ml-news>", p.WhyQuery("channel", "C0B2", "slack")),
+    ("briefing", "why U0A1", p.WhyQuery("reader", "U0A1", "slack")),
+    ("briefing", "why 42", p.WhyQuery("reader", "42")),
+    ("briefing", "why -100123:7", p.WhyQuery("channel", "-100123:7")),
+    ("briefing", "why @ml_news", p.WhyQuery("name", "ml_news")),
+    ("briefing", "why telegram:dm:42", p.WhyQuery("reader", "42", "telegram")),
+    ("briefing", "why slack:C1", p.WhyQuery("channel", "C1", "slack")),
+    ("briefing", "why", "why_usage"),
+    ("briefing", "why 42 43", "why_usage"),
+    ("briefing", "why <b>x</b>", "why_usage"),
+    ("briefing", "why <!channel>", "why_usage"),
+    ("briefing", "why @x", "why_usage"),
+    ("why", "<@U0A1>", p.WhyQuery("reader", "U0A1", "slack")),
+    ("why", "", "why_usage"),
+    ("reports", "off", p.ReportsChoice(on=False)),
+    ("reports", "later", "reports_usage"),
     ("briefing", "dance", "briefing_usage"),
     ("start", "", p.Start("")),
     ("start", "term-np-hard", p.TermBySlug("np-hard")),
@@ -93,7 +113,18 @@ def test_every_row_has_good_and_bad_cases_or_takes_no_argument() -> None:
     named = {spec.name for spec in filter(None, (commands.spec(n) for n, _, _ in CASES))}
     assert named == set(commands.BY_NAME)
     bad = {commands.spec(n) for n, _, e in CASES if isinstance(e, str) and e != "too_long"}
-    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post", "stats"}
+    takes_argument = {
+        "term",
+        "issue",
+        "search",
+        "subscribe",
+        "lang",
+        "briefing",
+        "post",
+        "stats",
+        "why",
+        "reports",
+    }
     assert {spec.name for spec in bad if spec} == takes_argument
 
 
