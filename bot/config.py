@@ -124,6 +124,20 @@ class WebSection(_Section):
         return value
 
 
+class MetricsSection(_Section):
+    """`GET /metrics`, `/livez`, `/readyz` on a port of their own (Socket Mode, polling); every
+    HTTP server of the bot serves them anyway. Unset: no server of its own."""
+
+    port: int | None = Field(None, ge=1, le=65535)
+    host: str = "0.0.0.0"
+
+
+class LogSection(_Section):
+    """`text`: one line per record, for a person; `json`: one object per line, for a collector."""
+
+    format: Literal["text", "json"] = "text"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         extra="forbid", env_prefix="BRIEFING_", env_nested_delimiter="__", frozen=True
@@ -132,6 +146,8 @@ class Settings(BaseSettings):
     bot: BotSection = BotSection()
     schedule: ScheduleSection = ScheduleSection()
     web: WebSection = WebSection()
+    metrics: MetricsSection = MetricsSection()
+    log: LogSection = LogSection()
     # a platform's environment variables, by its section, named when the file holds a secret
     env_secrets: ClassVar[Mapping[str, str]] = {}
 

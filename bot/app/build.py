@@ -25,8 +25,12 @@ from bot.adapters.infra import pacing
 from bot.adapters.infra.clock import SystemClock
 from bot.adapters.infra.descriptor import PlatformDescriptor, Wiring
 from bot.app import platforms as p
+from bot.app.metrics import MeteredDeliverer, Metrics, Revision
+from bot.app.ops import Ops, Readiness
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
+from bot.core.conversation.buttons import BUTTONS
+from bot.core.conversation.commands import COMMANDS
 from bot.core.conversation.context import Editing
 from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.handlers.admin import AdminNotices
@@ -87,6 +91,8 @@ class Bot:
     wiring: Wiring  # what every platform is built with
     descriptors: tuple[PlatformDescriptor, ...]  # the platforms it may start (`PLATFORMS`)
     leading: Leading  # whether this process leads (holds the delivery lock)
+    deliverer: MeteredDeliverer | DeliveryEngine  # the engine's runs, timed and counted
+    ops: Ops  # /metrics, /livez, /readyz (bot/app/ops.py) and the metrics themselves
     content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/infra/watch.py)
 
     @property
@@ -123,11 +129,13 @@ def build(
     read_only: bool = False,
     replica: bool = False,
     platforms: Sequence[PlatformDescriptor] = p.PLATFORMS,
+    metered: bool = True,
 ) -> Bot:
     """Everything wired, the platforms to build as they start (`run.py`). `storage`: the CLI's,
     its lock taken (or, a `replica`, tried in turn): deliveries re-check it before every part
     and this process leads from the start unless it is a replica; without it (tests, preview)
-    nothing is checked. `read_only` for commands that hold no lock."""
+    nothing is checked. `read_only` for commands that hold no lock. `metered=False` (benchmarks
+    only): no metric is counted (`/metrics` still answers)."""
     content_dir = resolve(settings, config_path, settings.bot.content_dir)
     held = storage is not None and not read_only
     storage = storage or open_backend(settings, config_path)
@@ -143,8 +151,11 @@ def build(
     )
     registry = PlatformRegistry()
     web = WebLinks.at(settings.web.base_url)
+    metrics = Metrics()
     pacer = pacing.Pacer(
-        p.rate_limits(settings, platforms), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
+        p.rate_limits(settings, platforms),
+        time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1),
+        meter=metrics if metered else None,
     )
     admins = frozenset(settings.bot.admins)
     editors = frozenset(settings.bot.editors)
@@ -175,6 +186,7 @@ def build(
         feedback=feedback,
     )
     leading = Leading(now=held and not replica)
+    deliverer = MeteredDeliverer(engine, metrics) if metered else engine
     pinned = p.delivery_channels(settings, platforms)
     departures = Departures(store.subscriptions, store.destinations, pinned)
     service = CommandService(
@@ -184,7 +196,7 @@ def build(
         language=settings.bot.language,
         admins=admins,
         editors=editors,
-        deliverer=Handover(engine, store.post_requests, leading),
+        deliverer=Handover(deliverer, store.post_requests, leading),
         web=web,
         policy=DestinationPolicy(
             store.destinations,
@@ -206,6 +218,7 @@ def build(
         feedback=feedback,
         audit=store.audit,
         readers=store.readers,
+        observer=metrics if metered else None,
     )
     wiring = Wiring(
         service,
@@ -215,9 +228,17 @@ def build(
         store.installations,
         gone=departures.chats,
     )
+    revision = Revision(content_dir)
+    metrics.watch(live, leading, engine, store.subscriptions, store.runs, revision)
+    enabled = [descriptor.name for descriptor, _ in p.enabled(settings, platforms)]
+    names = (
+        [c.name for c in COMMANDS] + [f"button:{b.prefix}" for b in BUTTONS] + ["button:unknown"]
+    )
+    metrics.declare(names, enabled)
+    ops = Ops(metrics, Readiness(live, store, registry, enabled, revision, metrics))
     return Bot(
         settings, store, live, registry, engine, service, wiring, tuple(platforms), leading,
-        content_dir,
+        deliverer, ops, content_dir,
     )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ from typing import Protocol
 
 from bot.adapters.infra.clock import SystemClock
 from bot.app.build import Bot, schedule_of
+from bot.app.metrics import MeteredDeliverer
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Leading, Told, take_requests
@@ -53,6 +54,7 @@ class Duties:
 
     store: Backend
     engine: DeliveryEngine
+    deliverer: MeteredDeliverer | DeliveryEngine  # the engine's runs, counted (metrics.py)
     leading: Leading  # set while this replica leads
     told: Told  # who asked for a queued `/post` hears how it went
     schedule: Schedule
@@ -62,9 +64,8 @@ class Duties:
     def of(cls, bot: Bot) -> Duties:
         catch_up = timedelta(minutes=bot.settings.schedule.catch_up_minutes)
         schedule = schedule_of(bot.settings)
-        return cls(
-            bot.store, bot.engine, bot.leading, bot.service.tell_post_done, schedule, catch_up
-        )
+        return cls(bot.store, bot.engine, bot.deliverer, bot.leading, bot.service.tell_post_done,
+                   schedule, catch_up)  # fmt: skip
 
 
 class Replica:
@@ -112,7 +113,7 @@ class Replica:
             tasks.append(asyncio.create_task(self._deliveries(term, changed)))
             requests = duties.store.post_requests
             if requests is not None:
-                taking = take_requests(requests, duties.engine, self.clock, term, 1, duties.told)
+                taking = take_requests(requests, duties.deliverer, self.clock, term, 1, duties.told)
                 tasks.append(asyncio.create_task(taking))
             await self._hold()
         finally:
@@ -134,7 +135,7 @@ class Replica:
 
     async def _deliveries(self, term: asyncio.Event, changed: asyncio.Event) -> None:
         try:
-            await self.duties.engine.resume()
+            await self.duties.deliverer.resume()
         except Exception:
             log.exception("resuming the half-sent threads failed; the next run tries again")
         await scheduler(self.duties, term, changed).run()
@@ -159,7 +160,7 @@ def scheduler(
 
     return Scheduler(
         Timetable(duties.schedule, times),
-        duties.engine,
+        duties.deliverer,
         duties.store.runs,
         SystemClock(),
         catch_up=duties.catch_up,

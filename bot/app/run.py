@@ -42,23 +42,37 @@ class Converses(Protocol):
 
 
 async def build_platforms(bot: Bot) -> list[Runnable]:
-    """The enabled platforms, not started; their SDKs load only when enabled. A platform whose
-    HTTP port is `[web] port` serves the web archive's routes too."""
+    """The enabled platforms, not started; their SDKs load only when enabled. A platform's HTTP
+    server serves the operators' routes too (/metrics, /livez, /readyz: `ops.py`) and, if its
+    port is `[web] port`, the web archive's."""
     shared = shared_web_port(bot.settings, bot.descriptors)
     built: list[Runnable] = []
     for descriptor, section in enabled(bot.settings, bot.descriptors):
         serves = shared is not None and shared[0] == descriptor.name
-        routes = _archive_routes(bot.live, bot.settings.web) if serves else None
+        routes = _archive_routes(bot, bot.settings.web) if serves else _ops_routes(bot)
         built.append(await descriptor.build(section, replace(bot.wiring, routes=routes)))
     return built
 
 
-def _archive_routes(live: LiveContent, web: WebSection) -> Routes:
-    """A factory of the web archive's aiohttp application, for a platform to serve it too."""
+def _ops_routes(bot: Bot) -> Routes:
+    """A factory of an aiohttp application with the operators' routes."""
+    from aiohttp import web
+
+    def application() -> web.Application:
+        app = web.Application()
+        bot.ops.add_routes(app)
+        return app
+
+    return application
+
+
+def _archive_routes(bot: Bot, web: WebSection) -> Routes:
+    """A factory of the web archive's aiohttp application (and the operators' routes), for a
+    platform to serve it too."""
     from bot.web.server import application
 
-    archive = _archive_of(live, web)
-    return lambda: application(archive)
+    archive = _archive_of(bot.live, web)
+    return lambda: application(archive, bot.ops.add_routes)
 
 
 def _archive_of(live: LiveContent, web: WebSection) -> WebArchive:
@@ -124,7 +138,7 @@ async def run(bot: Bot, lock: DeliveryLock, *, console_input: bool = True) -> No
 
     with stop_signals(request_stop):
         try:
-            async with web_archive(bot), started(bot, receive=True) as running:
+            async with web_archive(bot), ops_server(bot), started(bot, receive=True) as running:
                 try:
                     replica = Replica(Duties.of(bot), lock, running, stop)
                     await _serve(bot, replica, stop, console_input)
@@ -198,7 +212,26 @@ async def web_archive(bot: Bot) -> AsyncIterator[None]:
         return
     from bot.web.server import WebServer
 
-    server = WebServer(_archive_of(bot.live, web), host=web.host, port=web.port)
+    server = WebServer(
+        _archive_of(bot.live, web), host=web.host, port=web.port, more=bot.ops.add_routes
+    )
+    await server.start()
+    try:
+        yield
+    finally:
+        await server.stop()
+
+
+@asynccontextmanager
+async def ops_server(bot: Bot) -> AsyncIterator[None]:
+    """`[metrics] port`, when set: /metrics, /livez, /readyz on a port of their own."""
+    section = bot.settings.metrics
+    if section.port is None:
+        yield
+        return
+    from bot.app.ops import OpsServer
+
+    server = OpsServer(bot.ops, host=section.host, port=section.port)
     await server.start()
     try:
         yield

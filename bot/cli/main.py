@@ -104,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     for message in warnings:
         print(message, file=sys.stderr)
+    if settings.log.format == "json":
+        from bot.cli.logjson import use_json
+
+        use_json()
     try:
         return _dispatch(args, settings, config)
     except MissingContent as exc:  # a config fault: name the key, unless the folder was given

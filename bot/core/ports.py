@@ -103,6 +103,13 @@ class Runnable(ChatPlatform, Protocol):
 
 
 @runtime_checkable
+class Connected(Protocol):
+    """A started platform that can lose its connection (Slack's Socket Mode): `/readyz` asks."""
+
+    async def connected(self) -> bool: ...
+
+
+@runtime_checkable
 class FollowsLeader(Protocol):
     """A platform that receives differently on the leader replica (Telegram polling: only
     the leader calls getUpdates)."""
@@ -110,6 +117,18 @@ class FollowsLeader(Protocol):
     async def lead(self, leading: bool) -> None:
         """This replica has become the leader (True) or stands by again (False)."""
         ...
+
+
+class CommandObserver(Protocol):
+    """Hears how each command went: the operator's metrics (`bot/app/metrics.py`). `command` is
+    a name of the command table or "unknown"; `outcome` one of `OUTCOMES`."""
+
+    def handled(self, command: str, outcome: str, seconds: float) -> None: ...
+
+
+# what became of a command: answered, over the quota (told once, then silenced), refused (not
+# an admin), the store unreachable, a handler's failure
+OUTCOMES = ("answered", "over_quota", "silenced", "refused", "store_unavailable", "error")
 
 
 @dataclass(frozen=True, slots=True)

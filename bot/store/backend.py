@@ -75,6 +75,10 @@ class Backend(Protocol):
     @property
     def installations(self) -> InstallationStore: ...
 
+    async def ping(self) -> None:
+        """Return if the store answers now; raise (`StoreUnreachable`) if not (`/readyz`)."""
+        ...
+
     @property
     def audit(self) -> AuditLog: ...
 
@@ -115,6 +119,9 @@ class TinyBackend:
 
     async def refresh(self) -> None:
         pass
+
+    async def ping(self) -> None:
+        """The file is read into memory and written by this process only: it always answers."""
 
     async def watch_times(self, changed: Callable[[], None]) -> None:
         """Only this process writes the file: its own writes call `changed`."""

@@ -1,12 +1,14 @@
 """The archive's HTTP routes on aiohttp: a translator from requests to `WebArchive` pages.
 
 `/`, `/issues/<n>`, `/terms`, `/terms/<slug>`, `/search?q=`, `/feed.xml`, `/static/<file>`,
-`/healthz`; anything else gets the archive's own 404 page.
+`/healthz` (and, given `more`, the root's /metrics, /livez, /readyz); anything else gets the
+archive's own 404 page.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from aiohttp import web
 
@@ -76,8 +78,14 @@ async def _not_found(request: web.Request) -> web.Response:
     return _response(request, _archive(request).not_found())
 
 
-def application(archive: WebArchive) -> web.Application:
+More = Callable[[web.Application], None]  # adds the operators' routes (/metrics, …) to an app
+
+
+def application(archive: WebArchive, more: More | None = None) -> web.Application:
+    """The archive's routes; `more` adds others first (the 404 page answers any other path)."""
     app = web.Application(handler_args={"max_line_size": MAX_REQUEST_LINE})
+    if more is not None:
+        more(app)
     app[ARCHIVE] = archive
     app.router.add_get("/", _index)
     app.router.add_get(r"/issues/{number:\d{1,9}}", _issue)
@@ -95,8 +103,10 @@ class WebServer:
     """Serves the archive on `host:port` while started; `port` is the real one after `start()`
     (0 picks a free port)."""
 
-    def __init__(self, archive: WebArchive, *, host: str, port: int) -> None:
-        self.archive, self.host, self.port = archive, host, port
+    def __init__(
+        self, archive: WebArchive, *, host: str, port: int, more: More | None = None
+    ) -> None:
+        self.archive, self.host, self.port, self.more = archive, host, port, more
         self._runner: web.AppRunner | None = None
 
     @property
@@ -104,7 +114,7 @@ class WebServer:
         return f"http://{self.host}:{self.port}/"
 
     async def start(self) -> None:
-        self._runner = web.AppRunner(application(self.archive), access_log=None)
+        self._runner = web.AppRunner(application(self.archive, self.more), access_log=None)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
         self.port = int(self._runner.addresses[0][1])

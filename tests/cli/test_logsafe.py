@@ -1,9 +1,12 @@
 """Tokens and signing secrets never reach a log line or an error message: a full `briefing-bot
-run` with Telegram (polling) and Slack (http), at debug level, with faults, is grepped."""
+run` with Telegram (polling) and Slack (http), at debug level, with faults and a delivery, is
+grepped, in either `[log] format`; as JSON every line is an object with the fields promised
+(and the run, issue, destination and platform on the delivery's lines)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import time
@@ -11,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
+import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from tests.conftest import CONTENT, ROOT
@@ -41,18 +45,24 @@ async def slash(
         return response.status
 
 
-async def test_a_full_debug_run_never_logs_a_secret(tmp_path: Path) -> None:
+GROUP = -1001  # delivered to by the run the leader catches up at start
+
+
+@pytest.mark.parametrize("form", ["text", "json"])
+async def test_a_full_debug_run_never_logs_a_secret(tmp_path: Path, form: str) -> None:
     port = free_port()
     async with (
         FakeTelegramAPI(TG_TOKEN, "newsbot") as telegram,
         FakeSlackAPI(bot_token=SLACK_TOKEN) as slack,
     ):
         telegram.add_chat(5550001, "private")
+        telegram.add_chat(GROUP, "supergroup")
         slack.add_channel("C1")
         config = tmp_path / "config.toml"
         config.write_text(
             f'[bot]\ncontent_dir = "{CONTENT}"\ndata_path = "{tmp_path / "d.json"}"\n[console]\nenabled = false\n'
-            f'[telegram]\nenabled = true\napi_url = "{telegram.base_url}"\n'
+            f'[log]\nformat = "{form}"\n[schedule]\ncron = "* * * * *"\n'
+            f'[telegram]\nenabled = true\napi_url = "{telegram.base_url}"\nchats = [{GROUP}]\n'
             f'[slack]\nenabled = true\nmode = "http"\napi_url = "{slack.base_url}"\nhttp_port = {port}\n',
             encoding="utf-8",
         )
@@ -67,6 +77,7 @@ async def test_a_full_debug_run_never_logs_a_secret(tmp_path: Path) -> None:
             telegram.push_update(command(private(5550001), 1, "/term NP-hard", user=5550001))
             telegram.push_update(command(private(5550001), 2, "/term " + TG_TOKEN, user=5550001))
             await until(lambda: len(telegram.messages(5550001)) >= 2, within=20)
+            await until(lambda: telegram.messages(GROUP), "the delivery", within=20)
             async with aiohttp.ClientSession() as session:
                 await until(lambda: slack.calls_to("auth.test"), within=20)
                 assert await slash(session, port, slack, "NP-hard", "forged-secret") == 401
@@ -78,6 +89,14 @@ async def test_a_full_debug_run_never_logs_a_secret(tmp_path: Path) -> None:
     assert len(log.splitlines()) > 20
     for secret in SECRETS:
         assert secret not in log, f"a secret leaked: {secret[:6]}…"
+    if form == "json":
+        lines = [json.loads(line) for line in log.splitlines()]  # every line is one object
+        assert all({"time", "level", "logger", "message"} <= line.keys() for line in lines)
+        sent = [line for line in lines if line.get("destination") == f"telegram:{GROUP}"]
+        assert sent and all(line["platform"] == "telegram" for line in sent)
+        assert any({"run", "issue"} <= line.keys() for line in sent)
+        assert any(line.get("platform") == "telegram" and "command" in line["message"]
+                   for line in lines)  # fmt: skip
 
 
 def test_the_database_password_is_masked_alone_and_in_its_url() -> None:

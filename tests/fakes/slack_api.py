@@ -518,6 +518,11 @@ class FakeSlackAPI:
         """Ask the client to reconnect, as Slack does before rotating a socket."""
         await self._sockets[-1].send_json({"type": "disconnect", "reason": reason})
 
+    async def drop_sockets(self) -> None:
+        """Close every Socket Mode connection from this side, as a lost network does."""
+        for ws in list(self._sockets):
+            await ws.close(code=WSCloseCode.GOING_AWAY, message=b"connection lost")
+
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse(timeout=1.0)
         await ws.prepare(request)

@@ -263,3 +263,11 @@ async def test_muted_sections_and_a_weekly_day_are_kept(reopen: Opener) -> None:
         "telegram:dm:42": daily,
         "slack:C1": DestinationSettings(muted=("파비",)),
     }
+
+
+async def test_a_reachable_store_answers_a_ping(reopen: Opener) -> None:
+    """`/readyz` asks the store (a PostgreSQL outage is tests/cli/test_ops.py's)."""
+    backend = reopen()
+    await backend.ping()
+    await backend.subscriptions.subscribe("telegram", "1", "1")
+    await backend.ping()

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 CONCURRENCY = 64  # destinations in flight per platform, unless the platform says otherwise
 # (platform, chats, why) → the chats whose opt-ins ended
 Gone = Callable[[str, Collection[str], str], Awaitable[Collection[str]]]
-Routes = Callable[[], Any]  # another aiohttp application whose routes a platform serves too
+Routes = Callable[[], Any]  # an aiohttp application whose routes a platform serves too
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,9 @@ class Wiring:
     claims: InboundClaims | None = None  # an event answered once across replicas
     installations: InstallationStore | None = None  # workspaces that installed the app
     gone: Gone | None = None  # the bot left these chats: their opt-ins end
-    routes: Routes | None = None  # the web archive, when this platform's port is `[web] port`
+    # what its HTTP server serves too: /metrics, /livez, /readyz (and the web archive, when its
+    # port is `[web] port`)
+    routes: Routes | None = None
 
 
 class PlatformDescriptor(Protocol):

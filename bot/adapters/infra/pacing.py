@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.adapters.infra.priority import PriorityGate
 
@@ -77,9 +78,18 @@ class Limits:
     bucket_of: Callable[[str], str] = _same_chat  # chats that share one bucket map to one key
 
 
+class SendMeter(Protocol):
+    """Hears what became of each send inside a slot: the root's metrics (`bot/app/metrics.py`).
+    `limit` is the bucket the send was paced under: "dm" (a private chat) or "group"."""
+
+    def sent(self, platform: str, kind: str) -> None: ...
+
+    def failed(self, exc: Exception, platform: str, kind: str, limit: str) -> None: ...
+
+
 class Pacer:
     """Per-chat and per-platform limiters, made on first use; platforms without limits
-    (the console) are admitted at once."""
+    (the console) are admitted at once. A `meter` hears how each send inside a slot ended."""
 
     def __init__(
         self,
@@ -87,6 +97,7 @@ class Pacer:
         *,
         headroom: float = 0.97,
         time_scale: float = 1.0,
+        meter: SendMeter | None = None,
     ) -> None:
         if not 0 < headroom <= 1 or time_scale <= 0:
             raise ValueError("headroom must be in (0, 1] and time_scale > 0")
@@ -94,6 +105,7 @@ class Pacer:
         self.headroom, self.time_scale = headroom, time_scale
         self._chats: dict[tuple[str, str], PriorityGate] = {}
         self._overall: dict[str, PriorityGate] = {}
+        self.meter = meter
 
     @asynccontextmanager
     async def slot(self, platform: str, chat: str, kind: str, rank: int = 0) -> AsyncIterator[None]:
@@ -102,7 +114,17 @@ class Pacer:
             await self._chat_limiter(platform, chat, kind, limits).acquire(rank)
             if limits.overall is not None:
                 await self._overall_limiter(platform, limits.overall).acquire(rank)
-        yield
+        meter = self.meter
+        if meter is None:
+            yield
+            return
+        try:
+            yield
+        except Exception as exc:
+            private = limits.is_private(chat, kind) if limits is not None else kind == "dm"
+            meter.failed(exc, platform, kind, "dm" if private else "group")
+            raise
+        meter.sent(platform, kind)
 
     def _chat_limiter(self, platform: str, chat: str, kind: str, limits: Limits) -> PriorityGate:
         chat = limits.bucket_of(chat)

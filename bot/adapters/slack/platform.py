@@ -140,6 +140,13 @@ class SlackPlatform(SendsThroughSender):
         else:
             await self._connect_socket()
 
+    async def connected(self) -> bool:
+        """Socket Mode: the SDK's connection is open and answers its pings (`/readyz`); the
+        HTTP mode has nothing to lose."""
+        if self._socket is None:
+            return self._http is not None
+        return bool(await self._socket.client.is_connected())
+
     async def stats_line(self, language: Language) -> str | None:
         """`/stats`: the workspaces installed, and those that left since the start (OAuth)."""
         if self.workspaces is None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from contextlib import nullcontext
 from typing import Any
 
 from telegram import CallbackQuery, Chat, InlineQuery, Message, Update, User
@@ -45,6 +46,7 @@ from bot.adapters.telegram.render import render
 from bot.adapters.telegram.send import PLATFORM, ChatAddress, TelegramSender
 from bot.core.conversation.commands import COMMANDS
 from bot.core.conversation.inbound import Conversation, Reply
+from bot.core.delivery.ports import ANSWER, Pacer
 from bot.core.delivery.retry import Retrier
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.model import messages as m
@@ -88,7 +90,8 @@ def sender(update: Update) -> User | Chat | None:
 
 class TelegramHandlers:
     """The PTB handlers; `answers` is the sender the replies go through (retried by the core),
-    `editor` edits a message in place for a ◀ ▶ press (through `retrier`, when given)."""
+    `editor` edits a message in place for a ◀ ▶ press (through `retrier`, when given, and paced
+    as an answer of kind "edit" through `pacer`, which counts it)."""
 
     def __init__(
         self,
@@ -97,11 +100,13 @@ class TelegramHandlers:
         editor: TelegramSender | None = None,
         retrier: Retrier | None = None,
         claims: InboundClaims | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.service = service
         self.platform = answers
         self.editor = editor
         self.retrier = retrier
+        self.pacer = pacer
         self.claims = claims  # set: each update_id is answered once across replicas
 
     def install(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -227,10 +232,13 @@ class TelegramHandlers:
         shown = reply.message
         if reply.thread is not None and len(render(shown)) != 1:
             shown = reply.thread.parent
-        if self.retrier is None:
-            await editor.edit(chat, message_id, shown)
-            return
-        await self.retrier.call(lambda: editor.edit(chat, message_id, shown), f"{PLATFORM}:{chat}")
+        pacer = self.pacer
+
+        async def edit() -> None:
+            async with pacer.slot(PLATFORM, chat, "edit", ANSWER) if pacer else nullcontext():
+                await editor.edit(chat, message_id, shown)
+
+        await (self.retrier.call(edit, f"{PLATFORM}:{chat}") if self.retrier else edit())
 
     async def on_inline_query(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`@bot NP-hard` in any chat: a page of the core's results (see `inline.py`)."""

@@ -162,7 +162,9 @@ class TelegramPlatform(SendsThroughSender):
         self.sender = TelegramSender(self.application.bot, paid_broadcast=section.paid_broadcast)
         retrier = Retrier(answers, SystemClock())
         patient = RetryingPlatform(self.sender, retrier, pacer)
-        TelegramHandlers(service, patient, self.sender, retrier, claims).install(self.application)
+        TelegramHandlers(service, patient, self.sender, retrier, claims, pacer).install(
+            self.application
+        )
         self.webhook: WebhookServer | None = None
         if section.mode == "webhook":
             self.webhook = WebhookServer(

@@ -11,6 +11,7 @@ any other failure "internal error".
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 
 from bot.content.loader import Content
@@ -29,9 +30,16 @@ from bot.core.errors import StoreUnreachable
 from bot.core.feedback import FeedbackStore
 from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
+from bot.core.logfields import PLATFORM
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command, Deliverer, DeliveryReport, SubscriptionStore
+from bot.core.ports import (
+    Command,
+    CommandObserver,
+    Deliverer,
+    DeliveryReport,
+    SubscriptionStore,
+)
 from bot.core.privacy import ReaderData
 
 log = logging.getLogger(__name__)
@@ -61,6 +69,7 @@ class CommandService:
         editing: Editing | None = None,
         audit: AuditLog | None = None,
         readers: ReaderData | None = None,
+        observer: CommandObserver | None = None,
     ) -> None:
         self.editing = editing  # the editors' tools (reports, /briefing why)
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
@@ -74,6 +83,7 @@ class CommandService:
         self.spellings = spellings  # per platform, how its users type a command (/help)
         self.feedback = feedback  # votes and reactions; None: `[bot] feedback = false`
         self.audit, self.readers = audit, readers  # the audit log; a reader's own data
+        self.observer = observer  # each command's outcome and time (the operator's metrics)
 
     @property
     def content(self) -> Content:
@@ -87,28 +97,43 @@ class CommandService:
                      audit=self.audit, readers=self.readers)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
+        platform = PLATFORM.set(command.platform)  # on its log lines (logfields.py)
+        try:
+            if self.observer is None:
+                return (await self._handle(command))[0]
+            started = time.perf_counter()
+            reply, outcome, name = await self._handle(command)
+            self.observer.handled(name, outcome, time.perf_counter() - started)
+            return reply
+        finally:
+            PLATFORM.reset(platform)
+
+    async def _handle(self, command: Command) -> tuple[Reply, str, str]:
+        """The answer to `command`, what became of it (`bot.core.ports.OUTCOMES`) and the name
+        of its command in the table ("unknown": bounded, whatever was typed)."""
         parsed = commands.parse(command.name, command.text)
         log.info("command %s from %s:%s → %s", command.name, command.platform, command.user,
                  type(parsed).__name__)  # fmt: skip
+        spec = commands.spec(command.name)
+        name = spec.name if spec is not None else "unknown"
         verdict, wait = self._within_quota(command)
         if verdict is Verdict.SILENT:
-            return SILENCE
-        spec = commands.spec(command.name)
+            return SILENCE, "silenced", name
         ctx = Context(command, self.language, self.ports)
         try:
             ctx = await self.context(command)
             if verdict is Verdict.NOTICE:
-                return ctx.say("too_many_commands", seconds=wait)
+                return ctx.say("too_many_commands", seconds=wait), "over_quota", name
             who = strictest(spec.who if spec else "everyone", commands.needs(parsed))
             if not ctx.may(who):
-                return ctx.refuse(who)
-            return await commands.HANDLERS[type(parsed)](ctx, parsed)
+                return ctx.refuse(who), "refused", name
+            return await commands.HANDLERS[type(parsed)](ctx, parsed), "answered", name
         except StoreUnreachable as exc:
             log.warning("command %r: the store is unreachable: %s", command.name, exc)
-            return ctx.say("store_unavailable")
+            return ctx.say("store_unavailable"), "store_unavailable", name
         except Exception:  # a handler bug must not take the bot down; the log has the trace
             log.exception("command %r failed", command.name)
-            return ctx.say("internal_error")
+            return ctx.say("internal_error"), "error", name
 
     def _within_quota(self, command: Command) -> tuple[Verdict, int]:
         """The quota's verdict on `command` (by its user and in its chat); admins are exempt."""
@@ -136,25 +161,35 @@ class CommandService:
     async def press(self, data: object, reader: Command) -> Reply:
         """A button press by `reader` with the button's (untrusted) `data`, answered in the
         reader's language by the handler its prefix names (`buttons.py`); a forged press, or
-        one the reader may not make, gets a short notice and changes nothing."""
+        one the reader may not make, gets a short notice and changes nothing. Observed as the
+        command "button:<prefix>" ("button:unknown" when forged)."""
+        started = time.perf_counter()
+        reply, outcome, name = await self._press(data, reader)
+        if self.observer is not None:
+            self.observer.handled(name, outcome, time.perf_counter() - started)
+        return reply
+
+    async def _press(self, data: object, reader: Command) -> tuple[Reply, str, str]:
         ctx = Context(reader, self.language, self.ports)
+        name = "button:unknown"
         try:
             ctx = await self.context(reader)
             found = buttons.parse(data)
             if found is None:
                 log.info("%s: ignoring a button press with foreign data %.80r",
                          reader.platform, data)  # fmt: skip
-                return ctx.notice("button_unknown")
+                return ctx.notice("button_unknown"), "refused", name
             spec, parsed = found
+            name = f"button:{spec.prefix}"
             if not ctx.may(spec.who):
-                return ctx.notice(access.REFUSAL.get(spec.who, "admin_only"))
-            return await spec.handle(ctx, parsed)
+                return ctx.notice(access.REFUSAL.get(spec.who, "admin_only")), "refused", name
+            return await spec.handle(ctx, parsed), "answered", name
         except StoreUnreachable as exc:
             log.warning("button %.40r: the store is unreachable: %s", data, exc)
-            return ctx.notice("store_unavailable")
+            return ctx.notice("store_unavailable"), "store_unavailable", name
         except Exception:
             log.exception("button %.40r failed", data)
-            return ctx.notice("internal_error")
+            return ctx.notice("internal_error"), "error", name
 
     async def find(self, query: str, offset: str, reader: Command) -> Page:
         """What a query typed in any chat finds (Telegram inline mode), a page at a time, in

@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from zoneinfo import ZoneInfo
@@ -45,6 +46,7 @@ from bot.core.destination import Destination
 from bot.core.errors import RecipientGone
 from bot.core.feedback import Carried, FeedbackStore, as_reacted
 from bot.core.i18n import Language
+from bot.core.logfields import DESTINATION, ISSUE, PLATFORM, RUN
 from bot.core.model.messages import Message, MessageRef
 from bot.core.model.packing import Packing
 from bot.core.model.weblinks import WebLinks
@@ -104,6 +106,7 @@ class DeliveryEngine:
         self._running = asyncio.Lock()
         self.leadership = leadership
         self._shutdown = False
+        self.tally: Tally | None = None  # the run in progress (its backlog: the metrics)
 
     def request_stop(self) -> None:
         """Finish and record the messages in flight, start no other, end the run (SIGTERM);
@@ -201,6 +204,7 @@ class DeliveryEngine:
         return await self.planner.destinations()
 
     async def _run(self, jobs: list[Job], tally: Tally) -> None:
+        run = RUN.set(uuid.uuid4().hex[:12])  # its workers' context copies it (logfields.py)
         queues: dict[str, deque[Job]] = {}
         for job in jobs:  # in rank order: channels first, then readers oldest first
             queues.setdefault(job.dest.platform, deque()).append(job)
@@ -211,9 +215,12 @@ class DeliveryEngine:
         ]
         every = self.progress_every
         progress = asyncio.create_task(tally.log_progress(self.clock, every)) if every else None
+        self.tally = tally
         try:
             await asyncio.gather(*workers)
         finally:
+            self.tally = None
+            RUN.reset(run)
             if progress is not None:
                 progress.cancel()
         tally.skipped += sum(len(queue) for queue in queues.values())  # left by a stop
@@ -229,6 +236,8 @@ class DeliveryEngine:
 
     async def _deliver_job(self, job: Job, tally: Tally) -> None:
         dest, failed = job.dest, []
+        DESTINATION.set(dest.key)
+        PLATFORM.set(dest.platform)
         for number in job.issues:
             progress = ThreadProgress(number, dest.key)
             kind: FailureKind | None = None
@@ -256,6 +265,7 @@ class DeliveryEngine:
         self, dest: Destination, progress: ThreadProgress, rank: int, tally: Tally
     ) -> None:
         number = progress.issue
+        ISSUE.set(number)
         messages = self.planner.thread(number, dest).messages
         progress.parts = len(messages)
         records = self.ledger.parts(number, dest.key)

@@ -91,6 +91,11 @@ class Tally:
             log.info("delivery progress: %d/%d messages, %.1f msg/s, ETA %s",
                      self.sent, self.total, rate, eta)  # fmt: skip
 
+    @property
+    def backlog(self) -> int:
+        """Messages planned and not sent yet."""
+        return max(self.total - self.sent, 0)
+
     def report(
         self, destinations: int, stopped: bool, issue: int | None = None, seconds: float = 0.0
     ) -> DeliveryReport:

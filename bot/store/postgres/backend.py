@@ -151,6 +151,10 @@ class PgBackend:
 
         await listen(connect, changed, where(url))
 
+    async def ping(self) -> None:
+        """One round trip to the database (`StoreUnreachable` if it cannot be reached)."""
+        await self.pool.query("SELECT 1")
+
     async def close(self) -> None:
         await self.pool.close()
 

@@ -4,6 +4,7 @@ websocket, acked at once)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,23 @@ async def test_socket_mode_retried_event_is_acked_without_an_answer(socket: Harn
     await until(lambda: socket.fake.messages("DU1"))
     (answer,) = socket.fake.messages("DU1")
     assert answer.text is not None and "BERT" in answer.text
+
+
+async def test_a_lost_socket_makes_the_replica_unready_until_it_reconnects(socket: Harness) -> None:
+    """`/readyz`'s check (bot/app/ops.py): the socket up is ready; dropped, with Slack refusing
+    a new one for a while, it is not, and names Slack; reconnected, it is ready again."""
+    readiness = socket.app.ops.readiness
+    assert await readiness.problems() == []
+    socket.fake.fail_next(None, "internal_error", count=1, method="apps.connections.open")
+    await socket.fake.drop_sockets()
+
+    async def problems() -> list[str]:
+        return await readiness.problems()
+
+    await until(lambda: _named(problems, "slack: not connected"), "unready", within=20)
+    await until(lambda: _named(problems, None), "ready again", within=40)
+
+
+async def _named(problems: Callable[[], Awaitable[list[str]]], expected: str | None) -> bool:
+    found = await problems()
+    return found == ([expected] if expected else [])

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 
 from tests.content.issue_files import content_copy, second_issue
 from tests.fakes.telegram_api import SentMessage
@@ -52,6 +53,14 @@ async def test_from_issue_1_to_issue_2_and_back_in_place(two: Harness) -> None:
     assert back.edits == 2 and back.plain_text.split("\n")[0] == parent.plain_text.split("\n")[0]
     assert data(back) == ["nav:2"]
     assert len(two.fake.calls_to("sendMessage")) == len(two.fake.messages(USER))  # nothing new
+    exported = await two.app.ops.metrics.exposition()  # what /metrics shows: both edits counted
+    found = {(s.name, tuple(sorted(s.labels.items()))): s.value
+             for family in text_string_to_metric_families(exported.decode()) for s in family.samples}  # fmt: skip
+    assert found[("briefing_messages_edited_total", (("platform", "telegram"),))] == 2
+    sent = found[("briefing_messages_sent_total", (("kind", "answer"), ("platform", "telegram")))]
+    assert sent == len(two.fake.messages(USER))
+    pressed = (("command", "button:nav"), ("outcome", "answered"))
+    assert found[("briefing_commands_total", pressed)] == 2
 
 
 async def test_latest_carries_only_the_button_back(two: Harness) -> None:
