@@ -131,6 +131,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "reader_time": ("매일 {time} ({zone})에 보내 드립니다.", "It comes every day at {time} ({zone})."),
     "stats_destinations": ("대상: {destinations}", "Destinations: {destinations}"),
     "stats_times": ("구독자 발송 시각: {times}", "Readers by delivery time: {times}"),
+    "corrected_mark": ("✎ 수정됨 {time}", "✎ corrected {time}"),
+    "corrected_moved": ("✎ 수정됨: 이 부분은 위 메시지로 옮겼습니다.", "✎ corrected: this part moved into the messages above."),
 }  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import ClientError, ClientSession
@@ -154,13 +155,16 @@ class SlackSender:
         """Post every payload of `message`; parts after the first go into the same thread."""
         thread = (reply_to.thread or reply_to.id) if reply_to else None
         first: MessageRef | None = None
+        more: list[str] = []
         for payload in render_message(message, reply=reply_to is not None):
             ts = await self._post(chat, payload, thread)
             if first is None:
                 first = MessageRef(self.name, chat, ts, thread)
                 thread = thread or ts
+            else:
+                more.append(ts)
         assert first is not None  # render_message always returns at least one payload
-        return first
+        return replace(first, more=tuple(more))
 
     async def _post(self, chat: str, payload: dict[str, Any], thread: str | None) -> str:
         try:

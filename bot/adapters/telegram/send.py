@@ -113,13 +113,14 @@ class TelegramSender:
             raise MessageRejected("nothing to send: the message is empty", chat=chat)
         parent = int(reply_to.id) if reply_to is not None else None
         no_preview = parent is not None or not message.link_previews
-        first: int | None = None
+        ids: list[str] = []
         for text in texts:
-            silent = parent is not None or first is not None
-            buttons = keyboard(message.nav) if first is None else None
+            silent = parent is not None or bool(ids)
+            buttons = keyboard(message.nav) if not ids else None
             sent = await self._send_once(chat, dest, text, parent, no_preview, silent, buttons)
-            first = sent if first is None else first
-        return MessageRef(PLATFORM, chat, str(first), reply_to.id if reply_to else None)
+            ids.append(str(sent))
+        thread = reply_to.id if reply_to else None
+        return MessageRef(PLATFORM, chat, ids[0], thread, tuple(ids[1:]))
 
     async def edit(self, chat: str, message_id: int, message: Message) -> None:
         """Replace the text (and keyboard) of a message the bot sent with `message`'s first

@@ -35,8 +35,9 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from bot.content.loader import Content
+from bot.core.delivery.copies import digest, revision_of, variant
 from bot.core.delivery.plan import Job, Planner, Tally
-from bot.core.delivery.ports import Clock, Leadership, Pacer
+from bot.core.delivery.ports import Clock, Copy, KeepsCopies, Leadership, Pacer, Revision
 from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 from bot.core.departures import Departures
 from bot.core.destination import Destination
@@ -155,6 +156,7 @@ class DeliveryEngine:
                 return DeliveryReport()
             if not dry_run:
                 self.ledger.release(target, self.clock.now())
+                self._note_revision(target)
                 await self.ledger.commit()
             self.planner.start_run()
             tally = Tally()
@@ -252,6 +254,7 @@ class DeliveryEngine:
                 dirty = False
                 ref = await self._send(dest, message, parent if part else None, rank, tally)
                 self.ledger.mark_sent(number, dest.key, part, ref)
+                self._keep_copy(dest, number, part, ref, message)
                 dirty = True
                 tally.sent += 1
                 parent = ref if part == 0 else parent
@@ -260,6 +263,22 @@ class DeliveryEngine:
         finally:
             if dirty:
                 await self.ledger.commit()
+
+    def _keep_copy(
+        self, dest: Destination, number: int, part: int, ref: MessageRef, message: Message
+    ) -> None:
+        """The copy a correction may edit later (`corrections.py`), in the same commit."""
+        if isinstance(self.ledger, KeepsCopies):
+            copy = Copy(number, dest.key, part, ref, digest(message),
+                        variant(*self.planner.variant_of(dest)), self.clock.now())  # fmt: skip
+            self.ledger.keep_copy(copy)
+
+    def _note_revision(self, number: int) -> None:
+        """The revision a first delivery of `number` releases (what corrections compare with)."""
+        if isinstance(self.ledger, KeepsCopies) and self.ledger.revision(number) is None:
+            found = revision_of(self.content(), number)
+            if found is not None:
+                self.ledger.set_revision(number, Revision(found, self.clock.now()))
 
     async def _check(self, dest: Destination) -> None:
         if self._stop.is_set():

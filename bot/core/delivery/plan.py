@@ -102,6 +102,7 @@ class Planner:
         self.web = web  # set: each thread's parent links the issue's web page
         self.platforms = platforms or PlatformRegistry()  # whose deep links the notes use
         self._threads: dict[tuple[int, str, bool, Language], Thread] = {}
+        self._rendered_from: Content | None = None  # the content `_threads` were rendered from
 
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""
@@ -168,19 +169,29 @@ class Planner:
     def thread(self, number: int, dest: Destination) -> Thread:
         """Issue `number` as `dest` gets it: its 토막상식 linking the glossary its platform's way,
         packed where its platform's packing applies."""
+        return self.variant_thread(number, dest.platform, *self.variant_of(dest))
+
+    def variant_of(self, dest: Destination) -> tuple[bool, Language]:
+        """How `dest` gets an issue: packed or not, and the language of the bot's words."""
         packing = self.packing.get(dest.platform)
-        packed = packing is not None and packing.applies_to(dest.kind)
-        language = dest.language or self.language
-        key = (number, dest.platform, packed, language)
+        return packing is not None and packing.applies_to(dest.kind), dest.language or self.language
+
+    def variant_thread(
+        self, number: int, platform: str, packed: bool, language: Language
+    ) -> Thread:
+        """Issue `number` rendered for `platform` in one variant, from the content served now:
+        content that changed during a run reaches the destinations still waiting for it."""
+        content = self.content()
+        if content is not self._rendered_from:
+            self._threads, self._rendered_from = {}, content
+        key = (number, platform, packed, language)
+        packing = self.packing.get(platform) if packed else None
         if key not in self._threads:
-            content = self.content()
             issue = content.archive.get(number)
             assert issue is not None, f"issue {number} vanished from the archive"
-            links = TermLinker(dest.platform, content.glossary, self.platforms, language, self.web)
+            links = TermLinker(platform, content.glossary, self.platforms, language, self.web)
             thread = issue_thread(issue, language, self.web, links.after)
-            self._threads[key] = (
-                pack_thread(thread, packing.budget) if packing is not None and packed else thread
-            )
+            self._threads[key] = pack_thread(thread, packing.budget) if packing else thread
         return self._threads[key]
 
     def remaining(self, dest: Destination, number: int) -> int:

@@ -1,0 +1,72 @@
+"""What a correction compares: a digest of each sent part's text (the neutral message, before
+any platform's markup), the variant it was rendered for, and the revision of an issue (its
+source and the glossary its notes link). And what a correction reports."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bot.content.loader import Content
+from bot.core.i18n import Language
+from bot.core.model.messages import Message
+
+POINTER = "pointer"  # the digest of a surplus part edited to a one-line pointer
+
+
+def digest(message: Message) -> str:
+    """A short, stable digest of what `message` says (its frozen dataclasses' repr)."""
+    return hashlib.sha256(repr(message).encode("utf-8")).hexdigest()[:16]
+
+
+def revision_of(content: Content, number: int) -> str | None:
+    """The revision of issue `number` in `content`: its source file and the glossary (a changed
+    definition changes a linked 토막상식); None if the issue is not there."""
+    entry = next((e for e in content.archive.entries if e.number == number), None)
+    if entry is None:
+        return None
+    found = hashlib.sha256(entry.source)
+    for e in content.glossary.entries:  # not `line`: moving an entry changes no text
+        said = (e.term, e.aliases, e.definition, e.definition_en, e.first_issue, e.first_section)
+        found.update(repr(said).encode("utf-8"))
+    return found.hexdigest()[:16]
+
+
+def variant(packed: bool, language: Language) -> str:
+    return f"{'packed' if packed else 'full'}|{language}"
+
+
+def parse_variant(value: str) -> tuple[bool, Language]:
+    packed, _, language = value.partition("|")
+    return packed == "packed", "en" if language == "en" else "ko"
+
+
+@dataclass
+class CorrectionReport:
+    """One correction of one issue: copies edited, unchanged, added (extra parts sent as
+    replies), deleted (surplus parts), failed by reason; and, dry, the parts that changed with
+    how many copies each would edit ("full|ko part 3": 12)."""
+
+    issue: int
+    destinations: int = 0
+    edited: int = 0
+    unchanged: int = 0
+    added: int = 0
+    deleted: int = 0
+    failed: Counter[str] = field(default_factory=Counter)
+    changed: Counter[str] = field(default_factory=Counter)
+    stopped: bool = False
+    dry_run: bool = False
+
+    @property
+    def summary(self) -> str:
+        failed = ", ".join(f"{reason} {n}" for reason, n in sorted(self.failed.items()))
+        verb = "would edit" if self.dry_run else "edited"
+        return (
+            f"issue {self.issue}: {self.destinations} destinations, {verb} {self.edited}, "
+            f"unchanged {self.unchanged}, added {self.added}, deleted {self.deleted}, "
+            f"failed {sum(self.failed.values())}"
+            + (f" ({failed})" if failed else "")
+            + (", stopped early" if self.stopped else "")
+        )
