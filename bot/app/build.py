@@ -30,6 +30,7 @@ from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.handlers.admin import AdminNotices
 from bot.core.conversation.quota import CommandQuota
 from bot.core.conversation.service import CommandService
+from bot.core.delivery.corrections import Corrector
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Leading
@@ -83,6 +84,7 @@ class Bot:
     descriptors: tuple[PlatformDescriptor, ...]  # the platforms it may start (`PLATFORMS`)
     leading: Leading  # whether this process leads (holds the delivery lock)
     content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/infra/watch.py)
+    corrector: Corrector | None = None  # edits the copies of a changed issue (the leader's)
 
     @property
     def content(self) -> Content:
@@ -157,6 +159,14 @@ def build(
         concurrency=p.delivery_concurrency(settings, platforms),
         before_run=notices.refresh,  # the content on disk, as /reload takes it
     )
+    corrector = Corrector(
+        engine,
+        zone=zoneinfo.ZoneInfo(settings.bot.timezone),
+        keep_days=settings.delivery.correction_days,
+        enabled=settings.delivery.corrections == "edit",
+        concurrency=max(p.delivery_concurrency(settings, platforms).values(), default=64),
+    )
+    live.listeners.append(corrector.changed.set)
     leading = Leading(now=held and not replica)
     pinned = p.delivery_channels(settings, platforms)
     departures = Departures(store.subscriptions, store.destinations, pinned)
@@ -195,7 +205,7 @@ def build(
     )
     return Bot(
         settings, store, live, registry, engine, service, wiring, tuple(platforms), leading,
-        content_dir,
+        content_dir, corrector,
     )  # fmt: skip
 
 

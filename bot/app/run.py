@@ -23,6 +23,7 @@ from bot.config import Settings, WebSection
 from bot.content.archive import Archive
 from bot.content.loader import load_content
 from bot.content.models import Issue
+from bot.core.delivery.copies import CorrectionReport
 from bot.core.live_content import LiveContent
 from bot.core.model.render import issue_thread
 from bot.core.model.weblinks import WebLinks
@@ -240,6 +241,21 @@ async def post(bot: Bot, *, issue: int | None = None, dry_run: bool = False) -> 
                 return await bot.engine.deliver(issue, dry_run=True)
             async with started(bot, receive=False):
                 return await bot.engine.deliver(issue)
+        finally:
+            await bot.store.close()
+
+
+async def correct(bot: Bot, number: int, *, dry_run: bool = False) -> CorrectionReport:
+    """`briefing-bot correct N`: one correction of issue N (platforms send-only), then stopped;
+    dry, the parts that changed and how many copies each would edit (nothing sent)."""
+    assert bot.corrector is not None
+    corrector = bot.corrector
+    with stop_signals(corrector.request_stop):
+        try:
+            if dry_run:
+                return await corrector.correct(number, dry_run=True)
+            async with started(bot, receive=False):
+                return await corrector.correct(number)
         finally:
             await bot.store.close()
 
