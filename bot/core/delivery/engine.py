@@ -234,12 +234,13 @@ class DeliveryEngine:
             tally.failures.append(f"{dest.key}: gone: {exc}")
 
     async def _deliver_issue(self, dest: Destination, number: int, rank: int, tally: Tally) -> None:
-        messages = self.planner.thread(number, dest).messages
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
         dirty = False
+        part = -1
         try:
-            for part, message in enumerate(messages):
+            while (part := part + 1) < len(messages := self.planner.thread(number, dest).messages):
+                message = messages[part]  # the content served now: a change reaches the rest
                 record = records.get(part)
                 if record is not None and record.state == "sent":
                     continue

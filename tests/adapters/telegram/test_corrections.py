@@ -1,0 +1,182 @@
+"""Corrections on Telegram, end to end: issue 1 delivered by the app's engine to a group and
+50 DM readers through PTB and the fake Bot API (flood limits on, time compressed), the issue
+file changed, the content reloaded, and the leader's corrector run. Every assertion is on what
+the fake holds: which messages were edited and how often, what they say now, what was sent."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.app import PACE_SCALE_ENV, Bot
+from bot.core.delivery.corrections import Corrector
+from tests.adapters.telegram.test_delivery import subscribe
+from tests.fakes.telegram_api import FakeTelegramAPI, SentMessage
+from tests.support.corrections import (
+    NEW_WORD,
+    OLD_WORD,
+    SECTION,
+    change_word,
+    editable_content,
+    grow_section,
+)
+from tests.support.telegram import TOKEN, make_app, telegram_for
+
+SCALE = 50
+GROUP = -1005550000
+FIRST_READER = 7_000_000
+READERS = 50
+MARK = "✎ 수정됨 "
+
+
+@dataclass
+class Setup:
+    fake: FakeTelegramAPI
+    app: Bot
+    content: Path
+
+    @property
+    def corrector(self) -> Corrector:
+        assert self.app.corrector is not None
+        return self.app.corrector
+
+    @property
+    def chats(self) -> list[int]:
+        return [GROUP, *(FIRST_READER + n for n in range(READERS))]
+
+
+@asynccontextmanager
+async def delivered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, readers: int = READERS, scale: int = SCALE
+) -> AsyncIterator[Setup]:
+    """Issue 1 delivered to GROUP and `readers` DM readers; the platform still running."""
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", TOKEN)
+    monkeypatch.setenv(PACE_SCALE_ENV, str(scale))
+    content = editable_content(tmp_path)
+    async with FakeTelegramAPI(TOKEN, enforce_limits=True, time_scale=scale) as fake:
+        fake.add_chat(GROUP, "supergroup")
+        app = make_app(tmp_path, {"api_url": fake.base_url, "chats": [GROUP]}, content)
+        await subscribe(app, fake, readers)
+        platform = await telegram_for(app)
+        app.platforms.add(platform)
+        await platform.start(receive=False)
+        try:
+            yield Setup(fake, app, content)
+        finally:
+            await platform.stop()
+            await app.store.close()
+
+
+def everything(fake: FakeTelegramAPI, chat: int) -> list[SentMessage]:
+    return fake.messages(chat)
+
+
+def edited(fake: FakeTelegramAPI, chat: int) -> list[SentMessage]:
+    return [m for m in fake.messages(chat) if m.edits]
+
+
+async def test_one_word_changed_edits_exactly_the_copies_of_that_part_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with delivered(tmp_path, monkeypatch) as s:
+        first = await s.app.engine.deliver(1)
+        assert first.failed == 0 and first.sent > READERS
+        before = {chat: len(everything(s.fake, chat)) for chat in s.chats}
+        sends = len(s.fake.calls_to("sendMessage"))
+
+        change_word(s.content)
+        assert s.app.live.refresh()
+        [report] = await s.corrector.correct_due()
+
+        assert (report.edited, report.added, report.deleted) == (1 + READERS, 0, 0)
+        assert sum(report.failed.values()) == 0
+        assert len(s.fake.calls_to("sendMessage")) == sends  # no new message anywhere
+        for chat in s.chats:
+            assert len(everything(s.fake, chat)) == before[chat]
+            [one] = edited(s.fake, chat)  # exactly one message of the thread, once
+            assert one.edits == 1 and NEW_WORD in one.plain_text and OLD_WORD in one.history[0]
+            assert one.plain_text.rstrip().splitlines()[-1].startswith(MARK)
+            others = [m for m in everything(s.fake, chat) if m is not one]
+            assert all(OLD_WORD not in m.plain_text and m.edits == 0 for m in others)
+        # edits notify no one: editMessageText carries no notification, and nothing was sent
+        assert all("disable_notification" not in c.params
+                   for c in s.fake.calls_to("editMessageText"))  # fmt: skip
+
+        assert await s.corrector.correct_due() == []  # nothing is due any more
+        assert len(s.fake.calls_to("editMessageText")) == 1 + READERS
+        assert s.fake.stats()["rate_limited"] == 0
+
+
+async def test_a_reader_who_deleted_the_message_is_counted_and_not_retried(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with delivered(tmp_path, monkeypatch, readers=3) as s:
+        await s.app.engine.deliver(1)
+        reader = FIRST_READER
+        target = next(m for m in everything(s.fake, reader) if OLD_WORD in m.plain_text)
+        s.fake.delete_by_user(reader, target.message_id)
+
+        change_word(s.content)
+        s.app.live.refresh()
+        [report] = await s.corrector.correct_due()
+        assert report.edited == 1 + 2
+        assert list(report.failed.values()) == [1]
+        assert "message to edit not found" in next(iter(report.failed)).lower()
+
+        change_word(s.content, NEW_WORD, "자랑도")  # a second correction of the same part
+        s.app.live.refresh()
+        [again] = await s.corrector.correct_due()
+        assert again.edited == 1 + 2 and sum(again.failed.values()) == 0
+        tried = [c for c in s.fake.calls_to("editMessageText") if c.params["chat_id"] == reader]
+        assert len(tried) == 1  # the gone copy was tried once, never again
+
+
+async def test_a_section_grown_past_one_message_sends_the_rest_into_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with delivered(tmp_path, monkeypatch, readers=2) as s:
+        await s.app.engine.deliver(1)
+        parents = {chat: everything(s.fake, chat)[0].message_id for chat in s.chats[:3]}
+        counts = {chat: len(everything(s.fake, chat)) for chat in s.chats[:3]}
+
+        marker = grow_section(s.content)
+        s.app.live.refresh()
+        [report] = await s.corrector.correct_due()
+
+        assert report.added >= 3 and sum(report.failed.values()) == 0
+        for chat in s.chats[:3]:
+            now = everything(s.fake, chat)
+            assert len(now) > counts[chat]
+            assert all(m.reply_to == parents[chat] for m in now[counts[chat] :])  # in the thread
+            text = "\n".join(m.plain_text for m in now)
+            for n in range(40):  # every added item arrived, once
+                assert text.count(f"{marker} {n}:") == 1
+            header = "제 0001호 · " + SECTION.removeprefix("## ")
+            assert text.count(header) == 1  # nothing doubled
+            assert "Machine teaching with Dr. Patrice Simard" in text  # nothing lost after it
+            assert all(len(m.plain_text) <= 4096 for m in now)
+
+
+async def test_a_correction_during_a_delivery_run_gives_the_rest_the_new_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with delivered(tmp_path, monkeypatch, readers=20, scale=2) as s:
+        run = asyncio.create_task(s.app.engine.deliver(1))
+        await s.fake.wait_for_calls("sendMessage", 6, within=10)
+        change_word(s.content)
+        s.app.live.refresh()  # the watcher's refresh, while the run goes on
+        correcting = asyncio.create_task(s.corrector.correct_due())  # waits for the run
+        report = await run
+        assert report.failed == 0
+        [correction] = await correcting
+
+        for chat in s.chats[:21]:
+            texts = [m.plain_text for m in everything(s.fake, chat)]
+            assert any(NEW_WORD in t for t in texts) and not any(OLD_WORD in t for t in texts)
+        edits = len(s.fake.calls_to("editMessageText"))
+        assert 1 <= edits == correction.edited < 21  # only the copies sent before the change
