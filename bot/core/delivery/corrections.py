@@ -31,7 +31,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, tzinfo
 
-from bot.core.delivery.copies import POINTER, CorrectionReport, digest, parse_variant, revision_of
+from bot.core.delivery.copies import POINTER, CorrectionReport, parse_variant, revision_of
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.ports import CORRECTION, Copy, KeepsCopies, Revision
 from bot.core.delivery.retry import DELIVERY, Retrier, Stopped
@@ -203,7 +203,7 @@ class Corrector:
         words: tuple[Language, str],
         report: CorrectionReport,
     ) -> None:
-        wanted = digest(new)
+        wanted = self.planner.digest(new)
         added = old is None or old.gone == DELETED or (old.ref is None and bool(old.editing))
         if not added and old is not None:
             if old.gone:

@@ -35,7 +35,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from bot.content.loader import Content
-from bot.core.delivery.copies import digest, revision_of, variant
+from bot.core.delivery.copies import revision_of, variant
 from bot.core.delivery.plan import Job, Planner, Tally
 from bot.core.delivery.ports import Clock, Copy, KeepsCopies, Leadership, Pacer, Revision
 from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
@@ -270,7 +270,7 @@ class DeliveryEngine:
     ) -> None:
         """The copy a correction may edit later (`corrections.py`), in the same commit."""
         if isinstance(self.ledger, KeepsCopies):
-            copy = Copy(number, dest.key, part, ref, digest(message),
+            copy = Copy(number, dest.key, part, ref, self.planner.digest(message),
                         variant(*self.planner.variant_of(dest)), self.clock.now())  # fmt: skip
             self.ledger.keep_copy(copy)
 

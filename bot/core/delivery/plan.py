@@ -22,10 +22,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from bot.content.loader import Content
+from bot.core.delivery.copies import digest
 from bot.core.delivery.ports import Clock
 from bot.core.destination import Destination
 from bot.core.i18n import Language
-from bot.core.model.messages import Thread
+from bot.core.model.messages import Message, Thread
 from bot.core.model.packing import Packing, pack_thread
 from bot.core.model.render import issue_thread
 from bot.core.model.termlinks import TermLinker
@@ -103,6 +104,7 @@ class Planner:
         self.platforms = platforms or PlatformRegistry()  # whose deep links the notes use
         self._threads: dict[tuple[int, str, bool, Language], Thread] = {}
         self._rendered_from: Content | None = None  # the content `_threads` were rendered from
+        self._digests: dict[int, tuple[Message, str]] = {}  # id -> (a thread's message, digest)
 
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""
@@ -183,7 +185,7 @@ class Planner:
         content that changed during a run reaches the destinations still waiting for it."""
         content = self.content()
         if content is not self._rendered_from:
-            self._threads, self._rendered_from = {}, content
+            self._threads, self._rendered_from, self._digests = {}, content, {}
         key = (number, platform, packed, language)
         packing = self.packing.get(platform) if packed else None
         if key not in self._threads:
@@ -193,6 +195,13 @@ class Planner:
             thread = issue_thread(issue, language, self.web, links.after)
             self._threads[key] = pack_thread(thread, packing.budget) if packing else thread
         return self._threads[key]
+
+    def digest(self, message: Message) -> str:
+        """`copies.digest` of a message of a thread rendered here, once per message."""
+        known = self._digests.get(id(message))
+        if known is None or known[0] is not message:
+            known = self._digests[id(message)] = (message, digest(message))
+        return known[1]
 
     def remaining(self, dest: Destination, number: int) -> int:
         done = self.ledger.parts(number, dest.key)
