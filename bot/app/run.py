@@ -247,15 +247,14 @@ async def post(bot: Bot, *, issue: int | None = None, dry_run: bool = False) -> 
 
 async def correct(bot: Bot, number: int, *, dry_run: bool = False) -> CorrectionReport:
     """`briefing-bot correct N`: one correction of issue N (platforms send-only), then stopped;
-    dry, the parts that changed and how many copies each would edit (nothing sent)."""
+    dry, the parts that changed and how many copies each would edit (nothing sent; the
+    platforms start all the same: a Telegram thread's glossary links need the bot's name)."""
     assert bot.corrector is not None
     corrector = bot.corrector
     with stop_signals(corrector.request_stop):
         try:
-            if dry_run:
-                return await corrector.correct(number, dry_run=True)
             async with started(bot, receive=False):
-                return await corrector.correct(number)
+                return await corrector.correct(number, dry_run=dry_run)
         finally:
             await bot.store.close()
 
