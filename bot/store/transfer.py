@@ -33,6 +33,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "destination settings": ("destination_settings", "destination, time, zone, language"),
     "slack installations": ("slack_installations", "workspace, record, saved_at"),
     "slack chats": ("slack_chats", "chat, workspace"),
+    "sent copies": ("sent_copies", "issue, destination, part, platform, chat, ids, thread, "
+                    "digest, variant, sent_at, editing, gone"),
+    "issue revisions": ("issue_revisions", "issue, digest, since, done, corrected_at"),
 }  # fmt: skip
 COPY_LOCK = 0x6E62_4350  # "nbCP": two copies into one database run one after the other
 
@@ -77,6 +80,14 @@ def tinydb_rows(store: Store) -> dict[str, list[Row]]:
                                     lambda d: (d["workspace"], json.dumps(d["record"]),
                                                dt.datetime.now(dt.UTC))),
         "slack chats": rows(store.table("slack_chats"), lambda d: (d["chat"], d["workspace"])),
+        "sent copies": rows(store.table("copies"),
+                            lambda d: (d["issue"], d["dest"], d["part"], d.get("platform"),
+                                       d.get("chat"), d.get("ids"), d.get("thread"), d["digest"],
+                                       d["variant"], _at(d["sent_at"]), d.get("editing") or "",
+                                       d.get("gone") or "")),
+        "issue revisions": rows(store.table("revisions"),
+                                lambda d: (d["issue"], d["digest"], _at(d["since"]),
+                                           bool(d["done"]), _at(d.get("corrected_at")))),
     }  # fmt: skip
 
 

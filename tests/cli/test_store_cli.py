@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from bot.core.delivery.ports import Copy, Revision
 from bot.core.model.messages import MessageRef
 from bot.core.ports import DestinationSettings
 from bot.store.backend import open_tinydb
@@ -25,7 +26,8 @@ from tests.support.ports import free_port
 PASSWORD = "s3cret-Pass-word"
 COUNTS = {"subscriptions": 3, "releases": 1, "delivery parts": 1, "deliveries done": 1,
           "schedule runs": 1, "opted-in channels": 1, "destination settings": 2,
-          "slack installations": 1, "slack chats": 2}  # fmt: skip
+          "slack installations": 1, "slack chats": 2, "sent copies": 1,
+          "issue revisions": 1}  # fmt: skip
 
 
 def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -44,6 +46,19 @@ async def data_file(tmp_path: Path) -> Path:
     backend.ledger.mark_sent(1, "slack:C1", 0, MessageRef("slack", "C1", "1.1"))
     backend.ledger.mark_done(1, "slack:C1", 1)
     backend.ledger.mark_pending(1, "telegram:dm:1", 0)
+    sent = datetime(2024, 5, 1, tzinfo=UTC)
+    backend.ledger.keep_copy(
+        Copy(
+            1,
+            "slack:C1",
+            0,
+            MessageRef("slack", "C1", "1.1", None, ("1.2",)),
+            "d1",
+            "full|ko",
+            sent,
+        )
+    )
+    backend.ledger.set_revision(1, Revision("r1", sent))
     await backend.ledger.commit()
     await backend.runs.record(datetime(2024, 5, 1, tzinfo=UTC))
     await backend.destinations.opt_in("telegram", "-1005:7", "9")
@@ -69,6 +84,8 @@ def counts(url: str) -> dict[str, int]:
         "destination_settings",
         "slack_installations",
         "slack_chats",
+        "sent_copies",
+        "issue_revisions",
     ]
     return {kind: rows(url, f"SELECT count(*) FROM {table}")[0][0]
             for kind, table in zip(COUNTS, tables, strict=True)}  # fmt: skip
@@ -82,6 +99,7 @@ def test_store_copy_copies_every_record_and_refuses_a_second_time(
     assert "subscriptions: 3 in" in done.stdout and "3 in the database" in done.stdout
     assert counts(database_url) == COUNTS
     assert rows(database_url, "SELECT parent FROM deliveries_done") == [("1.1",)]
+    assert rows(database_url, "SELECT ids, digest FROM sent_copies") == [("1.1 1.2", "d1")]
     assert rows(database_url, "SELECT chat, opted_by FROM channels") == [("-1005:7", "9")]
     assert rows(database_url, "SELECT record->>'bot_token' FROM slack_installations") == [
         ("xoxb-1",)
