@@ -26,6 +26,7 @@ from tests.support.corrections import (
     grow_section,
 )
 from tests.support.telegram import TOKEN, make_app, telegram_for
+from tests.support.wait import until
 
 SCALE = 50
 GROUP = -1005550000
@@ -180,3 +181,24 @@ async def test_a_correction_during_a_delivery_run_gives_the_rest_the_new_text(
             assert any(NEW_WORD in t for t in texts) and not any(OLD_WORD in t for t in texts)
         edits = len(s.fake.calls_to("editMessageText"))
         assert 1 <= edits == correction.edited < 21  # only the copies sent before the change
+
+
+async def test_the_leaders_corrector_corrects_at_each_content_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the leader runs it (`bot/app/replica.py`): the watcher's refresh wakes it."""
+    async with delivered(tmp_path, monkeypatch, readers=2) as s:
+        await s.app.engine.deliver(1)
+        stop = asyncio.Event()
+        leader = asyncio.create_task(s.corrector.run(stop))
+        try:
+            change_word(s.content)
+            assert s.app.live.refresh()  # what the file watcher calls
+            await until(lambda: len(s.fake.calls_to("editMessageText")) == 3, "3 edits")
+            change_word(s.content, NEW_WORD, "자랑도")
+            assert s.app.live.refresh()
+            await until(lambda: len(s.fake.calls_to("editMessageText")) == 6, "3 more edits")
+        finally:
+            stop.set()
+            await leader
+        assert all("자랑도" in m.plain_text for m in (edited(s.fake, c)[0] for c in s.chats[:3]))
