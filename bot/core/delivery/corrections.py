@@ -77,6 +77,8 @@ class Corrector:
         self.retrier = Retrier(DELIVERY, engine.clock, self._stop, rng or random.Random())
         self._running = asyncio.Lock()
         self.changed = asyncio.Event()  # set when the content changed (the watcher, /reload)
+        # told of every correction done (not dry): the run report's DM to the editors
+        self.on_report: Callable[[CorrectionReport], Awaitable[None]] | None = None
 
     def request_stop(self) -> None:
         self._stop.set()
@@ -140,6 +142,11 @@ class Corrector:
                 self.ledger.set_revision(number, replace(kept, done=True, corrected_at=now))
                 await self.ledger.commit()
         log.info("correction of %s", report.summary)
+        if self.on_report is not None and not dry_run and report.destinations:
+            try:
+                await self.on_report(report)
+            except Exception:
+                log.exception("telling of the correction of issue %d failed", number)
         return report
 
     def _targets(self, copies: list[Copy]) -> list[_Target]:
