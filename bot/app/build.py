@@ -176,6 +176,7 @@ def build(
         registry,
         language=settings.bot.language,
         admins=admins,
+        editors=frozenset(settings.bot.editors),
         deliverer=Handover(engine, store.post_requests, leading),
         web=web,
         policy=DestinationPolicy(

@@ -117,7 +117,7 @@ class TelegramSender:
         ids: list[str] = []
         for text in texts:
             silent = parent is not None or bool(ids)
-            buttons = keyboard(message.nav) if not ids else None
+            buttons = keyboard(message.buttons) if not ids else None
             sent = await self._send_once(chat, dest, text, parent, no_preview, silent, buttons)
             ids.append(str(sent))
         thread = reply_to.id if reply_to else None
@@ -138,7 +138,7 @@ class TelegramSender:
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_markup=keyboard(message.nav),
+                reply_markup=keyboard(message.buttons),
             )
         except TelegramError as exc:
             raise translate(exc, chat, text) from exc
@@ -156,7 +156,7 @@ class TelegramSender:
         kept: list[str] = []
         for index, text in enumerate(texts):
             if index < len(ids):
-                buttons = keyboard(message.nav) if index == 0 else None
+                buttons = keyboard(message.buttons) if index == 0 else None
                 await self._edit_once(ref.chat, dest, int(ids[index]), text, buttons)
                 kept.append(ids[index])
             else:

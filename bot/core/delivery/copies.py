@@ -19,7 +19,7 @@ def digest(message: Message) -> str:
     """A short, stable digest of what `message` says: every span's text, style and link, each
     line's indent and bullet, the title, the buttons (a dataclass `repr` would do, ten times
     slower: this runs once per message a delivery sends)."""
-    found = hashlib.sha256(repr((message.title, message.link_previews, message.nav)).encode())
+    found = hashlib.sha256(repr((message.title, message.link_previews, message.buttons)).encode())
     for block in message.blocks:
         found.update(b"\x1d")
         for line in block.lines:
