@@ -7,10 +7,13 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.content.loader import Content
+from bot.core.delivery.ports import Copy, KeepsCopies, Revision
 from bot.core.i18n import Language
 from bot.core.model.messages import Message
+from bot.core.ports import Revises
 
 POINTER = "pointer"  # the digest of a surplus part edited to a one-line pointer
 
@@ -40,6 +43,21 @@ def revision_of(content: Content, number: int) -> str | None:
         said = (e.term, e.aliases, e.definition, e.definition_en, e.first_issue, e.first_section)
         found.update(repr(said).encode("utf-8"))
     return found.hexdigest()[:16]
+
+
+def keep_sent(ledger: object, platform: object, copy: Copy) -> None:
+    """A delivery keeps each sent part's copy, in the ledger's next commit, where the ledger
+    keeps copies and the platform can edit what it sent (not the console)."""
+    if isinstance(ledger, KeepsCopies) and isinstance(platform, Revises):
+        ledger.keep_copy(copy)
+
+
+def note_release(ledger: object, content: Content, number: int, at: datetime) -> None:
+    """The revision the first delivery of `number` releases: what corrections compare with."""
+    if isinstance(ledger, KeepsCopies) and ledger.revision(number) is None:
+        found = revision_of(content, number)
+        if found is not None:
+            ledger.set_revision(number, Revision(found, at))
 
 
 def variant(packed: bool, language: Language) -> str:

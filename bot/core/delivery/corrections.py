@@ -172,11 +172,15 @@ class Corrector:
                 await self._correct_copy_set(number, queue.popleft(), mark, report)
 
         await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(queue)))))
-        report.stopped = bool(queue) or self._stop.is_set()
+        report.stopped = report.stopped or bool(queue) or self._stop.is_set()
 
     async def _correct_copy_set(
         self, number: int, target: _Target, mark: str, report: CorrectionReport
     ) -> None:
+        if target.dest.platform not in self.engine.platforms:  # not started here: later
+            report.failed[f"{target.dest.platform} is not running"] += 1
+            report.stopped = True  # the revision stays to do: the next correction finishes it
+            return
         packed, language = parse_variant(target.variant)
         thread = self.planner.variant_thread(number, target.dest.platform, packed, language)
         parent = target.parts[0].ref if 0 in target.parts else None

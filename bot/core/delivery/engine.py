@@ -35,9 +35,9 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from bot.content.loader import Content
-from bot.core.delivery.copies import revision_of, variant
+from bot.core.delivery.copies import keep_sent, note_release, variant
 from bot.core.delivery.plan import Job, Planner, Tally
-from bot.core.delivery.ports import Clock, Copy, KeepsCopies, Leadership, Pacer, Revision
+from bot.core.delivery.ports import Clock, Copy, Leadership, Pacer
 from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 from bot.core.departures import Departures
 from bot.core.destination import Destination
@@ -156,7 +156,7 @@ class DeliveryEngine:
                 return DeliveryReport()
             if not dry_run:
                 self.ledger.release(target, self.clock.now())
-                self._note_revision(target)
+                note_release(self.ledger, self.content(), target, self.clock.now())
                 await self.ledger.commit()
             self.planner.start_run()
             tally = Tally()
@@ -269,17 +269,10 @@ class DeliveryEngine:
         self, dest: Destination, number: int, part: int, ref: MessageRef, message: Message
     ) -> None:
         """The copy a correction may edit later (`corrections.py`), in the same commit."""
-        if isinstance(self.ledger, KeepsCopies):
-            copy = Copy(number, dest.key, part, ref, self.planner.digest(message),
-                        variant(*self.planner.variant_of(dest)), self.clock.now())  # fmt: skip
-            self.ledger.keep_copy(copy)
-
-    def _note_revision(self, number: int) -> None:
-        """The revision a first delivery of `number` releases (what corrections compare with)."""
-        if isinstance(self.ledger, KeepsCopies) and self.ledger.revision(number) is None:
-            found = revision_of(self.content(), number)
-            if found is not None:
-                self.ledger.set_revision(number, Revision(found, self.clock.now()))
+        packed, language = self.planner.variant_of(dest)
+        keep_sent(self.ledger, self.platforms.get(dest.platform),
+                  Copy(number, dest.key, part, ref, self.planner.digest(message),
+                       variant(packed, language), self.clock.now()))  # fmt: skip
 
     async def _check(self, dest: Destination) -> None:
         if self._stop.is_set():
