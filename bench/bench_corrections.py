@@ -12,7 +12,9 @@ would have answered. The copies are seeded as a delivery of issue 1 leaves them 
 threads, one per reader), so the bench times the correction alone.
 
 A second run corrects `BENCH_CORRECTION_REAL_READERS` (default 1,000) readers on Telegram's real
-clock (about 35 s), where the event loop's stalls cost no slots. Figures: edits per second ÷ the pacer's limit (30/s; goal ≥ 0.95, 0 × 429) and ÷ what the
+clock (about 35 s), where the event loop's stalls cost no slots.
+
+Figures: edits per second ÷ the pacer's limit (30/s; goal ≥ 0.95, 0 × 429) and ÷ what the
 pacer alone achieves for as many one-message chats in the same run (this machine, now: on a
 loaded machine a compressed clock loses slots to the event loop's stalls), copies edited and
 left alone, and the ledger's size for corrections per 10,000 readers per issue (the tinydb
