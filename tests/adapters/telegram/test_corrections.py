@@ -202,3 +202,34 @@ async def test_the_leaders_corrector_corrects_at_each_content_change(
             stop.set()
             await leader
         assert all("자랑도" in m.plain_text for m in (edited(s.fake, c)[0] for c in s.chats[:3]))
+
+
+async def test_a_shrunk_section_deletes_the_surplus_messages_or_points_up_from_old_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with delivered(tmp_path, monkeypatch, readers=2) as s:
+        path = s.content / "issues/0001.md"
+        original = path.read_text(encoding="utf-8")
+        marker = grow_section(s.content)
+        s.app.live.refresh()
+        await s.app.engine.deliver(1)  # delivered grown: the section takes two messages or more
+        counts = {chat: len(everything(s.fake, chat)) for chat in s.chats[:3]}
+        old_reader = s.chats[2]
+        last = everything(s.fake, old_reader)[-1]
+        s.fake.age(old_reader, last.message_id)  # past 48 hours: Telegram will not delete it
+
+        path.write_text(original, encoding="utf-8")  # the grown items taken out again
+        s.app.live.refresh()
+        [report] = await s.corrector.correct_due()
+
+        assert report.deleted >= 2 and sum(report.failed.values()) == 0
+        assert s.fake.deleted  # deleteMessage removed the surplus messages
+        for chat in s.chats[:3]:
+            now = everything(s.fake, chat)
+            assert len(now) < counts[chat]
+            text = "\n".join(m.plain_text for m in now)
+            assert marker not in text
+            header = "제 0001호 · " + SECTION.removeprefix("## ")
+            assert text.count(header) == 1 and "Machine teaching" in text
+        kept = s.fake.message(old_reader, last.message_id)
+        assert kept.plain_text.startswith("✎ 수정됨: 이 부분은 위 메시지로 옮겼습니다.")
