@@ -44,6 +44,7 @@ from bot.core.ports import Revises
 log = logging.getLogger(__name__)
 DELETED = "deleted"  # the `gone` of a surplus part the correction removed
 EDITING_REMOVAL = "-"  # the `editing` of a surplus part being removed
+PRUNE_EVERY = 6 * 3600.0  # seconds between two looks when the content does not change
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +99,8 @@ class Corrector:
 
     async def run(self, stop: asyncio.Event) -> None:
         """The leader's duty: what is due now (a correction cut short, content changed while
-        no one led), then again at every content change, until `stop`."""
+        no one led), then again at every content change and every `PRUNE_EVERY` seconds (the
+        copies past `correction_days` pruned), until `stop`."""
         self._stop.clear()
         while not stop.is_set():
             self.changed.clear()
@@ -106,7 +108,7 @@ class Corrector:
                 await self.correct_due()
             except Exception:
                 log.exception("a correction failed; the next content change tries again")
-            await _first(stop.wait(), self.changed.wait())
+            await _first(stop.wait(), self.changed.wait(), self.engine.clock.sleep(PRUNE_EVERY))
 
     async def correct_due(self) -> list[CorrectionReport]:
         reports: list[CorrectionReport] = []
