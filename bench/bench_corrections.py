@@ -74,9 +74,9 @@ class Editor:
 
 async def correct_once(
     root: Path, readers: int, scale: float = SCALE
-) -> tuple[object, Editor, int]:
+) -> tuple[object, Editor, int, list[object]]:
     """Issue 1's copies seeded for `readers` readers, one word changed, one correction: its
-    report, the editor's record, and the bytes of the copies table as JSON."""
+    report, the editor's record, the bytes of the copies table as JSON, the copies now."""
     from bot.adapters.infra.clock import SystemClock
     from bot.adapters.infra.pacing import Pacer
     from bot.adapters.telegram.limits import LIMITS, workers
@@ -130,9 +130,38 @@ async def correct_once(
         change_word(content_dir)
         assert live.refresh()
         [report] = await corrector.correct_due()
-        return report, editor, size
+        return report, editor, size, list(await store.ledger.copies(1))
     finally:
         await store.close()
+
+
+def pg_size(copies: list[object]) -> int:
+    """Bytes of table `sent_copies` (with its indexes) holding `copies`, on a PostgreSQL of
+    its own (tests/pg.py)."""
+    import psycopg
+
+    from bot.store.postgres.backend import open_postgres
+    from tests.pg import PostgresServer
+
+    async def keep(url: str) -> None:
+        backend = open_postgres(url)
+        try:
+            for copy in copies:
+                backend.ledger.keep_copy(copy)  # type: ignore[attr-defined]
+            await backend.ledger.commit()
+        finally:
+            await backend.close()
+
+    server = PostgresServer().start()
+    try:
+        url = server.create_database("copies")
+        asyncio.run(keep(url))
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE sent_copies")
+            row = conn.execute("SELECT pg_total_relation_size('sent_copies')").fetchone()
+        return int(row[0]) if row else 0
+    finally:
+        server.stop()
 
 
 def refused(edits: list[tuple[float, str]], scale: float = SCALE) -> int:
@@ -151,15 +180,16 @@ def main() -> list[str]:
 
     logging.getLogger("bot").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp:
-        report, editor, size = asyncio.run(correct_once(Path(tmp), READERS))
+        report, editor, size, kept = asyncio.run(correct_once(Path(tmp), READERS))
     times = sorted(at for at, _ in editor.edits)
     rate = (len(times) - 1) / (times[-1] - times[0]) / SCALE / LIMIT
     alone = asyncio.run(simulate(READERS, 1, SCALE)).rate()  # this machine, now, pacer only
     with tempfile.TemporaryDirectory() as tmp:
-        _, real, _ = asyncio.run(correct_once(Path(tmp), REAL_TIME_READERS, 1.0))
+        _, real, _, _ = asyncio.run(correct_once(Path(tmp), REAL_TIME_READERS, 1.0))
     real_times = sorted(at for at, _ in real.edits)
     real_rate = (len(real_times) - 1) / (real_times[-1] - real_times[0]) / LIMIT
     copies = report.edited + report.unchanged  # type: ignore[attr-defined]
+    pg_bytes = pg_size(kept)
     per_10k = size * 10_000 / READERS
     prefix = f"corrections: one part of issue 1 for {READERS:,} DM readers, pacer x{SCALE:g}"
     return [
@@ -175,6 +205,9 @@ def main() -> list[str]:
         line("corrections: ledger size per 10,000 readers per issue (tinydb JSON, MB)",
              f"{per_10k / 1e6:.2f}", f"{copies * 10_000 / READERS:,.0f} copies",
              f"{size / copies:.0f} bytes a copy"),
+        line("corrections: ledger size per 10,000 readers per issue (PostgreSQL sent_copies, MB)",
+             f"{pg_bytes * 10_000 / READERS / 1e6:.2f}", f"{copies * 10_000 / READERS:,.0f} copies",
+             f"{pg_bytes / copies:.0f} bytes a copy"),
     ]  # fmt: skip
 
 
