@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot.content.loader import Content
 from bot.core.delivery.ports import Copy, KeepsCopies, Revision
+from bot.core.destination import Destination
 from bot.core.i18n import Language
-from bot.core.model.messages import Message
+from bot.core.model.messages import Block, Line, Message, Span, Style
 from bot.core.ports import Revises
 
 POINTER = "pointer"  # the digest of a surplus part edited to a one-line pointer
@@ -43,6 +44,38 @@ def revision_of(content: Content, number: int) -> str | None:
         said = (e.term, e.aliases, e.definition, e.definition_en, e.first_issue, e.first_section)
         found.update(repr(said).encode("utf-8"))
     return found.hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class CopySet:
+    """The copies of one issue at one destination (by part), the variant they were rendered
+    for, and the destination's rank in the correction (the pacer's)."""
+
+    dest: Destination
+    parts: dict[int, Copy]
+    variant: str
+    rank: int
+
+
+def copy_sets(copies: list[Copy], first_rank: int) -> list[CopySet]:
+    """`copies` by destination, in a stable order, ranked from `first_rank`."""
+    by_dest: dict[str, dict[int, Copy]] = {}
+    for copy in copies:
+        by_dest.setdefault(copy.destination, {})[copy.part] = copy
+    sets: list[CopySet] = []
+    for key, parts in sorted(by_dest.items()):
+        first = parts.get(0) or next(iter(parts.values()))
+        chat = next((c.ref.chat for c in parts.values() if c.ref is not None), "")
+        dest = Destination.parse(key)
+        dest = replace(dest, chat=chat or dest.chat)
+        sets.append(CopySet(dest, parts, first.variant, first_rank + len(sets)))
+    return sets
+
+
+def with_mark(message: Message, mark: str) -> Message:
+    """`message` ending with the correction's mark, in italics, a block of its own."""
+    line = Line((Span(mark, Style.ITALIC),))
+    return replace(message, blocks=(*message.blocks, Block((line,))))
 
 
 def keep_sent(ledger: object, platform: object, copy: Copy) -> None:

@@ -28,31 +28,31 @@ import logging
 import random
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 
-from bot.core.delivery.copies import POINTER, CorrectionReport, parse_variant, revision_of
+from bot.core.delivery.copies import (
+    POINTER,
+    CopySet,
+    CorrectionReport,
+    copy_sets,
+    parse_variant,
+    revision_of,
+    with_mark,
+)
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.ports import CORRECTION, Copy, KeepsCopies, Revision
 from bot.core.delivery.retry import DELIVERY, Retrier, Stopped
-from bot.core.destination import Destination
+from bot.core.delivery.scheduler import first_of
 from bot.core.errors import MessageGone, PlatformError, RecipientGone
 from bot.core.i18n import Language, t
-from bot.core.model.messages import Block, Line, Message, MessageRef, Span, Style, simple
+from bot.core.model.messages import Message, MessageRef, simple
 from bot.core.ports import Revises
 
 log = logging.getLogger(__name__)
 DELETED = "deleted"  # the `gone` of a surplus part the correction removed
 EDITING_REMOVAL = "-"  # the `editing` of a surplus part being removed
 PRUNE_EVERY = 6 * 3600.0  # seconds between two looks when the content does not change
-
-
-@dataclass(frozen=True, slots=True)
-class _Target:
-    dest: Destination
-    parts: dict[int, Copy]
-    variant: str
-    rank: int
 
 
 class Corrector:
@@ -108,7 +108,7 @@ class Corrector:
                 await self.correct_due()
             except Exception:
                 log.exception("a correction failed; the next content change tries again")
-            await _first(stop.wait(), self.changed.wait(), self.engine.clock.sleep(PRUNE_EVERY))
+            await first_of(stop.wait(), self.changed.wait(), self.engine.clock.sleep(PRUNE_EVERY))
 
     async def correct_due(self) -> list[CorrectionReport]:
         reports: list[CorrectionReport] = []
@@ -135,7 +135,7 @@ class Corrector:
                 kept = Revision(current, self.engine.clock.now(), False, kept.corrected_at)
                 self.ledger.set_revision(number, kept)
                 await self.ledger.commit()
-            targets = self._targets(await self.ledger.copies(number))
+            targets = copy_sets(await self.ledger.copies(number), CORRECTION)
             report.destinations = len(targets)
             mark = kept.since.astimezone(self.zone).strftime("%H:%M")
             await self._fan_out(number, targets, mark, report)
@@ -151,21 +151,8 @@ class Corrector:
                 log.exception("telling of the correction of issue %d failed", number)
         return report
 
-    def _targets(self, copies: list[Copy]) -> list[_Target]:
-        by_dest: dict[str, dict[int, Copy]] = {}
-        for copy in copies:
-            by_dest.setdefault(copy.destination, {})[copy.part] = copy
-        targets: list[_Target] = []
-        for key, parts in sorted(by_dest.items()):
-            first = parts.get(0) or next(iter(parts.values()))
-            chat = next((c.ref.chat for c in parts.values() if c.ref is not None), "")
-            dest = Destination.parse(key)
-            dest = replace(dest, chat=chat or dest.chat)
-            targets.append(_Target(dest, parts, first.variant, CORRECTION + len(targets)))
-        return targets
-
     async def _fan_out(
-        self, number: int, targets: list[_Target], mark: str, report: CorrectionReport
+        self, number: int, targets: list[CopySet], mark: str, report: CorrectionReport
     ) -> None:
         queue = deque(targets)
 
@@ -177,7 +164,7 @@ class Corrector:
         report.stopped = report.stopped or bool(queue) or self._stop.is_set()
 
     async def _correct_copy_set(
-        self, number: int, target: _Target, mark: str, report: CorrectionReport
+        self, number: int, target: CopySet, mark: str, report: CorrectionReport
     ) -> None:
         if target.dest.platform not in self.engine.platforms:  # not started here: later
             report.failed[f"{target.dest.platform} is not running"] += 1
@@ -212,7 +199,7 @@ class Corrector:
         old: Copy | None,
         new: Message,
         parent: MessageRef | None,
-        target: _Target,
+        target: CopySet,
         words: tuple[Language, str],
         report: CorrectionReport,
     ) -> None:
@@ -229,7 +216,7 @@ class Corrector:
             report.added += added
             report.edited += not added
             return
-        marked = _with_mark(new, t(words[0], "corrected_mark", time=words[1]))
+        marked = with_mark(new, t(words[0], "corrected_mark", time=words[1]))
         platform = self.engine.platforms.get(target.dest.platform)
         if old is None or added:
             pending = Copy(number, target.dest.key, part, None, wanted, target.variant,
@@ -254,7 +241,7 @@ class Corrector:
             report.edited += 1
 
     async def _remove(
-        self, old: Copy, target: _Target, language: Language, report: CorrectionReport
+        self, old: Copy, target: CopySet, language: Language, report: CorrectionReport
     ) -> None:
         if report.dry_run:
             report.deleted += 1
@@ -282,7 +269,7 @@ class Corrector:
 
     async def _paced(
         self,
-        target: _Target,
+        target: CopySet,
         call: Callable[[], Awaitable[MessageRef]],
         report: CorrectionReport,
         old: Copy | None = None,
@@ -313,17 +300,3 @@ class Corrector:
 
     def _horizon(self) -> datetime:
         return self.engine.clock.now() - timedelta(days=self.keep_days)
-
-
-def _with_mark(message: Message, mark: str) -> Message:
-    line = Line((Span(mark, Style.ITALIC),))
-    return replace(message, blocks=(*message.blocks, Block((line,))))
-
-
-async def _first(*waits: Awaitable[object]) -> None:
-    tasks = [asyncio.ensure_future(wait) for wait in waits]
-    try:
-        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in tasks:
-            task.cancel()
