@@ -231,3 +231,33 @@ async def test_a_shrunk_section_deletes_the_surplus_messages_or_points_up_from_o
             assert text.count(header) == 1 and "Machine teaching" in text
         kept = s.fake.message(old_reader, last.message_id)
         assert kept.plain_text.startswith("✎ 수정됨: 이 부분은 위 메시지로 옮겼습니다.")
+
+
+async def test_a_correction_cut_short_is_finished_by_the_next_term_editing_nothing_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A leader that stops (SIGTERM, a lost lock) mid-correction leaves the revision to do;
+    the next term's corrector (`run`, as a new leader starts it) finishes it."""
+    async with delivered(tmp_path, monkeypatch, readers=10) as s:
+        await s.app.engine.deliver(1)
+        s.corrector.concurrency = 1  # one destination at a time: the others wait their turn
+        s.fake.fail_next(None, "timeout", count=1, method="editMessageText")
+        change_word(s.content)
+        s.app.live.refresh()
+        first = asyncio.create_task(s.corrector.correct_due())
+        await until(lambda: s.fake.calls_to("editMessageText"), "the first edit, held")
+        s.corrector.request_stop()  # the term ends: no edit starts after the one in flight
+        s.fake.release_hung()
+        [cut] = await first
+        assert cut.stopped and cut.edited == 1
+        assert s.corrector.due() == [1]  # the revision is still to do
+
+        term = asyncio.Event()
+        leader = asyncio.create_task(s.corrector.run(term))
+        await until(lambda: s.corrector.due() == [], "the correction finished")
+        term.set()
+        await leader
+        for chat in s.chats[:11]:
+            [one] = edited(s.fake, chat)
+            assert one.edits == 1 and NEW_WORD in one.plain_text
+        assert len(s.fake.calls_to("editMessageText")) == 11
