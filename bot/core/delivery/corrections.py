@@ -140,8 +140,9 @@ class Corrector:
             mark = kept.since.astimezone(self.zone).strftime("%H:%M")
             await self._fan_out(number, targets, mark, report)
             if not dry_run and not report.stopped:
-                now = self.engine.clock.now()
-                self.ledger.set_revision(number, replace(kept, done=True, corrected_at=now))
+                changed = report.edited + report.added + report.deleted
+                at = self.engine.clock.now() if changed else kept.corrected_at  # what readers saw
+                self.ledger.set_revision(number, replace(kept, done=True, corrected_at=at))
                 await self.ledger.commit()
         log.info("correction of %s", report.summary)
         if self.on_report is not None and not dry_run and report.destinations:

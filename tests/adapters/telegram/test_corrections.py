@@ -108,6 +108,11 @@ async def test_one_word_changed_edits_exactly_the_copies_of_that_part_once(
 
         assert await s.corrector.correct_due() == []  # nothing is due any more
         assert len(s.fake.calls_to("editMessageText")) == 1 + READERS
+        corrected = s.corrector.ledger.revision(1)
+        assert corrected is not None and corrected.corrected_at is not None  # the web shows it
+        again = await s.corrector.correct(1)  # `briefing-bot correct 1` with nothing changed
+        assert (again.edited, again.unchanged) == (0, 3 * READERS + 11)
+        assert s.corrector.ledger.revision(1) == corrected
         assert s.fake.stats()["rate_limited"] == 0
 
 
