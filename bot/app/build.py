@@ -142,6 +142,7 @@ def build(
         p.rate_limits(settings, platforms), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
     )
     admins = frozenset(settings.bot.admins)
+    feedback = store.feedback if settings.bot.feedback else None
     notices = AdminNotices(live, registry, admins, settings.bot.language)  # the engine's too
     engine = DeliveryEngine(
         content=lambda: live.current,
@@ -158,6 +159,7 @@ def build(
         packing=p.delivery_packing(settings, platforms),
         concurrency=p.delivery_concurrency(settings, platforms),
         before_run=notices.refresh,  # the content on disk, as /reload takes it
+        feedback=feedback,
     )
     corrector = Corrector(
         engine,
@@ -195,6 +197,7 @@ def build(
         departures=departures,
         notices=notices,
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
+        feedback=feedback,
     )
     wiring = Wiring(
         service,

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.core.delivery.ports import PostRequests, RunRecord
+from bot.core.feedback import FeedbackStore
 from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
 from bot.store.common import InstallationStore
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
+from bot.store.tinydb.feedback import Feedback
 from bot.store.tinydb.installations import Installations
 from bot.store.tinydb.ledger import Ledger
 from bot.store.tinydb.runs import RunLog
@@ -43,6 +45,9 @@ class Backend(Protocol):
 
     @property
     def claims(self) -> InboundClaims: ...
+
+    @property
+    def feedback(self) -> FeedbackStore: ...
 
     @property
     def post_requests(self) -> PostRequests | None:
@@ -81,6 +86,7 @@ class TinyBackend:
         self.runs = RunLog(store)
         self.installations = Installations(store)
         self.claims = Claims(store)
+        self.feedback = Feedback(store)
 
     async def refresh(self) -> None:
         pass

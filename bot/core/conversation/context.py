@@ -12,6 +12,7 @@ from bot.content.loader import Content
 from bot.core.conversation.access import REFUSAL, Who, is_admin, is_editor, may
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.inbound import Reply
+from bot.core.feedback import FeedbackStore
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.model.messages import simple
@@ -53,6 +54,7 @@ class Ports:
     commands: Sequence[Listed] = ()  # the command table, for /help
     spellings: Mapping[str, Spelling] | None = None  # per platform, how a command is typed
     editors: frozenset[str] = frozenset()  # `[bot] editors`: "telegram:42"
+    feedback: FeedbackStore | None = None  # votes and reactions ([bot] feedback)
 
 
 @dataclass(frozen=True, slots=True)

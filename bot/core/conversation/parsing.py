@@ -13,7 +13,7 @@ import re
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 MAX_ARGUMENT = 200
 _SPACE = re.compile(r"\s+")
@@ -88,7 +88,18 @@ class Reload(Parsed):
 
 @dataclass(frozen=True, slots=True)
 class Stats(Parsed):
-    pass
+    """`/stats` (the bot's figures, the newest issues' feedback) or `/stats N` (one issue's)."""
+
+    number: int | None = None
+    who: ClassVar[Literal["admins"]] = "admins"  # also as `/briefing stats` (Slack's /stats)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueStats(Parsed):
+    """`/briefing stats N`: one issue's feedback totals, for editors (and admins)."""
+
+    number: int
+    who: ClassVar[Literal["editors"]] = "editors"
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +153,7 @@ def split_text(line: str) -> tuple[str, str]:
     return name, rest
 
 
-BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang")  # `/briefing <action>`
+BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "stats")  # `/briefing <action>`
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -159,6 +170,15 @@ def briefing(arg: str) -> Parsed:
         return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
     if action == "lang":
         return language(rest, channel=True)
+    if action == "stats":  # alone: the admins' /stats (Slack has no /stats of its own)
+        number = _number(rest.strip()) if rest.strip() else None
+        return (
+            Stats()
+            if not rest.strip()
+            else IssueStats(number)
+            if number
+            else BadInput("stats_usage")
+        )
     return BadInput("briefing_usage")
 
 
@@ -227,6 +247,13 @@ def post(arg: str) -> Parsed:
         return PostNow()
     number = _number(arg)
     return PostNow(number) if number else BadInput("issue_bad_number", (("arg", arg),))
+
+
+def stats(arg: str) -> Parsed:
+    if not arg:
+        return Stats()
+    number = _number(arg)
+    return Stats(number) if number else BadInput("issue_bad_number", (("arg", arg[:40]),))
 
 
 def start(payload: str) -> Parsed:

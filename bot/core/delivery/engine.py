@@ -42,6 +42,7 @@ from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 from bot.core.departures import Departures
 from bot.core.destination import Destination
 from bot.core.errors import RecipientGone
+from bot.core.feedback import Carried, FeedbackStore, as_reacted
 from bot.core.i18n import Language
 from bot.core.model.messages import Message, MessageRef
 from bot.core.model.packing import Packing
@@ -80,11 +81,13 @@ class DeliveryEngine:
         web: WebLinks | None = None,
         packing: Mapping[str, Packing] | None = None,
         destinations: DestinationStore | None = None,
+        feedback: FeedbackStore | None = None,
     ) -> None:
+        self.feedback = feedback  # set: what each delivered message carried, for reactions
         self.before_run = before_run  # called at the start of every run (a content refresh)
         self.planner = Planner(
             content, channels, subscriptions, ledger, language, web, platforms, packing,
-            destinations,
+            destinations, votes=feedback is not None,
         )  # fmt: skip
         self.departures = Departures(subscriptions, destinations, channels)
         self.content, self.platforms = content, platforms
@@ -236,6 +239,7 @@ class DeliveryEngine:
     async def _deliver_issue(self, dest: Destination, number: int, rank: int, tally: Tally) -> None:
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
+        refs = {part: record.ref for part, record in records.items() if record.ref is not None}
         dirty = False
         part = -1
         try:
@@ -256,7 +260,7 @@ class DeliveryEngine:
                 ref = await self._send(dest, message, parent if part else None, rank, tally)
                 self.ledger.mark_sent(number, dest.key, part, ref)
                 self._keep_copy(dest, number, part, ref, message)
-                dirty = True
+                dirty, refs[part] = True, ref
                 tally.sent += 1
                 parent = ref if part == 0 else parent
             self.ledger.mark_done(number, dest.key, len(messages))
@@ -264,6 +268,17 @@ class DeliveryEngine:
         finally:
             if dirty:
                 await self.ledger.commit()
+        await self._remember(number, [(refs[p], m) for p, m in enumerate(messages) if p in refs])
+
+    async def _remember(self, number: int, sent: list[tuple[MessageRef, Message]]) -> None:
+        """What each message of a delivered thread carried (reactions on it count for that)."""
+        try:
+            if self.feedback is not None:
+                await self.feedback.remember(
+                    number, [(as_reacted(r), Carried(number, m.sections)) for r, m in sent]
+                )
+        except Exception as exc:  # the thread is delivered; only its reactions go uncounted
+            log.warning("issue %d: what its messages carried was not kept: %s", number, exc)
 
     def _keep_copy(
         self, dest: Destination, number: int, part: int, ref: MessageRef, message: Message
