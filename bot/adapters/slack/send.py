@@ -66,7 +66,8 @@ def make_client(
     token: str | None, api_url: str, session: ClientSession | None = None
 ) -> AsyncWebClient:
     """The Web API client; only a stale connection is retried by the SDK (see above). Without
-    a `session` slack_sdk opens one per call; OAuth installs share one (its owner closes it)."""
+    a `session` slack_sdk opens one, and a connection, per call; the platform passes one in both
+    install modes (`SlackPlatform.stop` closes it)."""
     return AsyncWebClient(
         token=token,
         base_url=api_url,

@@ -38,6 +38,7 @@ from bot.adapters.telegram.http import WebhookServer
 from bot.adapters.telegram.inbound import (
     TelegramHandlers,
 )
+from bot.adapters.telegram.request import JsonRequest
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.adapters.telegram.settings import TelegramSecrets, TelegramSection
 from bot.adapters.telegram.updates import PerChatUpdateProcessor
@@ -183,7 +184,12 @@ class TelegramPlatform(SendsThroughSender):
             .job_queue(None)
         )
         if timeout is not None:
-            builder = builder.connect_timeout(timeout).read_timeout(timeout).write_timeout(timeout)
+            request = JsonRequest(
+                connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout
+            )
+        else:
+            request = JsonRequest()
+        builder = builder.request(request)  # sends as JSON: see request.py
         if self.section.mode == "webhook":
             builder = builder.updater(None)
         return builder.build()
