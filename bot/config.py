@@ -96,6 +96,13 @@ class ScheduleSection(_Section):
         return value
 
 
+class DeliverySection(_Section):
+    """Corrections of issues already delivered (bot/core/delivery/corrections.py)."""
+
+    corrections: Literal["edit", "off"] = "edit"  # edit every sent copy of a changed issue
+    correction_days: int = Field(14, ge=1, le=365)  # how long sent parts' ids are kept
+
+
 class WebSection(_Section):
     """The web archive and feed (bot/web). `base_url` set → chat messages link to its pages."""
 
@@ -145,6 +152,7 @@ class Settings(BaseSettings):
 
     bot: BotSection = BotSection()
     schedule: ScheduleSection = ScheduleSection()
+    delivery: DeliverySection = DeliverySection()
     web: WebSection = WebSection()
     metrics: MetricsSection = MetricsSection()
     log: LogSection = LogSection()

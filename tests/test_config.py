@@ -19,6 +19,7 @@ def test_the_example_config_loads_with_every_documented_key() -> None:
     assert settings.telegram.chats == (-1001234567890,) and settings.slack.http_port == 3000
     assert settings.web.enabled and (settings.web.host, settings.web.port) == ("127.0.0.1", 8080)
     assert settings.web.base_url == "" and settings.web.feed_issues == 20
+    assert (settings.delivery.corrections, settings.delivery.correction_days) == ("edit", 14)
 
 
 def problems(tmp_path: Path, text: str) -> list[str]:
@@ -44,6 +45,8 @@ def problems(tmp_path: Path, text: str) -> list[str]:
      ("[web]\nport = 0\n", "c.toml:2: [web] port: Input should be greater than or equal to 1"),
      ("[web]\nfeed_issues = 0\n", "c.toml:2: [web] feed_issues: must be 1 or more (how many newest issues the feed holds), not 0"),
      ("[web]\nfeed_issues = 'all'\n", "c.toml:2: [web] feed_issues: Input should be a valid integer"),
+     ("[delivery]\ncorrections = 'fix'\n", "c.toml:2: [delivery] corrections: Input should be 'edit' or 'off'"),
+     ("[delivery]\ncorrection_days = 0\n", "c.toml:2: [delivery] correction_days: Input should be greater than or equal to 1"),
      ("[bot\n", "c.toml:1: not valid TOML")],
 )  # fmt: skip
 def test_each_mistake_is_one_clear_line(tmp_path: Path, text: str, expected: str) -> None:

@@ -19,6 +19,7 @@ from bot.app.replica import Duties, Replica, scheduler
 from bot.app.run import (
     build_platforms,
     converse,
+    correct,
     post,
     preview_of,
     run,
@@ -30,7 +31,7 @@ from bot.app.run import (
 
 __all__ = [
     "PACE_SCALE_ENV", "PLATFORMS", "RATE_LIMITS", "Bot", "Duties", "Replica", "Settings",
-    "Storage", "build", "build_platforms", "converse", "delivery_channels",
+    "Storage", "build", "build_platforms", "converse", "correct", "delivery_channels",
     "delivery_concurrency", "delivery_packing", "enabled", "named", "open_backend", "post",
     "preview_of", "rate_limits", "resolve", "run", "schedule_of", "scheduler", "site", "started",
     "stop_signals", "web_archive",

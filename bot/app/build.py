@@ -36,6 +36,7 @@ from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.handlers.admin import AdminNotices
 from bot.core.conversation.quota import CommandQuota
 from bot.core.conversation.service import CommandService
+from bot.core.delivery.corrections import Corrector
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Leading
@@ -94,6 +95,7 @@ class Bot:
     deliverer: MeteredDeliverer | DeliveryEngine  # the engine's runs, timed and counted
     ops: Ops  # /metrics, /livez, /readyz (bot/app/ops.py) and the metrics themselves
     content_dir: Path = Path("content")  # watched while the bot runs (bot/adapters/infra/watch.py)
+    corrector: Corrector | None = None  # edits the copies of a changed issue (the leader's)
 
     @property
     def content(self) -> Content:
@@ -185,6 +187,14 @@ def build(
         after_run=notices.tell_report,  # the run's report to the editors and admins
         feedback=feedback,
     )
+    corrector = Corrector(
+        engine,
+        zone=zoneinfo.ZoneInfo(settings.bot.timezone),
+        keep_days=settings.delivery.correction_days,
+        enabled=settings.delivery.corrections == "edit",
+        concurrency=max(p.delivery_concurrency(settings, platforms).values(), default=64),
+    )
+    live.listeners.append(corrector.changed.set)
     leading = Leading(now=held and not replica)
     deliverer = MeteredDeliverer(engine, metrics) if metered else engine
     pinned = p.delivery_channels(settings, platforms)
@@ -238,7 +248,7 @@ def build(
     ops = Ops(metrics, Readiness(live, store, registry, enabled, revision, metrics))
     return Bot(
         settings, store, live, registry, engine, service, wiring, tuple(platforms), leading,
-        deliverer, ops, content_dir,
+        deliverer, ops, content_dir, corrector,
     )  # fmt: skip
 
 

@@ -26,6 +26,7 @@ from typing import Protocol
 from bot.adapters.infra.clock import SystemClock
 from bot.app.build import Bot, schedule_of
 from bot.app.metrics import MeteredDeliverer
+from bot.core.delivery.corrections import Corrector
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Leading, Told, take_requests
@@ -59,13 +60,14 @@ class Duties:
     told: Told  # who asked for a queued `/post` hears how it went
     schedule: Schedule
     catch_up: timedelta
+    corrector: Corrector | None = None  # edits the copies of a changed issue
 
     @classmethod
     def of(cls, bot: Bot) -> Duties:
         catch_up = timedelta(minutes=bot.settings.schedule.catch_up_minutes)
         schedule = schedule_of(bot.settings)
         return cls(bot.store, bot.engine, bot.deliverer, bot.leading, bot.service.tell_post_done,
-                   schedule, catch_up)  # fmt: skip
+                   schedule, catch_up, bot.corrector)  # fmt: skip
 
 
 class Replica:
@@ -111,6 +113,8 @@ class Replica:
             duties.leading.now = True
             await self._receive(leading=True)
             tasks.append(asyncio.create_task(self._deliveries(term, changed)))
+            if duties.corrector is not None:  # after the resumed threads: it waits for them
+                tasks.append(asyncio.create_task(duties.corrector.run(term)))
             requests = duties.store.post_requests
             if requests is not None:
                 taking = take_requests(requests, duties.deliverer, self.clock, term, 1, duties.told)
@@ -120,6 +124,8 @@ class Replica:
             duties.leading.now = False
             term.set()
             duties.engine.halt()
+            if duties.corrector is not None:
+                duties.corrector.request_stop()
             watch.cancel()
             await asyncio.gather(watch, *tasks, return_exceptions=True)
             if not self.stop.is_set():  # a stopping process keeps its lock until the store closes

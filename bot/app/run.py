@@ -12,6 +12,7 @@ import signal
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, runtime_checkable
 
@@ -19,10 +20,12 @@ from bot.adapters.infra.descriptor import Routes
 from bot.app.build import Bot, resolve, schedule_of
 from bot.app.platforms import enabled, named, shared_web_port
 from bot.app.replica import DeliveryLock, Duties, Replica
-from bot.config import Settings, WebSection
+from bot.config import Settings
 from bot.content.archive import Archive
 from bot.content.loader import load_content
 from bot.content.models import Issue
+from bot.core.delivery.copies import CorrectionReport
+from bot.core.delivery.ports import KeepsCopies
 from bot.core.live_content import LiveContent
 from bot.core.model.render import issue_thread
 from bot.core.model.weblinks import WebLinks
@@ -49,7 +52,7 @@ async def build_platforms(bot: Bot) -> list[Runnable]:
     built: list[Runnable] = []
     for descriptor, section in enabled(bot.settings, bot.descriptors):
         serves = shared is not None and shared[0] == descriptor.name
-        routes = _archive_routes(bot, bot.settings.web) if serves else _ops_routes(bot)
+        routes = _archive_routes(bot) if serves else _ops_routes(bot)
         built.append(await descriptor.build(section, replace(bot.wiring, routes=routes)))
     return built
 
@@ -66,20 +69,31 @@ def _ops_routes(bot: Bot) -> Routes:
     return application
 
 
-def _archive_routes(bot: Bot, web: WebSection) -> Routes:
+def _archive_routes(bot: Bot) -> Routes:
     """A factory of the web archive's aiohttp application (and the operators' routes), for a
     platform to serve it too."""
     from bot.web.server import application
 
-    archive = _archive_of(bot.live, web)
+    archive = _archive_of(bot)
     return lambda: application(archive, bot.ops.add_routes)
 
 
-def _archive_of(live: LiveContent, web: WebSection) -> WebArchive:
-    """The web archive of the live content, as `[web]` sets it."""
+def _archive_of(bot: Bot) -> WebArchive:
+    """The web archive of the live content, as `[web]` sets it, with each issue's correction
+    time from the ledger."""
     from bot.web.site import WebArchive
 
-    return WebArchive(lambda: live.current, web.base_url, feed_issues=web.feed_issues)
+    live, web, ledger = bot.live, bot.settings.web, bot.store.ledger
+
+    def corrected() -> dict[int, datetime]:
+        if not isinstance(ledger, KeepsCopies):
+            return {}
+        found = ledger.revised_issues().items()
+        return {n: r.corrected_at for n, r in found if r.corrected_at is not None}
+
+    return WebArchive(
+        lambda: live.current, web.base_url, feed_issues=web.feed_issues, corrected=corrected
+    )
 
 
 @asynccontextmanager
@@ -213,7 +227,7 @@ async def web_archive(bot: Bot) -> AsyncIterator[None]:
     from bot.web.server import WebServer
 
     server = WebServer(
-        _archive_of(bot.live, web), host=web.host, port=web.port, more=bot.ops.add_routes
+        _archive_of(bot), host=web.host, port=web.port, more=bot.ops.add_routes
     )
     await server.start()
     try:
@@ -276,6 +290,20 @@ async def post(bot: Bot, *, issue: int | None = None, dry_run: bool = False) -> 
             which = f"issue {issue}" if issue is not None else "the newest issue"
             await bot.store.audit.record("operator", "cli", "post", f"{which}: {report.summary}")
             return report
+        finally:
+            await bot.store.close()
+
+
+async def correct(bot: Bot, number: int, *, dry_run: bool = False) -> CorrectionReport:
+    """`briefing-bot correct N`: one correction of issue N (platforms send-only), then stopped;
+    dry, the parts that changed and how many copies each would edit (nothing sent; the
+    platforms start all the same: a Telegram thread's glossary links need the bot's name)."""
+    assert bot.corrector is not None
+    corrector = bot.corrector
+    with stop_signals(corrector.request_stop):
+        try:
+            async with started(bot, receive=False):
+                return await corrector.correct(number, dry_run=dry_run)
         finally:
             await bot.store.close()
 

@@ -62,6 +62,13 @@ def parser() -> argparse.ArgumentParser:
     post.add_argument(
         "--dry-run", action="store_true", help="log what would be sent; send and record nothing"
     )
+    correct = sub.add_parser(
+        "correct", parents=[common], help="edit every sent copy of issue N whose text changed"
+    )
+    correct.add_argument("number", type=int)
+    correct.add_argument(
+        "--dry-run", action="store_true", help="list the changed parts and the copies each edits"
+    )
     new = sub.add_parser("new", parents=[common], help="write the next issue's file, a draft")
     new.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: next edition)")
     imported = sub.add_parser(
@@ -160,7 +167,7 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
         if args.command == "audit":
             return audit_command(args.since, configured, settings.bot.audit_days)
         return store_command(args, configured)
-    if args.command in ("run", "post", "console"):
+    if args.command in ("run", "post", "console", "correct"):
         return _locked(args, settings, config)
     if args.command == "site":
         written = application.site(settings, config, args.out)
@@ -222,13 +229,15 @@ def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -
 
     storage = application.open_backend(settings, config)
     lock = storage.lock
-    dry_run = args.command == "post" and args.dry_run
+    dry_run = args.command in ("post", "correct") and args.dry_run
     replica = args.command == "run" and storage.replicas
     try:
         if not dry_run and not replica:
             lock.acquire(wait=args.command == "run")
     except LockHeld as exc:
-        outcome = "nothing sent" if args.command == "post" else "stop it or talk to it there"
+        outcome = (
+            "nothing sent" if args.command in ("post", "correct") else "stop it or talk to it there"
+        )
         print(f"briefing-bot {args.command}: {exc}; {outcome}", file=sys.stderr)
         return EXIT_BUSY
     try:
@@ -242,6 +251,8 @@ def _locked(args: argparse.Namespace, settings: Settings, config: Path | None) -
         if args.command == "run":
             asyncio.run(application.run(built, lock))
             return 0
+        if args.command == "correct":
+            return _correct(built, args.number, dry_run)
         return _post(built, args.issue, dry_run)
     finally:
         lock.release()
@@ -259,6 +270,23 @@ def _post(built: Bot, issue: int | None, dry_run: bool) -> int:
         print(f"failed: {failure}", file=sys.stderr)
     if report.failed:
         return 1
+    return EXIT_STOPPED if report.stopped else 0
+
+
+def _correct(built: Bot, number: int, dry_run: bool) -> int:
+    """`briefing-bot correct N [--dry-run]`: the changed parts and the copies each would edit
+    (or edits), then the summary."""
+    from bot import app as application
+
+    if built.content.archive.get(number) is None:
+        print(f"briefing-bot correct: there is no issue {number}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    report = asyncio.run(application.correct(built, number, dry_run=dry_run))
+    for part, copies in sorted(report.changed.items()):
+        print(f"{part}: changed, {copies} cop{'y' if copies == 1 else 'ies'} to edit")
+    print(("dry run: " if dry_run else "") + report.summary)
+    for reason, count in sorted(report.failed.items()):
+        print(f"failed: {count} × {reason}", file=sys.stderr)
     return EXIT_STOPPED if report.stopped else 0
 
 

@@ -4,7 +4,8 @@ PlatformError                 anything a chat platform said no to
  ├── RecipientGone            blocked, kicked, deleted, archived, not a member: stop sending there
  ├── RateLimited              429 / flood control: wait `retry_after` seconds for that chat, retry
  ├── TransientError           timeouts, resets, 5xx, malformed replies: retry with backoff
- └── MessageRejected          the platform refused this message (markup, size): log it, move on
+ ├── MessageRejected          the platform refused this message (markup, size): log it, move on
+ └── MessageGone              a sent message can no longer be edited or deleted: count it, move on
 
 StoreUnreachable              the store's database cannot be reached just now (a lost connection):
                               a command answers "briefly unavailable"; deliveries pause
@@ -39,3 +40,8 @@ class MessageRejected(PlatformError):
 
 class StoreUnreachable(Exception):
     """The store cannot be reached right now; it may be again in a moment."""
+
+
+class MessageGone(PlatformError):
+    """A message sent earlier can no longer be edited or deleted (the reader deleted it, it is
+    too old, the bot may not touch it): a correction counts it and never tries it again."""

@@ -244,6 +244,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "kind_delivery_parts": ("보내는 중인 메시지", "Messages being delivered"),
     "kind_opted_in_channels": ("내가 신청한 채널", "Channels you opted in"),
     "kind_slack_chats": ("Slack DM", "Slack DM"),
+    "corrected_mark": ("✎ 수정됨 {time}", "✎ corrected {time}"),
+    "corrected_moved": ("✎ 수정됨: 이 부분은 위 메시지로 옮겼습니다.", "✎ corrected: this part moved into the messages above."),
 }  # fmt: skip
 
 

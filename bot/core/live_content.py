@@ -52,6 +52,7 @@ class LiveContent:
         self.release, self._now = release, now
         self._view: _View | None = None
         self.refused: ContentError | None = None  # why the last refresh kept the old content
+        self.listeners: list[Callable[[], None]] = []  # told when a reload changed something
 
     @property
     def reloadable(self) -> bool:
@@ -78,9 +79,12 @@ class LiveContent:
         if self._load is None:
             raise RuntimeError("this content has no source to reload from")
         fresh = self._load()
-        for change in changes(self.loaded, fresh):
+        changed = changes(self.loaded, fresh)
+        for change in changed:
             log.info("content: %s", change)
         self.loaded = fresh
+        for listener in self.listeners if changed else ():
+            listener()  # the corrections of issues already delivered
         return fresh
 
     def refresh(self) -> bool:

@@ -324,3 +324,23 @@ class DestinationStore(Protocol):
         subscribed reader, a channel), and (time, zone, day) for a weekly digest's: what the
         scheduler's one timer has to watch (read often, so cheap: no destination is built)."""
         ...
+
+
+@runtime_checkable
+class Revises(Protocol):
+    """A platform that can correct what it sent (Telegram `editMessageText`/`deleteMessage`,
+    Slack `chat.update`/`chat.delete`). Errors: `MessageGone` for a message that can no longer be
+    changed, else those of `send`; "not modified" is success."""
+
+    async def revise(
+        self, ref: MessageRef, message: Message, *, parent: MessageRef | None, pointer: Message
+    ) -> MessageRef:
+        """Show `message` in the messages of `ref` (its first and `more`), silently: its pieces
+        edit them in order, extra pieces are posted as replies under `parent` (else under
+        `ref`), surplus ones are deleted or, where the platform refuses, edited to `pointer`.
+        The reference now, with its pieces' ids."""
+        ...
+
+    async def remove(self, ref: MessageRef, pointer: Message) -> None:
+        """Delete every message of `ref`; one the platform will not delete shows `pointer`."""
+        ...

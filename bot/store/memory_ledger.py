@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.core.delivery.ports import Copy, Revision
 from bot.core.model.messages import MessageRef
 from bot.core.ports import PartRecord
 
@@ -17,6 +18,7 @@ class MemoryLedger:
         self._parts: dict[str, dict[int, dict[int, PartRecord]]] = {}
         self._done: set[tuple[int, str]] = set()
         self._releases: dict[int, dt.datetime] = {}
+        self._revisions: dict[int, Revision] = {}  # the `KeepsCopies` half: issues' revisions
 
     def released_at(self, issue: int) -> dt.datetime | None:
         return self._releases.get(issue)
@@ -52,6 +54,27 @@ class MemoryLedger:
         backend's `/forget`)."""
         self._parts.pop(destination, None)
         self._done = {(issue, dest) for issue, dest in self._done if dest != destination}
+
+    # the `KeepsCopies` port (corrections): the revisions in memory, the copies in the backend
+
+    def revision(self, issue: int) -> Revision | None:
+        return self._revisions.get(issue)
+
+    def set_revision(self, issue: int, revision: Revision) -> None:
+        self._revisions[issue] = revision
+        self._write_revision(issue, revision)
+
+    def revised_issues(self) -> dict[int, Revision]:
+        return dict(self._revisions)
+
+    def keep_copy(self, copy: Copy) -> None:
+        self._write_copy(copy)
+
+    def _write_revision(self, issue: int, revision: Revision) -> None:
+        raise NotImplementedError
+
+    def _write_copy(self, copy: Copy) -> None:
+        raise NotImplementedError
 
     def _loaded(self, issue: int, destination: str, record: PartRecord) -> None:
         self._issue(issue, destination)[record.part] = record

@@ -5,7 +5,8 @@ server keeps one per content version and the static export makes one for its run
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
@@ -70,8 +71,12 @@ class Pages:
     """The pages of one content snapshot; `canonical` makes a page's absolute URL (Open Graph),
     when the archive's public address is known."""
 
-    def __init__(self, content: Content, base_url: str = "") -> None:
+    def __init__(
+        self, content: Content, base_url: str = "", corrected: Mapping[int, datetime] | None = None
+    ) -> None:
         self.content = content
+        # issue -> when a correction of its copies finished (UTC)
+        self.corrected = {n: at.astimezone(UTC) for n, at in (corrected or {}).items()}
         self.archive, self.glossary = content.archive, content.glossary
         self.absolute = Urls.served(base_url) if base_url else None
         self._entries = {entry.number: entry for entry in self.archive.entries}
@@ -99,7 +104,7 @@ class Pages:
         return self._render(
             "issue.html", urls, self.absolute.issue(number) if self.absolute else None,
             title=issue.heading, description=_issue_description(issue), og_type="article",
-            issue=issue, term_of=self.term_of,
+            issue=issue, term_of=self.term_of, corrected=self.corrected.get(number),
             older=numbers[at - 1] if at > 0 else None,
             newer=numbers[at + 1] if at + 1 < len(numbers) else None,
         )  # fmt: skip

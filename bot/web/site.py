@@ -11,8 +11,9 @@ import dataclasses
 import gzip
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from bot.content.loader import Content
@@ -53,8 +54,11 @@ class WebArchive:
         *,
         feed_issues: int = FEED_ISSUES,
         cache: bool = True,
+        corrected: Callable[[], Mapping[int, datetime]] | None = None,
     ) -> None:
         self._current, self.base_url, self.cache = current, base_url, cache
+        self._corrected = corrected or dict  # when each corrected issue was last corrected
+        self._stamp: Mapping[int, datetime] = {}
         self.feed_issues = feed_issues
         self.urls = Urls.served()
         self._content: Content | None = None
@@ -66,10 +70,11 @@ class WebArchive:
         self._lock = threading.Lock()
 
     def pages(self) -> Pages:
-        content = self._current()
+        content, stamp = self._current(), self._corrected()
         with self._lock:
-            if content is not self._content or self._pages is None:
-                self._content, self._pages = content, Pages(content, self.base_url)
+            if content is not self._content or self._pages is None or stamp != self._stamp:
+                self._content, self._stamp = content, stamp
+                self._pages = Pages(content, self.base_url, stamp)
                 for kind in self._cached.values():
                     kind.clear()
             return self._pages

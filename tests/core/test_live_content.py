@@ -37,6 +37,19 @@ def test_a_new_issue_goes_live_and_the_log_says_so(
     assert "content: issue 2 changed" in caplog.text and "issue 1 changed" not in caplog.text
 
 
+def test_listeners_hear_of_a_reload_that_changed_something_only(tmp_path: Path) -> None:
+    """What wakes the corrections (`bot/core/delivery/corrections.py`)."""
+    folder = content_copy(tmp_path)
+    live = live_on(folder)
+    heard: list[str] = []
+    live.listeners.append(lambda: heard.append("changed"))
+    assert live.refresh()
+    assert heard == []  # the same files: nothing changed
+    (folder / "issues" / "0002.md").write_text(second_issue(), encoding="utf-8")
+    assert live.refresh()
+    assert heard == ["changed"]
+
+
 def test_a_broken_archive_never_goes_live(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     folder = content_copy(tmp_path)
     live = live_on(folder)

@@ -16,6 +16,10 @@ and HTTP 429 + ``Retry-After`` for rate limits. Where the fake is stricter than 
   private channels the bot is not in; a public channel without the bot is ``not_in_channel``.
 * ``thread_ts`` must be the ``ts`` of a top-level message already posted in that channel, else
   ``thread_not_found``. (Real Slack may post an unknown or reply ``thread_ts`` as a new message.)
+* ``chat.update`` and ``chat.delete`` take the bot's own messages by ``channel`` and ``ts``:
+  ``message_not_found`` for one that is not there (`delete_by_user` removes one),
+  ``cant_delete_message`` for one `protect`ed, ``is_inactive`` in an archived channel,
+  ``msg_too_long`` past 4,000 characters of ``text``; each message keeps its ``history``.
 * ``conversations.open`` supports 1:1 DMs only (several users answer ``fake_unsupported_mpim``).
 * ``chat.postEphemeral`` and ``views.publish`` need users registered with `add_user`.
 * ``response_url`` accepts JSON bodies only, checks their blocks like ``chat.postMessage``
@@ -47,6 +51,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import itertools
 import json
 import math
@@ -78,6 +83,7 @@ BOT_ID = "B0001"
 APP_ID = "A0001"
 BURST = 3
 RESPONSE_URL_USES = 5
+UPDATE_TEXT_LIMIT = 4000  # chat.update's `text` (PLATFORMS.md §A2: msg_too_long)
 TARGETS = ("channel", "users", "user_id")  # what `fail_next` matches, by method
 
 
@@ -106,6 +112,7 @@ class Posted:
     unfurl_links: bool | None
     unfurl_media: bool | None
     reply_broadcast: bool | None
+    history: tuple[str | None, ...] = ()  # its texts before each chat.update, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +279,8 @@ class FakeSlackAPI:
         self._views: dict[str, list[JsonDict]] = {}
         self._responses: dict[str, list[JsonDict]] = {}
         self._failures: list[_Failure] = []
+        self._protected: set[tuple[str, str]] = set()  # chat.delete refuses these
+        self.deleted: list[tuple[str, str]] = []  # (channel, ts) the bot deleted, in order
         self._buckets: dict[str, _Bucket] = {}
         self._seq = itertools.count(1)  # response URL ids and socket tickets
         self._ts_seq = itertools.count(1)
@@ -288,6 +297,8 @@ class FakeSlackAPI:
             "apps.connections.open": self._connections_open,
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
+            "chat.update": self._update,
+            "chat.delete": self._delete,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "users.info": self._users_info,
@@ -432,6 +443,16 @@ class FakeSlackAPI:
 
     def messages(self, channel_id: str) -> list[Posted]:
         return list(self._messages.get(channel_id, []))
+
+    def delete_by_user(self, channel_id: str, ts: str) -> None:
+        """Someone removed the message (a workspace admin, a retention policy): chat.update
+        of it is then ``message_not_found``."""
+        kept = [m for m in self._messages.get(channel_id, []) if m.ts != ts]
+        self._messages[channel_id] = kept
+
+    def protect(self, channel_id: str, ts: str) -> None:
+        """chat.delete of this message answers ``cant_delete_message``."""
+        self._protected.add((channel_id, ts))
 
     def ephemerals(self, channel_id: str) -> list[Ephemeral]:
         return list(self._ephemerals.get(channel_id, []))
@@ -817,6 +838,45 @@ class FakeSlackAPI:
         if thread_ts:
             message |= {"thread_ts": thread_ts, "parent_user_id": self.bot_user_id}
         return {"ok": True, "channel": channel, "ts": posted.ts, "message": message, **extra}
+
+    async def _update(self, params: JsonDict) -> JsonDict:
+        """chat.update: the bot's own message by ``channel`` and ``ts`` (no ``thread_ts``);
+        ``text`` over 4,000 characters is ``msg_too_long``; an empty ``blocks`` removes them."""
+        channel, old = self._own_message(params)
+        text, blocks, extra = message_content(params)
+        if text is not None and len(text) > UPDATE_TEXT_LIMIT:
+            raise SlackError("msg_too_long")
+        new = dataclasses.replace(old, text=text, blocks=blocks, history=(*old.history, old.text))
+        posted = self._messages[channel]
+        posted[posted.index(old)] = new
+        message: JsonDict = {"text": text or "", "user": self.bot_user_id, "bot_id": BOT_ID}
+        if blocks:
+            message["blocks"] = blocks
+        return {"ok": True, "channel": channel, "ts": old.ts, "text": text or "",
+                "message": message, **extra}  # fmt: skip
+
+    async def _delete(self, params: JsonDict) -> JsonDict:
+        channel, old = self._own_message(params)
+        if (channel, old.ts) in self._protected:
+            raise SlackError("cant_delete_message")
+        self._messages[channel].remove(old)
+        self.deleted.append((channel, old.ts))
+        return {"ok": True, "channel": channel, "ts": old.ts}
+
+    def _own_message(self, params: JsonDict) -> tuple[str, Posted]:
+        channel = params.get("channel")
+        if not isinstance(channel, str) or not channel:
+            raise SlackError("channel_not_found")
+        known = self._channels.get(channel)
+        if channel not in self._dms.values() and known is None:
+            raise SlackError("channel_not_found")
+        if known is not None and known.archived:
+            raise SlackError("is_inactive")
+        ts = params.get("ts")
+        old = next((m for m in self._messages.get(channel, []) if m.ts == ts), None)
+        if old is None:
+            raise SlackError("message_not_found")
+        return channel, old
 
     async def _post_ephemeral(self, params: JsonDict) -> JsonDict:
         channel = self._writable_channel(params)

@@ -6,7 +6,10 @@ follow docs/platforms.md section 2 and tdlib/telegram-bot-api: HTTP status == er
 errors are ``{"ok": false, "error_code": N, "description": "..."}`` (+ ``parameters``).
 
 Implemented methods (names are case-insensitive, like the real API): getMe, sendMessage,
-editMessageText, answerCallbackQuery, getChat, getChatMember, getUpdates, setWebhook,
+editMessageText (each message keeps its edit ``history``; 400 "message to edit not found" once
+``delete_by_user`` removed it, "message is not modified" for the same text and keyboard),
+deleteMessage (400 "message to delete not found"; "message can't be deleted[ for everyone]"
+for a message ``age``d past 48 hours), answerCallbackQuery, getChat, getChatMember, getUpdates, setWebhook,
 deleteWebhook, getWebhookInfo, setMyCommands, getMyCommands, deleteMyCommands. Anything else is
 404 "Not Found: method not found". getChatMember answers what ``set_member`` said (a known user
 is otherwise a "member", anyone else 400 "Bad Request: user not found"), with the fields
@@ -88,7 +91,7 @@ NOT_STARTED = "Forbidden: bot can't initiate conversation with a user"
 _METHODS = str.split(
     "getMe sendMessage getChat getChatMember getUpdates setWebhook deleteWebhook getWebhookInfo"
     " setMyCommands getMyCommands deleteMyCommands editMessageText answerCallbackQuery"
-    " answerInlineQuery"
+    " answerInlineQuery deleteMessage"
 )
 MAX_INLINE_RESULTS = 50
 MAX_RESULT_ID = 64  # bytes
@@ -160,6 +163,7 @@ class SentMessage:
     paid_broadcast: bool = False  # sent with allow_paid_broadcast
     reply_markup: dict[str, Any] | None = None  # the inline keyboard, as sent
     edits: int = 0  # times editMessageText changed it
+    history: tuple[str, ...] = ()  # its texts before each edit (plain), oldest first
 
     def buttons(self) -> list[dict[str, Any]]:
         """Every button of its inline keyboard, row by row."""
@@ -310,6 +314,8 @@ class FakeTelegramAPI:
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._webhook: dict[str, Any] = {}
         self._allowed: set[str] | None = None  # getUpdates' allowed_updates, kept until changed
+        self._aged: set[tuple[int, int]] = set()  # older than 48 h: deleteMessage refuses them
+        self._deleted: list[tuple[int, int]] = []
         self._sent_count, self._rate_limited = 0, 0
         self.conflicts = 0  # getUpdates of a connected poller ended by a second poller (409)
         self._rejected: Counter[str] = Counter()
@@ -509,6 +515,20 @@ class FakeTelegramAPI:
 
     def messages(self, chat_id: int) -> list[SentMessage]:
         return list(self._sent.get(chat_id, []))
+
+    def delete_by_user(self, chat_id: int, message_id: int) -> None:
+        """The reader deleted the message on their side: an edit of it is then 400 "message
+        to edit not found"."""
+        self._sent[chat_id] = [m for m in self._sent.get(chat_id, []) if m.message_id != message_id]
+
+    def age(self, chat_id: int, message_id: int) -> None:
+        """The message is now older than 48 hours: deleteMessage refuses it."""
+        self._aged.add((chat_id, message_id))
+
+    @property
+    def deleted(self) -> list[tuple[int, int]]:
+        """(chat, message) of every message the bot deleted, in order."""
+        return list(self._deleted)
 
     def commands(self, scope: dict[str, Any] | None = None, language_code: str = "") -> list[Any]:
         return list(self._commands.get(self._commands_key(scope, language_code), []))
@@ -813,6 +833,11 @@ class FakeTelegramAPI:
             raise bad_request("message to edit not found")
         text, plain, entities = self._parse_text(p)
         markup = self._markup(p.get("reply_markup"))
+        if self.enforce_limits:  # edits count in the flood limits like sends
+            wait = self._flood.check(chat, self._clock())
+            if wait > 0:
+                n = max(1, math.ceil(wait))
+                raise ApiError(429, f"Too Many Requests: retry after {n}", {"retry_after": n})
         if (text, p.get("parse_mode") or None, markup) == (
             old.text,
             old.parse_mode,
@@ -827,7 +852,7 @@ class FakeTelegramAPI:
         new = dataclasses.replace(
             old, text=text, plain_text=plain, parse_mode=p.get("parse_mode") or None,
             entities=entities, reply_markup=markup, link_preview_disabled=no_preview,
-            edits=old.edits + 1,
+            edits=old.edits + 1, history=(*old.history, old.plain_text),
         )  # fmt: skip
         sent = self._sent[chat.id]
         sent[sent.index(old)] = new
@@ -839,6 +864,23 @@ class FakeTelegramAPI:
         if markup is not None:
             msg["reply_markup"] = markup
         return msg
+
+    async def _delete_message(self, p: dict[str, Any]) -> Any:
+        chat = self._chat(p)
+        message_id = p.get("message_id")
+        sent = self._sent.get(chat.id, [])
+        old = next((m for m in sent if m.message_id == message_id), None)
+        if old is None:
+            raise bad_request("message to delete not found")
+        if (chat.id, old.message_id) in self._aged:
+            raise bad_request(
+                "message can't be deleted for everyone"
+                if chat.type in ("private", "group")
+                else "message can't be deleted"
+            )
+        sent.remove(old)
+        self._deleted.append((chat.id, old.message_id))
+        return True
 
     async def _answer_inline_query(self, p: dict[str, Any]) -> Any:
         query_id = str(p.get("inline_query_id") or "")

@@ -440,3 +440,25 @@ async def test_dm_and_home_calls_can_be_rate_limited_for_one_user(
     assert limited.response.data == {"ok": False, "error": "ratelimited"}
     assert other["ok"] and again["ok"]
     assert len(slack.calls_to(method)) == 2 + (method == "conversations.open")
+
+
+async def test_update_and_delete_answer_as_slack(
+    slack: FakeSlackAPI, client: AsyncWebClient
+) -> None:
+    posted = await client.chat_postMessage(channel="C1", text="first")
+    await client.chat_update(channel="C1", ts=posted["ts"], text="fixed", blocks=[])
+    [message] = slack.messages("C1")
+    assert (message.text, message.history) == ("fixed", ("first",))
+    too_long = await slack_error(client.chat_update(channel="C1", ts=posted["ts"], text="x" * 4001))
+    assert too_long.response["error"] == "msg_too_long"
+    unknown = await slack_error(client.chat_update(channel="C1", ts="1.000001", text="x"))
+    assert unknown.response["error"] == "message_not_found"
+    slack.protect("C1", posted["ts"])
+    refused = await slack_error(client.chat_delete(channel="C1", ts=posted["ts"]))
+    assert refused.response["error"] == "cant_delete_message"
+    other = await client.chat_postMessage(channel="C1", text="surplus")
+    await client.chat_delete(channel="C1", ts=other["ts"])
+    assert slack.deleted == [("C1", other["ts"])] and len(slack.messages("C1")) == 1
+    slack.delete_by_user("C1", posted["ts"])
+    gone = await slack_error(client.chat_update(channel="C1", ts=posted["ts"], text="x"))
+    assert gone.response["error"] == "message_not_found"

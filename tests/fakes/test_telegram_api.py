@@ -566,3 +566,26 @@ async def test_answer_inline_query_is_checked_like_telegram(
     assert (answer.plain_texts, answer.next_offset, answer.cache_time) == (["x"], "20", 300)
     with pytest.raises(BadRequest, match=r"(?i)query is too old"):
         await bot.answer_inline_query(query, [article("b")])
+
+
+async def test_edits_keep_a_history_and_deletes_answer_as_telegram(
+    tg: FakeTelegramAPI, bot: telegram.Bot
+) -> None:
+    sent = await bot.send_message(USER, "첫 글")
+    await bot.edit_message_text("고친 글", chat_id=USER, message_id=sent.message_id)
+    now = tg.message(USER, sent.message_id)
+    assert (now.plain_text, now.edits, now.history) == ("고친 글", 1, ("첫 글",))
+    with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
+        await bot.edit_message_text("고친 글", chat_id=USER, message_id=sent.message_id)
+    old = await bot.send_message(GROUP, "오래된 글")
+    tg.age(GROUP, old.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message can't be deleted for everyone"):
+        await bot.delete_message(GROUP, old.message_id)
+    assert await bot.delete_message(USER, sent.message_id) is True
+    assert tg.deleted == [(USER, sent.message_id)] and tg.messages(USER) == []
+    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
+        await bot.delete_message(USER, sent.message_id)
+    gone = await bot.send_message(USER, "지울 글")
+    tg.delete_by_user(USER, gone.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("x", chat_id=USER, message_id=gone.message_id)

@@ -71,9 +71,14 @@ class Post:
     line, so a test can wait for what the process did instead of sleeping."""
 
     def __init__(
-        self, config: Path, command: str = "post", *, env: dict[str, str] | None = None
+        self,
+        config: Path,
+        command: str = "post",
+        *,
+        env: dict[str, str] | None = None,
+        args: tuple[str, ...] = (),
     ) -> None:
-        self.config, self.command, self.env = config, command, env or {}
+        self.config, self.command, self.env, self.args = config, command, env or {}, args
         self.proc: asyncio.subprocess.Process | None = None
         self.err = ""  # stderr read so far by `logged`
 
@@ -82,7 +87,7 @@ class Post:
                **self.env}  # fmt: skip
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "bot.cli", "--config", str(self.config), self.command,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
+            *self.args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env,
         )  # fmt: skip
         return self
 

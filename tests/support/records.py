@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.core.delivery.ports import Copy, Revision
 from bot.core.feedback import Carried
 from bot.core.model.messages import MessageRef
 from bot.core.ports import DestinationSettings
@@ -16,7 +17,8 @@ COUNTS = {"subscriptions": 3, "releases": 1, "delivery parts": 1, "deliveries do
           "schedule runs": 1, "opted-in channels": 1, "destination settings": 2,
           "slack installations": 1, "slack chats": 2, "slack oauth states": 1,
           "inbound claims": 2, "audit log": 2, "feedback votes": 2, "feedback reactions": 2,
-          "feedback messages": 2, "delivery history": 1, "report choices": 1}  # fmt: skip
+          "feedback messages": 2, "delivery history": 1, "report choices": 1,
+          "sent copies": 1, "issue revisions": 1}  # fmt: skip
 assert set(COUNTS) == {kind.name for kind in KINDS}, "a new kind needs its records here"
 
 
@@ -27,6 +29,10 @@ async def every_kind(backend: Backend) -> None:
     backend.ledger.mark_sent(1, "slack:C1", 0, MessageRef("slack", "C1", "1.1"))
     backend.ledger.mark_done(1, "slack:C1", 1)
     backend.ledger.mark_pending(1, "telegram:dm:1", 0)
+    sent = datetime(2024, 5, 1, tzinfo=UTC)
+    ref = MessageRef("slack", "C1", "1.1", None, ("1.2",))
+    backend.ledger.keep_copy(Copy(1, "slack:C1", 0, ref, "d1", "full|ko", sent))
+    backend.ledger.set_revision(1, Revision("r1", sent))
     await backend.ledger.commit()
     await backend.runs.record(datetime(2024, 5, 1, tzinfo=UTC))
     await backend.destinations.opt_in("telegram", "-1005:7", "9")

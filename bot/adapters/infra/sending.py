@@ -4,7 +4,7 @@ are the sender's (`send.py` of each adapter), so the platform class itself is on
 from __future__ import annotations
 
 from bot.core.model.messages import Message, MessageRef
-from bot.core.ports import ChatPlatform
+from bot.core.ports import ChatPlatform, Revises
 
 
 class SendsThroughSender:
@@ -14,6 +14,16 @@ class SendsThroughSender:
         self, chat: str, message: Message, *, reply_to: MessageRef | None = None
     ) -> MessageRef:
         return await self.sender.send(chat, message, reply_to=reply_to)
+
+    async def revise(
+        self, ref: MessageRef, message: Message, *, parent: MessageRef | None, pointer: Message
+    ) -> MessageRef:
+        assert isinstance(self.sender, Revises), "this platform's sender cannot edit"
+        return await self.sender.revise(ref, message, parent=parent, pointer=pointer)
+
+    async def remove(self, ref: MessageRef, pointer: Message) -> None:
+        assert isinstance(self.sender, Revises), "this platform's sender cannot delete"
+        await self.sender.remove(ref, pointer)
 
     async def open_dm(self, user: str) -> str:
         return await self.sender.open_dm(user)

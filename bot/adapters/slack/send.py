@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import ClientError, ClientSession
@@ -28,6 +29,7 @@ from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.adapters.slack.render import render_message
 from bot.core.errors import (
+    MessageGone,
     MessageRejected,
     PlatformError,
     RateLimited,
@@ -118,6 +120,22 @@ def translate(exc: Exception, chat: str, payload: dict[str, Any] | None = None) 
     return PlatformError(f"slack: {code}", chat=chat)
 
 
+# chat.update / chat.delete: the message can no longer be changed (PLATFORMS.md §A2, §A4)
+CANNOT_EDIT = frozenset(
+    {"message_not_found", "cant_update_message", "edit_window_closed", "is_inactive",
+     "cant_delete_message"}
+)  # fmt: skip
+
+
+def translate_edit(
+    exc: Exception, chat: str, payload: dict[str, Any] | None = None
+) -> PlatformError:
+    if isinstance(exc, SlackApiError) and error_code(exc) in CANNOT_EDIT:
+        log.info("slack: a message in %s can no longer be changed (%s)", chat, error_code(exc))
+        return MessageGone(f"slack: {error_code(exc)}", chat=chat)
+    return translate(exc, chat, payload)
+
+
 class SlackSender:
     """The sending half of the `ChatPlatform` port for Slack. With `workspaces` (OAuth
     installs) every call carries the token of the chat's workspace; a token Slack calls
@@ -155,13 +173,16 @@ class SlackSender:
         """Post every payload of `message`; parts after the first go into the same thread."""
         thread = (reply_to.thread or reply_to.id) if reply_to else None
         first: MessageRef | None = None
+        more: list[str] = []
         for payload in render_message(message, reply=reply_to is not None):
             ts = await self._post(chat, payload, thread)
             if first is None:
                 first = MessageRef(self.name, chat, ts, thread)
                 thread = thread or ts
+            else:
+                more.append(ts)
         assert first is not None  # render_message always returns at least one payload
-        return first
+        return replace(first, more=tuple(more))
 
     async def _post(self, chat: str, payload: dict[str, Any], thread: str | None) -> str:
         try:
@@ -171,6 +192,48 @@ class SlackSender:
         except FAILURES as exc:
             raise translate(exc, chat, payload) from exc
         return str(response["ts"])
+
+    async def revise(
+        self, ref: MessageRef, message: Message, *, parent: MessageRef | None, pointer: Message
+    ) -> MessageRef:
+        """The `Revises` port: `chat.update` on each message of `ref` (text and blocks
+        together), extra payloads as replies in the thread, surplus messages deleted."""
+        ids = list(ref.ids)
+        payloads = render_message(message, reply=ref.thread is not None)
+        thread = ref.thread or (parent.id if parent else ref.id)
+        kept: list[str] = []
+        for index, payload in enumerate(payloads):
+            if index < len(ids):
+                await self._update(ref.chat, ids[index], payload)
+                kept.append(ids[index])
+            else:
+                kept.append(await self._post(ref.chat, payload, thread))
+        for surplus in ids[len(payloads) :]:
+            await self._delete(ref.chat, surplus, pointer)
+        return MessageRef(self.name, ref.chat, kept[0], ref.thread, tuple(kept[1:]))
+
+    async def remove(self, ref: MessageRef, pointer: Message) -> None:
+        """`chat.delete` on every message of `ref`; one Slack will not delete shows `pointer`."""
+        for ts in ref.ids:
+            await self._delete(ref.chat, ts, pointer)
+
+    async def _update(self, chat: str, ts: str, payload: dict[str, Any]) -> None:
+        shown = {k: v for k, v in payload.items() if k in ("text", "blocks")}
+        shown.setdefault("blocks", [])  # none: the old blocks go (Slack keeps them otherwise)
+        try:
+            await self._call(chat, self.client.chat_update, channel=chat, ts=ts, **shown)
+        except FAILURES as exc:
+            raise translate_edit(exc, chat, payload) from exc
+
+    async def _delete(self, chat: str, ts: str, pointer: Message) -> None:
+        try:
+            await self._call(chat, self.client.chat_delete, channel=chat, ts=ts)
+        except SlackApiError as exc:
+            if error_code(exc) != "cant_delete_message":
+                raise translate_edit(exc, chat) from exc
+            await self._update(chat, ts, render_message(pointer, reply=True)[0])
+        except FAILURES as exc:
+            raise translate(exc, chat) from exc
 
     async def user(self, user: str) -> dict[str, Any]:
         """`users.info` with the locale, remembered (a workspace's admins change rarely); {}

@@ -43,6 +43,7 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.telegram.render import keyboard, render
 from bot.core.errors import (
+    MessageGone,
     MessageRejected,
     PlatformError,
     RateLimited,
@@ -113,13 +114,14 @@ class TelegramSender:
             raise MessageRejected("nothing to send: the message is empty", chat=chat)
         parent = int(reply_to.id) if reply_to is not None else None
         no_preview = parent is not None or not message.link_previews
-        first: int | None = None
+        ids: list[str] = []
         for text in texts:
-            silent = parent is not None or first is not None
-            buttons = keyboard(message.buttons) if first is None else None
+            silent = parent is not None or bool(ids)
+            buttons = keyboard(message.buttons) if not ids else None
             sent = await self._send_once(chat, dest, text, parent, no_preview, silent, buttons)
-            first = sent if first is None else first
-        return MessageRef(PLATFORM, chat, str(first), reply_to.id if reply_to else None)
+            ids.append(str(sent))
+        thread = reply_to.id if reply_to else None
+        return MessageRef(PLATFORM, chat, ids[0], thread, tuple(ids[1:]))
 
     async def edit(self, chat: str, message_id: int, message: Message) -> None:
         """Replace the text (and keyboard) of a message the bot sent with `message`'s first
@@ -140,6 +142,69 @@ class TelegramSender:
             )
         except TelegramError as exc:
             raise translate(exc, chat, text) from exc
+
+    async def revise(
+        self, ref: MessageRef, message: Message, *, parent: MessageRef | None, pointer: Message
+    ) -> MessageRef:
+        """The `Revises` port: `editMessageText` on each message of `ref` (edits notify no
+        one), extra pieces as silent replies, surplus ones deleted (or shown `pointer`)."""
+        dest = ChatAddress.parse(ref.chat)
+        texts = render(message)
+        if not texts:
+            raise MessageRejected("nothing to show: the message is empty", chat=ref.chat)
+        ids = list(ref.ids)
+        kept: list[str] = []
+        for index, text in enumerate(texts):
+            if index < len(ids):
+                buttons = keyboard(message.buttons) if index == 0 else None
+                await self._edit_once(ref.chat, dest, int(ids[index]), text, buttons)
+                kept.append(ids[index])
+            else:
+                under = int((parent or ref).id)
+                kept.append(str(await self._send_once(
+                    ref.chat, dest, text, under, True, True)))  # fmt: skip
+        for surplus in ids[len(texts) :]:
+            await self._remove_once(ref.chat, dest, int(surplus), pointer)
+        return MessageRef(PLATFORM, ref.chat, kept[0], ref.thread, tuple(kept[1:]))
+
+    async def remove(self, ref: MessageRef, pointer: Message) -> None:
+        """`deleteMessage` on every message of `ref`; where Telegram refuses (older than 48
+        hours), the message shows `pointer` instead."""
+        dest = ChatAddress.parse(ref.chat)
+        for message_id in ref.ids:
+            await self._remove_once(ref.chat, dest, int(message_id), pointer)
+
+    async def _edit_once(
+        self,
+        chat: str,
+        dest: ChatAddress,
+        message_id: int,
+        text: str,
+        buttons: InlineKeyboardMarkup | None,
+    ) -> None:
+        try:
+            await self.bot.edit_message_text(
+                text,
+                chat_id=dest.chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                reply_markup=buttons,
+            )
+        except TelegramError as exc:
+            if NOT_MODIFIED in exc.message.lower():
+                return  # it already shows this text: done
+            raise translate_edit(exc, chat, text) from exc
+
+    async def _remove_once(
+        self, chat: str, dest: ChatAddress, message_id: int, pointer: Message
+    ) -> None:
+        try:
+            await self.bot.delete_message(dest.chat_id, message_id)
+        except TelegramError as exc:
+            if CANT_DELETE not in exc.message.lower():
+                raise translate_edit(exc, chat) from exc
+            await self._edit_once(chat, dest, message_id, render(pointer)[0], None)
 
     async def open_dm(self, user: str) -> str:
         """A private chat's id is the user's id."""
@@ -205,6 +270,23 @@ class TelegramSender:
         except TelegramError as exc:
             raise translate(exc, chat, text) from exc
         return sent.message_id
+
+
+NOT_MODIFIED = "message is not modified"
+CANT_DELETE = "message can't be deleted"  # also "… for everyone": older than 48 hours
+GONE_MESSAGES = (
+    "message to edit not found", "message can't be edited", "message to delete not found",
+    "there is no text in the message to edit",
+)  # fmt: skip
+
+
+def translate_edit(exc: TelegramError, chat: str, text: str = "") -> PlatformError:
+    """An edit's or a delete's error: a message that can no longer be changed is
+    `MessageGone` (PTB lower-cases all but the first letter: match case-insensitively)."""
+    said = exc.message.lower()
+    if isinstance(exc, BadRequest) and any(gone in said for gone in (*GONE_MESSAGES, CANT_DELETE)):
+        return MessageGone(exc.message, chat=chat)
+    return translate(exc, chat, text)
 
 
 def translate(exc: TelegramError, chat: str, text: str = "") -> PlatformError:

@@ -37,9 +37,11 @@ from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import Content
+from bot.core.delivery.copies import keep_sent, note_release, variant
+from bot.core.delivery.digests import is_digest
 from bot.core.delivery.outcomes import AfterRun, Outcomes, ThreadProgress, gone, kind_of
 from bot.core.delivery.plan import Job, Planner, Tally
-from bot.core.delivery.ports import Clock, Leadership, Pacer
+from bot.core.delivery.ports import Clock, Copy, Leadership, Pacer
 from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 from bot.core.departures import Departures
 from bot.core.destination import Destination
@@ -172,6 +174,7 @@ class DeliveryEngine:
                 return DeliveryReport()
             if not dry_run:
                 self.ledger.release(target, self.clock.now())
+                note_release(self.ledger, self.content(), target, self.clock.now())
                 await self.ledger.commit()
             self.planner.start_run()
             tally = Tally()
@@ -272,8 +275,10 @@ class DeliveryEngine:
         parent = records[0].ref if 0 in records else None
         refs = {part: record.ref for part, record in records.items() if record.ref is not None}
         dirty = False
+        part = -1
         try:
-            for part, message in enumerate(messages):
+            while (part := part + 1) < len(messages := self.planner.thread(number, dest).messages):
+                message = messages[part]  # the content served now: a change reaches the rest
                 record = records.get(part)
                 if record is not None and record.state == "sent":
                     continue
@@ -288,6 +293,7 @@ class DeliveryEngine:
                 dirty = False
                 ref = await self._send(dest, message, parent if part else None, rank, tally)
                 self.ledger.mark_sent(number, dest.key, part, ref)
+                self._keep_copy(dest, number, part, ref, message)
                 dirty, refs[part] = True, ref
                 tally.sent += 1
                 progress.sent.append((part, self.clock.now()))
@@ -308,6 +314,16 @@ class DeliveryEngine:
                 )
         except Exception as exc:  # the thread is delivered; only its reactions go uncounted
             log.warning("issue %d: what its messages carried was not kept: %s", number, exc)
+
+    def _keep_copy(
+        self, dest: Destination, number: int, part: int, ref: MessageRef, message: Message
+    ) -> None:
+        """The copy a correction may edit later (`corrections.py`), in the same commit."""
+        if is_digest(number):  # a weekly digest is not corrected
+            return
+        keep_sent(self.ledger, self.platforms.get(dest.platform),
+                  Copy(number, dest.key, part, ref, self.planner.digest(message),
+                       variant(*self.planner.variant_of(dest)), self.clock.now()))  # fmt: skip
 
     async def _check(self, dest: Destination) -> None:
         if self._stop.is_set():

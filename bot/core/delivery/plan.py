@@ -31,11 +31,12 @@ from zoneinfo import ZoneInfo
 from bot.content.loader import Content
 from bot.content.names import normalise
 from bot.core.delivery.digests import Digests, is_digest
+from bot.core.delivery.copies import digest
 from bot.core.delivery.ports import Clock
 from bot.core.destination import Destination
 from bot.core.feedback import vote_buttons
 from bot.core.i18n import Language
-from bot.core.model.messages import Thread
+from bot.core.model.messages import Message, Thread
 from bot.core.model.packing import Packing, pack_thread
 from bot.core.model.render import issue_thread
 from bot.core.model.termlinks import TermLinker
@@ -142,6 +143,8 @@ class Planner:
         self._threads: dict[tuple[int, str, bool, Language, frozenset[str]], Thread] = {}
         self._mutes: dict[tuple[str, ...], frozenset[str]] = {}  # one set per distinct choice
         self.digests = Digests(content, ledger, zone or ZoneInfo("UTC"), web, self.platforms)
+        self._rendered_from: Content | None = None  # the content `_threads` were rendered from
+        self._digests: dict[int, tuple[Message, str]] = {}  # id -> (a thread's message, digest)
 
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""
@@ -245,25 +248,50 @@ class Planner:
         """Issue `number` as `dest` gets it: its 토막상식 linking the glossary its platform's way,
         its muted sections left out, packed where its platform's packing applies; or, for a
         digest's number, that digest."""
-        language = dest.language or self.language
+        packed, language, muted = self.variant_of(dest)
         if is_digest(number):
             return self.digests.thread(number, dest, language)
+        return self.variant_thread(number, dest.platform, packed, language, muted)
+
+    def variant_of(self, dest: Destination) -> tuple[bool, Language, frozenset[str]]:
+        """How `dest` gets an issue: packed or not, the language of the bot's words, and the
+        sections it muted."""
         packing = self.packing.get(dest.platform)
         packed = packing is not None and packing.applies_to(dest.kind)
-        key = (number, dest.platform, packed, language, dest.muted)
+        return packed, dest.language or self.language, dest.muted
+
+    def variant_thread(
+        self,
+        number: int,
+        platform: str,
+        packed: bool,
+        language: Language,
+        muted: frozenset[str] = frozenset(),
+    ) -> Thread:
+        """Issue `number` rendered for `platform` in one variant, from the content served now:
+        content that changed during a run reaches the destinations still waiting for it."""
+        content = self.content()
+        if content is not self._rendered_from:
+            self._threads, self._rendered_from, self._digests = {}, content, {}
+        key = (number, platform, packed, language, muted)
+        packing = self.packing.get(platform) if packed else None
         if key not in self._threads:
-            content = self.content()
             issue = content.archive.get(number)
             assert issue is not None, f"issue {number} vanished from the archive"
-            links = TermLinker(dest.platform, content.glossary, self.platforms, language, self.web)
-            thread = issue_thread(issue, language, self.web, links.after, dest.muted)
+            links = TermLinker(platform, content.glossary, self.platforms, language, self.web)
+            thread = issue_thread(issue, language, self.web, links.after, muted)
             if self.votes:
                 parent = replace(thread.parent, buttons=vote_buttons(number))
                 thread = replace(thread, parent=parent)
-            self._threads[key] = (
-                pack_thread(thread, packing.budget) if packing is not None and packed else thread
-            )
+            self._threads[key] = pack_thread(thread, packing.budget) if packing else thread
         return self._threads[key]
+
+    def digest(self, message: Message) -> str:
+        """`copies.digest` of a message of a thread rendered here, once per message."""
+        known = self._digests.get(id(message))
+        if known is None or known[0] is not message:
+            known = self._digests[id(message)] = (message, digest(message))
+        return known[1]
 
     def remaining(self, dest: Destination, number: int) -> int:
         done = self.ledger.parts(number, dest.key)

@@ -8,7 +8,9 @@ from __future__ import annotations
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
+
+from bot.core.model.messages import MessageRef
 
 
 class Clock(Protocol):
@@ -78,3 +80,65 @@ class RunRecord(Protocol):
     def last_run(self) -> datetime | None: ...
 
     async def record(self, due: datetime) -> None: ...
+
+
+CORRECTION = 1 << 40  # the `Pacer` rank of a correction's edits: after every delivery waiting
+
+
+@dataclass(frozen=True, slots=True)
+class Copy:
+    """One sent part of a thread as the ledger keeps it for corrections (`[delivery]
+    correction_days`): where it is (`ref`, with every platform message it was split into; None
+    while a part added by a correction is on its way), a digest of the text it shows and the
+    variant it was rendered for ("packed|ko": packed or not, the bot's language).
+
+    `editing` is the digest an edit in progress goes to (marked before the edit, as deliveries
+    mark a part pending), "" when none; `gone` says why the copy can no longer be changed
+    ("deleted" for a surplus part the correction removed, "message_not_found", …), "" if it can.
+    """
+
+    issue: int
+    destination: str
+    part: int
+    ref: MessageRef | None
+    digest: str
+    variant: str
+    sent_at: datetime
+    editing: str = ""
+    gone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """The revision of an issue that its copies show (or are being corrected to: not `done`):
+    a digest of the issue's source and the glossary, since when, and when a correction of it
+    last finished (None: never corrected)."""
+
+    digest: str
+    since: datetime
+    done: bool = True
+    corrected_at: datetime | None = None
+
+
+@runtime_checkable
+class KeepsCopies(Protocol):
+    """A ledger that keeps each sent part's copy for corrections. Mutations share the ledger's
+    `commit()`, so a copy is durable together with the "sent" of its part."""
+
+    def keep_copy(self, copy: Copy) -> None: ...
+
+    async def copies(self, issue: int) -> list[Copy]:
+        """Every copy kept of `issue`, by destination then part."""
+        ...
+
+    async def prune_copies(self, before: datetime) -> int:
+        """Forget the copies sent before `before` (older than `correction_days`); how many."""
+        ...
+
+    def revision(self, issue: int) -> Revision | None: ...
+
+    def set_revision(self, issue: int, revision: Revision) -> None: ...
+
+    def revised_issues(self) -> dict[int, Revision]: ...
+
+    async def commit(self) -> None: ...

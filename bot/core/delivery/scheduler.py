@@ -109,12 +109,12 @@ class Scheduler:
             left = (due - self.clock.now()).total_seconds()
             if left <= 0:
                 return True
-            await _first(self.clock.sleep(min(left, 3600.0)), self.stop.wait(),
+            await first_of(self.clock.sleep(min(left, 3600.0)), self.stop.wait(),
                          self.changed.wait())  # fmt: skip
         return not self.stop.is_set()
 
 
-async def _first(*waits: Awaitable[object]) -> None:
+async def first_of(*waits: Awaitable[object]) -> None:
     """Until the first of `waits` is done; the others are cancelled."""
     tasks = [asyncio.ensure_future(wait) for wait in waits]
     try:

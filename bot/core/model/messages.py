@@ -85,12 +85,19 @@ class Thread:
 
 @dataclass(frozen=True, slots=True)
 class MessageRef:
-    """An opaque handle to a posted message: Slack `ts`, Telegram `message_id`, ..."""
+    """An opaque handle to a posted message: Slack `ts`, Telegram `message_id`, ...; `more`
+    holds the ids of the continuation messages when the platform split one message in several
+    (a correction edits or deletes each of them)."""
 
     platform: str
     chat: str
     id: str
     thread: str | None = field(default=None)
+    more: tuple[str, ...] = field(default=())
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return (self.id, *self.more)
 
 
 def text(value: str) -> Span:

@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import psycopg
 
+from bot.core.delivery.ports import Copy, Revision
 from bot.core.model.messages import MessageRef
 from bot.core.ports import PartRecord
+from bot.store.copy_records import copy_fields, copy_of, revision_of
 from bot.store.group_commit import GroupCommit
 from bot.store.memory_ledger import MemoryLedger, parent_id
 
@@ -49,6 +51,22 @@ RELEASE = """INSERT INTO releases (issue, released_at) VALUES (%s, %s)
     ON CONFLICT (issue) DO NOTHING"""
 RELEASES = "SELECT issue, released_at FROM releases"
 DONE_ROWS = "SELECT issue, destination FROM deliveries_done"
+COPY_COLUMNS = (
+    "issue, destination, part, platform, chat, ids, thread, digest, variant, sent_at, editing, gone"
+)
+KEEP_COPY = f"""INSERT INTO sent_copies ({COPY_COLUMNS})
+    VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+    ON CONFLICT (issue, destination, part) DO UPDATE SET platform = EXCLUDED.platform,
+    chat = EXCLUDED.chat, ids = EXCLUDED.ids, thread = EXCLUDED.thread,
+    digest = EXCLUDED.digest, variant = EXCLUDED.variant, sent_at = EXCLUDED.sent_at,
+    editing = EXCLUDED.editing, gone = EXCLUDED.gone"""
+COPIES = f"""SELECT {COPY_COLUMNS} FROM sent_copies WHERE issue = %s
+    ORDER BY destination, part"""
+PRUNE_COPIES = "DELETE FROM sent_copies WHERE sent_at < %s"
+REVISIONS = "SELECT issue, digest, since, done, corrected_at FROM issue_revisions"
+SET_REVISION = """INSERT INTO issue_revisions (issue, digest, since, done, corrected_at)
+    VALUES (%s, %s, %s, %s, %s) ON CONFLICT (issue) DO UPDATE SET digest = EXCLUDED.digest,
+    since = EXCLUDED.since, done = EXCLUDED.done, corrected_at = EXCLUDED.corrected_at"""
 PARTS = """SELECT issue, destination, part, state, platform, chat, message_id, thread
     FROM delivery_parts"""
 
@@ -65,6 +83,35 @@ class PgLedger(MemoryLedger):
             conn.execute(DONE_ROWS).fetchall(),
             conn.execute(PARTS).fetchall(),
         )
+        self._load_revisions(conn.execute(REVISIONS).fetchall())
+
+    def _load_revisions(self, rows: list[Any]) -> None:
+        self._revisions = {}
+        for issue, digest, since, done, corrected_at in rows:
+            self._revisions[issue] = revision_of(
+                {"digest": digest, "since": since, "done": done, "corrected_at": corrected_at}
+            )
+
+    async def copies(self, issue: int) -> list[Copy]:
+        await self.commit()
+        async with self._pool.connection() as conn:
+            rows = await (await conn.execute(COPIES, (issue,))).fetchall()
+        names = [*COPY_COLUMNS.replace("destination", "dest").split(", ")]
+        return [copy_of(dict(zip(names, row, strict=True))) for row in rows]
+
+    async def prune_copies(self, before: dt.datetime) -> int:
+        async with self._pool.connection() as conn:
+            return (await conn.execute(PRUNE_COPIES, (before,))).rowcount
+
+    def _write_copy(self, copy: Copy) -> None:
+        fields = copy_fields(copy)
+        params = tuple(fields[name] for name in COPY_COLUMNS.replace("destination", "dest")
+                       .split(", "))  # fmt: skip
+        self._queue.append((KEEP_COPY, params))
+
+    def _write_revision(self, issue: int, revision: Revision) -> None:
+        r = revision
+        self._queue.append((SET_REVISION, (issue, r.digest, r.since, r.done, r.corrected_at)))
 
     def _load(self, releases: list[Any], done: list[Any], parts: list[Any]) -> None:
         self._parts, self._done, self._releases = {}, set(), dict(releases)
@@ -87,7 +134,9 @@ class PgLedger(MemoryLedger):
                     await (await conn.execute(sql)).fetchall()
                     for sql in (RELEASES, DONE_ROWS, PARTS)
                 ]
+                revisions = await (await conn.execute(REVISIONS)).fetchall()
             self._load(*fetched)
+            self._load_revisions(revisions)
 
     async def commit(self) -> None:
         await self._group()

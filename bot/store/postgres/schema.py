@@ -83,6 +83,18 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """ALTER TABLE destination_settings ADD COLUMN muted text[] NOT NULL DEFAULT '{}',
             ADD COLUMN weekly text""",
     ),
+    (  # corrections: each sent part kept for `correction_days`, each delivered issue's revision
+        """CREATE TABLE sent_copies (
+            issue integer NOT NULL, destination text NOT NULL, part integer NOT NULL,
+            platform text, chat text, ids text, thread text, digest text NOT NULL,
+            variant text NOT NULL, sent_at timestamptz NOT NULL,
+            editing text NOT NULL DEFAULT '', gone text NOT NULL DEFAULT '',
+            PRIMARY KEY (issue, destination, part))""",
+        "CREATE INDEX sent_copies_sent_at ON sent_copies (sent_at)",
+        """CREATE TABLE issue_revisions (
+            issue integer PRIMARY KEY, digest text NOT NULL, since timestamptz NOT NULL,
+            done boolean NOT NULL, corrected_at timestamptz)""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_LOCK = 0x6E62_5343  # pg_advisory_xact_lock key: "nbSC"

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.core.delivery.ports import Copy, Revision
 from bot.core.model.messages import MessageRef
 from bot.core.ports import PartRecord
 from bot.store.common import utcnow
+from bot.store.copy_records import copy_fields, copy_of, revision_fields, revision_of
 from bot.store.memory_ledger import MemoryLedger, parent_id
 from bot.store.tinydb.snapshot import Doc, Store
 
 DELIVERIES = "deliveries"
 RELEASES = "releases"
+COPIES = "copies"  # sent parts kept for corrections, "1|telegram:dm:42|3"
+REVISIONS = "revisions"  # each delivered issue's revision, by issue number
 
 
 class Ledger(MemoryLedger):
@@ -37,6 +41,32 @@ class Ledger(MemoryLedger):
                 self._loaded(doc["issue"], doc["dest"], _record(doc))
         for doc in self.releases:
             self._releases[doc["issue"]] = dt.datetime.fromisoformat(doc["released_at"])
+        self.copy_table, self.revision_table = store.table(COPIES), store.table(REVISIONS)
+        for doc in self.revision_table:
+            self._revisions[doc["issue"]] = revision_of(doc)
+
+    async def copies(self, issue: int) -> list[Copy]:
+        found = [copy_of(doc) for doc in self.copy_table if doc["issue"] == issue]
+        return sorted(found, key=lambda c: (c.destination, c.part))
+
+    async def prune_copies(self, before: dt.datetime) -> int:
+        old = [f"{d['issue']}|{d['dest']}|{d['part']}" for d in self.copy_table
+               if dt.datetime.fromisoformat(d["sent_at"]) < before]  # fmt: skip
+        for key in old:
+            self.copy_table.delete(key)
+        if old:
+            await self.store.commit()
+        return len(old)
+
+    def _write_copy(self, copy: Copy) -> None:
+        doc = copy_fields(copy) | {"sent_at": copy.sent_at.isoformat()}
+        self.copy_table.put(f"{copy.issue}|{copy.destination}|{copy.part}", doc)
+
+    def _write_revision(self, issue: int, revision: Revision) -> None:
+        doc = revision_fields(revision)
+        doc["since"] = revision.since.isoformat()
+        doc["corrected_at"] = revision.corrected_at.isoformat() if revision.corrected_at else None
+        self.revision_table.put(str(issue), {"issue": issue, **doc})
 
     async def commit(self) -> None:
         await self.store.commit()
