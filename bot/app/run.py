@@ -226,9 +226,7 @@ async def web_archive(bot: Bot) -> AsyncIterator[None]:
         return
     from bot.web.server import WebServer
 
-    server = WebServer(
-        _archive_of(bot), host=web.host, port=web.port, more=bot.ops.add_routes
-    )
+    server = WebServer(_archive_of(bot), host=web.host, port=web.port, more=bot.ops.add_routes)
     await server.start()
     try:
         yield

@@ -94,7 +94,7 @@ def note_release(ledger: object, content: Content, number: int, at: datetime) ->
 
 
 def variant(packed: bool, language: Language, muted: frozenset[str] = frozenset()) -> str:
-    """"packed|ko", or with the sections muted: "full|en|레딧,arxiv" (normalised names)."""
+    """ "packed|ko", or with the sections muted: "full|en|레딧,arxiv" (normalised names)."""
     named = f"|{','.join(sorted(muted))}" if muted else ""
     return f"{'packed' if packed else 'full'}|{language}{named}"
 

@@ -30,8 +30,8 @@ from zoneinfo import ZoneInfo
 
 from bot.content.loader import Content
 from bot.content.names import normalise
-from bot.core.delivery.digests import Digests, is_digest
 from bot.core.delivery.copies import digest
+from bot.core.delivery.digests import Digests, is_digest
 from bot.core.delivery.ports import Clock
 from bot.core.destination import Destination
 from bot.core.feedback import vote_buttons
