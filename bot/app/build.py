@@ -26,6 +26,7 @@ from bot.adapters.infra.descriptor import PlatformDescriptor, Wiring
 from bot.app import platforms as p
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
+from bot.core.approvals import Approvals
 from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.handlers.admin import AdminNotices
 from bot.core.conversation.quota import CommandQuota
@@ -130,10 +131,14 @@ def build(
     content = load_content(content_dir, cache)
     for warning in content.warnings:
         log.debug("%s", warning)
-    live = LiveContent(
-        content, lambda: load_content(content_dir, cache), release=schedule_of(settings).release()
-    )
     store = storage.open(read_only=read_only)
+    approvals = approvals_of(settings, store)
+    live = LiveContent(
+        content,
+        lambda: load_content(content_dir, cache),
+        release=approvals.gate(schedule_of(settings).release()),
+    )
+    approvals.changed = live.invalidate
     registry = PlatformRegistry()
     web = WebLinks.at(settings.web.base_url)
     pacer = pacing.Pacer(
@@ -197,6 +202,16 @@ def build(
         settings, store, live, registry, engine, service, wiring, tuple(platforms), leading,
         content_dir,
     )  # fmt: skip
+
+
+def approvals_of(settings: Settings, store: Backend) -> Approvals:
+    """The release gate of `[bot] require_approval` on the store's approvals; an issue a run
+    already started delivering stays released."""
+    return Approvals(
+        store.approvals,
+        required=settings.bot.require_approval,
+        released_at=store.ledger.released_at,
+    )
 
 
 def command_quota(settings: Settings) -> CommandQuota | None:

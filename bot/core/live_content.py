@@ -53,6 +53,11 @@ class LiveContent:
         self._view: _View | None = None
         self.refused: ContentError | None = None  # why the last refresh kept the old content
 
+    def invalidate(self) -> None:
+        """Work out the released issues again at the next read (an approval given or
+        withdrawn changes them: bot/core/approvals.py)."""
+        self._view = None
+
     @property
     def reloadable(self) -> bool:
         return self._load is not None

@@ -13,10 +13,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from bot.core.approvals import ApprovalStore
 from bot.core.delivery.ports import PostRequests, RunRecord
 from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
 from bot.store.common import InstallationStore
+from bot.store.tinydb.approvals import Approvals
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
 from bot.store.tinydb.installations import Installations
@@ -43,6 +45,11 @@ class Backend(Protocol):
 
     @property
     def claims(self) -> InboundClaims: ...
+
+    @property
+    def approvals(self) -> ApprovalStore:
+        """Approvals before release and the editors' notices given once (bot/core/approvals.py)."""
+        ...
 
     @property
     def post_requests(self) -> PostRequests | None:
@@ -81,6 +88,7 @@ class TinyBackend:
         self.runs = RunLog(store)
         self.installations = Installations(store)
         self.claims = Claims(store)
+        self.approvals = Approvals(store)
 
     async def refresh(self) -> None:
         pass

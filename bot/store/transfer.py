@@ -33,6 +33,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "destination settings": ("destination_settings", "destination, time, zone, language"),
     "slack installations": ("slack_installations", "workspace, record, saved_at"),
     "slack chats": ("slack_chats", "chat, workspace"),
+    "approvals": ("approvals", "issue, approved_by, approved_at, digest"),
+    "editor notices": ("editor_notices", "key, noticed_at"),
 }  # fmt: skip
 COPY_LOCK = 0x6E62_4350  # "nbCP": two copies into one database run one after the other
 
@@ -77,6 +79,9 @@ def tinydb_rows(store: Store) -> dict[str, list[Row]]:
                                     lambda d: (d["workspace"], json.dumps(d["record"]),
                                                dt.datetime.now(dt.UTC))),
         "slack chats": rows(store.table("slack_chats"), lambda d: (d["chat"], d["workspace"])),
+        "approvals": rows(store.table("approvals"),
+                          lambda d: (d["issue"], d["by"], _at(d["at"]), d["digest"])),
+        "editor notices": rows(store.table("notices"), lambda d: (d["key"], _at(d["at"]))),
     }  # fmt: skip
 
 

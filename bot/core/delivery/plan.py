@@ -103,6 +103,14 @@ class Planner:
         self.platforms = platforms or PlatformRegistry()  # whose deep links the notes use
         self._threads: dict[tuple[int, str, bool, Language], Thread] = {}
 
+    def over(self, content: Callable[[], Content]) -> Planner:
+        """A planner like this one over other content (a test send: the content as loaded,
+        drafts included), rendering threads exactly as this one does."""
+        return Planner(
+            content, self.channels, self.subscriptions, self.ledger, self.language, self.web,
+            self.platforms, self.packing, self.store,
+        )  # fmt: skip
+
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""
         self._threads = {}

@@ -22,6 +22,7 @@ import psycopg
 
 from bot.core.ports import Subscriber
 from bot.store.common import StoreUnavailable, utcnow
+from bot.store.postgres.approvals import PgApprovals
 from bot.store.postgres.destinations import PgDestinations
 from bot.store.postgres.installations import PgInstallations
 from bot.store.postgres.ledger import PgLedger
@@ -119,12 +120,14 @@ class PgBackend:
         self.runs = PgRunLog(pool, row[0] if row else None)
         self.claims = PgClaims(pool)
         self.post_requests: PgPostRequests | None = PgPostRequests(pool)
+        self.approvals = PgApprovals(conn, pool)
 
     async def refresh(self) -> None:
         """What the ports answer from memory (the ledger, the last run), read again: the
         first step of a replica that becomes the leader."""
         await self.ledger.reload()
         await self.runs.reload()
+        await self.approvals.reload()
 
     async def watch_times(self, changed: Callable[[], None]) -> None:
         """`changed()` after any replica's change of the delivery times (this one's too),

@@ -1,0 +1,133 @@
+"""Approval before release (`[bot] require_approval`): the port that keeps approvals, and the
+one rule that decides whether an issue may be released.
+
+An approval records who approved issue N, when, and the SHA-256 of the issue's file as they
+approved it (`digest`). It counts only while the file is unchanged: a change after approval
+withdraws it (`Approvals.stale`, where content changes are noticed). With approval required, an
+issue whose release time has passed is released only if approved (or if a run already started
+delivering it: an issue once out stays out); otherwise it is *held* and the editors are told once
+(`Approvals.held` and `ApprovalStore.first_notice`).
+
+The store answers `approvals()` from memory (`reload()` reads it again, as another replica may
+have approved); writes are durable when they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.content.archive import Archive, Entry
+from bot.content.release import Release
+
+
+@dataclass(frozen=True, slots=True)
+class Approval:
+    issue: int
+    by: str  # "slack:U1"
+    at: dt.datetime
+    digest: str  # SHA-256 (hex) of the issue's file as it was approved
+
+
+class ApprovalStore(Protocol):
+    def approvals(self) -> dict[int, Approval]:
+        """Every approval, by issue (from memory)."""
+        ...
+
+    async def reload(self) -> None:
+        """Read the approvals again (another replica may have written)."""
+        ...
+
+    async def approve(self, approval: Approval) -> None:
+        """Record `approval`, replacing any earlier approval of its issue."""
+        ...
+
+    async def withdraw(self, issue: int, digest: str) -> bool:
+        """Remove the approval of `issue` made for `digest`; True if this removed it (of two
+        replicas withdrawing the same approval, exactly one gets True)."""
+        ...
+
+    async def first_notice(self, key: str) -> bool:
+        """True the first time `key` ("held:3:ab12…") is noticed, False every later time: a
+        notice the editors get once, whichever replica and however often it is seen."""
+        ...
+
+
+def digest(entry: Entry) -> str:
+    """The SHA-256 of the issue's file as it was loaded."""
+    return hashlib.sha256(zlib.decompress(entry.source)).hexdigest()
+
+
+class Approvals:
+    """Whether each issue may be released, from the store's approvals and the ledger's
+    release times. `changed()` is called after an approval is given or withdrawn (the live
+    content's released view is worked out again)."""
+
+    def __init__(
+        self,
+        store: ApprovalStore,
+        *,
+        required: bool,
+        released_at: Callable[[int], dt.datetime | None] = lambda _: None,
+    ) -> None:
+        self.store, self.required, self.released_at = store, required, released_at
+        self.changed: Callable[[], None] = lambda: None
+
+    def of(self, entry: Entry) -> Approval | None:
+        """The approval of `entry` as it is now (None: none, or given for other content)."""
+        found = self.store.approvals().get(entry.number)
+        return found if found is not None and found.digest == digest(entry) else None
+
+    def releasable(self, entry: Entry) -> bool:
+        """The release gate: approval not required, approved as it is, or already out."""
+        return (
+            not self.required
+            or self.released_at(entry.number) is not None
+            or self.of(entry) is not None
+        )
+
+    def gate(self, release: Release) -> Release:
+        """`release` with this gate when approval is required (as it is otherwise)."""
+        return release.gated(self.releasable) if self.required else release
+
+    async def approve(self, entry: Entry, by: str, now: dt.datetime) -> Approval:
+        approval = Approval(entry.number, by, now, digest(entry))
+        await self.store.approve(approval)
+        self.changed()
+        return approval
+
+    async def reload(self) -> None:
+        await self.store.reload()
+        self.changed()
+
+    async def stale(self, archive: Archive) -> list[Approval]:
+        """Withdraw every approval given for content that has changed since (or whose issue is
+        gone), for issues not yet out; the ones this call withdrew (tell the editors those)."""
+        withdrawn = []
+        for approval in list(self.store.approvals().values()):
+            entry = archive.entry(approval.issue)
+            if self.released_at(approval.issue) is not None:
+                continue
+            if entry is not None and digest(entry) == approval.digest:
+                continue
+            if await self.store.withdraw(approval.issue, approval.digest):
+                withdrawn.append(approval)
+        if withdrawn:
+            self.changed()
+        return withdrawn
+
+    def held(self, archive: Archive, release: Release, now: dt.datetime) -> list[Entry]:
+        """The issues whose release time has passed but which wait for approval."""
+        if not self.required:
+            return []
+        return [
+            entry
+            for entry in archive.entries
+            if (at := release.time_of(entry)) is not None
+            and at <= now
+            and not self.releasable(entry)
+        ]
