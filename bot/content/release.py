@@ -19,10 +19,11 @@ from bot.content.archive import Archive, Entry
 @dataclass(frozen=True, slots=True)
 class Release:
     first_due: Callable[[dt.date], dt.datetime]  # the first delivery time on or after a date
-    gate: Callable[[Entry], bool] | None = None  # None: every issue whose time came is released
+    # None: every issue whose time came is released; else only those it lets through
+    gate: Callable[[Entry, dt.datetime], bool] | None = None
 
-    def gated(self, gate: Callable[[Entry], bool]) -> Release:
-        """This rule, releasing an issue whose time has come only if `gate(entry)` says so."""
+    def gated(self, gate: Callable[[Entry, dt.datetime], bool]) -> Release:
+        """This rule, releasing an issue whose time `at` has come only if `gate(entry, at)`."""
         return replace(self, gate=gate)
 
     def time_of(self, entry: Entry) -> dt.datetime | None:
@@ -38,7 +39,7 @@ class Release:
             for entry in archive.entries
             if (at := self.time_of(entry)) is not None
             and at <= now
-            and (self.gate is None or self.gate(entry))
+            and (self.gate is None or self.gate(entry, at))
         )
 
     def next_release(self, archive: Archive, now: dt.datetime) -> dt.datetime | None:

@@ -4,9 +4,11 @@ one rule that decides whether an issue may be released.
 An approval records who approved issue N, when, and the SHA-256 of the issue's file as they
 approved it (`digest`). It counts only while the file is unchanged: a change after approval
 withdraws it (`Approvals.stale`, where content changes are noticed). With approval required, an
-issue whose release time has passed is released only if approved (or if a run already started
-delivering it: an issue once out stays out); otherwise it is *held* and the editors are told once
-(`Approvals.held` and `ApprovalStore.first_notice`).
+issue whose release time has passed is released only if approved; otherwise it is *held* and the
+editors are told once (`Approvals.held` and `ApprovalStore.first_notice`). What was out before
+stays out: an issue a run already started delivering, and every issue whose release time came
+before approval was first required (`required_since`, recorded once in the store: switching it
+on does not hide the archive).
 
 The store answers `approvals()` from memory (`reload()` reads it again, as another replica may
 have approved); writes are durable when they return.
@@ -51,6 +53,15 @@ class ApprovalStore(Protocol):
         replicas withdrawing the same approval, exactly one gets True)."""
         ...
 
+    def required_since(self) -> dt.datetime | None:
+        """When approval was first required here (from memory); None: never yet."""
+        ...
+
+    async def require_since(self, at: dt.datetime) -> dt.datetime:
+        """Record `at` as when approval was first required, unless a time is recorded; the
+        one kept."""
+        ...
+
     async def first_notice(self, key: str) -> bool:
         """True the first time `key` ("held:3:ab12…") is noticed, False every later time: a
         notice the editors get once, whichever replica and however often it is seen."""
@@ -73,19 +84,29 @@ class Approvals:
         *,
         required: bool,
         released_at: Callable[[int], dt.datetime | None] = lambda _: None,
+        now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.store, self.required, self.released_at = store, required, released_at
         self.changed: Callable[[], None] = lambda: None
+        # issues due before this were out before approval was required (`start` records it)
+        self.since = (store.required_since() or now()) if required else None
 
     def of(self, entry: Entry) -> Approval | None:
         """The approval of `entry` as it is now (None: none, or given for other content)."""
         found = self.store.approvals().get(entry.number)
         return found if found is not None and found.digest == digest(entry) else None
 
-    def releasable(self, entry: Entry) -> bool:
-        """The release gate: approval not required, approved as it is, or already out."""
+    async def start(self) -> None:
+        """Record when approval was first required (at the first start with it on)."""
+        if self.since is not None:
+            self.since = await self.store.require_since(self.since)
+
+    def releasable(self, entry: Entry, at: dt.datetime) -> bool:
+        """The release gate for `entry` due at `at`: approval not required, out already (a run
+        started it, or due before approval was required), or approved as it is now."""
         return (
-            not self.required
+            self.since is None
+            or at < self.since
             or self.released_at(entry.number) is not None
             or self.of(entry) is not None
         )
@@ -111,7 +132,7 @@ class Approvals:
         for approval in list(self.store.approvals().values()):
             entry = archive.entry(approval.issue)
             if self.released_at(approval.issue) is not None:
-                continue
+                continue  # out already: a change now is a correction
             if entry is not None and digest(entry) == approval.digest:
                 continue
             if await self.store.withdraw(approval.issue, approval.digest):
@@ -129,5 +150,5 @@ class Approvals:
             for entry in archive.entries
             if (at := release.time_of(entry)) is not None
             and at <= now
-            and not self.releasable(entry)
+            and not self.releasable(entry, at)
         ]

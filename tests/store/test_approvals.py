@@ -48,6 +48,14 @@ async def test_a_replica_reloaded_sees_another_replicas_approval(
     assert second.approvals()[5].by == "slack:U1"
 
 
+async def test_when_approval_was_first_required_is_kept(reopen: Opener) -> None:
+    store = reopen().approvals
+    assert store.required_since() is None
+    assert await store.require_since(AT) == AT
+    assert await store.require_since(AT.replace(hour=11)) == AT
+    assert reopen().approvals.required_since() == AT
+
+
 async def test_a_notice_is_given_once(reopen: Opener) -> None:
     store = reopen().approvals
     assert await store.first_notice("held:3:aaaa")

@@ -6,6 +6,7 @@ statement."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from bot.core.approvals import Approval
@@ -20,6 +21,11 @@ APPROVE = """INSERT INTO approvals (issue, approved_by, approved_at, digest)
     VALUES (%s, %s, %s, %s) ON CONFLICT (issue) DO UPDATE SET approved_by = EXCLUDED.approved_by,
     approved_at = EXCLUDED.approved_at, digest = EXCLUDED.digest"""
 WITHDRAW = "DELETE FROM approvals WHERE issue = %s AND digest = %s RETURNING 1"
+REQUIRED = "approval-required"  # the notice whose time is when approval was first required
+SINCE = "SELECT noticed_at FROM editor_notices WHERE key = 'approval-required'"
+REQUIRE = """WITH kept AS (INSERT INTO editor_notices (key, noticed_at) VALUES (%s, %s)
+    ON CONFLICT DO NOTHING RETURNING noticed_at)
+    SELECT noticed_at FROM kept UNION ALL SELECT noticed_at FROM editor_notices WHERE key = %s"""
 NOTICE = "INSERT INTO editor_notices (key) VALUES (%s) ON CONFLICT DO NOTHING RETURNING 1"
 
 
@@ -27,6 +33,8 @@ class PgApprovals:
     def __init__(self, conn: psycopg.Connection[Any], pool: Pool) -> None:
         self.pool = pool
         self._known = _by_issue(conn.execute(SELECT).fetchall())
+        row = conn.execute(SINCE).fetchone()
+        self._since: dt.datetime | None = row[0] if row else None
 
     def approvals(self) -> dict[int, Approval]:
         return dict(self._known)
@@ -44,6 +52,14 @@ class PgApprovals:
         if known is not None and known.digest == digest:
             del self._known[issue]
         return removed
+
+    def required_since(self) -> dt.datetime | None:
+        return self._since
+
+    async def require_since(self, at: dt.datetime) -> dt.datetime:
+        rows = await self.pool.query(REQUIRE, (REQUIRED, at, REQUIRED))
+        self._since = rows[0][0]
+        return self._since
 
     async def first_notice(self, key: str) -> bool:
         return bool(await self.pool.query(NOTICE, (key,)))

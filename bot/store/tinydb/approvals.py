@@ -11,6 +11,7 @@ from bot.store.tinydb.snapshot import Store
 
 APPROVALS = "approvals"
 NOTICES = "notices"
+REQUIRED = "approval-required"  # the notice whose time is when approval was first required
 
 
 class Approvals:
@@ -45,6 +46,18 @@ class Approvals:
         self.table.delete(str(issue))
         await self.store.commit()
         return True
+
+    def required_since(self) -> dt.datetime | None:
+        doc = self.notices.get(REQUIRED)
+        return dt.datetime.fromisoformat(doc["at"]) if doc else None
+
+    async def require_since(self, at: dt.datetime) -> dt.datetime:
+        kept = self.required_since()
+        if kept is not None:
+            return kept
+        self.notices.put(REQUIRED, {"at": at.isoformat()})
+        await self.store.commit()
+        return at
 
     async def first_notice(self, key: str) -> bool:
         if self.notices.get(key) is not None:
