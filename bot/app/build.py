@@ -34,6 +34,7 @@ from bot.core.conversation.service import CommandService
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Leading
+from bot.core.delivery.testsend import TestSends
 from bot.core.departures import Departures
 from bot.core.destination import DeliveryTime
 from bot.core.live_content import LiveContent
@@ -145,7 +146,9 @@ def build(
         p.rate_limits(settings, platforms), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
     )
     admins = frozenset(settings.bot.admins)
-    notices = AdminNotices(live, registry, admins, settings.bot.language)  # the engine's too
+    notices = AdminNotices(
+        live, registry, admins, settings.bot.language, approvals
+    )  # the engine's too
     engine = DeliveryEngine(
         content=lambda: live.current,
         channels=p.delivery_channels(settings, platforms),
@@ -160,8 +163,9 @@ def build(
         web=web,
         packing=p.delivery_packing(settings, platforms),
         concurrency=p.delivery_concurrency(settings, platforms),
-        before_run=notices.refresh,  # the content on disk, as /reload takes it
+        before_run=notices.before_run,  # the content on disk, as /reload takes it; approvals
     )
+    tester = TestSends(engine.planner, lambda: live.loaded, pacer, SystemClock())
     leading = Leading(now=held and not replica)
     pinned = p.delivery_channels(settings, platforms)
     departures = Departures(store.subscriptions, store.destinations, pinned)
@@ -189,6 +193,8 @@ def build(
         departures=departures,
         notices=notices,
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
+        approvals=approvals,
+        tester=tester,
     )
     wiring = Wiring(
         service,

@@ -53,6 +53,10 @@ class LiveContent:
         self._view: _View | None = None
         self.refused: ContentError | None = None  # why the last refresh kept the old content
 
+    def now(self) -> datetime:
+        """The clock the released view is worked out by."""
+        return self._now()
+
     def invalidate(self) -> None:
         """Work out the released issues again at the next read (an approval given or
         withdrawn changes them: bot/core/approvals.py)."""

@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Handler
-from bot.core.conversation.handlers import admin, channels, guide, lookups, subscribing
+from bot.core.conversation.handlers import admin, channels, editors, guide, lookups, subscribing
 
 Who = Literal["everyone", "admins"]
 
@@ -67,11 +67,14 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("lang", p.lang, {p.SetLanguage: channels.set_language}, ("언어", "language"),
                 help="help_lang", menu="menu_lang"),
     CommandSpec("briefing", p.briefing,
-                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time},
+                {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
+                 p.Approve: editors.approve, p.IssueStatus: editors.issue_status},
                 help="help_briefing", menu="menu_briefing"),
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
                 help="help_post"),
+    CommandSpec("test", p.test_send, {p.TestSend: editors.test_send}, ("시험",), who="admins",
+                help="help_test", menu="menu_test"),
     CommandSpec("reload", _no_argument(p.Reload), {p.Reload: admin.reload}, who="admins",
                 help="help_reload"),
     CommandSpec("stats", _no_argument(p.Stats), {p.Stats: admin.stats}, who="admins",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.content.loader import Content
+from bot.core.approvals import Approvals
 from bot.core.conversation.access import is_admin
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.inbound import Reply
@@ -17,7 +18,7 @@ from bot.core.live_content import LiveContent
 from bot.core.model.messages import simple
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command, Deliverer, SubscriptionStore
+from bot.core.ports import Command, Deliverer, SubscriptionStore, TestSender
 
 
 class Listed(Protocol):
@@ -52,6 +53,10 @@ class Ports:
     policy: DestinationPolicy | None = None  # opted-in channels, times and languages
     commands: Sequence[Listed] = ()  # the command table, for /help
     spellings: Mapping[str, Spelling] | None = None  # per platform, how a command is typed
+    approvals: Approvals | None = None  # approval before release (bot/core/approvals.py)
+    tester: TestSender | None = None  # /briefing test: an issue to one person's DM
+    # the content on disk, taken as /reload would, refusals and withdrawn approvals told
+    refresh: Callable[[], Awaitable[bool]] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,30 @@ class Unknown(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class TestSend(Parsed):
+    """`/briefing test [N]`: issue N (None: the next to be released) to the asker's DM."""
+
+    __test__ = False  # not a pytest class
+    number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Approve(Parsed):
+    """`/briefing approve N`, or the approve button of a test send (`digest`: the first
+    characters of the content's digest it was sent with; "" from the command)."""
+
+    number: int
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IssueStatus(Parsed):
+    """`/briefing status N`: issue N's release time and approval."""
+
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
 class BadInput(Parsed):
     key: str
     values: tuple[tuple[str, object], ...] = ()
@@ -142,18 +166,27 @@ def split_text(line: str) -> tuple[str, str]:
     return name, rest
 
 
-BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang")  # `/briefing <action>`
+# `/briefing <action>`
+BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "test", "approve")
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 def briefing(arg: str) -> Parsed:
-    """`/briefing` alone is help; `here`, `stop`, `status`, `time HH:MM [Area/City]`, `lang`."""
+    """`/briefing` alone is help; `here`, `stop`, `status [N]`, `time HH:MM [Area/City]`, `lang`;
+    the editors' `test [N]` and `approve N`."""
     action, _, rest = arg.partition(" ")
     action = action.casefold()
     if not action:
         return Help()
     if action in ("here", "stop", "status") and not rest.strip():
         return ChannelAction(action)  # type: ignore[arg-type]
+    if action == "status":
+        number = _number(rest.strip())
+        return IssueStatus(number) if number else BadInput("status_usage")
+    if action == "test":
+        return test_send(rest.strip())
+    if action == "approve":
+        return approve(rest.strip())
     if action == "time":
         parsed = time_and_zone(rest)
         return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
@@ -227,6 +260,28 @@ def post(arg: str) -> Parsed:
         return PostNow()
     number = _number(arg)
     return PostNow(number) if number else BadInput("issue_bad_number", (("arg", arg),))
+
+
+def test_send(arg: str) -> Parsed:
+    """`/test [N]`, `/briefing test [N]`."""
+    if not arg:
+        return TestSend()
+    number = _number(arg)
+    return TestSend(number) if number else BadInput("test_usage")
+
+
+def approve(arg: str) -> Parsed:
+    number = _number(arg) if arg else None
+    return Approve(number) if number else BadInput("approve_usage")
+
+
+def approve_press(payload: str) -> Approve | None:
+    """The approve button's payload, "<N>:<digest prefix>"; None if it is not one."""
+    number, _, digest = payload.partition(":")
+    found = _number(number)
+    if found is None or not re.fullmatch(r"[0-9a-f]{16}", digest):
+        return None
+    return Approve(found, digest)
 
 
 def start(payload: str) -> Parsed:

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Mapping
 
 from bot.content.loader import Content
+from bot.core.approvals import Approvals
 from bot.core.conversation import commands
 from bot.core.conversation.access import is_admin
 from bot.core.conversation.context import Context, Ports, Spelling
@@ -27,7 +28,7 @@ from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command, Deliverer, DeliveryReport, SubscriptionStore
+from bot.core.ports import Command, Deliverer, DeliveryReport, SubscriptionStore, TestSender
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ class CommandService:
         departures: Departures | None = None,
         notices: AdminNotices | None = None,
         spellings: Mapping[str, Spelling] | None = None,
+        approvals: Approvals | None = None,
+        tester: TestSender | None = None,
     ) -> None:
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
         self.language: Language = language
@@ -60,6 +63,7 @@ class CommandService:
         self.notices = notices or AdminNotices(content, platforms)  # the root's, shared
         self.departures = departures or Departures(subscriptions)  # the one rule for the gone
         self.spellings = spellings  # per platform, how its users type a command (/help)
+        self.approvals, self.tester = approvals, tester  # the editors' (handlers/editors.py)
 
     @property
     def content(self) -> Content:
@@ -68,7 +72,8 @@ class CommandService:
     @property
     def ports(self) -> Ports:
         return Ports(self.live, self.subscriptions, self.platforms, self.admins, self.deliverer,
-                     self.web, self.policy, commands.COMMANDS, self.spellings)  # fmt: skip
+                     self.web, self.policy, commands.COMMANDS, self.spellings, self.approvals,
+                     self.tester, self.notices.refresh)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
         parsed = commands.parse(command.name, command.text)

@@ -7,22 +7,23 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import UTC
 
 from bot.content.errors import ContentError
+from bot.core.approvals import Approvals, digest
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context, Ports
 from bot.core.conversation.destinations import DestinationPolicy, dm_key
-from bot.core.conversation.handlers.lookups import available
+from bot.core.conversation.handlers.lookups import available, refusal
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
-from bot.core.model.messages import Block, Line, Message, bold, simple, text
+from bot.core.model.messages import Message, simple
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import DeliveryReport, DestinationSettings, ReportsStats
 
 log = logging.getLogger(__name__)
-MAX_REPLY_PROBLEMS = 10
 
 
 async def post(ctx: Context, parsed: p.PostNow) -> Reply:
@@ -103,13 +104,6 @@ def reload_content(ports: Ports, lang: Language) -> Reply:
     return Reply(simple(t(lang, "reloaded", issues=summary["issues"], terms=summary["terms"])))
 
 
-def refusal(exc: ContentError, lang: Language) -> Message:
-    """Why the content was refused: its first problems, one a line."""
-    problems = [Line((text(str(one)),), bullet=True) for one in exc.problems[:MAX_REPLY_PROBLEMS]]
-    head = Line((bold(t(lang, "reload_failed")),))
-    return Message((Block((head, *problems)),))
-
-
 def post_done(report: DeliveryReport, lang: Language) -> Message:
     return simple(
         t(lang, "post_done", destinations=report.destinations, sent=report.sent,
@@ -118,7 +112,9 @@ def post_done(report: DeliveryReport, lang: Language) -> Message:
 
 
 class AdminNotices:
-    """DMs to the admins (`[bot] admins`, "slack:U1") on the platforms that run."""
+    """DMs to the admins (`[bot] admins`, "slack:U1") on the platforms that run; with
+    `approvals`, to the editors (and admins) too: an approval withdrawn by a change to its
+    issue's file, an issue held at its time for want of approval (each once)."""
 
     def __init__(
         self,
@@ -126,9 +122,12 @@ class AdminNotices:
         platforms: PlatformRegistry,
         admins: frozenset[str] = frozenset(),
         language: Language = "ko",
+        approvals: Approvals | None = None,
+        editors: frozenset[str] = frozenset(),
     ) -> None:
         self.live, self.platforms = live, platforms
         self.admins, self.language = admins, language
+        self.approvals, self.editors = approvals, editors | admins
         self._told = ""  # the last refused content the admins were told about
 
     async def refresh(self) -> bool:
@@ -137,9 +136,43 @@ class AdminNotices:
         a refusal reaches every admin by DM once, not again until the problems change."""
         return await self.refresh_content(self.admins, self.language)
 
+    async def before_run(self) -> bool:
+        """Before a delivery run: the content on disk (`refresh`), the approvals as the store
+        has them now, and each issue held for want of approval told to the editors once."""
+        fresh = await self.refresh()
+        if self.approvals is not None:
+            await self.approvals.reload()
+            await self.approvals.start()
+            await self.tell_held(self.approvals)
+        return fresh
+
+    async def tell_held(self, approvals: Approvals) -> None:
+        live = self.live
+        for entry in approvals.held(live.loaded.archive, live.release, live.now()):
+            at = live.release.time_of(entry) or live.now()
+            if await approvals.store.first_notice(f"held:{entry.number}:{digest(entry)[:16]}"):
+                log.warning("issue %d is held: its release time %s has passed and it is not "
+                            "approved", entry.number, at.isoformat())  # fmt: skip
+                when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+                message = simple(t(self.language, "notice_held", number=entry.number, at=when))
+                await self.tell_all(self.editors, message)
+
+    async def withdraw_stale(self) -> None:
+        """Approvals given for content that has changed since are withdrawn, each told to the
+        editors once (of several replicas noticing the change, the one that withdrew it)."""
+        if self.approvals is None:
+            return
+        for gone in await self.approvals.stale(self.live.loaded.archive):
+            log.warning("approval of issue %d by %s withdrawn: its file changed",
+                        gone.issue, gone.by)  # fmt: skip
+            at = gone.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            message = t(self.language, "notice_withdrawn", number=gone.issue, by=gone.by, at=at)
+            await self.tell_all(self.editors, simple(message))
+
     async def refresh_content(self, admins: frozenset[str], lang: Language) -> bool:
         if self.live.refresh():
             self._told = ""
+            await self.withdraw_stale()
             return True
         refused = self.live.refused
         if refused is not None and str(refused) != self._told:
