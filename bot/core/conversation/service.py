@@ -18,7 +18,7 @@ from bot.core.conversation.access import is_admin
 from bot.core.conversation.context import Context, Ports, Spelling
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.finder import Page
-from bot.core.conversation.handlers import channels, home, lookups
+from bot.core.conversation.handlers import channels, editors, home, lookups
 from bot.core.conversation.handlers.admin import AdminNotices, reload_content
 from bot.core.conversation.inbound import SILENCE, HomeState, Reply
 from bot.core.conversation.quota import CommandQuota, Verdict
@@ -117,6 +117,11 @@ class CommandService:
         policy = self.policy
         lang = await policy.language_for(command) if policy is not None else self.language
         return Context(command, lang, self.ports)
+
+    async def test_send(self, command: Command, number: int | None) -> tuple[int, Reply]:
+        """A test send to `command`'s sender (`briefing-bot test N --to`): messages sent (0:
+        none) and the answer, in their language."""
+        return await editors.send_test(await self.context(command), number)
 
     def issue(self, number: int, public: bool = False, platform: str = "") -> Reply:
         return lookups.issue_reply(self.ports, self.language, number, public, platform)

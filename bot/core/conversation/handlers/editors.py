@@ -19,7 +19,7 @@ from bot.content.archive import Entry
 from bot.core.approvals import Approvals, digest
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context
-from bot.core.conversation.handlers.lookups import refusal
+from bot.core.conversation.handlers.lookups import ranges, refusal
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
@@ -32,30 +32,37 @@ APPROVE = "approve"  # the approve button's prefix: "approve:<N>:<digest[:16]>"
 async def test_send(ctx: Context, parsed: p.TestSend) -> Reply:
     if not ctx.by_admin:
         return ctx.say("editors_only")
+    _, reply = await send_test(ctx, parsed.number)
+    return reply
+
+
+async def send_test(ctx: Context, number: int | None) -> tuple[int, Reply]:
+    """Issue `number` (None: the next to be released) to the asker's DM: how many messages
+    that took (0: none was sent) and the answer to give."""
     ports, lang = ctx.ports, ctx.language
     if ports.tester is None:
-        return ctx.say("post_unavailable")
+        return 0, ctx.say("post_unavailable")
     problems = await _on_disk(ctx)
     if problems is not None:
-        return problems
-    number = parsed.number if parsed.number is not None else next_up(ctx)
+        return 0, problems
+    number = number if number is not None else next_up(ctx)
     entry = ports.live.loaded.archive.entry(number) if number is not None else None
     if entry is None:
         if number is None:
-            return ctx.say("test_nothing")
-        return ctx.say("issue_not_found", number=number, available=_loaded(ctx))
+            return 0, ctx.say("test_nothing")
+        return 0, ctx.say("issue_not_found", number=number, available=_loaded(ctx))
     who = ctx.command
     try:
         sent = await ports.tester.test_send(
             entry.number, who.platform, who.user, lang, lambda parent: mark(ctx, entry, parent)
         )
     except RecipientGone:
-        return ctx.say("test_no_dm")
+        return 0, ctx.say("test_no_dm")
     except PlatformError as exc:
         log.warning("test send of issue %d to %s:%s failed: %s", entry.number, who.platform,
                     who.user, exc)  # fmt: skip
-        return ctx.say("test_failed", reason=str(exc)[:200])
-    return ctx.say("test_sent", number=entry.number, messages=sent)
+        return 0, ctx.say("test_failed", reason=str(exc)[:200])
+    return sent, ctx.say("test_sent", number=entry.number, messages=sent)
 
 
 async def approve(ctx: Context, parsed: p.Approve) -> Reply:
@@ -167,9 +174,8 @@ async def _on_disk(ctx: Context) -> Reply | None:
 
 
 def _loaded(ctx: Context) -> str:
-    """The issues on disk (drafts included), as a range, for an editor's miss."""
-    numbers = ctx.ports.live.loaded.archive.numbers
-    return f"{numbers[0]}–{numbers[-1]}" if numbers else "-"
+    """The issues on disk (drafts included), as ranges, for an editor's miss."""
+    return ranges(ctx.ports.live.loaded.archive.numbers) or "-"
 
 
 def when(ctx: Context, at: dt.datetime | None) -> str:

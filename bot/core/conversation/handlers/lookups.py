@@ -108,10 +108,10 @@ def refusal(exc: ContentError, lang: Language, head: str = "reload_failed") -> M
 
 def available(ports: Ports) -> str:
     """The issue numbers there are, as ranges ("1–3, 7"), or "-"."""
-    return _ranges(ports.live.current.archive.numbers) or "-"
+    return ranges(ports.live.current.archive.numbers) or "-"
 
 
-def _ranges(numbers: tuple[int, ...]) -> str:
+def ranges(numbers: tuple[int, ...]) -> str:
     """(1, 2, 3, 7) → "1–3, 7"."""
     parts: list[str] = []
     start = prev = None
