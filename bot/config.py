@@ -51,6 +51,7 @@ class BotSection(_Section):
     timezone: str = "Asia/Seoul"
     language: Literal["ko", "en"] = "ko"
     admins: tuple[str, ...] = ()
+    editors: tuple[str, ...] = ()  # may test, approve, see reports and diagnose (admins too)
     channel_opt_in: Literal["admins", "members"] = "admins"  # who may /briefing here in a channel
     # per user and per chat, in any minute (admins exempt; 0: no quota)
     commands_per_minute: int = Field(20, ge=0, le=10_000)
@@ -67,7 +68,7 @@ class BotSection(_Section):
             ) from None
         return value
 
-    @field_validator("admins")
+    @field_validator("admins", "editors")
     @classmethod
     def _platform_ids(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for admin in value:

@@ -37,6 +37,7 @@ def problems(tmp_path: Path, text: str) -> list[str]:
      ("[schedule]\ncron = '61 8 * * *'\n", "c.toml:2: [schedule] cron: '61 8 * * *' is not a 5-field cron"),
      ("[bot]\ntimezone = 'Mars/Base'\n", "c.toml:2: [bot] timezone: unknown time zone 'Mars/Base'"),
      ("[bot]\nadmins = ['U1']\n", "c.toml:2: [bot] admins: 'U1' is not platform:user"),
+     ("[bot]\neditors = ['x']\n", "c.toml:2: [bot] editors: 'x' is not platform:user"),
      ("[telegram]\nchanels = [1]\n", "c.toml:2: [telegram] chanels: unknown key"),
      ("[teelgram]\nenabled = true\n", "c.toml:1: [teelgram]: unknown key"),
      ("[web]\nbase_url = 'briefing.example.com'\n", "c.toml:2: [web] base_url: 'briefing.example.com' is not an absolute http(s) URL"),

@@ -146,7 +146,9 @@ def build(
         p.rate_limits(settings, platforms), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
     )
     admins = frozenset(settings.bot.admins)
-    notices = AdminNotices(
+    notices = AdminNotices(  # the engine's too
+        live, registry, admins, settings.bot.language, approvals, frozenset(settings.bot.editors)
+    )
         live, registry, admins, settings.bot.language, approvals
     )  # the engine's too
     engine = DeliveryEngine(
@@ -175,6 +177,7 @@ def build(
         registry,
         language=settings.bot.language,
         admins=admins,
+        editors=frozenset(settings.bot.editors),
         deliverer=Handover(engine, store.post_requests, leading),
         web=web,
         policy=DestinationPolicy(

@@ -194,11 +194,12 @@ def home_button(action_id: str) -> str:
 
 
 # ◀ ▶ between issues
-def buttons(message: JsonDict) -> list[JsonDict]:
+def buttons(message: JsonDict, kind: str = "nav") -> list[JsonDict]:
+    """The message's buttons of one kind (the prefix of their data: "nav" for ◀ ▶)."""
     return [
         element
         for block in message.get("blocks", [])
-        if block["type"] == "actions" and block.get("block_id") == "nav"
+        if block["type"] == "actions" and block.get("block_id") == f"buttons_{kind}"
         for element in block["elements"]
     ]
 

@@ -7,9 +7,10 @@
 - Plain-text DMs (`term NP-hard`) are answered in the DM; `@app term NP-hard` in a channel is
   answered in the mention's thread.
 - App Home: its listeners are `home_tab.py`'s, registered here.
-- ◀ ▶ (block actions `nav_…`): the neighbouring issue replaces the message in place through the
-  action's `response_url` (`replace_original`); a stale or forged press gets a short ephemeral
-  word and leaves the message as it was.
+- Message buttons (block actions `press_…`, the value is the core's button data): the core's
+  answer replaces the message in place through the action's `response_url` (◀ ▶:
+  `replace_original`), goes to the presser's DM (an issue to read now), or is a short ephemeral
+  word (a vote counted; a stale or forged press, which leaves the message as it was).
 - `/briefing here|stop|status|time|lang` is the core's `briefing` command (the channel's
   destination); the reader's language comes from `users.info` `locale` (the sender asks once per
   user). The app joining a channel (`member_joined_channel` for its own user) says once how to
@@ -36,7 +37,7 @@ from bot.adapters.infra.clock import SystemClock
 from bot.adapters.slack import home
 from bot.adapters.slack.home_tab import HomeTab
 from bot.adapters.slack.redelivery import Redeliveries
-from bot.adapters.slack.render import NAV_ACTION, render_message
+from bot.adapters.slack.render import BUTTON_ACTION, render_message
 from bot.adapters.slack.send import PLATFORM, SlackSender
 from bot.core.conversation.commands import COMMANDS
 from bot.core.conversation.inbound import Conversation, Reply
@@ -109,7 +110,7 @@ class SlackHandlers:
         bolt.event("group_left")(self.on_left)
         bolt.action(home.SUBSCRIBE_ACTION)(tab.on_button)
         bolt.action(home.UNSUBSCRIBE_ACTION)(tab.on_button)
-        bolt.action(re.compile(f"^{NAV_ACTION}"))(self.on_nav_button)
+        bolt.action(re.compile(f"^{BUTTON_ACTION}"))(self.on_button)
         bolt.action(re.compile(f"^{home.SEND_ACTION}"))(tab.on_send)
         for setting in home.SETTING_ACTIONS:
             bolt.action(setting)(tab.on_setting)
@@ -257,16 +258,20 @@ class SlackHandlers:
         except Exception:
             log.exception("slack: could not even report the failure in %s", chat)
 
-    # ◀ ▶ ---------------------------------------------------------------------------------
+    # message buttons (◀ ▶, ...) ----------------------------------------------------------------
 
-    async def on_nav_button(
-        self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond
-    ) -> None:
-        """The issue a ◀ ▶ press names, in place of the message the buttons were on."""
+    async def on_button(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        """A message button's press: the core's answer as a notice to the presser alone, in
+        place of the message the buttons were on (◀ ▶), or in the presser's DM."""
         await ack()
         action = (body.get("actions") or [{}])[0]
         try:
-            reply = await self.service.navigate(action.get("value"), await self.reader(body))
+            reader = await self.reader(body)
+            reply = await self.service.press(action.get("value"), reader)
+            if not reply.notice and not reply.in_place:
+                dm = await self.platform.open_dm(reader.user)
+                await self.post(dm, reply)
+                return
             payloads = render_message(reply.message)
             if len(payloads) > 1 and reply.thread is not None:
                 payloads = render_message(reply.thread.parent)
@@ -276,7 +281,7 @@ class SlackHandlers:
             if sent.status_code != 200:
                 log.warning("slack: response_url answered %s %s", sent.status_code, sent.body)
         except Exception:
-            log.exception("slack: a ◀ ▶ press failed")
+            log.exception("slack: a button press failed")
             await self.respond(respond, self.say("failed"))
 
     # App Home ------------------------------------------------------------------------------

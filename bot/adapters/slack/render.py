@@ -12,8 +12,8 @@ characters (`msg_blocks_too_long`, undocumented), so a payload carries at most
 `MAX_PAYLOAD_CHARS` of block text. A message that does not fit becomes several payloads; the
 adapter posts the later ones as replies in the same thread.
 
-A message's `Navigation` becomes an `actions` block of ◀ ▶ buttons at the end of its first
-payload (`action_id` `nav_previous`/`nav_next`, `value` `nav:<n>`).
+A message's `Button`s become `actions` blocks (one per kind of button: ◀ ▶ in one, 👍 👎 in
+another) at the end of its first payload (`action_id` `press_<n>`, `value` the button's data).
 """
 
 from __future__ import annotations
@@ -23,8 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.conversation import navigation
-from bot.core.model.messages import Block, Line, Message, Navigation, Span, Style, Thread
+from bot.core.model.messages import Block, Button, Line, Message, Span, Style, Thread
 from bot.core.model.split import cut_point, fit_block
 
 Payload = dict[str, Any]
@@ -43,7 +42,7 @@ BULLETS = ("•", "◦", "▪")
 _MARKERS = {Style.BOLD: "*", Style.ITALIC: "_", Style.CODE: "`"}
 _URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 _URL_QUOTES = {"|": "%7C", "<": "%3C", ">": "%3E", " ": "%20"}
-NAV_ACTION = "nav_"  # the prefix of the ◀ ▶ buttons' action_id
+BUTTON_ACTION = "press_"  # the prefix of the message buttons' action_id
 BUTTON_LIMIT = 75  # characters of a button's text
 
 
@@ -184,38 +183,47 @@ def render_message(message: Message, *, reply: bool = False) -> list[Payload]:
         _payload(group, title if i == 0 and title else None, first_unfurl and i == 0)
         for i, group in enumerate(groups)
     ]
-    return _with_nav(payloads, message.nav)
+    return _with_buttons(payloads, message.buttons)
 
 
-def nav_block(nav: Navigation) -> SlackBlock:
-    """◀ ▶ as an actions block; the buttons' values are the core's navigation data."""
-    buttons = [
-        {
-            "type": "button",
-            "action_id": f"{NAV_ACTION}{'previous' if step is nav.previous else 'next'}",
-            "text": {
-                "type": "plain_text",
-                "text": truncate(step.label, BUTTON_LIMIT),
-                "emoji": True,
-            },
-            "value": navigation.data(step.issue),
-        }
-        for step in nav.steps
+def button_blocks(buttons: tuple[Button, ...]) -> list[SlackBlock]:
+    """The buttons as actions blocks, one per kind; each button's `value` is its data, its
+    `action_id` unique in the message (`press_<n>`)."""
+    rows: dict[str, list[SlackBlock]] = {}
+    for index, button in enumerate(buttons):
+        rows.setdefault(button.prefix, []).append(
+            {
+                "type": "button",
+                "action_id": f"{BUTTON_ACTION}{index}",
+                "text": {
+                    "type": "plain_text",
+                    "text": truncate(button.label, BUTTON_LIMIT),
+                    "emoji": True,
+                },
+                "value": button.data,
+            }
+        )
+    return [
+        {"type": "actions", "block_id": f"buttons_{prefix}", "elements": elements}
+        for prefix, elements in rows.items()
     ]
-    return {"type": "actions", "block_id": "nav", "elements": buttons}
 
 
-def _with_nav(payloads: list[Payload], nav: Navigation | None) -> list[Payload]:
-    """The ◀ ▶ block at the end of the first payload (a full one gives up its last block)."""
-    if nav is None or not nav.steps:
+def _with_buttons(payloads: list[Payload], buttons: tuple[Button, ...]) -> list[Payload]:
+    """The buttons' blocks at the end of the first payload (a full one gives up its last
+    blocks to a payload of their own after it)."""
+    if not buttons:
         return payloads
+    added = button_blocks(buttons)
     first, rest = payloads[0], payloads[1:]
     blocks = list(first.get("blocks", []))
-    if len(blocks) >= MAX_BLOCKS:
-        moved = {"text": first["text"], "blocks": [blocks.pop()], "unfurl_links": False}
+    room = MAX_BLOCKS - len(added)
+    if len(blocks) > room:
+        moved = {"text": first["text"], "blocks": blocks[room:], "unfurl_links": False}
         moved["unfurl_media"] = False
+        blocks = blocks[:room]
         rest = [moved, *rest]
-    return [{**first, "blocks": [*blocks, nav_block(nav)]}, *rest]
+    return [{**first, "blocks": [*blocks, *added]}, *rest]
 
 
 def render_thread(thread: Thread) -> list[Payload]:

@@ -10,14 +10,16 @@ write to a group member privately; any `/start <payload>` goes to the core as it
 and in a group or channel the bot's arrival (the core says how to opt in) and departure (left
 or kicked: that channel's destination ends). A broadcast channel's command arrives as a
 `channel_post` with no user: it comes from the channel itself (its admins), as does a command of
-an anonymous group admin (`sender_chat` is the chat). The ◀ ▶ buttons' `callback_query`: the
-core says which issue (or that the press is stale or forged), the message is edited in place and
-the query is always answered (`answerCallbackQuery`), with the core's short notice as its text
-when there is one; and inline mode's `inline_query` (`inline.py`).
+an anonymous group admin (`sender_chat` is the chat). A button's `callback_query`: the core
+answers the press (`Conversation.press`) with a short notice (the query's answer text), a
+message in place of the pressed one (◀ ▶: edited in place), or a new answer in the presser's
+private chat; the query is always answered (`answerCallbackQuery`). And inline mode's
+`inline_query` (`inline.py`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any
 
@@ -184,19 +186,26 @@ class TelegramHandlers:
             await self.service.channel_joined(PLATFORM, chat)
 
     async def on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """A ◀ ▶ press: the neighbouring issue in place of the message, and always an answer
-        to the query (a client shows a spinner until it has one)."""
+        """A button press: the core's answer as a notice, in place of the message (◀ ▶) or in
+        the presser's private chat; and always an answer to the query (a client shows a
+        spinner until it has one)."""
         query = update.callback_query
         if query is None:
             return
         notice: str | None = None
         try:
-            reply = await self.service.navigate(query.data, self.reader(query))
-            notice = reply.message.plain[:NOTICE_LIMIT] if reply.notice else None
-            if notice is None and query.message is not None and self.editor is not None:
-                await self._edit(str(query.message.chat.id), query.message.message_id, reply)
+            reader = self.reader(query)
+            reply = await self.service.press(query.data, reader)
+            if reply.notice:
+                notice = reply.message.plain[:NOTICE_LIMIT]
+            elif reply.in_place:
+                if query.message is not None and self.editor is not None:
+                    await self._edit(str(query.message.chat.id), query.message.message_id, reply)
+            else:  # a private chat's id is its user's
+                private = dataclasses.replace(reader, chat=reader.user, is_dm=True)
+                await self.reply(private, reply, 0)
         except PlatformError as exc:  # deleted, too old, not modified: the press is moot
-            log.info("telegram: could not show another issue in place: %s", exc)
+            log.info("telegram: could not answer a button press: %s", exc)
         except Exception:
             log.exception("telegram: a button press failed")
         finally:

@@ -15,7 +15,8 @@ bytes if that is larger: any part whose sizes add up to ≤ `LIMIT` satisfies bo
 Splitting is `bot.core.model.split.split_message` on the neutral model, before any markup exists, so
 no cut lands inside a tag, a link, an entity or an emoji sequence.
 
-A message's `Navigation` becomes an inline keyboard (`keyboard`), sent with its first part.
+A message's `Button`s become an inline keyboard (`keyboard`; one row per kind of button), sent
+with its first part.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from functools import lru_cache
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.conversation import navigation
-from bot.core.model.messages import Block, Line, Message, Navigation, Span, Style, Thread
+from bot.core.model.messages import Block, Button, Line, Message, Span, Style, Thread
 from bot.core.model.packing import SizeBudget
 from bot.core.model.split import split_message
 
@@ -142,15 +142,17 @@ def _render(message: Message, limit: int) -> tuple[str, ...]:
     return tuple(text for part in split(message, limit=limit) if (text := to_html(part)).strip())
 
 
-def keyboard(nav: Navigation | None) -> InlineKeyboardMarkup | None:
-    """◀ ▶ as one row of an inline keyboard; each button's `callback_data` is `nav:<n>`."""
-    if nav is None or not nav.steps:
+def keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup | None:
+    """The buttons as an inline keyboard, a row per kind (◀ ▶ in one, 👍 👎 in another); each
+    button's `callback_data` is its data."""
+    if not buttons:
         return None
-    row = [
-        InlineKeyboardButton(step.label, callback_data=navigation.data(step.issue))
-        for step in nav.steps
-    ]
-    return InlineKeyboardMarkup([row])
+    rows: dict[str, list[InlineKeyboardButton]] = {}
+    for button in buttons:
+        rows.setdefault(button.prefix, []).append(
+            InlineKeyboardButton(button.label, callback_data=button.data)
+        )
+    return InlineKeyboardMarkup(list(rows.values()))
 
 
 def preview_lines(thread: Thread) -> list[str]:

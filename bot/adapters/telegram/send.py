@@ -116,7 +116,7 @@ class TelegramSender:
         first: int | None = None
         for text in texts:
             silent = parent is not None or first is not None
-            buttons = keyboard(message.nav) if first is None else None
+            buttons = keyboard(message.buttons) if first is None else None
             sent = await self._send_once(chat, dest, text, parent, no_preview, silent, buttons)
             first = sent if first is None else first
         return MessageRef(PLATFORM, chat, str(first), reply_to.id if reply_to else None)
@@ -136,7 +136,7 @@ class TelegramSender:
                 message_id=message_id,
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_markup=keyboard(message.nav),
+                reply_markup=keyboard(message.buttons),
             )
         except TelegramError as exc:
             raise translate(exc, chat, text) from exc

@@ -13,13 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 from bot.core.conversation import parsing as p
+from bot.core.conversation.access import Who
 from bot.core.conversation.context import Handler
 from bot.core.conversation.handlers import admin, channels, editors, guide, lookups, subscribing
-
-Who = Literal["everyone", "admins"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +26,9 @@ class CommandSpec:
 
     `parse` turns the (cleaned) argument into a frozen command object; `handles` names the
     handler of each kind of object only this row parses to (`/start term-np-hard` is the start
-    row's `TermBySlug`; `/start issue-1` an `IssueQuery`, answered as /issue answers it). `help`
+    row's `TermBySlug`; `/start issue-1` an `IssueQuery`, answered as /issue answers it). `who`
+    is the role the command needs (`access.py`); a parsed object may ask for more with a class
+    attribute `who` (a `/briefing` subcommand for editors: `needs`). `help`
     is the catalogue key of its line in /help (None: not listed), `menu` of its entry in
     Telegram's command menu (None: not advertised); `slash` says it is a Slack slash command of
     its own (the others are `/briefing <name>` there).
@@ -73,7 +73,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
                 help="help_post"),
-    CommandSpec("test", p.test_send, {p.TestSend: editors.test_send}, ("시험",), who="admins",
+    CommandSpec("test", p.test_send, {p.TestSend: editors.test_send}, ("시험",), who="editors",
                 help="help_test", menu="menu_test"),
     CommandSpec("reload", _no_argument(p.Reload), {p.Reload: admin.reload}, who="admins",
                 help="help_reload"),
@@ -89,6 +89,12 @@ HANDLERS: Mapping[type[p.Parsed], Handler] = {
     p.Unknown: guide.unknown,
     **{kind: handler for spec in COMMANDS for kind, handler in spec.handles.items()},
 }
+
+
+def needs(parsed: p.Parsed) -> Who:
+    """The role what a command parsed to asks for itself (its class's `who`), else everyone's."""
+    who: Who = getattr(parsed, "who", "everyone")
+    return who
 
 
 def spec(name: str) -> CommandSpec | None:

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 
 from bot.content.loader import Content
 from bot.core.approvals import Approvals
-from bot.core.conversation.access import is_admin
+from bot.core.conversation.access import REFUSAL, Who, is_admin, is_editor, may
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.inbound import Reply
 from bot.core.i18n import Language, t
@@ -29,7 +29,7 @@ class Listed(Protocol):
     @property
     def help(self) -> str | None: ...  # its line's catalogue key; None: not listed
     @property
-    def who(self) -> str: ...  # "everyone" or "admins"
+    def who(self) -> str: ...  # "everyone", "editors" or "admins"
     @property
     def slash(self) -> bool: ...  # a Slack slash command of its own
 
@@ -53,6 +53,7 @@ class Ports:
     policy: DestinationPolicy | None = None  # opted-in channels, times and languages
     commands: Sequence[Listed] = ()  # the command table, for /help
     spellings: Mapping[str, Spelling] | None = None  # per platform, how a command is typed
+    editors: frozenset[str] = frozenset()  # `[bot] editors`: "telegram:42"
     approvals: Approvals | None = None  # approval before release (bot/core/approvals.py)
     tester: TestSender | None = None  # /briefing test: an issue to one person's DM
     # the content on disk, taken as /reload would, refusals and withdrawn approvals told
@@ -76,9 +77,25 @@ class Context:
     def by_admin(self) -> bool:
         return is_admin(self.command, self.ports.admins)
 
+    @property
+    def by_editor(self) -> bool:
+        """An editor or an admin."""
+        return is_editor(self.command, self.ports.editors, self.ports.admins)
+
+    def may(self, who: Who) -> bool:
+        return may(who, self.command, self.ports.editors, self.ports.admins)
+
+    def refuse(self, who: Who) -> Reply:
+        """The answer to someone without role `who`: who may."""
+        return self.say(REFUSAL.get(who, "admin_only"))
+
     def say(self, key: str, **values: object) -> Reply:
         """The catalogue's `key`, in this request's language, as the whole answer."""
         return Reply(simple(t(self.language, key, **values)))
+
+    def notice(self, key: str, **values: object) -> Reply:
+        """The catalogue's `key` as a short word about a button press (a toast)."""
+        return Reply(simple(t(self.language, key, **values)), notice=True)
 
 
 # A handler: the context and the parsed command (of the class the table maps to it).

@@ -26,9 +26,11 @@ class Reply:
     """An answer: always a message; for issues also the thread, for platforms that can thread.
 
     `public` asks for an answer everyone in the chat sees (Slack in-channel); lookups default
-    to private where the platform has that notion (Slack ephemeral). `notice` marks a short
-    word about a button press that could not be followed (a toast, not a new answer). `silent`:
-    say nothing at all (a command over the quota whose sender was told already).
+    to private where the platform has that notion (Slack ephemeral). The answer to a button
+    press is one of three: a `notice`, a short word (a toast, not a new answer: "vote recorded",
+    a stale press); `in_place`, the pressed message replaced (◀ ▶); else a new answer in the
+    presser's DM (an issue to read now). `silent`: say nothing at all (a command over the quota
+    whose sender was told already).
     """
 
     message: Message
@@ -36,6 +38,7 @@ class Reply:
     public: bool = False
     notice: bool = False
     silent: bool = False
+    in_place: bool = False
 
 
 SILENCE = Reply(Message(()), silent=True)
@@ -71,8 +74,8 @@ class Conversation(Protocol):
         """Issue `number` as `/issue` answers it, in `language` (the console's opening)."""
         ...
 
-    async def navigate(self, data: object, reader: Command) -> Reply:
-        """A ◀ ▶ press by `reader` with the button's (untrusted) `data`."""
+    async def press(self, data: object, reader: Command) -> Reply:
+        """A button press by `reader` with the button's (untrusted) `data`; never raises."""
         ...
 
     async def find(self, query: str, offset: str, reader: Command) -> Page:

@@ -3,7 +3,8 @@ that comes back when a reader presses one.
 
 The data is `nav:<n>` on every platform (Telegram `callback_data`, Slack a button's `value`):
 short, ASCII, far within Telegram's 64 bytes. What comes back is untrusted (a client can send any
-bytes): `parse` accepts exactly that form and nothing else, so a forged press is a `None`.
+bytes): `parse` accepts exactly a payload `<n>` and nothing else, so a forged press is a `None`.
+The row of `nav` in the buttons' table (`buttons.py`) routes a press here.
 """
 
 from __future__ import annotations
@@ -12,24 +13,20 @@ import bisect
 import re
 
 from bot.core.i18n import Language, t
-from bot.core.model.messages import Navigation, Step
+from bot.core.model.messages import Button
 
-PREFIX = "nav:"
-MAX_DATA = 64  # bytes: Telegram's limit of callback_data
-_DATA = re.compile(r"nav:([1-9][0-9]{0,5})")
+PREFIX = "nav"
+_PAYLOAD = re.compile(r"[1-9][0-9]{0,5}")
 
 
 def data(issue: int) -> str:
     """What a button to `issue` carries."""
-    return f"{PREFIX}{issue}"
+    return f"{PREFIX}:{issue}"
 
 
-def parse(value: object) -> int | None:
-    """The issue a button's data asks for, or None for anything that is not our own data."""
-    if not isinstance(value, str) or len(value.encode("utf-8", "replace")) > MAX_DATA:
-        return None
-    found = _DATA.fullmatch(value)
-    return int(found.group(1)) if found else None
+def parse(payload: str) -> int | None:
+    """The issue a button's payload asks for, or None for anything that is not our own."""
+    return int(payload) if _PAYLOAD.fullmatch(payload) else None
 
 
 def neighbours(numbers: tuple[int, ...], issue: int) -> tuple[int | None, int | None]:
@@ -41,12 +38,12 @@ def neighbours(numbers: tuple[int, ...], issue: int) -> tuple[int | None, int | 
     return previous, following
 
 
-def navigation(numbers: tuple[int, ...], issue: int, lang: Language) -> Navigation | None:
-    """The ◀ ▶ of `issue`; None when the archive has no other issue."""
+def navigation(numbers: tuple[int, ...], issue: int, lang: Language) -> tuple[Button, ...]:
+    """The ◀ ▶ of `issue`; none when the archive has no other issue."""
     previous, following = neighbours(numbers, issue)
-    if previous is None and following is None:
-        return None
-    return Navigation(
-        Step(t(lang, "nav_previous", number=previous), previous) if previous else None,
-        Step(t(lang, "nav_next", number=following), following) if following else None,
-    )
+    buttons = []
+    if previous is not None:
+        buttons.append(Button(t(lang, "nav_previous", number=previous), data(previous)))
+    if following is not None:
+        buttons.append(Button(t(lang, "nav_next", number=following), data(following)))
+    return tuple(buttons)

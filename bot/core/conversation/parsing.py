@@ -13,7 +13,7 @@ import re
 import unicodedata
 import zoneinfo
 from dataclasses import dataclass
-from typing import Literal
+from typing import ClassVar, Literal
 
 MAX_ARGUMENT = 200
 _SPACE = re.compile(r"\s+")
@@ -123,7 +123,8 @@ class Unknown(Parsed):
 class TestSend(Parsed):
     """`/briefing test [N]`: issue N (None: the next to be released) to the asker's DM."""
 
-    __test__ = False  # not a pytest class
+    __test__: ClassVar[bool] = False  # not a pytest class
+    who: ClassVar[str] = "editors"
     number: int | None = None
 
 
@@ -132,6 +133,7 @@ class Approve(Parsed):
     """`/briefing approve N`, or the approve button of a test send (`digest`: the first
     characters of the content's digest it was sent with; "" from the command)."""
 
+    who: ClassVar[str] = "editors"
     number: int
     digest: str = ""
 
@@ -140,6 +142,7 @@ class Approve(Parsed):
 class IssueStatus(Parsed):
     """`/briefing status N`: issue N's release time and approval."""
 
+    who: ClassVar[str] = "editors"
     number: int
 
 
@@ -273,6 +276,14 @@ def test_send(arg: str) -> Parsed:
 def approve(arg: str) -> Parsed:
     number = _number(arg) if arg else None
     return Approve(number) if number else BadInput("approve_usage")
+
+
+APPROVE = "approve"  # the approve button's prefix (bot/core/conversation/buttons.py)
+
+
+def approve_data(number: int, digest: str) -> str:
+    """What the approve button of issue `number` with content `digest` carries."""
+    return f"{APPROVE}:{number}:{digest[:16]}"
 
 
 def approve_press(payload: str) -> Approve | None:

@@ -1,9 +1,11 @@
 """The conversation's front door: the `Conversation` adapters call, and the dispatcher.
 
-A command is parsed (`commands.parse`), checked against the quota and, for an admin command,
-the one admin check; its answer's language is decided (`DestinationPolicy.language_for`); the
-handler the table names for what it parsed to answers it, with a `Context` of that request. A
-store that is unreachable is answered "briefly unavailable", any other failure "internal error".
+A command is parsed (`commands.parse`), checked against the quota and the role its row (or,
+for a `/briefing` subcommand, what it parsed to) asks for (`access.py`); its answer's language
+is decided (`DestinationPolicy.language_for`); the handler the table names for what it parsed
+to answers it, with a `Context` of that request. A button press goes the same way through the
+buttons' table (`buttons.py`). A store that is unreachable is answered "briefly unavailable",
+any other failure "internal error".
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from collections.abc import Mapping
 
 from bot.content.loader import Content
 from bot.core.approvals import Approvals
-from bot.core.conversation import commands
-from bot.core.conversation.access import is_admin
+from bot.core.conversation import access, buttons, commands
+from bot.core.conversation.access import is_admin, strictest
 from bot.core.conversation.context import Context, Ports, Spelling
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.finder import Page
@@ -45,6 +47,7 @@ class CommandService:
         *,
         language: Language = "ko",
         admins: frozenset[str] = frozenset(),
+        editors: frozenset[str] = frozenset(),
         deliverer: Deliverer | None = None,
         web: WebLinks | None = None,
         policy: DestinationPolicy | None = None,
@@ -58,6 +61,7 @@ class CommandService:
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
         self.language: Language = language
         self.admins, self.deliverer, self.web = admins, deliverer, web
+        self.editors = editors
         self.policy = policy  # opted-in channels, times and languages (destinations.py)
         self.quota = quota  # [bot] commands_per_minute, per user and per chat (admins exempt)
         self.notices = notices or AdminNotices(content, platforms)  # the root's, shared
@@ -72,8 +76,9 @@ class CommandService:
     @property
     def ports(self) -> Ports:
         return Ports(self.live, self.subscriptions, self.platforms, self.admins, self.deliverer,
-                     self.web, self.policy, commands.COMMANDS, self.spellings, self.approvals,
-                     self.tester, self.notices.refresh)  # fmt: skip
+                     self.web, self.policy, commands.COMMANDS, self.spellings,
+                     editors=self.editors, approvals=self.approvals, tester=self.tester,
+                     refresh=self.notices.refresh)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
         parsed = commands.parse(command.name, command.text)
@@ -88,8 +93,9 @@ class CommandService:
             ctx = await self.context(command)
             if verdict is Verdict.NOTICE:
                 return ctx.say("too_many_commands", seconds=wait)
-            if spec is not None and spec.who == "admins" and not ctx.by_admin:
-                return ctx.say("admin_only")
+            who = strictest(spec.who if spec else "everyone", commands.needs(parsed))
+            if not ctx.may(who):
+                return ctx.refuse(who)
             return await commands.HANDLERS[type(parsed)](ctx, parsed)
         except StoreUnreachable as exc:
             log.warning("command %r: the store is unreachable: %s", command.name, exc)
@@ -126,9 +132,28 @@ class CommandService:
     def issue(self, number: int, public: bool = False, platform: str = "") -> Reply:
         return lookups.issue_reply(self.ports, self.language, number, public, platform)
 
-    async def navigate(self, data: object, reader: Command) -> Reply:
-        """A ◀ ▶ press by `reader`, answered in the reader's language (`lookups.navigate`)."""
-        return lookups.navigate(await self.context(reader), data)
+    async def press(self, data: object, reader: Command) -> Reply:
+        """A button press by `reader` with the button's (untrusted) `data`, answered in the
+        reader's language by the handler its prefix names (`buttons.py`); a forged press, or
+        one the reader may not make, gets a short notice and changes nothing."""
+        ctx = Context(reader, self.language, self.ports)
+        try:
+            ctx = await self.context(reader)
+            found = buttons.parse(data)
+            if found is None:
+                log.info("%s: ignoring a button press with foreign data %.80r",
+                         reader.platform, data)  # fmt: skip
+                return ctx.notice("button_unknown")
+            spec, parsed = found
+            if not ctx.may(spec.who):
+                return ctx.notice(access.REFUSAL.get(spec.who, "admin_only"))
+            return await spec.handle(ctx, parsed)
+        except StoreUnreachable as exc:
+            log.warning("button %.40r: the store is unreachable: %s", data, exc)
+            return ctx.notice("store_unavailable")
+        except Exception:
+            log.exception("button %.40r failed", data)
+            return ctx.notice("internal_error")
 
     async def find(self, query: str, offset: str, reader: Command) -> Page:
         """What a query typed in any chat finds (Telegram inline mode), a page at a time, in

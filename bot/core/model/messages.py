@@ -2,8 +2,10 @@
 
 A `Message` is a title plus blocks; a `Block` is lines (one item with its notes, say); a `Line`
 is spans at an indent, optionally a bullet. Renderers escape every span's text; nothing here
-is markup. A `Thread` is a parent message and its ordered replies. A message may carry a
-`Navigation` (◀ ▶ to the neighbouring issues), which each platform renders as its own buttons.
+is markup. A `Thread` is a parent message and its ordered replies. A message may carry
+`Button`s (◀ ▶ to the neighbouring issues, ...), which each platform renders as its own buttons
+under the message's first part; a press comes back as the button's `data`
+(`bot/core/conversation/buttons.py`).
 """
 
 from __future__ import annotations
@@ -44,23 +46,16 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One ◀ or ▶ button: its label and the issue it shows."""
+class Button:
+    """One button under a message: its label, and the data a press sends back: `<prefix>:<payload>`,
+    ASCII, at most 64 bytes (Telegram's `callback_data`). Buttons of one prefix share a row."""
 
     label: str
-    issue: int
-
-
-@dataclass(frozen=True, slots=True)
-class Navigation:
-    """The buttons to the previous and next issue; None at an end of the archive."""
-
-    previous: Step | None = None
-    next: Step | None = None
+    data: str
 
     @property
-    def steps(self) -> tuple[Step, ...]:
-        return tuple(step for step in (self.previous, self.next) if step is not None)
+    def prefix(self) -> str:
+        return self.data.partition(":")[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +63,7 @@ class Message:
     blocks: tuple[Block, ...]
     title: str | None = None
     link_previews: bool = False
-    nav: Navigation | None = None
+    buttons: tuple[Button, ...] = ()
 
     @property
     def plain(self) -> str:

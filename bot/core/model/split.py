@@ -195,7 +195,7 @@ def split_message(
             tuple(part),
             message.title if i == 0 else None,
             message.link_previews,
-            message.nav if i == 0 else None,
+            message.buttons if i == 0 else (),
         )
         for i, part in enumerate(parts)
     ]

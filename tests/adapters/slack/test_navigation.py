@@ -18,12 +18,12 @@ async def test_from_issue_1_to_issue_2_and_back_in_place(two: Harness) -> None:
     first = await issue(two, "1")
     assert first["text"].startswith("제 0001호") and first["response_type"] == "ephemeral"
     [forward] = buttons(first)  # at the start: only ▶
-    assert (forward["action_id"], forward["value"]) == ("nav_next", "nav:2")
+    assert (forward["action_id"], forward["value"]) == ("press_0", "nav:2")
 
     second = await press(two, forward)
     assert second["replace_original"] is True and second["text"].startswith("제 0002호")
     [back] = buttons(second)  # at the end: only ◀
-    assert (back["action_id"], back["value"]) == ("nav_previous", "nav:1")
+    assert (back["action_id"], back["value"]) == ("press_0", "nav:1")
     assert "◀" in back["text"]["text"]
 
     again = await press(two, back)
@@ -34,7 +34,7 @@ async def test_from_issue_1_to_issue_2_and_back_in_place(two: Harness) -> None:
 
 @pytest.mark.parametrize("value", ["garbage", "nav:0", "nav:" + "9" * 70, "home:1", ""])
 async def test_a_forged_press_gets_a_short_ephemeral_word(two: Harness, value: str) -> None:
-    forged = {"action_id": "nav_next", "value": value, "text": {"type": "plain_text", "text": "x"}}
+    forged = {"action_id": "press_0", "value": value, "text": {"type": "plain_text", "text": "x"}}
     answer = await press(two, forged)
     assert answer["replace_original"] is False and answer["response_type"] == "ephemeral"
     assert answer["text"] == "이 버튼은 알 수 없는 버튼입니다."

@@ -162,7 +162,7 @@ async def test_a_reader_who_only_asks_is_answered_in_their_apps_language(tg: Har
     assert "Also known as:" in term.plain_text and "다른 이름" not in term.plain_text
     tg.fake.push_update(spoken(PRIVATE_CHAT, 81, "/stats", "en"))
     refused = (await tg.answers(USER, 2))[1]
-    assert refused.plain_text == "Only admins can use this command."
+    assert refused.plain_text == "Only admins can use this command ([bot] admins)."
     assert (
         await tg.app.store.destinations.settings(dm_key("telegram", str(USER)))
     ).language is None

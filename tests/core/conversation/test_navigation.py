@@ -1,11 +1,12 @@
-"""◀ ▶: the neighbours of an issue and the button data that comes back (untrusted)."""
+"""◀ ▶: the neighbours of an issue, and the button data that comes back (untrusted) through the
+buttons' table."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.core.conversation import navigation
-from bot.core.model.messages import Navigation, Step
+from bot.core.conversation import buttons, navigation
+from bot.core.model.messages import Button
 
 
 @pytest.mark.parametrize(
@@ -41,13 +42,16 @@ def test_neighbours(numbers: tuple[int, ...], issue: int, expected: tuple[object
     ],
 )
 def test_only_our_own_data_is_accepted(data: object, expected: int | None) -> None:
-    assert navigation.parse(data) == expected
+    found = buttons.parse(data)
+    assert (found[1] if found else None) == expected
+    if found:
+        assert found[0].prefix == navigation.PREFIX
 
 
 def test_the_buttons_at_the_ends_and_in_the_middle() -> None:
-    assert navigation.navigation((1,), 1, "en") is None
-    assert navigation.navigation((1, 2), 1, "en") == Navigation(None, Step("Issue 2 ▶", 2))
+    assert navigation.navigation((1,), 1, "en") == ()
+    assert navigation.navigation((1, 2), 1, "en") == (Button("Issue 2 ▶", "nav:2"),)
     middle = navigation.navigation((1, 2, 3), 2, "ko")
-    assert middle is not None and [s.issue for s in middle.steps] == [1, 3]
-    assert middle.steps[0].label == "◀ 제 0001호"
-    assert all(len(navigation.data(s.issue).encode()) <= navigation.MAX_DATA for s in middle.steps)
+    assert [b.data for b in middle] == ["nav:1", "nav:3"]
+    assert middle[0].label == "◀ 제 0001호"
+    assert all(len(b.data.encode()) <= buttons.MAX_DATA for b in middle)

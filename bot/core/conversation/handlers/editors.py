@@ -23,15 +23,12 @@ from bot.core.conversation.handlers.lookups import ranges, refusal
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import PlatformError, RecipientGone
 from bot.core.i18n import Language, t
-from bot.core.model.messages import Block, Line, Message, bold, simple
+from bot.core.model.messages import Block, Button, Line, Message, bold, simple
 
 log = logging.getLogger(__name__)
-APPROVE = "approve"  # the approve button's prefix: "approve:<N>:<digest[:16]>"
 
 
 async def test_send(ctx: Context, parsed: p.TestSend) -> Reply:
-    if not ctx.by_admin:
-        return ctx.say("editors_only")
     _, reply = await send_test(ctx, parsed.number)
     return reply
 
@@ -66,8 +63,6 @@ async def send_test(ctx: Context, number: int | None) -> tuple[int, Reply]:
 
 
 async def approve(ctx: Context, parsed: p.Approve) -> Reply:
-    if not ctx.by_admin:
-        return ctx.say("editors_only")
     approvals = ctx.ports.approvals
     if approvals is None:
         return ctx.say("post_unavailable")
@@ -94,9 +89,17 @@ async def approve(ctx: Context, parsed: p.Approve) -> Reply:
     return ctx.say("approved", number=entry.number, by=by, at=when(ctx, approval.at), when=plan)
 
 
+async def press_approve(ctx: Context, parsed: p.Approve) -> Reply:
+    """The approve button of a test send: approves the content it was sent with; a refusal
+    (changed since, a draft, out already) is a short notice."""
+    reply = await approve(ctx, parsed)
+    approvals, entry = ctx.ports.approvals, ctx.ports.live.loaded.archive.entry(parsed.number)
+    if approvals is None or entry is None or approvals.of(entry) is None:
+        return dataclasses.replace(reply, notice=True)
+    return reply
+
+
 async def issue_status(ctx: Context, parsed: p.IssueStatus) -> Reply:
-    if not ctx.by_admin:
-        return ctx.say("editors_only")
     approvals = ctx.ports.approvals
     if approvals is not None:
         await approvals.reload()  # another replica may have approved
@@ -146,9 +149,15 @@ def approval_line(lang: Language, approvals: Approvals, entry: Entry, ctx: Conte
 
 def mark(ctx: Context, entry: Entry, parent: Message) -> Message:
     """A test send's parent: the test banner above it and, with approval required and the
-    issue not approved as it is, the approve button."""
+    issue not approved as it is, the approve button (for this content: a press after the file
+    changed approves nothing)."""
     banner = Block((Line((bold(t(ctx.language, "test_mark")),)),))
-    return dataclasses.replace(parent, blocks=(banner, *parent.blocks))
+    marked = dataclasses.replace(parent, blocks=(banner, *parent.blocks))
+    approvals = ctx.ports.approvals
+    if approvals is None or not approvals.required or approvals.of(entry) is not None:
+        return marked
+    button = Button(t(ctx.language, "approve_button"), p.approve_data(entry.number, digest(entry)))
+    return dataclasses.replace(marked, buttons=(*marked.buttons, button))
 
 
 def next_up(ctx: Context) -> int | None:

@@ -14,7 +14,9 @@ from bot.core.model.messages import Block, Line, Message, simple, text
 
 async def show_help(ctx: Context, _: p.Help) -> Reply:
     spell = (ctx.ports.spellings or {}).get(ctx.command.platform)
-    return Reply(help_message(ctx.ports.commands, ctx.language, ctx.by_admin, spell))
+    return Reply(
+        help_message(ctx.ports.commands, ctx.language, ctx.by_admin, spell, editor=ctx.by_editor)
+    )
 
 
 async def start(ctx: Context, _: p.Start) -> Reply:
@@ -31,20 +33,28 @@ async def bad_input(ctx: Context, parsed: p.BadInput) -> Reply:
 
 
 def help_message(
-    commands: Sequence[Listed], lang: Language, admin: bool, spell: Spelling | None = None
+    commands: Sequence[Listed],
+    lang: Language,
+    admin: bool,
+    spell: Spelling | None = None,
+    *,
+    editor: bool = False,
 ) -> Message:
     """The command list, from the command table; on Slack, a command that is not a slash
-    command of its own is spelled `/briefing <name>` (and help is `/briefing`)."""
+    command of its own is spelled `/briefing <name>` (and help is `/briefing`). Editors also
+    see the editors' commands, admins those and their own."""
     lines = [
         Line((text(_spelled(spec, lang, spell)),), bullet=True)
         for spec in commands
         if spec.help is not None and spec.who == "everyone"
     ]
-    if admin:
+    for role, shown, key in (("editors", editor or admin, "help_editors"),
+                             ("admins", admin, "help_admins")):  # fmt: skip
         listed = [_spelled(s, lang, spell) for s in commands
-                  if s.help is not None and s.who == "admins"]  # fmt: skip
-        line = t(lang, "help_admins", commands=", ".join(listed))
-        lines.append(Line((text(line),), bullet=True))
+                  if s.help is not None and s.who == role]  # fmt: skip
+        if shown and listed:
+            line = t(lang, key, commands=", ".join(listed))
+            lines.append(Line((text(line),), bullet=True))
     return Message((Block(tuple(lines)),), title=t(lang, "help_title"))
 
 

@@ -67,23 +67,19 @@ def issue_reply(
     nav = navigation.navigation(archive.numbers, number, lang)
     thread = render.issue_thread(issue, lang, ports.web, links.after)
     return Reply(
-        dataclasses.replace(render.issue_compact(issue, lang, ports.web), nav=nav),
-        dataclasses.replace(thread, parent=dataclasses.replace(thread.parent, nav=nav)),
+        dataclasses.replace(render.issue_compact(issue, lang, ports.web), buttons=nav),
+        dataclasses.replace(thread, parent=dataclasses.replace(thread.parent, buttons=nav)),
         public=public,
     )
 
 
-def navigate(ctx: Context, data: object) -> Reply:
-    """A ◀ ▶ press: the issue its data names, with its own ◀ ▶; a forged press, or one for an
-    issue that is gone (or not released), gets a short `notice` instead."""
-    platform = ctx.command.platform
-    number = navigation.parse(data)
-    if number is None:
-        log.info("%s: ignoring a button press with foreign data %.80r", platform, data)
-        return Reply(simple(t(ctx.language, "nav_unknown")), notice=True)
+async def navigate(ctx: Context, number: int) -> Reply:
+    """A ◀ ▶ press: the issue it names, with its own ◀ ▶, in place of the pressed message; one
+    for an issue that is gone (or not released) gets a short notice instead."""
     if ctx.content.archive.get(number) is None:
-        return Reply(simple(t(ctx.language, "nav_stale")), notice=True)
-    return issue_reply(ctx.ports, ctx.language, number, platform=platform)
+        return ctx.notice("nav_stale")
+    reply = issue_reply(ctx.ports, ctx.language, number, platform=ctx.command.platform)
+    return dataclasses.replace(reply, in_place=True)
 
 
 def find(ctx: Context, query: str, offset: str) -> finder.Page:
