@@ -149,8 +149,6 @@ def build(
     notices = AdminNotices(  # the engine's too
         live, registry, admins, settings.bot.language, approvals, frozenset(settings.bot.editors)
     )
-        live, registry, admins, settings.bot.language, approvals
-    )  # the engine's too
     engine = DeliveryEngine(
         content=lambda: live.current,
         channels=p.delivery_channels(settings, platforms),
