@@ -57,6 +57,17 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("briefing", "lang", "bad_language"),
     ("briefing", "here now", "briefing_usage"),
     ("briefing", "dance", "briefing_usage"),
+    ("briefing", "test", p.TestSend()),
+    ("briefing", "test 3", p.TestSend(3)),
+    ("briefing", "test three", "test_usage"),
+    ("briefing", "approve 3", p.Approve(3)),
+    ("briefing", "approve", "approve_usage"),
+    ("briefing", "approve x", "approve_usage"),
+    ("briefing", "status 2", p.IssueStatus(2)),
+    ("briefing", "status two", "status_usage"),
+    ("test", "", p.TestSend()),
+    ("시험", "제2호", p.TestSend(2)),
+    ("test", "0", "test_usage"),
     ("start", "", p.Start("")),
     ("start", "term-np-hard", p.TermBySlug("np-hard")),
     ("start", "issue-1", p.IssueQuery(1)),
@@ -87,7 +98,7 @@ def test_every_row_has_good_and_bad_cases_or_takes_no_argument() -> None:
     named = {spec.name for spec in filter(None, (commands.spec(n) for n, _, _ in CASES))}
     assert named == set(commands.BY_NAME)
     bad = {commands.spec(n) for n, _, e in CASES if isinstance(e, str) and e != "too_long"}
-    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post"}
+    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post", "test"}
     assert {spec.name for spec in bad if spec} == takes_argument
 
 
