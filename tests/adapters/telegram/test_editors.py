@@ -18,7 +18,6 @@ from tests.support.telegram import (
     ADMIN,
     GROUP,
     GROUP_CHAT,
-    PRIVATE_CHAT,
     STRANGER,
     USER,
     Harness,
