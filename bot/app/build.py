@@ -133,7 +133,7 @@ def build(
     for warning in content.warnings:
         log.debug("%s", warning)
     store = storage.open(read_only=read_only)
-    approvals = approvals_of(settings, store)
+    approvals = approvals_of(settings, store, read_only=read_only)
     live = LiveContent(
         content,
         lambda: load_content(content_dir, cache),
@@ -211,13 +211,14 @@ def build(
     )  # fmt: skip
 
 
-def approvals_of(settings: Settings, store: Backend) -> Approvals:
+def approvals_of(settings: Settings, store: Backend, *, read_only: bool = False) -> Approvals:
     """The release gate of `[bot] require_approval` on the store's approvals; an issue a run
-    already started delivering stays released."""
+    already started delivering stays released. `read_only`: nothing recorded (a dry run)."""
     return Approvals(
         store.approvals,
         required=settings.bot.require_approval,
         released_at=store.ledger.released_at,
+        read_only=read_only,
     )
 
 

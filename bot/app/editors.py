@@ -35,7 +35,8 @@ def approval_states(settings: Settings, config: Path | None, archive: Archive) -
     # read-only and never closed: closing would write (fold the tinydb file) behind the back
     # of the `run` that owns it; PostgreSQL's pool opens on first use, which this never makes
     store = open_backend(settings, config).open(read_only=True)
-    approvals, release = approvals_of(settings, store), schedule_of(settings).release()
+    approvals = approvals_of(settings, store, read_only=True)
+    release = schedule_of(settings).release()
     states: dict[int, str] = {}
     for entry in archive.entries:
         found, due = approvals.of(entry), release.time_of(entry)

@@ -85,8 +85,10 @@ class Approvals:
         required: bool,
         released_at: Callable[[int], dt.datetime | None] = lambda _: None,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        read_only: bool = False,
     ) -> None:
         self.store, self.required, self.released_at = store, required, released_at
+        self.read_only = read_only  # a store opened to read (a dry run): nothing is written
         self.changed: Callable[[], None] = lambda: None
         # issues due before this were out before approval was required (`start` records it)
         self.since = (store.required_since() or now()) if required else None
@@ -98,7 +100,7 @@ class Approvals:
 
     async def start(self) -> None:
         """Record when approval was first required (at the first start with it on)."""
-        if self.since is not None:
+        if self.since is not None and not self.read_only:
             self.since = await self.store.require_since(self.since)
 
     def releasable(self, entry: Entry, at: dt.datetime) -> bool:
@@ -143,7 +145,7 @@ class Approvals:
 
     def held(self, archive: Archive, release: Release, now: dt.datetime) -> list[Entry]:
         """The issues whose release time has passed but which wait for approval."""
-        if not self.required:
+        if not self.required or self.read_only:
             return []
         return [
             entry

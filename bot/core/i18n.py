@@ -156,6 +156,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "approval_waiting": ("승인 대기 중", "Waiting for approval"),
     "approval_by": ("승인: {by}, {at}", "Approved by {by} at {at}"),
     "approval_off": ("승인 필요 없음", "No approval required"),
+    "post_unapproved": ("제 {number}호는 아직 발행되지 않았습니다 (승인 전이거나 발행 시각 전). /briefing status {number} 로 확인하세요.", "Issue {number} is not released yet (not approved, or not due). /briefing status {number} says which."),
     "approval_held": ("⏸ 승인이 없어 보류 중입니다", "⏸ Held: waiting for approval"),
     "status_issue": ("제 {number}호 · {title}", "Issue {number} · {title}"),
     "status_usage": ("사용법: /briefing status [번호]", "Usage: /briefing status [n]"),

@@ -31,6 +31,10 @@ async def post(ctx: Context, parsed: p.PostNow) -> Reply:
     if deliverer is None:
         return ctx.say("post_unavailable")
     if parsed.number is not None and archive.get(parsed.number) is None:
+        held = ctx.ports.live.loaded.archive.entry(parsed.number)
+        approvals = ctx.ports.approvals
+        if held is not None and approvals is not None and approvals.required:
+            return ctx.say("post_unapproved", number=parsed.number)
         return ctx.say("issue_not_found", number=parsed.number, available=available(ctx.ports))
     by = f"{ctx.command.platform}:{ctx.command.user}"
     report = await deliverer.deliver(parsed.number, by=by)
