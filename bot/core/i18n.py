@@ -66,7 +66,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "help_post": ("/post [번호]", "/post [n]"),
     "help_reload": ("/reload", "/reload"),
     "help_test": ("/test [번호] (내 DM으로 시험 발송), /briefing approve <번호> (발행 승인), /briefing status <번호> (발행·승인 상태)", "/test [n] (a test send to your DM), /briefing approve <n> (approve for release), /briefing status <n> (release and approval)"),
-    "menu_test": ("내 DM으로 시험 발송 (편집자)", "Test send to your DM (editors)"),
     "help_stats": ("/stats", "/stats"),
     "help_admins": ("관리자: {commands}", "Admins: {commands}"),
     "help_editors": ("편집자: {commands}", "Editors: {commands}"),

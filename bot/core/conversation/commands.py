@@ -74,7 +74,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
                 help="help_post"),
     CommandSpec("test", p.test_send, {p.TestSend: editors.test_send}, ("시험",), who="editors",
-                help="help_test", menu="menu_test"),
+                help="help_test"),
     CommandSpec("reload", _no_argument(p.Reload), {p.Reload: admin.reload}, who="admins",
                 help="help_reload"),
     CommandSpec("stats", _no_argument(p.Stats), {p.Stats: admin.stats}, who="admins",
