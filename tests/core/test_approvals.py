@@ -4,32 +4,39 @@ withdraws the approval (once); an issue once out stays out; without it nothing c
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.content.loader import load_content
 from bot.core.approvals import Approvals
+from bot.core.conversation.handlers.admin import AdminNotices
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
+from bot.core.delivery.scheduler import Scheduler
+from bot.core.delivery.timetable import Timetable
 from bot.core.live_content import LiveContent
 from bot.core.platforms import PlatformRegistry
+from bot.core.ports import DeliveryTime
 from bot.core.testing import FakeClock, OpenPacer, RecordingPlatform
-from bot.store import Ledger, Store, Subscriptions
+from bot.store import Ledger, RunLog, Store, Subscriptions
 from bot.store.tinydb.approvals import Approvals as TinyApprovals
 from tests.content.issue_files import content_copy, second_issue
+from tests.support.wait import until
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
+SEOUL = ZoneInfo("Asia/Seoul")
 AT = START + timedelta(hours=1)
 
 
 class World:
     """Issue 2 released at AT, on a tinydb store, with approval on or off."""
 
-    def __init__(self, tmp_path: Path, *, required: bool = True) -> None:
+    def __init__(self, tmp_path: Path, *, required: bool = True, auto: bool = True) -> None:
         self.folder = content_copy(tmp_path)
         self.write()
-        self.clock = FakeClock(START, auto_advance=True)
+        self.clock = FakeClock(START, auto_advance=auto)
         self.store = Store.open(tmp_path / "briefing.json")
         self.ledger = Ledger(self.store)
         self.approvals = Approvals(
@@ -121,6 +128,37 @@ async def test_issues_due_before_approval_was_first_required_stay_out(tmp_path: 
     later.approvals.since = world.approvals.store.required_since()
     assert later.approvals.since == START
     assert not later.approvals.releasable(world.entry(), AT)
+
+
+async def test_the_scheduler_holds_an_unapproved_issue_at_its_time_and_tells_the_editors_once(
+    tmp_path: Path,
+) -> None:
+    world = World(tmp_path, auto=False)
+    notices = AdminNotices(
+        world.live, PlatformRegistry(world.platform), frozenset({"fake:A1"}), "en",
+        world.approvals, frozenset({"fake:E1"}),
+    )  # fmt: skip
+    world.engine.before_run = notices.before_run  # as the composition root wires it
+    edition = Timetable(Schedule("30 8 * * *", SEOUL), lambda: _edition_only())
+    runs = RunLog(world.store)
+    task = Scheduler(edition, world.engine, runs, world.clock,
+                     catch_up=timedelta(minutes=180), stop=asyncio.Event())  # fmt: skip
+    running = asyncio.create_task(task.run())
+    for day in (2, 3):  # 08:30 in Seoul on Jan 2 and 3: issue 2 (due Jan 1, 10:00) is held
+        await until(lambda: world.clock.sleeping > 0)
+        due = datetime(2024, 1, day, 8, 30, tzinfo=SEOUL)
+        world.clock.advance((due - world.clock.now()).total_seconds())
+        await until(lambda due=due: runs.last_run() == due)  # type: ignore[misc]
+    task.stop.set()
+    await asyncio.wait_for(running, 5)
+    assert all("제 0002호" not in parent for parent in world.parents())
+    told = [str(s.message) for s in world.platform.to("dm-E1")]
+    assert len(told) == 1 and "Issue 2" in told[0] and "not approved" in told[0]
+    assert len(world.platform.to("dm-A1")) == 1  # the admins too, once
+
+
+async def _edition_only() -> list[DeliveryTime | None]:
+    return []
 
 
 async def test_without_approval_required_an_issue_is_released_at_its_time(tmp_path: Path) -> None:
