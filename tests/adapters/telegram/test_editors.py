@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.ports import DestinationSettings
 from bot.store.tinydb.approvals import Approvals as TinyApprovals
 from bot.store.tinydb.snapshot import Store
 from tests.content.issue_files import content_copy, second_issue
@@ -202,3 +203,20 @@ async def test_a_change_after_approval_withdraws_it_and_the_editors_are_told_onc
         status = (await h.answers(EDITOR, len(h.fake.messages(EDITOR)) + 1))[-1]
         assert "승인 대기 중" in status.plain_text
         assert h.app.store.approvals.approvals() == {}
+
+
+async def test_asked_in_a_korean_group_an_english_editor_gets_the_test_in_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with open_harness(tmp_path, monkeypatch, **editors()) as h:
+        await with_reader(h)
+        chosen = DestinationSettings(language="ko")
+        await h.app.store.destinations.set_settings(f"telegram:{GROUP}", chosen)
+        update = command(GROUP_CHAT, 51, "/test 1", user=EDITOR)
+        update["message"]["from"]["language_code"] = "en"
+        h.fake.push_update(update)
+        [said] = await h.answers(GROUP)
+        assert "제 1호 시험 발송을 DM으로 보냈습니다" in said.plain_text  # the group's language
+        sent = h.fake.messages(EDITOR)
+        assert "Test send · not sent to readers yet" in sent[0].plain_text  # the editor's own
+        assert "Contents" in sent[0].plain_text

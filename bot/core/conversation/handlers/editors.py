@@ -49,9 +49,11 @@ async def send_test(ctx: Context, number: int | None) -> tuple[int, Reply]:
             return 0, ctx.say("test_nothing")
         return 0, ctx.say("issue_not_found", number=number, available=_loaded(ctx))
     who = ctx.command
+    policy = ports.policy  # the DM speaks the asker's language, whatever chat they asked in
+    mine = await policy.language_for(dataclasses.replace(who, is_dm=True)) if policy else lang
     try:
         sent = await ports.tester.test_send(
-            entry.number, who.platform, who.user, lang, lambda parent: mark(ctx, entry, parent)
+            entry.number, who.platform, who.user, mine, lambda top: mark(ctx, entry, top, mine)
         )
     except RecipientGone:
         return 0, ctx.say("test_no_dm")
@@ -147,16 +149,16 @@ def approval_line(lang: Language, approvals: Approvals, entry: Entry, ctx: Conte
     return t(lang, "approval_waiting" if approvals.required else "approval_off")
 
 
-def mark(ctx: Context, entry: Entry, parent: Message) -> Message:
+def mark(ctx: Context, entry: Entry, parent: Message, lang: Language) -> Message:
     """A test send's parent: the test banner above it and, with approval required and the
     issue not approved as it is, the approve button (for this content: a press after the file
     changed approves nothing)."""
-    banner = Block((Line((bold(t(ctx.language, "test_mark")),)),))
+    banner = Block((Line((bold(t(lang, "test_mark")),)),))
     marked = dataclasses.replace(parent, blocks=(banner, *parent.blocks))
     approvals = ctx.ports.approvals
     if approvals is None or not approvals.required or approvals.of(entry) is not None:
         return marked
-    button = Button(t(ctx.language, "approve_button"), p.approve_data(entry.number, digest(entry)))
+    button = Button(t(lang, "approve_button"), p.approve_data(entry.number, digest(entry)))
     return dataclasses.replace(marked, buttons=(*marked.buttons, button))
 
 
