@@ -143,9 +143,10 @@ class AdminNotices:
     async def before_run(self) -> bool:
         """Before a delivery run: the content on disk (`refresh`), the approvals as the store
         has them now, and each issue held for want of approval told to the editors once."""
+        if self.approvals is not None:
+            await self.approvals.reload()  # another replica's too, before the change is checked
         fresh = await self.refresh()
         if self.approvals is not None:
-            await self.approvals.reload()
             await self.approvals.start()
             await self.tell_held(self.approvals)
         return fresh
