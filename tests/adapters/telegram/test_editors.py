@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.ports import DestinationSettings
-from bot.store.tinydb.approvals import Approvals as TinyApprovals
-from bot.store.tinydb.snapshot import Store
+from bot.store.backend import open_tinydb
+from bot.store.postgres.backend import open_postgres
 from tests.content.issue_files import content_copy, second_issue
 from tests.fakes.telegram_api import SentMessage
 from tests.support.telegram import (
@@ -39,11 +39,13 @@ def folder_with(tmp_path: Path, front: str) -> Path:
     return folder
 
 
-async def approval_required_since_2020(tmp_path: Path) -> None:
-    """As if approval had been switched on in 2020: issue 1 (2019) is out, issue 2 (due 2024) needs it."""
-    store = Store.open(tmp_path / "d.json")
-    await TinyApprovals(store).require_since(dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    await store.close()
+async def approval_required_since_2020(tmp_path: Path, database_url: str = "") -> None:
+    """As if approval had been switched on in 2020: issue 1 (2019) is out, issue 2 (due 2024)
+    needs it; in the tinydb file, or in PostgreSQL when `database_url` is given."""
+    since = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    backend = open_postgres(database_url) if database_url else open_tinydb(tmp_path / "d.json")
+    await backend.approvals.require_since(since)
+    await backend.close()
 
 
 def editors(**extra: object) -> dict[str, object]:
@@ -131,10 +133,14 @@ async def press(h: Harness, message: SentMessage, data: str, user: int) -> dict[
     return h.fake.callback_answers[query]
 
 
+@pytest.mark.parametrize("backend", ["tinydb", "postgres"])
 async def test_approval_holds_an_issue_at_its_time_until_the_test_sends_button_is_pressed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str, request: pytest.FixtureRequest
 ) -> None:
-    await approval_required_since_2020(tmp_path)
+    url = request.getfixturevalue("database_url") if backend == "postgres" else ""
+    if url:
+        monkeypatch.setenv("DATABASE_URL", url)
+    await approval_required_since_2020(tmp_path, url)
     folder = folder_with(tmp_path, PAST)
     async with open_harness(
         tmp_path, monkeypatch, content=folder, **editors(require_approval=True)
@@ -174,6 +180,9 @@ async def test_approval_holds_an_issue_at_its_time_until_the_test_sends_button_i
         assert h.app.live.current.archive.numbers == (1, 2)
         await h.app.engine.deliver()
         assert any("0002" in m.plain_text for m in h.fake.messages(USER))
+        entry = h.app.live.loaded.archive.entry(2)
+        assert entry is not None and h.app.store.approvals.approvals()[2].by == f"telegram:{EDITOR}"
+        await h.app.store.close()  # PostgreSQL's pool, before the harness checks for tasks left
 
 
 async def test_a_change_after_approval_withdraws_it_and_the_editors_are_told_once(
