@@ -229,3 +229,20 @@ async def test_asked_in_a_korean_group_an_english_editor_gets_the_test_in_englis
         sent = h.fake.messages(EDITOR)
         assert "Test send · not sent to readers yet" in sent[0].plain_text  # the editor's own
         assert "Contents" in sent[0].plain_text
+
+
+async def test_a_reload_after_a_change_withdraws_the_approval_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = folder_with(tmp_path, "publish_at = 2099-01-01T08:30:00+09:00\n")
+    async with open_harness(
+        tmp_path, monkeypatch, content=folder, **editors(require_approval=True)
+    ) as h:
+        await with_reader(h)
+        h.fake.push_update(command(private(EDITOR), 61, "/briefing approve 2", user=EDITOR))
+        await h.answers(EDITOR)
+        text = second_issue("publish_at = 2099-01-01T08:30:00+09:00\n").replace("첫 기사", "고침")
+        (folder / "issues" / "0002.md").write_text(text, encoding="utf-8")
+        h.fake.push_update(command(private(ADMIN), 62, "/reload", user=ADMIN))
+        await until(lambda: any("철회" in m.plain_text for m in h.fake.messages(EDITOR)))
+        assert h.app.store.approvals.approvals() == {}

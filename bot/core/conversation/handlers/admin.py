@@ -44,7 +44,10 @@ async def post(ctx: Context, parsed: p.PostNow) -> Reply:
 
 
 async def reload(ctx: Context, _: p.Reload) -> Reply:
-    return reload_content(ctx.ports, ctx.language)
+    reply = reload_content(ctx.ports, ctx.language)
+    if ctx.ports.approvals is not None and ctx.ports.refresh is not None:
+        await ctx.ports.refresh()  # as the watcher would: approvals the change withdrew, told
+    return reply
 
 
 async def stats(ctx: Context, _: p.Stats) -> Reply:
