@@ -1,16 +1,23 @@
-"""`briefing-bot test N --to telegram:<id>` as a real subprocess against the fake Bot API: the
-issue reaches that person's DM alone, marked as a test, and nothing is recorded in the store;
-a `--to` no enabled platform has is refused before anything starts."""
+"""The editors' command line as real subprocesses: `briefing-bot test N --to telegram:<id>`
+against the fake Bot API (the issue reaches that person's DM alone, marked as a test, nothing
+recorded; a `--to` no enabled platform has is refused before anything starts), and `validate`
+and `preview` saying "waiting for approval" or who approved."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import os
 import sys
 from pathlib import Path
 
+from bot.content.loader import load_content
+from bot.core.approvals import Approvals
 from bot.store import Ledger, Store
+from bot.store.backend import open_tinydb
 from tests.conftest import ROOT
+from tests.content.issue_files import content_copy, second_issue
+from tests.support.cli import run
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.processes import ENV, GROUP, PACE_SCALE, READER, telegram_config
 
@@ -52,3 +59,31 @@ async def test_a_platform_that_is_not_enabled_is_refused(
     code, _, err = await briefing_bot(config, "test", "1", "--to", "slack:U1")
     assert code == 2 and "telegram:<user id>" in err
     assert telegram.calls_to("sendMessage") == []
+
+
+async def test_validate_and_preview_say_waiting_for_approval_then_who_approved(
+    tmp_path: Path,
+) -> None:
+    folder = content_copy(tmp_path)
+    ahead = "publish_at = 2099-01-01T08:30:00+09:00\n"
+    (folder / "issues" / "0002.md").write_text(second_issue(ahead), encoding="utf-8")
+    data = tmp_path / "d.json"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[bot]\ncontent_dir = "{folder}"\ndata_path = "{data}"\nrequire_approval = true\n',
+        encoding="utf-8",
+    )
+    waiting = run("--config", str(config), "validate")
+    assert waiting.returncode == 0, waiting.stderr
+    assert "issue 2 (" in waiting.stdout and "waiting for approval" in waiting.stdout
+    assert "waiting for approval" in run("--config", str(config), "preview", "2").stderr
+
+    backend = open_tinydb(data)
+    entry = load_content(folder).archive.entry(2)
+    assert entry is not None
+    approvals = Approvals(backend.approvals, required=True)
+    await approvals.approve(entry, "slack:U0456", dt.datetime(2026, 12, 7, 23, 40, tzinfo=dt.UTC))
+    await backend.close()
+    approved = run("--config", str(config), "validate")
+    assert "approved by slack:U0456 at 2026-12-07 23:40 UTC" in approved.stdout
+    assert "approved by slack:U0456" in run("--config", str(config), "preview", "2").stderr
