@@ -17,8 +17,8 @@ from bot.store import Ledger, Store
 from bot.store.backend import open_tinydb
 from tests.conftest import ROOT
 from tests.content.issue_files import content_copy, second_issue
-from tests.support.cli import run
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.cli import run
 from tests.support.processes import ENV, GROUP, PACE_SCALE, READER, telegram_config
 
 EDITOR = 5550077
