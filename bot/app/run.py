@@ -260,6 +260,7 @@ async def converse(bot: Bot, *, show_latest: bool) -> None:
     try:
         platform = await descriptor.build(bot.settings.section(descriptor.name), bot.wiring)
         assert isinstance(platform, Converses)
+        bot.platforms.add(platform, platform.start_link)  # what it sends itself (a test send)
         await platform.run(show_latest=show_latest)
     finally:
         await bot.store.close()

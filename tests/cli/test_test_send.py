@@ -87,3 +87,10 @@ async def test_validate_and_preview_say_waiting_for_approval_then_who_approved(
     approved = run("--config", str(config), "validate")
     assert "approved by slack:U0456 at 2026-12-07 23:40 UTC" in approved.stdout
     assert "approved by slack:U0456" in run("--config", str(config), "preview", "2").stderr
+
+
+def test_the_console_operator_may_test_send_to_the_console(config: Path) -> None:
+    done = run("--config", str(config), "console", stdin="/test 1\n")
+    assert done.returncode == 0, done.stderr
+    assert "시험 발송 · 아직 독자에게 보내지 않았습니다" in done.stdout
+    assert "제 1호 시험 발송을 DM으로 보냈습니다" in done.stdout
