@@ -53,6 +53,7 @@ class BotSection(_Section):
     admins: tuple[str, ...] = ()
     editors: tuple[str, ...] = ()  # may test, approve, see reports and diagnose (admins too)
     channel_opt_in: Literal["admins", "members"] = "admins"  # who may /briefing here in a channel
+    feedback: bool = True  # 👍/👎 on delivered threads' parents, reactions counted per section
     # per user and per chat, in any minute (admins exempt; 0: no quota)
     commands_per_minute: int = Field(20, ge=0, le=10_000)
     require_approval: bool = False  # true: an issue is released only once an editor approved it

@@ -146,6 +146,7 @@ def build(
         p.rate_limits(settings, platforms), time_scale=float(os.environ.get(PACE_SCALE_ENV) or 1)
     )
     admins = frozenset(settings.bot.admins)
+    feedback = store.feedback if settings.bot.feedback else None
     notices = AdminNotices(  # the engine's too
         live, registry, admins, settings.bot.language, approvals, frozenset(settings.bot.editors)
     )
@@ -164,6 +165,7 @@ def build(
         packing=p.delivery_packing(settings, platforms),
         concurrency=p.delivery_concurrency(settings, platforms),
         before_run=notices.before_run,  # the content on disk, as /reload takes it; approvals
+        feedback=feedback,
     )
     tester = TestSends(engine.planner, lambda: live.loaded, pacer, SystemClock())
     leading = Leading(now=held and not replica)
@@ -196,6 +198,7 @@ def build(
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
         approvals=approvals,
         tester=tester,
+        feedback=feedback,
     )
     wiring = Wiring(
         service,

@@ -66,7 +66,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "help_post": ("/post [번호]", "/post [n]"),
     "help_reload": ("/reload", "/reload"),
     "help_test": ("/test [번호] (내 DM으로 시험 발송), /briefing approve <번호> (발행 승인), /briefing status <번호> (발행·승인 상태)", "/test [n] (a test send to your DM), /briefing approve <n> (approve for release), /briefing status <n> (release and approval)"),
-    "help_stats": ("/stats", "/stats"),
+    "help_stats": ("/stats [번호]", "/stats [n]"),
     "help_admins": ("관리자: {commands}", "Admins: {commands}"),
     "help_editors": ("편집자: {commands}", "Editors: {commands}"),
     "menu_term": ("용어 풀이 (예: /term NP-hard)", "Look up a term (e.g. /term NP-hard)"),
@@ -161,6 +161,19 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "status_usage": ("사용법: /briefing status [번호]", "Usage: /briefing status [n]"),
     "notice_withdrawn": ("제 {number}호의 승인({by}, {at})이 철회되었습니다: 승인 뒤 파일이 바뀌었습니다. /briefing test {number} 로 확인하고 다시 승인해 주세요.", "The approval of issue {number} ({by}, {at}) is withdrawn: its file changed after it was approved. Check it with /briefing test {number} and approve it again."),
     "notice_held": ("⏸ 제 {number}호가 발행 시각({at})이 지났지만 승인이 없어 보내지 않았습니다. /briefing test {number} 로 확인하고 승인해 주세요.", "⏸ Issue {number}'s release time ({at}) has passed but it is not approved, so nothing was sent. Check it with /briefing test {number} and approve it."),
+    # readers' feedback (handlers/feedback.py) and the welcome on subscribing
+    "stats_feedback": ("제 {number:04d}호: 👍 {up} · 👎 {down} · 반응 많은 섹션: {top}", "Issue {number}: 👍 {up} · 👎 {down} · most reactions: {top}"),
+    "vote_up": ("👍", "👍"),
+    "vote_down": ("👎", "👎"),
+    "vote_recorded": ("{vote} 의견을 남겼습니다. 고맙습니다!", "{vote} recorded, thank you!"),
+    "vote_changed": ("{vote}(으)로 바꿨습니다.", "Changed to {vote}."),
+    "vote_withdrawn": ("의견을 거둬들였습니다.", "Your vote is withdrawn."),
+    "vote_stale": ("이 버튼은 더 이상 쓸 수 없습니다.", "This button no longer works."),
+    "feedback_off": ("이 봇은 의견을 받지 않습니다.", "This bot does not take feedback."),
+    "welcome_latest": ("최신 호: {title}", "Latest issue: {title}"),
+    "welcome_read_now": ("지금 읽기", "Read it now"),
+    "welcome_settings": ("받는 시각 {time} ({zone}) · 언어 {words}. 바꾸기: /subscribe 07:30 Europe/Berlin, /lang en · 그만 받기: /unsubscribe", "Every day at {time} ({zone}) · language {words}. To change: /subscribe 07:30 Europe/Berlin, /lang ko · to stop: /unsubscribe"),
+    "stats_usage": ("몇 호의 통계를 볼까요? 예: /briefing stats 1", "Which issue? For example: /briefing stats 1"),
 }  # fmt: skip
 
 

@@ -15,12 +15,14 @@ from typing import Protocol
 
 from bot.core.approvals import ApprovalStore
 from bot.core.delivery.ports import PostRequests, RunRecord
+from bot.core.feedback import FeedbackStore
 from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
 from bot.store.common import InstallationStore
 from bot.store.tinydb.approvals import Approvals
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
+from bot.store.tinydb.feedback import Feedback
 from bot.store.tinydb.installations import Installations
 from bot.store.tinydb.ledger import Ledger
 from bot.store.tinydb.runs import RunLog
@@ -50,6 +52,9 @@ class Backend(Protocol):
     def approvals(self) -> ApprovalStore:
         """Approvals before release and the editors' notices given once (bot/core/approvals.py)."""
         ...
+
+    @property
+    def feedback(self) -> FeedbackStore: ...
 
     @property
     def post_requests(self) -> PostRequests | None:
@@ -89,6 +94,7 @@ class TinyBackend:
         self.installations = Installations(store)
         self.claims = Claims(store)
         self.approvals = Approvals(store)
+        self.feedback = Feedback(store)
 
     async def refresh(self) -> None:
         pass

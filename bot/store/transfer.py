@@ -35,6 +35,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "slack chats": ("slack_chats", "chat, workspace"),
     "approvals": ("approvals", "issue, approved_by, approved_at, digest"),
     "editor notices": ("editor_notices", "key, noticed_at"),
+    "feedback votes": ("feedback_votes", "issue, reader, vote"),
+    "feedback reactions": ("feedback_reactions", "issue, section, who, reaction, count"),
+    "feedback messages": ("feedback_messages", "platform, chat, message_id, issue, sections"),
 }  # fmt: skip
 COPY_LOCK = 0x6E62_4350  # "nbCP": two copies into one database run one after the other
 
@@ -82,6 +85,14 @@ def tinydb_rows(store: Store) -> dict[str, list[Row]]:
         "approvals": rows(store.table("approvals"),
                           lambda d: (d["issue"], d["by"], _at(d["at"]), d["digest"])),
         "editor notices": rows(store.table("notices"), lambda d: (d["key"], _at(d["at"]))),
+        "feedback votes": rows(store.table("votes"),
+                               lambda d: (d["issue"], d["reader"], d["vote"])),
+        "feedback reactions": rows(store.table("reactions"),
+                                   lambda d: (d["issue"], d["section"], d["who"], d["reaction"],
+                                              d["count"])),
+        "feedback messages": rows(store.table("messages"),
+                                  lambda d: (d["platform"], d["chat"], d["id"], d["issue"],
+                                             d["sections"])),
     }  # fmt: skip
 
 

@@ -44,11 +44,10 @@ def leaves(payload: dict[str, Any]) -> list[str]:
     texts = [payload.get("text", "")]
     for block in payload.get("blocks", []):
         texts.append(block.get("text", {}).get("text", ""))
-        texts += [
-            element.get("text", "")
-            for element in block.get("elements", [])
-            if isinstance(element, dict)
-        ]
+        for element in block.get("elements", []):
+            if isinstance(element, dict):
+                label = element.get("text", "")  # a button's is a plain_text object
+                texts.append(label.get("text", "") if isinstance(label, dict) else label)
     return texts
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from bot.core.feedback import Carried
 from bot.core.model.messages import MessageRef
 from bot.core.ports import DestinationSettings
 from bot.store.backend import open_tinydb
@@ -25,7 +26,8 @@ from tests.support.ports import free_port
 PASSWORD = "s3cret-Pass-word"
 COUNTS = {"subscriptions": 3, "releases": 1, "delivery parts": 1, "deliveries done": 1,
           "schedule runs": 1, "opted-in channels": 1, "destination settings": 2,
-          "slack installations": 1, "slack chats": 2}  # fmt: skip
+          "slack installations": 1, "slack chats": 2, "feedback votes": 2,
+          "feedback reactions": 2, "feedback messages": 2}  # fmt: skip
 
 
 def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
@@ -54,6 +56,13 @@ async def data_file(tmp_path: Path) -> Path:
     await backend.installations.save("none-T1", {"team_id": "T1", "bot_token": "xoxb-1"})
     await backend.installations.remember_chat("C1", "none-T1")
     await backend.installations.remember_chat("D1", "none-T1")
+    await backend.feedback.vote(1, "slack:U1", "up")
+    await backend.feedback.vote(1, "telegram:1", "down")
+    await backend.feedback.react(
+        Carried(1, ("논문", "뉴스")), "slack:U1", {"tada": 1}, replace=False
+    )
+    reply = (MessageRef("slack", "C1", "1.2", "1.1"), Carried(1, ("논문",)))
+    await backend.feedback.remember(1, [(MessageRef("slack", "C1", "1.1"), Carried(1)), reply])
     await backend.close()
     return path
 
@@ -69,6 +78,9 @@ def counts(url: str) -> dict[str, int]:
         "destination_settings",
         "slack_installations",
         "slack_chats",
+        "feedback_votes",
+        "feedback_reactions",
+        "feedback_messages",
     ]
     return {kind: rows(url, f"SELECT count(*) FROM {table}")[0][0]
             for kind, table in zip(COUNTS, tables, strict=True)}  # fmt: skip

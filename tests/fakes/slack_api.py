@@ -205,6 +205,17 @@ def block_actions(
     }
 
 
+def reaction_event(
+    kind: str, user: str, channel: str, ts: str, reaction: str = "thumbsup"
+) -> JsonDict:
+    """The inner event of a `reaction_added` / `reaction_removed` (docs.slack.dev's example,
+    PLATFORMS.md §3 B1) by `user` on the bot's message `ts` in `channel`; a reply's own ts,
+    never its thread's. Wrapped in an `event_callback` envelope as every event is."""
+    item = {"type": "message", "channel": channel, "ts": ts, "channel_type": "channel"}
+    return {"type": kind, "user": user, "reaction": reaction, "item_user": "UBOT", "item": item,
+            "event_ts": f"{time.time():.6f}"}  # fmt: skip
+
+
 def _json(body: JsonDict, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     return web.json_response(body, status=status, headers=headers)
 

@@ -164,6 +164,10 @@ class SentMessage:
         return [button for row in rows for button in row]
 
 
+def _emoji(emoji: str) -> dict[str, str]:
+    return {"type": "emoji", "emoji": emoji}
+
+
 def _connected(request: web.Request) -> bool:
     """The client is still there (a killed process's poll is not a second bot instance)."""
     return request.transport is not None and not request.transport.is_closing()
@@ -302,6 +306,7 @@ class FakeTelegramAPI:
         self._members: dict[tuple[int, int], str] = {}  # (chat, user) -> status
         self._commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._webhook: dict[str, Any] = {}
+        self._allowed: set[str] | None = None  # getUpdates' allowed_updates, kept until changed
         self._sent_count, self._rate_limited = 0, 0
         self.conflicts = 0  # getUpdates of a connected poller ended by a second poller (409)
         self._rejected: Counter[str] = Counter()
@@ -454,6 +459,42 @@ class FakeTelegramAPI:
         self._inline_queries.add(query_id)
         self.push_update({"inline_query": query | {"chat_type": "sender"}})
         return query_id
+
+    def react(
+        self, message: SentMessage, user: int, old: Iterable[str], new: Iterable[str]
+    ) -> bool:
+        """`user` changes their reactions on `message` from the emoji `old` to `new`: queue the
+        `message_reaction` update as Telegram sends it (the whole lists, not a delta); in a
+        group or channel only where the bot is an administrator (the Bot API's rule). True if
+        queued."""
+        chat = self._chats[message.chat_id]
+        if not self._sees_reactions(chat):
+            return False
+        person = {"id": user, "is_bot": False, "first_name": "Ada"}
+        self.push_update({"message_reaction": {
+            "chat": chat.as_json(), "message_id": message.message_id, "user": person,
+            "date": int(time.time()), "old_reaction": [_emoji(e) for e in old],
+            "new_reaction": [_emoji(e) for e in new],
+        }})  # fmt: skip
+        return True
+
+    def reaction_counts(self, message: SentMessage, counts: dict[str, int]) -> bool:
+        """The anonymous totals on `message` (a channel's post) now: queue the
+        `message_reaction_count` update as Telegram sends it, where the bot is an
+        administrator. True if queued."""
+        chat = self._chats[message.chat_id]
+        if not self._sees_reactions(chat):
+            return False
+        reactions = [{"type": _emoji(e), "total_count": n} for e, n in counts.items()]
+        self.push_update({"message_reaction_count": {
+            "chat": chat.as_json(), "message_id": message.message_id,
+            "date": int(time.time()), "reactions": reactions,
+        }})  # fmt: skip
+        return True
+
+    def _sees_reactions(self, chat: _Chat) -> bool:
+        status = self._members.get((chat.id, self.bot_id), "member")
+        return chat.type == "private" or status in ("administrator", "creator")
 
     def pending_updates(self) -> int:
         """Updates queued and not yet confirmed by a getUpdates with a later offset."""
@@ -878,6 +919,7 @@ class FakeTelegramAPI:
         except (TypeError, ValueError):
             raise bad_request("wrong parameter type in getUpdates") from None
         limit = min(max(limit or 100, 1), 100)
+        self._keep_allowed(p.get("allowed_updates"))
         if offset < 0:
             self._updates = self._updates[offset:]
         elif offset > 0:
@@ -902,7 +944,21 @@ class FakeTelegramAPI:
         finally:
             if self._poller is me:
                 self._poller = None
-        return self._updates[:limit]
+        return [u for u in self._updates if self._wanted(u)][:limit]
+
+    def _keep_allowed(self, given: Any) -> None:
+        """allowed_updates: "If not specified, the previous setting will be used"; an empty
+        list is the default (all but chat_member and the reactions)."""
+        if given is None:
+            return
+        kinds = json.loads(given) if isinstance(given, str) else given
+        self._allowed = set(kinds) if kinds else None
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        kind = next((k for k in update if k != "update_id"), "")
+        if self._allowed is None:
+            return kind not in ("chat_member", "message_reaction", "message_reaction_count")
+        return kind in self._allowed
 
     async def _set_webhook(self, p: dict[str, Any]) -> Any:
         url, secret = str(p.get("url") or ""), str(p.get("secret_token") or "")

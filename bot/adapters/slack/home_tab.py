@@ -68,6 +68,8 @@ class HomeTab:
         try:
             reply = await self.answers.run("", user, name, "", is_dm=False)
             log.info("slack: home button %s for %s: %s", name, user, reply.message.plain)
+            if name == "subscribe":  # the welcome (or "already subscribed") in their DM
+                await self.answers.post(await self.answers.platform.open_dm(user), reply)
         except Exception:
             log.exception("slack: home button %s for %s failed", name, user)
         await self.publish(user, client)

@@ -34,7 +34,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.infra.clock import SystemClock
-from bot.adapters.slack import home
+from bot.adapters.slack import home, reactions
 from bot.adapters.slack.home_tab import HomeTab
 from bot.adapters.slack.redelivery import Redeliveries
 from bot.adapters.slack.render import BUTTON_ACTION, render_message
@@ -108,6 +108,7 @@ class SlackHandlers:
         bolt.event("member_joined_channel")(self.on_member_joined)
         bolt.event("channel_left")(self.on_left)
         bolt.event("group_left")(self.on_left)
+        reactions.register(bolt, self.service)
         bolt.action(home.SUBSCRIBE_ACTION)(tab.on_button)
         bolt.action(home.UNSUBSCRIBE_ACTION)(tab.on_button)
         bolt.action(re.compile(f"^{BUTTON_ACTION}"))(self.on_button)

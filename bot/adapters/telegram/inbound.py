@@ -39,6 +39,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.telegram import reactions
 from bot.adapters.telegram.inline import CACHE_SECONDS, articles
 from bot.adapters.telegram.render import render
 from bot.adapters.telegram.send import PLATFORM, ChatAddress, TelegramSender
@@ -117,6 +118,7 @@ class TelegramHandlers:
         )
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_handler(InlineQueryHandler(self.on_inline_query))
+        reactions.install(application, self.service)
         application.add_error_handler(self.on_error)
 
     # ---- PTB callbacks -------------------------------------------------------------------

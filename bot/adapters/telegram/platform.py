@@ -59,6 +59,8 @@ ALLOWED_UPDATES = [
     Update.MY_CHAT_MEMBER,
     Update.CALLBACK_QUERY,
     Update.INLINE_QUERY,
+    Update.MESSAGE_REACTION,  # a reader's reactions (groups where the bot is an admin)
+    Update.MESSAGE_REACTION_COUNT,  # a channel's anonymous totals
 ]
 _SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")
 

@@ -20,7 +20,8 @@ from bot.core.conversation import navigation
 from bot.core.conversation import parsing as p
 from bot.core.conversation.access import Who
 from bot.core.conversation.context import Handler
-from bot.core.conversation.handlers import editors, lookups
+from bot.core.conversation.handlers import editors, feedback, lookups, subscribing
+from bot.core.feedback import VOTE
 
 MAX_DATA = 64  # bytes: Telegram's limit of callback_data
 
@@ -39,6 +40,8 @@ class ButtonSpec:
 BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(navigation.PREFIX, navigation.parse, lookups.navigate),
     ButtonSpec(p.APPROVE, p.approve_press, editors.press_approve, who="editors"),
+    ButtonSpec(VOTE, feedback.parse_vote, feedback.vote),  # 👍/👎 under a delivered thread
+    ButtonSpec(subscribing.READ_NOW, subscribing.parse_issue, subscribing.read_now),  # welcome
 )
 BY_PREFIX: Mapping[str, ButtonSpec] = {spec.prefix: spec for spec in BUTTONS}
 

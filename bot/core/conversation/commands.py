@@ -68,7 +68,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 help="help_lang", menu="menu_lang"),
     CommandSpec("briefing", p.briefing,
                 {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
-                 p.Approve: editors.approve, p.IssueStatus: editors.issue_status},
+                 p.Approve: editors.approve, p.IssueStatus: editors.issue_status,
+                 p.IssueStats: admin.briefing_stats},
                 help="help_briefing", menu="menu_briefing"),
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
@@ -77,7 +78,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 help="help_test"),
     CommandSpec("reload", _no_argument(p.Reload), {p.Reload: admin.reload}, who="admins",
                 help="help_reload"),
-    CommandSpec("stats", _no_argument(p.Stats), {p.Stats: admin.stats}, who="admins",
+    CommandSpec("stats", p.stats, {p.Stats: admin.stats}, who="admins",
                 help="help_stats"),
 )  # fmt: skip
 BY_NAME = {spec.name: spec for spec in COMMANDS}

@@ -13,6 +13,7 @@ from bot.core.approvals import Approvals
 from bot.core.conversation.access import REFUSAL, Who, is_admin, is_editor, may
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.inbound import Reply
+from bot.core.feedback import FeedbackStore
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.model.messages import simple
@@ -58,6 +59,7 @@ class Ports:
     tester: TestSender | None = None  # /briefing test: an issue to one person's DM
     # the content on disk, taken as /reload would, refusals and withdrawn approvals told
     refresh: Callable[[], Awaitable[bool]] | None = None
+    feedback: FeedbackStore | None = None  # votes and reactions ([bot] feedback)
 
 
 @dataclass(frozen=True, slots=True)

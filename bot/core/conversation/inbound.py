@@ -8,7 +8,8 @@ the `HomeState`. Adapters depend on this Protocol, not on the class that impleme
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from bot.content.archive import Entry
@@ -42,6 +43,20 @@ class Reply:
 
 
 SILENCE = Reply(Message(()), silent=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Reaction:
+    """Reactions on message `message` in `chat`: `who`'s ("slack:U1"; a channel's anonymous
+    totals: "count:<chat>:<message>") count of each (emoji name → count, 0: taken back).
+    `replace`: this is the whole list, every other reaction of `who` there goes (Telegram)."""
+
+    platform: str
+    chat: str
+    message: str
+    who: str
+    reactions: Mapping[str, int] = field(hash=False)
+    replace: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +95,11 @@ class Conversation(Protocol):
 
     async def find(self, query: str, offset: str, reader: Command) -> Page:
         """What a query typed in any chat finds (Telegram inline mode), a page at a time."""
+        ...
+
+    async def react(self, reaction: Reaction) -> bool:
+        """A reaction on a message; True if it counted (the message is one of a delivered
+        thread, and feedback is on)."""
         ...
 
     async def home(self, reader: Command, notice: str = "") -> HomeState:

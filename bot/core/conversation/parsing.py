@@ -88,7 +88,18 @@ class Reload(Parsed):
 
 @dataclass(frozen=True, slots=True)
 class Stats(Parsed):
-    pass
+    """`/stats` (the bot's figures, the newest issues' feedback) or `/stats N` (one issue's)."""
+
+    number: int | None = None
+    who: ClassVar[Literal["admins"]] = "admins"  # also as `/briefing stats` (Slack's /stats)
+
+
+@dataclass(frozen=True, slots=True)
+class IssueStats(Parsed):
+    """`/briefing stats N`: one issue's feedback totals, for editors (and admins)."""
+
+    number: int
+    who: ClassVar[Literal["editors"]] = "editors"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +181,7 @@ def split_text(line: str) -> tuple[str, str]:
 
 
 # `/briefing <action>`
-BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "test", "approve")
+BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "stats", "test", "approve")
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -195,6 +206,15 @@ def briefing(arg: str) -> Parsed:
         return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
     if action == "lang":
         return language(rest, channel=True)
+    if action == "stats":  # alone: the admins' /stats (Slack has no /stats of its own)
+        number = _number(rest.strip()) if rest.strip() else None
+        return (
+            Stats()
+            if not rest.strip()
+            else IssueStats(number)
+            if number
+            else BadInput("stats_usage")
+        )
     return BadInput("briefing_usage")
 
 
@@ -293,6 +313,13 @@ def approve_press(payload: str) -> Approve | None:
     if found is None or not re.fullmatch(r"[0-9a-f]{16}", digest):
         return None
     return Approve(found, digest)
+
+
+def stats(arg: str) -> Parsed:
+    if not arg:
+        return Stats()
+    number = _number(arg)
+    return Stats(number) if number else BadInput("issue_bad_number", (("arg", arg[:40]),))
 
 
 def start(payload: str) -> Parsed:

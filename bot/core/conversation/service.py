@@ -20,12 +20,13 @@ from bot.core.conversation.access import is_admin, strictest
 from bot.core.conversation.context import Context, Ports, Spelling
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.finder import Page
-from bot.core.conversation.handlers import channels, editors, home, lookups
+from bot.core.conversation.handlers import channels, editors, feedback, home, lookups
 from bot.core.conversation.handlers.admin import AdminNotices, reload_content
-from bot.core.conversation.inbound import SILENCE, HomeState, Reply
+from bot.core.conversation.inbound import SILENCE, HomeState, Reaction, Reply
 from bot.core.conversation.quota import CommandQuota, Verdict
 from bot.core.departures import Departures
 from bot.core.errors import StoreUnreachable
+from bot.core.feedback import FeedbackStore
 from bot.core.i18n import Language
 from bot.core.live_content import LiveContent
 from bot.core.model.weblinks import WebLinks
@@ -57,6 +58,7 @@ class CommandService:
         spellings: Mapping[str, Spelling] | None = None,
         approvals: Approvals | None = None,
         tester: TestSender | None = None,
+        feedback: FeedbackStore | None = None,
     ) -> None:
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
         self.language: Language = language
@@ -68,6 +70,7 @@ class CommandService:
         self.departures = departures or Departures(subscriptions)  # the one rule for the gone
         self.spellings = spellings  # per platform, how its users type a command (/help)
         self.approvals, self.tester = approvals, tester  # the editors' (handlers/editors.py)
+        self.feedback = feedback  # votes and reactions; None: `[bot] feedback = false`
 
     @property
     def content(self) -> Content:
@@ -77,8 +80,8 @@ class CommandService:
     def ports(self) -> Ports:
         return Ports(self.live, self.subscriptions, self.platforms, self.admins, self.deliverer,
                      self.web, self.policy, commands.COMMANDS, self.spellings,
-                     editors=self.editors, approvals=self.approvals, tester=self.tester,
-                     refresh=self.notices.refresh)  # fmt: skip
+                     feedback=self.feedback, editors=self.editors, approvals=self.approvals,
+                     tester=self.tester, refresh=self.notices.refresh)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
         parsed = commands.parse(command.name, command.text)
@@ -159,6 +162,10 @@ class CommandService:
         """What a query typed in any chat finds (Telegram inline mode), a page at a time, in
         the language of `reader` (who typed it)."""
         return lookups.find(await self.context(reader), query, offset)
+
+    async def react(self, reaction: Reaction) -> bool:
+        """A reaction on a message, counted if the message is one of a delivered thread."""
+        return await feedback.react(self.ports, reaction)
 
     async def home(self, reader: Command, notice: str = "") -> HomeState:
         return await home.home_state(await self.context(reader), notice)

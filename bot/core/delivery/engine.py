@@ -41,6 +41,7 @@ from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
 from bot.core.departures import Departures
 from bot.core.destination import Destination
 from bot.core.errors import RecipientGone
+from bot.core.feedback import Carried, FeedbackStore, as_reacted
 from bot.core.i18n import Language
 from bot.core.model.messages import Message, MessageRef
 from bot.core.model.packing import Packing
@@ -79,11 +80,13 @@ class DeliveryEngine:
         web: WebLinks | None = None,
         packing: Mapping[str, Packing] | None = None,
         destinations: DestinationStore | None = None,
+        feedback: FeedbackStore | None = None,
     ) -> None:
+        self.feedback = feedback  # set: what each delivered message carried, for reactions
         self.before_run = before_run  # called at the start of every run (a content refresh)
         self.planner = Planner(
             content, channels, subscriptions, ledger, language, web, platforms, packing,
-            destinations,
+            destinations, votes=feedback is not None,
         )  # fmt: skip
         self.departures = Departures(subscriptions, destinations, channels)
         self.content, self.platforms = content, platforms
@@ -235,6 +238,7 @@ class DeliveryEngine:
         messages = self.planner.thread(number, dest).messages
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
+        refs = {part: record.ref for part, record in records.items() if record.ref is not None}
         dirty = False
         try:
             for part, message in enumerate(messages):
@@ -252,7 +256,7 @@ class DeliveryEngine:
                 dirty = False
                 ref = await self._send(dest, message, parent if part else None, rank, tally)
                 self.ledger.mark_sent(number, dest.key, part, ref)
-                dirty = True
+                dirty, refs[part] = True, ref
                 tally.sent += 1
                 parent = ref if part == 0 else parent
             self.ledger.mark_done(number, dest.key, len(messages))
@@ -260,6 +264,17 @@ class DeliveryEngine:
         finally:
             if dirty:
                 await self.ledger.commit()
+        await self._remember(number, [(refs[p], m) for p, m in enumerate(messages) if p in refs])
+
+    async def _remember(self, number: int, sent: list[tuple[MessageRef, Message]]) -> None:
+        """What each message of a delivered thread carried (reactions on it count for that)."""
+        try:
+            if self.feedback is not None:
+                await self.feedback.remember(
+                    number, [(as_reacted(r), Carried(number, m.sections)) for r, m in sent]
+                )
+        except Exception as exc:  # the thread is delivered; only its reactions go uncounted
+            log.warning("issue %d: what its messages carried was not kept: %s", number, exc)
 
     async def _check(self, dest: Destination) -> None:
         if self._stop.is_set():

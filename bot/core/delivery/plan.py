@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from bot.content.loader import Content
 from bot.core.delivery.ports import Clock
 from bot.core.destination import Destination
+from bot.core.feedback import vote_buttons
 from bot.core.i18n import Language
 from bot.core.model.messages import Thread
 from bot.core.model.packing import Packing, pack_thread
@@ -94,7 +95,9 @@ class Planner:
         platforms: PlatformRegistry | None = None,
         packing: Mapping[str, Packing] | None = None,
         destinations: DestinationStore | None = None,
+        votes: bool = False,
     ) -> None:
+        self.votes = votes  # [bot] feedback: 👍/👎 under each thread's parent
         self.store = destinations  # opted-in channels and every destination's settings
         self.content, self.channels = content, channels
         self.packing = packing or {}  # per platform: which destinations get packed threads
@@ -186,6 +189,9 @@ class Planner:
             assert issue is not None, f"issue {number} vanished from the archive"
             links = TermLinker(dest.platform, content.glossary, self.platforms, language, self.web)
             thread = issue_thread(issue, language, self.web, links.after)
+            if self.votes:
+                parent = replace(thread.parent, buttons=vote_buttons(number))
+                thread = replace(thread, parent=parent)
             self._threads[key] = (
                 pack_thread(thread, packing.budget) if packing is not None and packed else thread
             )

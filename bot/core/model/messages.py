@@ -64,6 +64,7 @@ class Message:
     title: str | None = None
     link_previews: bool = False
     buttons: tuple[Button, ...] = ()
+    sections: tuple[str, ...] = ()  # the sections it carries (reactions count for them)
 
     @property
     def plain(self) -> str:

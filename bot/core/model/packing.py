@@ -62,7 +62,8 @@ def pack_thread(thread: Thread, budget: SizeBudget) -> Thread:
         last = replies[-1] if replies else None
         fits = bool(used and cost) and used + budget.block_sep + cost <= budget.limit
         if last is not None and fits and not section.title and not last.title:
-            replies[-1] = Message(last.blocks + section.blocks, None, last.link_previews)
+            replies[-1] = Message(last.blocks + section.blocks, None, last.link_previews,
+                                  sections=last.sections + section.sections)  # fmt: skip
             used += budget.block_sep + cost
             continue
         replies.append(section)

@@ -72,7 +72,7 @@ def issue_thread(
     for section in issue.sections:
         header = Line((bold(t(lang, "section_of", number=issue.number, section=section.name)),))
         items = (item_block(item, ends) for item in section.items)
-        replies.append(Message((Block((header,)), *items)))
+        replies.append(Message((Block((header,)), *items), sections=(section.name,)))
     if issue.links:
         links = Line((bold(t(lang, "useful_links")),))
         replies.append(

@@ -24,6 +24,7 @@ from bot.core.ports import Subscriber
 from bot.store.common import StoreUnavailable, utcnow
 from bot.store.postgres.approvals import PgApprovals
 from bot.store.postgres.destinations import PgDestinations
+from bot.store.postgres.feedback import PgFeedback
 from bot.store.postgres.installations import PgInstallations
 from bot.store.postgres.ledger import PgLedger
 from bot.store.postgres.pool import CONNECT, Pool, connect, where
@@ -119,6 +120,7 @@ class PgBackend:
         row = conn.execute(LAST_RUN).fetchone()
         self.runs = PgRunLog(pool, row[0] if row else None)
         self.claims = PgClaims(pool)
+        self.feedback = PgFeedback(pool)
         self.post_requests: PgPostRequests | None = PgPostRequests(pool)
         self.approvals = PgApprovals(conn, pool)
 

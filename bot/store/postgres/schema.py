@@ -52,6 +52,19 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # who asked for a queued /post, so the leader can tell them how the delivery went
     ("ALTER TABLE post_requests ADD COLUMN requested_by text",),
+    (  # readers' feedback (feedback.py): votes, reactions per section, what each message carried
+        """CREATE TABLE feedback_votes (
+            issue integer NOT NULL, reader text NOT NULL,
+            vote text NOT NULL CHECK (vote IN ('up', 'down')), PRIMARY KEY (issue, reader))""",
+        """CREATE TABLE feedback_reactions (
+            issue integer NOT NULL, section text NOT NULL, who text NOT NULL,
+            reaction text NOT NULL, count integer NOT NULL CHECK (count > 0),
+            PRIMARY KEY (issue, section, who, reaction))""",
+        """CREATE TABLE feedback_messages (
+            platform text NOT NULL, chat text NOT NULL, message_id text NOT NULL,
+            issue integer NOT NULL, sections text[] NOT NULL,
+            PRIMARY KEY (platform, chat, message_id))""",
+    ),
     (  # approval before release (bot/store/postgres/approvals.py) and the editors' notices
         """CREATE TABLE approvals (
             issue integer PRIMARY KEY, approved_by text NOT NULL,

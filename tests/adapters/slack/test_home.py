@@ -260,6 +260,11 @@ async def test_pressing_the_home_button_subscribes_and_republishes(slack: Harnes
     await until(lambda: slack.fake.views("U1"))
     assert await slack.app.store.subscriptions.is_subscribed("slack", "U1")
     assert button_of(slack.fake.views("U1")[-1])["action_id"] == "home_unsubscribe"
+    dm = slack.fake.dm_channel("U1")
+    assert dm is not None
+    await until(lambda: slack.fake.messages(dm), "the welcome in the DM")
+    [welcome] = slack.fake.messages(dm)
+    assert "구독했습니다" in str(welcome.text) and "최신 호: 제 0001호" in str(welcome.text)
 
 
 async def test_pressing_the_home_unsubscribe_button_unsubscribes_and_republishes(

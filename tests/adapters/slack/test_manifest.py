@@ -54,6 +54,7 @@ def test_bot_scopes_are_exactly_those_needed(manifest: dict[str, Any]) -> None:
             "users:read",
             "channels:read",
             "groups:read",
+            "reactions:read",
         ]
     )
     assert sorted(BOT_SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])  # OAuth asks
@@ -74,6 +75,8 @@ def test_events_home_interactivity_and_socket_mode(manifest: dict[str, Any]) -> 
             "app_uninstalled",
             "message.im",
             "tokens_revoked",
+            "reaction_added",
+            "reaction_removed",
         ]
     )
     assert "request_url" not in settings["event_subscriptions"]

@@ -72,6 +72,8 @@ async def test_start_registers_the_webhook_with_the_secret_and_never_polls(
         "my_chat_member",
         "callback_query",
         "inline_query",
+        "message_reaction",
+        "message_reaction_count",
     ]
     assert harness.fake.calls_to("getUpdates") == [] == harness.fake.calls_to("deleteWebhook")
 

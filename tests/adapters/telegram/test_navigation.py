@@ -95,12 +95,14 @@ async def test_a_single_issue_archive_and_deliveries_carry_no_buttons(
         assert (await h.answers(USER))[0].reply_markup is None
 
 
-async def test_a_daily_delivery_carries_no_buttons(two: Harness) -> None:
+async def test_a_daily_delivery_carries_no_navigation_only_the_votes(two: Harness) -> None:
     two.fake.add_chat(USER, "private")
     await two.app.store.subscriptions.subscribe("telegram", str(USER), str(USER))
     report = await two.app.engine.deliver(1)
     assert report.failed == 0 and report.sent > 1
-    assert all(sent.reply_markup is None for sent in two.fake.messages(USER))
+    parent, *replies = two.fake.messages(USER)
+    assert [b["callback_data"] for b in parent.buttons()] == ["vote:1:up", "vote:1:down"]
+    assert all(sent.reply_markup is None for sent in replies)
 
 
 async def test_an_english_reader_gets_english_buttons_and_notices(two: Harness) -> None:

@@ -146,6 +146,8 @@ async def test_commands_are_registered_in_korean_and_english(harness: Harness) -
         "my_chat_member",
         "callback_query",
         "inline_query",
+        "message_reaction",
+        "message_reaction_count",
     ]
 
 

@@ -39,6 +39,10 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("subscribe", "07:30 Mars/Olympus", "bad_zone"),
     ("subscribe", "07:30 Europe/Berlin extra", "bad_time"),
     ("unsubscribe", "", p.Unsubscribe()),
+    ("stats", "", p.Stats()),
+    ("stats", "3", p.Stats(3)),
+    ("stats", "제2호", p.Stats(2)),
+    ("stats", "many", "issue_bad_number"),
     ("구독취소", "ignored", p.Unsubscribe()),
     ("help", "", p.Help()),
     ("도움말", "term", p.Help()),
@@ -56,6 +60,10 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("briefing", "lang en", p.SetLanguage("en", channel=True)),
     ("briefing", "lang", "bad_language"),
     ("briefing", "here now", "briefing_usage"),
+    ("briefing", "stats 3", p.IssueStats(3)),
+    ("briefing", "STATS 제2호", p.IssueStats(2)),
+    ("briefing", "stats", p.Stats()),
+    ("briefing", "stats all", "stats_usage"),
     ("briefing", "dance", "briefing_usage"),
     ("briefing", "test", p.TestSend()),
     ("briefing", "test 3", p.TestSend(3)),
@@ -78,8 +86,6 @@ CASES: list[tuple[str, str, p.Parsed | str]] = [
     ("발송", "3", p.PostNow(3)),
     ("post", "three", "issue_bad_number"),
     ("reload", "", p.Reload()),
-    ("stats", "", p.Stats()),
-    ("stats", "now", p.Stats()),
     ("frobnicate", "", p.Unknown("frobnicate")),
     ("term", "가" * (p.MAX_ARGUMENT + 1), "too_long"),
 ]
@@ -98,7 +104,17 @@ def test_every_row_has_good_and_bad_cases_or_takes_no_argument() -> None:
     named = {spec.name for spec in filter(None, (commands.spec(n) for n, _, _ in CASES))}
     assert named == set(commands.BY_NAME)
     bad = {commands.spec(n) for n, _, e in CASES if isinstance(e, str) and e != "too_long"}
-    takes_argument = {"term", "issue", "search", "subscribe", "lang", "briefing", "post", "test"}
+    takes_argument = {
+        "term",
+        "issue",
+        "search",
+        "subscribe",
+        "lang",
+        "briefing",
+        "post",
+        "stats",
+        "test",
+    }
     assert {spec.name for spec in bad if spec} == takes_argument
 
 

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 # What the bot needs, and no more (slack-manifest.yaml declares the same; a test checks).
 BOT_SCOPES = (  # as slack-manifest.yaml declares them (its test compares the two)
     "chat:write", "commands", "im:write", "im:history", "app_mentions:read",
-    "users:read", "channels:read", "groups:read",
+    "users:read", "channels:read", "groups:read", "reactions:read",
 )  # fmt: skip
 STATE_SECONDS = 600
 PAGE = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8">

@@ -14,6 +14,7 @@ from bot.core.approvals import Approvals, digest
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context, Ports
 from bot.core.conversation.destinations import DestinationPolicy, dm_key
+from bot.core.conversation.handlers.feedback import newest, stats_lines
 from bot.core.conversation.handlers.lookups import available, refusal
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import PlatformError
@@ -50,8 +51,10 @@ async def reload(ctx: Context, _: p.Reload) -> Reply:
     return reply
 
 
-async def stats(ctx: Context, _: p.Stats) -> Reply:
+async def stats(ctx: Context, parsed: p.Stats) -> Reply:
     content, lang, ports = ctx.content, ctx.language, ctx.ports
+    if parsed.number is not None:
+        return await issue_stats(ctx, parsed.number)
     summary = content.summary()
     latest = content.archive.latest
     line = t(
@@ -69,12 +72,28 @@ async def stats(ctx: Context, _: p.Stats) -> Reply:
             t(lang, "stats_destinations", destinations=kinds),
             t(lang, "stats_times", times=times),
         ]
+    if ports.feedback is not None:
+        lines += await stats_lines(ports.feedback, newest(content.archive.numbers), lang)
     for name in ports.platforms.names:
         platform = ports.platforms.get(name)
         if isinstance(platform, ReportsStats):
             extra = await platform.stats_line(lang)
             lines += [extra] if extra else []
     return Reply(simple(*lines, title=t(lang, "stats")))
+
+
+async def briefing_stats(ctx: Context, parsed: p.IssueStats) -> Reply:
+    return await issue_stats(ctx, parsed.number)
+
+
+async def issue_stats(ctx: Context, number: int) -> Reply:
+    """One issue's feedback: its 👍/👎 and its sections with most reactions."""
+    if ctx.content.archive.get(number) is None:
+        return ctx.say("issue_not_found", number=number, available=available(ctx.ports))
+    if ctx.ports.feedback is None:
+        return ctx.say("feedback_off")
+    lines = await stats_lines(ctx.ports.feedback, [number], ctx.language)
+    return Reply(simple(*lines, title=t(ctx.language, "stats")))
 
 
 async def destination_counts(policy: DestinationPolicy) -> tuple[str, str]:

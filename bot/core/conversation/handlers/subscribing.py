@@ -4,33 +4,78 @@ the bot write only to users who started it."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context
+from bot.core.conversation.destinations import dm_key
+from bot.core.conversation.handlers import lookups
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import MessageRejected, PlatformError, RateLimited, RecipientGone
 from bot.core.i18n import t
-from bot.core.model.messages import Block, Line, Message, link, simple, text
+from bot.core.model.messages import Block, Button, Line, Message, link, simple, text
 
 log = logging.getLogger(__name__)
+READ_NOW = "read"  # the welcome's button: "read:3" sends issue 3 to the presser's DM
 
 
 async def subscribe(ctx: Context, parsed: p.Subscribe) -> Reply:
     """The reader's DM subscribes; with a policy, the reader keeps the language they are
-    answered in, and a time given is theirs."""
-    policy, command = ctx.ports.policy, ctx.command
+    answered in, and a time given is theirs. A new subscription is welcomed (`welcome`); a
+    second /subscribe changes nothing and says so (a time given with it is still taken)."""
+    policy, command, subscriptions = ctx.ports.policy, ctx.command, ctx.ports.subscriptions
+    was = await subscriptions.is_subscribed(command.platform, command.user)
     if policy is None:
-        return await subscribe_dm(ctx) if parsed.time is None else ctx.say("post_unavailable")
+        if parsed.time is not None:
+            return ctx.say("post_unavailable")
+        reply = await subscribe_dm(ctx)
+        return await welcome(ctx, reply) if not was else reply
     reply = await subscribe_dm(ctx)
-    if not await ctx.ports.subscriptions.is_subscribed(command.platform, command.user):
+    if not await subscriptions.is_subscribed(command.platform, command.user):
         return reply
     await policy.keep_language(command, ctx.language)  # the DM thread's words
-    if parsed.time is None:
+    when = None
+    if parsed.time is not None:
+        when = await policy.reader_time(command, parsed.time, parsed.zone, ctx.language)
+    reply = reply if was else await welcome(ctx, reply)
+    if when is None:
         return reply
-    when = await policy.reader_time(command, parsed.time, parsed.zone, ctx.language)
-    return Reply(Message((*reply.message.blocks, *when.blocks)))
+    return Reply(dataclasses.replace(reply.message, blocks=(*reply.message.blocks, *when.blocks)))
+
+
+async def welcome(ctx: Context, confirmed: Reply) -> Reply:
+    """The confirmation of a new subscription, with when and in which language it comes, how
+    to change that and how to stop, and the latest released issue's title with a button that
+    sends it now (an answer: the ledger knows nothing of it)."""
+    lang, command, policy = ctx.language, ctx.command, ctx.ports.policy
+    blocks = list(confirmed.message.blocks)
+    if policy is not None:
+        when = await policy.timing(dm_key(command.platform, command.user))
+        line = t(lang, "welcome_settings", time=when.time, zone=when.zone, words=lang)
+        blocks.append(Block((Line((text(line),)),)))
+    latest = ctx.content.archive.latest
+    if latest is None:
+        return Reply(Message(tuple(blocks)))
+    blocks.append(Block((Line((text(t(lang, "welcome_latest", title=latest.heading)),)),)))
+    read = Button(t(lang, "welcome_read_now"), f"{READ_NOW}:{latest.number}")
+    return Reply(Message(tuple(blocks), buttons=(read,)))
+
+
+def parse_issue(payload: str) -> int | None:
+    """`3` → 3; None for anything else (a forged press)."""
+    if not payload.isascii() or not payload.isdigit() or len(payload) > 6:
+        return None
+    return int(payload) or None
+
+
+async def read_now(ctx: Context, number: int) -> Reply:
+    """The welcome's button: that issue as a thread in the presser's DM, as /latest sends it
+    (an answer: the ledger knows nothing of it); an issue gone from the archive is noticed."""
+    if ctx.content.archive.get(number) is None:
+        return ctx.notice("nav_stale")
+    return lookups.issue_reply(ctx.ports, ctx.language, number, platform=ctx.command.platform)
 
 
 async def unsubscribe(ctx: Context, _: p.Unsubscribe) -> Reply:
