@@ -111,7 +111,7 @@ class Planner:
         drafts included), rendering threads exactly as this one does."""
         return Planner(
             content, self.channels, self.subscriptions, self.ledger, self.language, self.web,
-            self.platforms, self.packing, self.store,
+            self.platforms, self.packing, self.store, self.votes,
         )  # fmt: skip
 
     def start_run(self) -> None:

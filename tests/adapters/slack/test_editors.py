@@ -64,6 +64,7 @@ async def test_a_test_send_of_a_draft_reaches_only_the_askers_dm_marked(draft: H
     assert MARK in shown(parent) and "제 0002호" in shown(parent)
     assert len(sent) >= 2 and all(m.thread_ts == parent.ts for m in sent[1:])
     assert buttons({"blocks": parent.blocks}, "approve") == []  # approval is off
+    assert len(buttons({"blocks": parent.blocks}, "vote")) == 2  # as a reader gets it: 👍/👎
     assert draft.fake.messages("C1") == [] and draft.fake.dm_channel("U1") is None
     ledger = draft.app.store.ledger
     assert ledger.parts(2, "slack:dm:U3") == {} and ledger.released_at(2) is None

@@ -78,7 +78,8 @@ async def test_a_test_send_of_a_draft_reaches_only_the_asker_marked_in_their_dm(
         assert MARK in parent.plain_text and "제 0002호" in parent.plain_text.split("\n")[0]
         assert all(m.reply_to == parent.message_id for m in sent[1:]) and len(sent) >= 2
         assert len(sent) == int(said.plain_text.split("메시지 ")[1].split("개")[0])
-        assert parent.buttons() == []  # approval is off: nothing to approve
+        kinds = [str(b["callback_data"]).partition(":")[0] for b in parent.buttons()]
+        assert kinds == ["vote", "vote"]  # a reader's 👍/👎; approval is off: no approve button
         assert h.fake.messages(USER) == [] and h.fake.messages(ADMIN) == []
         ledger = h.app.store.ledger
         key = f"telegram:dm:{EDITOR}"
@@ -163,7 +164,7 @@ async def test_approval_holds_an_issue_at_its_time_until_the_test_sends_button_i
         h.fake.push_update(command(private(EDITOR), 32, "/test 2", user=EDITOR))
         await until(lambda: any(MARK in m.plain_text for m in h.fake.messages(EDITOR)))
         parent = next(m for m in h.fake.messages(EDITOR) if MARK in m.plain_text)
-        [button] = parent.buttons()
+        [button] = [b for b in parent.buttons() if str(b["callback_data"]).startswith("approve")]
         assert button["text"] == "✅ 승인" and str(button["callback_data"]).startswith("approve:2:")
         forged = await press(h, parent, "approve:2:" + "0" * 16, EDITOR)
         assert "바뀌었습니다" in str(forged["text"])  # another content's button approves nothing
