@@ -14,6 +14,7 @@ from bot.core.destination import DeliveryTime as DeliveryTime  # re-exported: a 
 from bot.core.destination import Destination
 from bot.core.i18n import Language
 from bot.core.model.messages import Message, MessageRef
+from bot.core.runs import Failure, RunSummary
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,25 @@ class ChatPlatform(Protocol):
 
     async def can_post(self, chat: str) -> bool:
         """True if the bot may post in `chat` (Slack: the app is a member of the channel)."""
+        ...
+
+
+@runtime_checkable
+class ResolvesNames(Protocol):
+    """A platform that can turn a `@name` into a chat id (Telegram: a public channel's or
+    group's username, `getChat`); `/briefing why @name`."""
+
+    async def resolve(self, name: str) -> str | None:
+        """The chat id of `@name`, or None if the platform does not know it."""
+        ...
+
+
+@runtime_checkable
+class NamesChats(Protocol):
+    """A platform that can say a channel's name ("#ml-news"), for the run reports."""
+
+    async def chat_name(self, chat: str) -> str | None:
+        """The channel's name as its members know it, or None if the platform will not say."""
         ...
 
 
@@ -129,6 +149,18 @@ class DeliveryReport:
     stopped: bool = False  # a stop was requested: the run ended early, the next one resumes
     queued: bool = False  # handed to the leader replica, which delivers it (nothing sent here)
     failures: tuple[str, ...] = ()  # "destination: reason" for each destination that failed
+    issue: int | None = None  # the issue the run delivered (None: a resume, or nothing)
+    seconds: float = 0.0  # how long the run took
+    rate_limited: int = 0  # 429s waited out (the retrier)
+    waited: float = 0.0  # seconds spent waiting them out
+    problems: tuple[Failure, ...] = ()  # every failure with its kind (readers gone included)
+    reached: int = 0  # destinations the run had something for
+
+    def run_summary(self) -> RunSummary:
+        return RunSummary(
+            "delivery", self.issue, self.reached, self.sent, self.planned, self.seconds,
+            self.rate_limited, self.waited, self.problems, self.stopped,
+        )  # fmt: skip
 
     @property
     def summary(self) -> str:

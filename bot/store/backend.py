@@ -18,11 +18,14 @@ from bot.core.delivery.ports import PostRequests, RunRecord
 from bot.core.feedback import FeedbackStore
 from bot.core.ports import DestinationStore, InboundClaims, SubscriptionStore
 from bot.core.ports import Ledger as LedgerPort
+from bot.core.runs import DeliveryHistory, ReportChoices
 from bot.store.common import InstallationStore
 from bot.store.tinydb.approvals import Approvals
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
 from bot.store.tinydb.feedback import Feedback
+from bot.store.tinydb.history import History
+from bot.store.tinydb.history import ReportChoices as TinyReportChoices
 from bot.store.tinydb.installations import Installations
 from bot.store.tinydb.ledger import Ledger
 from bot.store.tinydb.runs import RunLog
@@ -52,6 +55,12 @@ class Backend(Protocol):
     def approvals(self) -> ApprovalStore:
         """Approvals before release and the editors' notices given once (bot/core/approvals.py)."""
         ...
+
+    @property
+    def history(self) -> DeliveryHistory: ...
+
+    @property
+    def report_choices(self) -> ReportChoices: ...
 
     @property
     def feedback(self) -> FeedbackStore: ...
@@ -94,6 +103,8 @@ class TinyBackend:
         self.installations = Installations(store)
         self.claims = Claims(store)
         self.approvals = Approvals(store)
+        self.history = History(store)
+        self.report_choices = TinyReportChoices(store)
         self.feedback = Feedback(store)
 
     async def refresh(self) -> None:

@@ -38,12 +38,18 @@ KINDS: dict[str, tuple[str, str]] = {
     "feedback votes": ("feedback_votes", "issue, reader, vote"),
     "feedback reactions": ("feedback_reactions", "issue, section, who, reaction, count"),
     "feedback messages": ("feedback_messages", "platform, chat, message_id, issue, sections"),
+    "delivery history": ("delivery_history", "issue, destination, record"),
+    "report choices": ("report_choices", "who, since"),
 }  # fmt: skip
 COPY_LOCK = 0x6E62_4350  # "nbCP": two copies into one database run one after the other
 
 
 class CopyRefused(Exception):
     pass
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def _at(text: str | None) -> dt.datetime | None:
@@ -93,6 +99,10 @@ def tinydb_rows(store: Store) -> dict[str, list[Row]]:
         "feedback messages": rows(store.table("messages"),
                                   lambda d: (d["platform"], d["chat"], d["id"], d["issue"],
                                              d["sections"])),
+        "delivery history": rows(store.table("history"),
+                                 lambda d: (d["issue"], d["dest"], json.dumps(d))),
+        "report choices": rows(store.table("report_choices"),
+                               lambda d: (d["who"], _at(d.get("since")) or _now())),
     }  # fmt: skip
 
 

@@ -120,12 +120,13 @@ async def test_post_on_the_standby_is_queued_and_delivered_by_the_leader(
         await until(lambda: len(telegram.messages(ASKER)) == 1, "the answer", 20)
         await one.logged("delivering a /post taken on another replica", within=20)
         await until(lambda: len(telegram.messages(READER)) == PARTS, "the thread", 20)
-        await until(lambda: len(telegram.messages(ASKER)) == 2, "the report to the admin", 20)
+        await until(lambda: len(telegram.messages(ASKER)) == 3, "the reports to the admin", 20)
     finally:
         await one.kill()
         await two.kill()
-    answer, report = telegram.messages(ASKER)
+    answer, run, report = telegram.messages(ASKER)
     assert answer.text == t("ko", "post_queued")
+    assert run.text is not None and "발송 보고 · 제 1호" in run.text  # the run's, to every admin
     assert report.text is not None and report.text.startswith("발송 완료: 대상 ")
     assert f"메시지 {PARTS}개, 실패 0곳" in report.text
     thread = telegram.messages(READER)

@@ -258,6 +258,7 @@ class FakeSlackAPI:
         self.envelopes: list[JsonDict] = []  # sent over Socket Mode
         self.acks: list[JsonDict] = []  # received over Socket Mode
         self._channels: dict[str, _Channel] = {}
+        self._channel_names: dict[str, str] = {}  # conversations.info's "name"
         self._users: dict[str, bool] = {}  # user id -> deleted
         self._profiles: dict[str, JsonDict] = {}  # user id -> is_admin, is_owner, locale
         self._dms: dict[str, str] = {}  # user id -> D… channel id
@@ -341,8 +342,11 @@ class FakeSlackAPI:
         archived: bool = False,
         is_private: bool = False,
         team: str | None = None,
+        name: str | None = None,
     ) -> None:
+        """`name`: what conversations.info says (default: the id in lower case)."""
         self._channels[channel_id] = _Channel(members_include_bot, archived, is_private, team)
+        self._channel_names[channel_id] = name or channel_id.lower()
 
     def add_user(
         self,
@@ -854,7 +858,8 @@ class FakeSlackAPI:
         if channel.team is not None and self._team is not None and channel.team != self._team:
             raise SlackError("channel_not_found")  # another workspace's channel
         return {"ok": True, "channel": {
-            "id": channel_id, "is_channel": not channel.is_private, "is_group": channel.is_private,
+            "id": channel_id, "name": self._channel_names.get(str(channel_id), ""),
+            "is_channel": not channel.is_private, "is_group": channel.is_private,
             "is_private": channel.is_private, "is_archived": channel.archived,
             "is_member": channel.members_include_bot,
         }}  # fmt: skip

@@ -131,6 +131,9 @@ class Call:
     method: str  # canonical name, e.g. "sendMessage", whatever case the client used
     params: dict[str, Any]  # JSON-valued form fields decoded (chat_id -> int, reply_parameters...)
     at: float  # time.monotonic() on arrival
+    content_type: str = (
+        ""  # of the request body: PTB's form, or JSON (bot/adapters/telegram/request.py)
+    )
 
 
 @dataclass(frozen=True)
@@ -551,9 +554,9 @@ class FakeTelegramAPI:
         try:
             params = await self._read_params(request)
         except ApiError as err:
-            self.calls.append(Call(name, {}, time.monotonic()))
+            self.calls.append(Call(name, {}, time.monotonic(), request.content_type))
             return self._reject(err)
-        self.calls.append(Call(name, params, time.monotonic()))
+        self.calls.append(Call(name, params, time.monotonic(), request.content_type))
         self._call_event.set()
         try:
             if not prefix.startswith("bot") or not raw_method or "/" in raw_method:

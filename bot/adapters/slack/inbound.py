@@ -54,7 +54,7 @@ log = logging.getLogger(__name__)
 
 SLASH_COMMANDS = (*(f"/{spec.name}" for spec in COMMANDS if spec.slash), "/briefing")
 MAX_RESPONSES = 5  # a response_url takes at most 5 posts
-_MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
+_MENTION = re.compile(r"^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>)+")  # the leading @app mention(s)
 
 
 def command_name(slash: str, text: str) -> tuple[str, str]:
@@ -70,6 +70,8 @@ def command_name(slash: str, text: str) -> tuple[str, str]:
 
 
 def strip_mentions(text: str) -> str:
+    """`<@UAPP> term NP-hard` → `term NP-hard`; a mention further on is an argument (`<@UAPP>
+    briefing why <@U3>`)."""
     return _MENTION.sub(" ", text).strip()
 
 

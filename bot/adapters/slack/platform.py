@@ -85,6 +85,7 @@ class SlackPlatform(SendsThroughSender):
     """The `ChatPlatform` port for Slack (through its `SlackSender`), plus `start`/`stop`."""
 
     name = PLATFORM
+    sender: SlackSender
 
     def __init__(
         self,
@@ -109,6 +110,10 @@ class SlackPlatform(SendsThroughSender):
             SlackHttpServer(bolt, host=host, port=port, shared=shared) if mode == "http" else None
         )
         self._socket: AsyncSocketModeHandler | None = None
+
+    async def chat_name(self, chat: str) -> str | None:
+        """A channel's name for the run reports (`NamesChats`)."""
+        return await self.sender.chat_name(chat)
 
     @property
     def port(self) -> int:
@@ -179,7 +184,7 @@ class SlackPlatform(SendsThroughSender):
             self._socket = None
         if self._http is not None:
             await self._http.stop()
-        if self.workspaces is not None and self.client.session is not None:
+        if self.client.session is not None:
             await self.client.session.close()
 
 
@@ -250,7 +255,10 @@ async def build_slack(
             sender.workspaces.forget_destinations = forget_destinations
     else:
         bot_token, app_token, signing = tokens(secrets, section.mode)
-        sender = SlackSender(make_client(bot_token, section.api_url))
+        # one connection pool for every call (closed by `SlackPlatform.stop`): without it
+        # slack_sdk opens a session and a connection per call (#27: a third of a message's CPU)
+        session = ClientSession(timeout=ClientTimeout(total=30))
+        sender = SlackSender(make_client(bot_token, section.api_url, session))
         bolt = AsyncApp(
             client=sender.client,
             signing_secret=signing or "",

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from bot.core.model.messages import Block, Button, Line, Message, Span, Style, Thread
@@ -172,8 +173,15 @@ def render_message(message: Message, *, reply: bool = False) -> list[Payload]:
     """`chat.postMessage` payloads (without `channel`/`thread_ts`) for one neutral message.
 
     The first payload carries the title; later ones are continuations, meant as thread replies.
-    Link previews stay off in replies and unless the message asks for them.
+    Link previews stay off in replies and unless the message asks for them. Each payload is a
+    new dict; its blocks are shared with the other sends of the same message (never changed).
     """
+    return [dict(payload) for payload in _rendered(message, reply)]
+
+
+@lru_cache(maxsize=256)
+def _rendered(message: Message, reply: bool) -> tuple[Payload, ...]:
+    """Messages are immutable, and a fan-out sends the same thread to every channel."""
     title = (message.title or "").strip()
     units = _title_units(title) if title else []
     units += [unit for block in message.blocks for unit in block_units(block)]
@@ -183,7 +191,7 @@ def render_message(message: Message, *, reply: bool = False) -> list[Payload]:
         _payload(group, title if i == 0 and title else None, first_unfurl and i == 0)
         for i, group in enumerate(groups)
     ]
-    return _with_buttons(payloads, message.buttons)
+    return tuple(_with_buttons(payloads, message.buttons))
 
 
 def button_blocks(buttons: tuple[Button, ...]) -> list[SlackBlock]:

@@ -64,7 +64,8 @@ def make_client(
     token: str | None, api_url: str, session: ClientSession | None = None
 ) -> AsyncWebClient:
     """The Web API client; only a stale connection is retried by the SDK (see above). Without
-    a `session` slack_sdk opens one per call; OAuth installs share one (its owner closes it)."""
+    a `session` slack_sdk opens one, and a connection, per call; the platform passes one in both
+    install modes (`SlackPlatform.stop` closes it)."""
     return AsyncWebClient(
         token=token,
         base_url=api_url,
@@ -203,6 +204,16 @@ class SlackSender:
             log.info("slack: conversations.info %s: %s", chat, exc)
             return False
         return bool((response.get("channel") or {}).get("is_member"))
+
+    async def chat_name(self, chat: str) -> str | None:
+        """`conversations.info`: "#name" (a public channel's even without the app in it)."""
+        try:
+            response = await self._call(chat, self.client.conversations_info, channel=chat)
+        except (*FAILURES, PlatformError) as exc:
+            log.info("slack: conversations.info %s: %s", chat, exc)
+            return None
+        name = (response.get("channel") or {}).get("name")
+        return f"#{name}" if isinstance(name, str) and name else None
 
     async def open_dm(self, user: str) -> str:
         try:

@@ -38,6 +38,7 @@ from bot.adapters.telegram.http import WebhookServer
 from bot.adapters.telegram.inbound import (
     TelegramHandlers,
 )
+from bot.adapters.telegram.request import JsonRequest
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.adapters.telegram.settings import TelegramSecrets, TelegramSection
 from bot.adapters.telegram.updates import PerChatUpdateProcessor
@@ -136,6 +137,7 @@ def file_url(api_url: str) -> str:
 
 class TelegramPlatform(SendsThroughSender):
     name = PLATFORM
+    sender: TelegramSender
 
     def __init__(
         self,
@@ -171,6 +173,14 @@ class TelegramPlatform(SendsThroughSender):
                 shared=shared,
             )
 
+    async def chat_name(self, chat: str) -> str | None:
+        """A channel's name for the run reports (`NamesChats`)."""
+        return await self.sender.chat_name(chat)
+
+    async def resolve(self, name: str) -> str | None:
+        """`/briefing why @name`: the chat id of a public channel or group (`ResolvesNames`)."""
+        return await self.sender.resolve(name)
+
     def _application(
         self, token: str, timeout: float | None
     ) -> Application[Any, Any, Any, Any, Any, Any]:
@@ -183,7 +193,12 @@ class TelegramPlatform(SendsThroughSender):
             .job_queue(None)
         )
         if timeout is not None:
-            builder = builder.connect_timeout(timeout).read_timeout(timeout).write_timeout(timeout)
+            request = JsonRequest(
+                connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout
+            )
+        else:
+            request = JsonRequest()
+        builder = builder.request(request)  # sends as JSON: see request.py
         if self.section.mode == "webhook":
             builder = builder.updater(None)
         return builder.build()

@@ -161,6 +161,25 @@ class TelegramSender:
     async def can_post(self, chat: str) -> bool:
         return True  # a command reached the bot from there: it is in the chat
 
+    async def chat_name(self, chat: str) -> str | None:
+        """`getChat`: the group's or channel's title (None once the bot is out of it)."""
+        try:
+            found = await self.bot.get_chat(ChatAddress.parse(chat).chat_id)
+        except TelegramError as exc:
+            log.info("telegram: getChat %s: %s", chat, exc)
+            return None
+        return found.title or (f"@{found.username}" if found.username else None)
+
+    async def resolve(self, name: str) -> str | None:
+        """`getChat("@name")`: a public channel's or group's id (the Bot API resolves no
+        user's @username); None if Telegram does not know it."""
+        try:
+            chat = await self.bot.get_chat(f"@{name}")
+        except TelegramError as exc:
+            log.info("telegram: getChat @%s: %s", name, exc)
+            return None
+        return str(chat.id)
+
     async def _send_once(
         self,
         chat: str,

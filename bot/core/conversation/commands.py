@@ -17,7 +17,16 @@ from dataclasses import dataclass, field
 from bot.core.conversation import parsing as p
 from bot.core.conversation.access import Who
 from bot.core.conversation.context import Handler
-from bot.core.conversation.handlers import admin, channels, editors, guide, lookups, subscribing
+from bot.core.conversation.handlers import (
+    admin,
+    channels,
+    editors,
+    guide,
+    lookups,
+    reports,
+    subscribing,
+    why,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +79,7 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
                  p.Approve: editors.approve, p.IssueStatus: editors.issue_status,
                  p.IssueStats: admin.briefing_stats},
-                help="help_briefing", menu="menu_briefing"),
+                help="help_briefing", menu="menu_briefing"),  # why, reports: the rows below
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
                 help="help_post"),
@@ -80,6 +89,9 @@ COMMANDS: tuple[CommandSpec, ...] = (
                 help="help_reload"),
     CommandSpec("stats", p.stats, {p.Stats: admin.stats}, who="admins",
                 help="help_stats"),
+    CommandSpec("why", p.why, {p.WhyQuery: why.why}, who="editors", help="help_why"),
+    CommandSpec("reports", p.reports, {p.ReportsChoice: reports.set_reports}, who="editors",
+                help="help_reports"),
 )  # fmt: skip
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 ALIASES = {alias: spec.name for spec in COMMANDS for alias in spec.aliases}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from bot.content.loader import Content
@@ -19,7 +20,8 @@ from bot.core.live_content import LiveContent
 from bot.core.model.messages import simple
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command, Deliverer, SubscriptionStore, TestSender
+from bot.core.ports import Command, Deliverer, DeliveryTime, SubscriptionStore, TestSender
+from bot.core.runs import DeliveryHistory, ReportChoices
 
 
 class Listed(Protocol):
@@ -60,6 +62,18 @@ class Ports:
     # the content on disk, taken as /reload would, refusals and withdrawn approvals told
     refresh: Callable[[], Awaitable[bool]] | None = None
     feedback: FeedbackStore | None = None  # votes and reactions ([bot] feedback)
+    editing: Editing | None = None  # the editors' tools: reports, the delivery history
+
+
+@dataclass(frozen=True, slots=True)
+class Editing:
+    """What `/briefing why` and `/briefing reports` read and change: the delivery history, who
+    turned the reports off, and when a delivery time is next due (the timetable's schedules)."""
+
+    history: DeliveryHistory
+    reports: ReportChoices
+    next_due: Callable[[DeliveryTime | None], datetime]  # next due after now (None: edition's)
+    recipients: frozenset[str] = frozenset()  # who gets the reports: editors and admins
 
 
 @dataclass(frozen=True, slots=True)

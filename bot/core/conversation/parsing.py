@@ -126,6 +126,26 @@ class SetLanguage(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class ReportsChoice(Parsed):
+    """`/briefing reports on|off`: the asker's run reports (editors and admins)."""
+
+    who: ClassVar[Literal["editors"]] = "editors"
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WhyQuery(Parsed):
+    """`/briefing why <reader or channel>`: a reader (`kind` "reader": a Telegram user id, a
+    Slack `<@U1>`), a channel ("channel": `<#C1>`, "-100123", "-100123:7"), or a `@name` for the
+    platform to resolve ("name"). `platform` None: the asker's."""
+
+    who: ClassVar[Literal["editors"]] = "editors"
+    kind: Literal["reader", "channel", "name"]
+    target: str
+    platform: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Unknown(Parsed):
     name: str
 
@@ -181,7 +201,18 @@ def split_text(line: str) -> tuple[str, str]:
 
 
 # `/briefing <action>`
-BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "stats", "test", "approve")
+BRIEFING_ACTIONS = (
+    "here",
+    "stop",
+    "status",
+    "time",
+    "lang",
+    "stats",
+    "why",
+    "reports",
+    "test",
+    "approve",
+)
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
@@ -215,7 +246,59 @@ def briefing(arg: str) -> Parsed:
             if number
             else BadInput("stats_usage")
         )
+    if action == "why":
+        return why(rest)
+    if action == "reports":
+        return reports(rest)
     return BadInput("briefing_usage")
+
+
+def reports(arg: str) -> Parsed:
+    """`reports on|off` (`/briefing reports off`, Telegram `/reports off`)."""
+    word = arg.strip().casefold()
+    return ReportsChoice(word == "on") if word in ("on", "off") else BadInput("reports_usage")
+
+
+_SLACK_USER = re.compile(r"<@([UW][A-Z0-9]{1,20})(?:\|[^>]{0,80})?>")
+_SLACK_CHANNEL = re.compile(r"<#([CG][A-Z0-9]{1,20})(?:\|[^>]{0,80})?>")
+_SLACK_ID = re.compile(r"([UWCG])[A-Z0-9]{1,20}")
+_NAME = re.compile(r"@([A-Za-z0-9_]{3,32})")
+_CHAT_ID = re.compile(r"-\d{1,20}(?::\d{1,10})?")
+_USER_ID = re.compile(r"\d{1,20}")
+_KEY = re.compile(r"([a-z]{2,20}):(.+)")
+
+
+def why(arg: str) -> Parsed:
+    """`<@U1>`, `<#C1|news>`, `U1`, `C1`, `42`, `-100123`, `-100123:7`, `@name`, or a
+    destination's key (`telegram:dm:42`, `slack:C1`) for another platform than the asker's."""
+    words = arg.split()
+    if len(words) != 1:
+        return BadInput("why_usage")
+    word = words[0]
+    platform: str | None = None
+    key = _KEY.fullmatch(word)
+    if key is not None and not word.startswith("<"):
+        platform, word = key[1], key[2]
+        if word.startswith("dm:") and _reader_id(word[3:]):
+            return WhyQuery("reader", word[3:], platform)
+    if found := _SLACK_USER.fullmatch(word):
+        return WhyQuery("reader", found[1], platform or "slack")
+    if found := _SLACK_CHANNEL.fullmatch(word):
+        return WhyQuery("channel", found[1], platform or "slack")
+    if _SLACK_ID.fullmatch(word):
+        kind: Literal["reader", "channel"] = "reader" if word[0] in "UW" else "channel"
+        return WhyQuery(kind, word, platform or "slack")
+    if _USER_ID.fullmatch(word):
+        return WhyQuery("reader", word, platform)
+    if _CHAT_ID.fullmatch(word):
+        return WhyQuery("channel", word, platform)
+    if (found := _NAME.fullmatch(word)) and platform is None:
+        return WhyQuery("name", found[1])
+    return BadInput("why_usage")
+
+
+def _reader_id(word: str) -> bool:
+    return bool(_USER_ID.fullmatch(word) or _SLACK_ID.fullmatch(word))
 
 
 def language(arg: str, *, channel: bool) -> Parsed:

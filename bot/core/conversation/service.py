@@ -17,7 +17,7 @@ from bot.content.loader import Content
 from bot.core.approvals import Approvals
 from bot.core.conversation import access, buttons, commands
 from bot.core.conversation.access import is_admin, strictest
-from bot.core.conversation.context import Context, Ports, Spelling
+from bot.core.conversation.context import Context, Editing, Ports, Spelling
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.finder import Page
 from bot.core.conversation.handlers import channels, editors, feedback, home, lookups
@@ -59,7 +59,9 @@ class CommandService:
         approvals: Approvals | None = None,
         tester: TestSender | None = None,
         feedback: FeedbackStore | None = None,
+        editing: Editing | None = None,
     ) -> None:
+        self.editing = editing  # the editors' tools (reports, /briefing why)
         self.live, self.subscriptions, self.platforms = content, subscriptions, platforms
         self.language: Language = language
         self.admins, self.deliverer, self.web = admins, deliverer, web
@@ -81,7 +83,8 @@ class CommandService:
         return Ports(self.live, self.subscriptions, self.platforms, self.admins, self.deliverer,
                      self.web, self.policy, commands.COMMANDS, self.spellings,
                      feedback=self.feedback, editors=self.editors, approvals=self.approvals,
-                     tester=self.tester, refresh=self.notices.refresh)  # fmt: skip
+                     tester=self.tester, refresh=self.notices.refresh,
+                     editing=self.editing)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
         parsed = commands.parse(command.name, command.text)

@@ -35,6 +35,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 
 from bot.content.loader import Content
+from bot.core.delivery.outcomes import AfterRun, Outcomes, ThreadProgress, gone, kind_of
 from bot.core.delivery.plan import Job, Planner, Tally
 from bot.core.delivery.ports import Clock, Leadership, Pacer
 from bot.core.delivery.retry import DELIVERY, Retrier, RetryPolicy, Stopped
@@ -48,6 +49,7 @@ from bot.core.model.packing import Packing
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import DeliveryReport, DeliveryTime, DestinationStore, Ledger, SubscriptionStore
+from bot.core.runs import DeliveryHistory, Failure, FailureKind
 
 log = logging.getLogger(__name__)
 __all__ = ["DeliveryEngine", "Destination", "RetryPolicy"]
@@ -80,8 +82,11 @@ class DeliveryEngine:
         web: WebLinks | None = None,
         packing: Mapping[str, Packing] | None = None,
         destinations: DestinationStore | None = None,
+        history: DeliveryHistory | None = None,
+        after_run: AfterRun | None = None,
         feedback: FeedbackStore | None = None,
     ) -> None:
+        self.outcomes = Outcomes(history, after_run)  # the history kept; the report told
         self.feedback = feedback  # set: what each delivered message carried, for reactions
         self.before_run = before_run  # called at the start of every run (a content refresh)
         self.planner = Planner(
@@ -124,17 +129,20 @@ class DeliveryEngine:
         async with self._running:
             self._start_run()
             self.planner.start_run()
-            tally = Tally()
+            tally, started = Tally(), self.clock.monotonic()
             destinations = await self.planner.destinations()
             jobs = self.planner.plan_resume(destinations)
             if not jobs:
                 return DeliveryReport(destinations=len(destinations))
             tally.total = sum(self.planner.remaining(j.dest, n) for j in jobs for n in j.issues)
+            tally.reached = len(jobs)
             log.info("resuming %d half-sent thread(s) left by an interrupted run", len(jobs))
             await self._run(jobs, tally)
-            report = tally.report(len(destinations), self._stop.is_set())
-            log.info("resumed delivery done: %s", report.summary)
-            return report
+            issues = {n for job in jobs for n in job.issues}
+            issue = issues.pop() if len(issues) == 1 else None  # the report's title
+            return await self._finish(
+                tally, len(destinations), issue, started, "the resumed threads"
+            )
 
     async def deliver(
         self,
@@ -146,6 +154,7 @@ class DeliveryEngine:
     ) -> DeliveryReport:
         async with self._running:
             self._start_run()
+            started = self.clock.monotonic()
             if by:
                 log.info("delivery run asked for by %s", by)
             if self.before_run is not None:
@@ -169,9 +178,17 @@ class DeliveryEngine:
             if dry_run:
                 return self.planner.dry_run(jobs, len(destinations), tally)
             await self._run(jobs, tally)
-            report = tally.report(len(destinations), self._stop.is_set())
-            log.info("delivery of issue %d done: %s", target, report.summary)
-            return report
+            return await self._finish(tally, len(destinations), target, started, f"issue {target}")
+
+    async def _finish(
+        self, tally: Tally, destinations: int, issue: int | None, started: float, what: str
+    ) -> DeliveryReport:
+        """The run's report, logged; its attempts kept and the report told (`Outcomes`)."""
+        seconds = self.clock.monotonic() - started
+        report = tally.report(destinations, self._stop.is_set(), issue, seconds)
+        log.info("delivery of %s done: %s", what, report.summary)
+        await self.outcomes.close(tally, report)
+        return report
 
     async def destinations(self) -> list[Destination]:
         return await self.planner.destinations()
@@ -204,38 +221,36 @@ class DeliveryEngine:
             await self._deliver_job(queue.popleft(), tally)
 
     async def _deliver_job(self, job: Job, tally: Tally) -> None:
-        dest = job.dest
-        failed = []
-        try:
-            for number in job.issues:
-                try:
-                    await self._deliver_issue(dest, number, job.rank, tally)
-                except (RecipientGone, _Skip):
-                    raise
-                except Exception as exc:  # one destination must not stop the others
-                    log.error("%s: issue %d failed: %s", dest.key, number, _describe(exc))
-                    failed.append(f"{dest.key}: issue {number}: {_describe(exc)}")
-        except RecipientGone as exc:
-            await self._gone(dest, exc, tally)
-        except _Skip as why:
-            log.info("%s: stopped before the end of the thread (%s)", dest.key, why)
-            tally.skipped += 1
+        dest, failed = job.dest, []
+        for number in job.issues:
+            progress = ThreadProgress(number, dest.key)
+            kind: FailureKind | None = None
+            detail, ended = "", False  # ended: nothing more goes there in this run
+            try:
+                await self._deliver_issue(dest, progress, job.rank, tally)
+            except RecipientGone as exc:
+                kind = await gone(self.departures, dest, number, exc, tally)
+                detail, ended = str(exc), True
+            except _Skip as why:
+                log.info("%s: stopped before the end of the thread (%s)", dest.key, why)
+                tally.skipped, ended = tally.skipped + 1, True
+            except Exception as exc:  # one destination must not stop the others
+                log.error("%s: issue %d failed: %s", dest.key, number, _describe(exc))
+                failed.append(f"{dest.key}: issue {number}: {_describe(exc)}")
+                kind, detail = kind_of(exc), _describe(exc)
+                tally.fail(Failure(dest.key, kind, detail, number))
+            tally.attempts.append(progress.attempt(self.clock.now(), kind, detail))
+            if ended:
+                break
         if failed:
             tally.failures.append("; ".join(failed))
 
-    async def _gone(self, dest: Destination, exc: RecipientGone, tally: Tally) -> None:
-        """The one rule (`bot/core/departures.py`): a reader is unsubscribed, a channel's
-        opt-in ends (a topic's alone), a pinned channel is reported."""
-        if dest.user is not None:
-            await self.departures.reader(dest.platform, dest.user, str(exc))
-            tally.unsubscribed += 1
-        elif await self.departures.chats(dest.platform, [dest.chat], str(exc)):
-            tally.failures.append(f"{dest.key}: gone, opt-in ended: {exc}")
-        else:
-            tally.failures.append(f"{dest.key}: gone: {exc}")
-
-    async def _deliver_issue(self, dest: Destination, number: int, rank: int, tally: Tally) -> None:
+    async def _deliver_issue(
+        self, dest: Destination, progress: ThreadProgress, rank: int, tally: Tally
+    ) -> None:
+        number = progress.issue
         messages = self.planner.thread(number, dest).messages
+        progress.parts = len(messages)
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
         refs = {part: record.ref for part, record in records.items() if record.ref is not None}
@@ -258,9 +273,10 @@ class DeliveryEngine:
                 self.ledger.mark_sent(number, dest.key, part, ref)
                 dirty, refs[part] = True, ref
                 tally.sent += 1
+                progress.sent.append((part, self.clock.now()))
                 parent = ref if part == 0 else parent
             self.ledger.mark_done(number, dest.key, len(messages))
-            dirty = True
+            dirty = progress.done = True
         finally:
             if dirty:
                 await self.ledger.commit()
@@ -306,7 +322,7 @@ class DeliveryEngine:
             tally.retried += 1
 
         try:
-            return await self.retrier.call(paced, dest.key, retried)
+            return await self.retrier.call(paced, dest.key, retried, tally.limited)
         except Stopped as why:
             raise _Skip(str(why)) from None
 

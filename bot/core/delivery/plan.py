@@ -41,6 +41,7 @@ from bot.core.ports import (
     Subscriber,
     SubscriptionStore,
 )
+from bot.core.runs import Attempt, Failure
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,21 @@ class Tally:
     nothing_new: int = 0
     unsubscribed: int = 0
     failures: list[str] = field(default_factory=list)
+    rate_limited: int = 0  # 429s waited out
+    waited: float = 0.0  # seconds waited for them
+    problems: list[Failure] = field(default_factory=list)  # each failure, with its kind
+    attempts: list[Attempt] = field(default_factory=list)  # for the history, not yet written
+    reached: int = 0  # destinations with something to send
+
+    def fail(self, failure: Failure, line: str | None = None) -> None:
+        """`failure`, counted in the report (and `line` in the failures' text, if any)."""
+        self.problems.append(failure)
+        if line is not None:
+            self.failures.append(line)
+
+    def limited(self, seconds: float) -> None:
+        self.rate_limited += 1
+        self.waited += seconds
 
     async def log_progress(self, clock: Clock, every: float) -> None:
         """Every `every` seconds until cancelled: messages sent of planned, the rate, the ETA."""
@@ -66,11 +82,15 @@ class Tally:
             log.info("delivery progress: %d/%d messages, %.1f msg/s, ETA %s",
                      self.sent, self.total, rate, eta)  # fmt: skip
 
-    def report(self, destinations: int, stopped: bool) -> DeliveryReport:
+    def report(
+        self, destinations: int, stopped: bool, issue: int | None = None, seconds: float = 0.0
+    ) -> DeliveryReport:
         return DeliveryReport(
             destinations=destinations, planned=self.total, sent=self.sent, retried=self.retried,
             skipped=self.skipped, failed=len(self.failures), nothing_new=self.nothing_new,
             unsubscribed=self.unsubscribed, stopped=stopped, failures=tuple(self.failures),
+            issue=issue, seconds=seconds, rate_limited=self.rate_limited, waited=self.waited,
+            problems=tuple(self.problems), reached=self.reached,
         )  # fmt: skip
 
 
@@ -157,6 +177,7 @@ class Planner:
                 tally.nothing_new += 1
                 continue
             job = Job(dest, tuple(sorted(issues)), rank=len(jobs))
+            tally.reached += 1
             tally.total += sum(self.remaining(job.dest, n) for n in job.issues)
             jobs.append(job)
         if tally.nothing_new:

@@ -58,7 +58,7 @@ ANSWERS = RetryPolicy(attempts=3, base_delay=0.5, rate_limited_attempts=2, max_w
 
 @dataclass
 class Retrier:
-    """Calls a send under a `RetryPolicy`; `on_retry` hears of every retry (for tallies)."""
+    """Calls a send under a `RetryPolicy`; callbacks hear of retries and 429s (tallies)."""
 
     policy: RetryPolicy
     clock: Clock
@@ -70,7 +70,10 @@ class Retrier:
         send: Callable[[], Awaitable[T]],
         what: str,
         on_retry: Callable[[], None] | None = None,
+        on_rate_limited: Callable[[float], None] | None = None,
     ) -> T:
+        """`send()` until it succeeds or the policy gives up; `on_retry` hears of every retry,
+        `on_rate_limited` of every 429 waited out (with the seconds it asked for)."""
         rng = self.rng or random.Random()
         transient = limited = 0
         while True:
@@ -82,6 +85,8 @@ class Retrier:
                 if limited >= self.policy.rate_limited_attempts or wait > self.policy.max_wait:
                     raise
                 log.info("%s: rate limited; pausing it for %.1f s", what, wait)
+                if on_rate_limited is not None:
+                    on_rate_limited(wait)
             except TransientError as exc:
                 transient += 1
                 if transient >= self.policy.attempts:

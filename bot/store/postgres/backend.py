@@ -25,6 +25,7 @@ from bot.store.common import StoreUnavailable, utcnow
 from bot.store.postgres.approvals import PgApprovals
 from bot.store.postgres.destinations import PgDestinations
 from bot.store.postgres.feedback import PgFeedback
+from bot.store.postgres.history import PgHistory, PgReportChoices
 from bot.store.postgres.installations import PgInstallations
 from bot.store.postgres.ledger import PgLedger
 from bot.store.postgres.pool import CONNECT, Pool, connect, where
@@ -121,6 +122,8 @@ class PgBackend:
         self.runs = PgRunLog(pool, row[0] if row else None)
         self.claims = PgClaims(pool)
         self.feedback = PgFeedback(pool)
+        self.history = PgHistory(pool)
+        self.report_choices = PgReportChoices(pool)
         self.post_requests: PgPostRequests | None = PgPostRequests(pool)
         self.approvals = PgApprovals(conn, pool)
 

@@ -7,8 +7,9 @@ platform id after). So this ledger reads the open parts, the done markers and th
 once, when the store opens, answers from memory (`MemoryLedger`, shared with tinydb), queues
 each mutation as one parameterised statement, and `commit()` writes the queue in one
 transaction. A mutation not yet committed is therefore not in the database, exactly as with
-the tinydb journal; commits that arrive while one is in flight are written together by the
-next one (group commit).
+the tinydb journal. Group commit (`bot/store/group_commit.py`): the commits that arrive while one
+is in flight are written together by the next one, every mark queued meanwhile in one
+transaction sent as one pipeline (runs of the same statement as one `executemany`).
 
 Every write is an `INSERT … ON CONFLICT`, so a commit written again after a failure never
 doubles a row. Only the leader replica writes (it holds the delivery lock); a replica that
@@ -19,12 +20,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from itertools import groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 
 from bot.core.model.messages import MessageRef
 from bot.core.ports import PartRecord
+from bot.store.group_commit import GroupCommit
 from bot.store.memory_ledger import MemoryLedger, parent_id
 
 if TYPE_CHECKING:
@@ -55,6 +59,7 @@ class PgLedger(MemoryLedger):
         self._pool = pool
         self._queue: list[Statement] = []
         self._lock = asyncio.Lock()
+        self._group = GroupCommit(self._write_queue)
         self._load(
             conn.execute(RELEASES).fetchall(),
             conn.execute(DONE_ROWS).fetchall(),
@@ -76,9 +81,7 @@ class PgLedger(MemoryLedger):
         never sent again."""
         async with self._lock:
             async with self._pool.connection() as conn:
-                async with conn.transaction():  # what this process recorded but had not written
-                    for statement, params in self._queue:
-                        await conn.execute(statement, params)
+                await write(conn, self._queue)  # what this process recorded but had not written
                 self._queue = []
                 fetched = [
                     await (await conn.execute(sql)).fetchall()
@@ -87,14 +90,17 @@ class PgLedger(MemoryLedger):
             self._load(*fetched)
 
     async def commit(self) -> None:
+        await self._group()
+
+    async def _write_queue(self) -> None:
+        """Every mutation queued before the call, in one transaction."""
         async with self._lock:
             batch, self._queue = self._queue, []
             if not batch:
                 return
             try:
-                async with self._pool.connection() as conn, conn.transaction():
-                    for statement, params in batch:
-                        await conn.execute(statement, params)
+                async with self._pool.connection() as conn:
+                    await write(conn, batch)
             except BaseException:
                 self._queue[:0] = batch  # not durable: the next commit writes it again
                 raise
@@ -115,3 +121,13 @@ class PgLedger(MemoryLedger):
         now = dt.datetime.now(dt.UTC)
         self._queue.append((CLEAR_PARTS, (issue, destination)))
         self._queue.append((DONE, (issue, destination, parts, parent_id(records), now)))
+
+
+async def write(conn: psycopg.AsyncConnection[Any], batch: list[Statement]) -> None:
+    """`batch` in one transaction and one pipeline (one round trip, not one a statement); each
+    run of the same statement is one `executemany`, so the order of the marks is kept."""
+    if not batch:
+        return
+    async with conn.transaction(), conn.pipeline(), conn.cursor() as cur:
+        for statement, run in groupby(batch, key=itemgetter(0)):
+            await cur.executemany(statement, [params for _, params in run])

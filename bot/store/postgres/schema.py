@@ -65,6 +65,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             issue integer NOT NULL, sections text[] NOT NULL,
             PRIMARY KEY (platform, chat, message_id))""",
     ),
+    (  # each destination's attempts at each issue (history.py) and who turned reports off
+        """CREATE TABLE delivery_history (
+            issue integer NOT NULL, destination text NOT NULL, record jsonb NOT NULL,
+            PRIMARY KEY (destination, issue))""",
+        """CREATE TABLE report_choices (who text PRIMARY KEY, since timestamptz NOT NULL)""",
+    ),
     (  # approval before release (bot/store/postgres/approvals.py) and the editors' notices
         """CREATE TABLE approvals (
             issue integer PRIMARY KEY, approved_by text NOT NULL,

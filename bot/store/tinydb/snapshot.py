@@ -15,8 +15,8 @@ What TinyDB does and what we add:
   `Table` (indexed by their `key`), and a change is made durable by appending it to a journal
   beside the file (`briefing.json.journal`, one JSON line per commit, fsynced): a write costs the
   size of the change, not of the database; commits that arrive while one is in flight are
-  grouped into the next line. When the journal grows past a limit, and when the store closes, it
-  is folded into the tinydb file and emptied.
+  grouped into the next line (group commit, `bot/store/group_commit.py`). When the journal
+  grows past a limit, and when the store closes, it is folded into the tinydb file and emptied.
 
 At start-up the file is read and the journal replayed; a torn last line (a commit that never
 finished, so was never acknowledged) is dropped. A file or journal that cannot be read is never
@@ -38,6 +38,8 @@ import orjson
 from tinydb import TinyDB
 from tinydb.middlewares import CachingMiddleware
 from tinydb.storages import Storage
+
+from bot.store.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 Doc = dict[str, Any]
@@ -138,9 +140,8 @@ class Store:
         self._tables = {
             name: Table(name, docs, self._pending.append) for name, docs in self._data.items()
         }
-        self._changes = 0
-        self._written = 0
         self._write_lock = asyncio.Lock()
+        self._group = GroupCommit(self._write_journal)
         self._journal_size = self.journal_path.stat().st_size if self.journal_path.exists() else 0
 
     @classmethod
@@ -170,21 +171,25 @@ class Store:
         return self._tables[name]
 
     async def commit(self) -> None:
-        """Make every change made so far durable; concurrent callers share one journal write."""
-        self._changes += 1
-        wanted = self._changes
+        """Make every change made so far durable; concurrent callers share one journal write
+        (`bot/store/group_commit.py`)."""
+        await self._group()
+
+    async def _write_journal(self) -> None:
+        """Every change made before the call, as one journal line, fsynced."""
         async with self._write_lock:
-            if self._written >= wanted:
-                return
-            target = self._changes
-            batch, self._pending[:] = list(self._pending), []
+            batch = list(self._pending)
+            self._pending.clear()
             if batch:
                 line = orjson.dumps(batch) + b"\n"
-                await asyncio.to_thread(_append, self.journal_path, line)
+                try:
+                    await asyncio.to_thread(_append, self.journal_path, line)
+                except BaseException:
+                    self._pending[:0] = batch  # not durable: the next commit writes it again
+                    raise
                 self._journal_size += len(line)
             if self._journal_size > JOURNAL_LIMIT:
                 await self._fold()
-            self._written = target
 
     async def close(self) -> None:
         """Fold the journal into the tinydb file, so the file alone is the whole state."""

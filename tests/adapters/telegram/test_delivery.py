@@ -33,7 +33,10 @@ async def deliver(
     monkeypatch.setenv(PACE_SCALE_ENV, str(SCALE))
     async with FakeTelegramAPI(TOKEN, enforce_limits=True, time_scale=SCALE) as fake:
         fake.add_chat(GROUP, "supergroup")
-        app = make_app(tmp_path, {"api_url": fake.base_url, "chats": [GROUP], **telegram})
+        # no admins: the run's report (tests/core/conversation/test_reports.py) is not counted
+        app = make_app(
+            tmp_path, {"api_url": fake.base_url, "chats": [GROUP], **telegram}, admins=[]
+        )
         await subscribe(app, fake, readers)
         platform = await telegram_for(app)
         app.platforms.add(platform)

@@ -87,11 +87,13 @@ async def test_votes_by_two_readers_in_a_group_and_a_changed_vote(harness: Harne
     assert "👍 의견을 남겼습니다" in await press(harness, parent, "vote:1:up", ADMIN)
     assert "바꿨습니다" in await press(harness, parent, "vote:1:down", USER)
     assert await harness.app.store.feedback.totals([1]) == [IssueFeedback(1, up=1, down=1)]
+    [report] = await harness.answers(ADMIN)  # the delivery run's report to the admin
+    assert report.plain_text.startswith("발송 보고 · 제 1호")
     harness.fake.push_update(command(PRIVATE_ADMIN, 50, "/stats", user=ADMIN))
-    [answer] = await harness.answers(ADMIN)
+    answer = (await harness.answers(ADMIN, 2))[1]
     assert "제 0001호: 👍 1 · 👎 1" in answer.plain_text
     harness.fake.push_update(command(PRIVATE_ADMIN, 51, "/briefing stats 1", user=ADMIN))
-    assert "제 0001호: 👍 1 · 👎 1" in (await harness.answers(ADMIN, 2))[1].plain_text
+    assert "제 0001호: 👍 1 · 👎 1" in (await harness.answers(ADMIN, 3))[2].plain_text
     harness.fake.add_chat(USER, "private")
     harness.fake.push_update(command(private(USER), 52, "/briefing stats 1"))
     [refused] = await harness.answers(USER)  # a reader is no editor: only totals, to editors

@@ -30,7 +30,7 @@ from bot.core.errors import (
     RecipientGone,
     TransientError,
 )
-from bot.core.model.messages import Block, Line, Message, MessageRef, simple, text
+from bot.core.model.messages import Block, Button, Line, Message, MessageRef, simple, text
 from bot.core.testing import FakeClock
 from tests.fakes.telegram_html import parse_html
 from tests.support.telegram import (
@@ -129,6 +129,20 @@ async def test_a_long_reply_in_a_topic_is_split_and_every_part_replies_to_the_pa
     assert [m.reply_to for m in sent[1:]] == [int(parent.id)] * (len(sent) - 1)
     assert (ref.chat, ref.id, ref.thread) == (chat, str(sent[1].message_id), parent.id)
     assert all(m.link_preview_disabled for m in sent)
+
+
+async def test_messages_go_as_json_bodies_and_arrive_whole(harness: Harness) -> None:
+    """#27: PTB's calls go as one JSON body (not a urlencoded form), nested objects as objects."""
+    text_ = '한국어 <b>&amp;</b> "quotes" + 100% & café ' * 40
+    message = Message((Block((Line((text(text_),)),)),), buttons=(Button("▶", "nav:2"),))
+    harness.fake.add_chat(USER, "private")
+    await harness.platform.send(str(USER), message)
+    call = harness.fake.calls_to("sendMessage")[-1]
+    assert call.content_type == "application/json"
+    assert call.params["reply_markup"] == {
+        "inline_keyboard": [[{"text": "▶", "callback_data": "nav:2"}]]
+    }
+    assert harness.fake.messages(USER)[-1].plain_text == text_
 
 
 async def test_link_previews_only_where_the_message_asks(harness: Harness) -> None:

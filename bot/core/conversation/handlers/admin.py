@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from datetime import UTC
 
 from bot.content.errors import ContentError
@@ -17,14 +18,25 @@ from bot.core.conversation.destinations import DestinationPolicy, dm_key
 from bot.core.conversation.handlers.feedback import newest, stats_lines
 from bot.core.conversation.handlers.lookups import available, refusal
 from bot.core.conversation.inbound import Reply
+from bot.core.conversation.reporting import report_lines, report_message
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
 from bot.core.model.messages import Message, simple
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import DeliveryReport, DestinationSettings, ReportsStats
+from bot.core.ports import (
+    ChatPlatform,
+    DeliveryReport,
+    DestinationSettings,
+    DestinationStore,
+    NamesChats,
+    ReportsStats,
+)
+from bot.core.runs import ReportChoices, RunSummary
 
 log = logging.getLogger(__name__)
+MAX_REPLY_PROBLEMS = 10
+NAMED_CHANNELS = 10  # channels a report looks up the names of
 
 
 async def post(ctx: Context, parsed: p.PostNow) -> Reply:
@@ -138,9 +150,10 @@ def post_done(report: DeliveryReport, lang: Language) -> Message:
 
 
 class AdminNotices:
-    """DMs to the admins (`[bot] admins`, "slack:U1") on the platforms that run; with
-    `approvals`, to the editors (and admins) too: an approval withdrawn by a change to its
-    issue's file, an issue held at its time for want of approval (each once)."""
+    """DMs to the admins (`[bot] admins`, "slack:U1") and the editors on the platforms that
+    run: refused content, a queued `/post`'s outcome, every run's report; with `approvals`,
+    an approval withdrawn by a change to its issue's file, an issue held at its time for want
+    of approval (each once)."""
 
     def __init__(
         self,
@@ -148,12 +161,18 @@ class AdminNotices:
         platforms: PlatformRegistry,
         admins: frozenset[str] = frozenset(),
         language: Language = "ko",
-        approvals: Approvals | None = None,
+        *,
         editors: frozenset[str] = frozenset(),
+        choices: ReportChoices | None = None,  # who turned the reports off
+        settings: DestinationStore | None = None,  # each recipient's language
+        paced: Callable[[ChatPlatform], ChatPlatform] | None = None,  # through the pacer
+        approvals: Approvals | None = None,
     ) -> None:
+        self.paced = paced  # the root's: each notice paced and retried as an answer is
         self.live, self.platforms = live, platforms
         self.admins, self.language = admins, language
-        self.approvals, self.editors = approvals, editors | admins
+        self.editors, self.choices, self.settings = editors, choices, settings
+        self.approvals = approvals
         self._told = ""  # the last refused content the admins were told about
 
     async def refresh(self) -> bool:
@@ -182,7 +201,7 @@ class AdminNotices:
                             "approved", entry.number, at.isoformat())  # fmt: skip
                 when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
                 message = simple(t(self.language, "notice_held", number=entry.number, at=when))
-                await self.tell_all(self.editors, message)
+                await self.tell_all(self.admins | self.editors, message)
 
     async def withdraw_stale(self) -> None:
         """Approvals given for content that has changed since are withdrawn, each told to the
@@ -194,7 +213,7 @@ class AdminNotices:
                         gone.issue, gone.by)  # fmt: skip
             at = gone.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
             message = t(self.language, "notice_withdrawn", number=gone.issue, by=gone.by, at=at)
-            await self.tell_all(self.editors, simple(message))
+            await self.tell_all(self.admins | self.editors, simple(message))
 
     async def refresh_content(self, admins: frozenset[str], lang: Language) -> bool:
         if self.live.refresh():
@@ -216,6 +235,41 @@ class AdminNotices:
         it went by DM, in the words a `/post` on this replica answers with."""
         await self.tell(by, post_done(report, lang))
 
+    async def tell_report(self, report: DeliveryReport) -> int:
+        """A delivery run's report (the engine's `after_run`, on the leader only)."""
+        return await self.tell_run(report.run_summary())
+
+    async def tell_run(self, summary: RunSummary) -> int:
+        """A run's report, logged, and by DM to every editor and admin who has not turned the
+        reports off (`/briefing reports off`), each in their language; how many got it."""
+        names = await self._names(summary)
+        for line in report_lines(summary, "en", names):
+            log.info("run report: %s", line)
+        off = await self.choices.reports_off() if self.choices is not None else set()
+        told = 0
+        for who in sorted((self.admins | self.editors) - off):
+            report = report_message(summary, await self._language(who), names)
+            told += await self.tell(who, report)
+        return told
+
+    async def _names(self, summary: RunSummary) -> dict[str, str]:
+        """The names of the channels the report names ("#ml-news"), where the platform says."""
+        names: dict[str, str] = {}
+        keys = sorted({f.destination for f in summary.failures if ":dm:" not in f.destination})
+        for key in keys[:NAMED_CHANNELS]:
+            platform, _, chat = key.partition(":")
+            found = self.platforms.get(platform) if platform in self.platforms else None
+            if isinstance(found, NamesChats) and (name := await found.chat_name(chat)):
+                names[key] = name
+        return names
+
+    async def _language(self, who: str) -> Language:
+        platform, _, user = who.partition(":")
+        if self.settings is None:
+            return self.language
+        chosen = (await self.settings.settings(dm_key(platform, user))).language
+        return "en" if chosen == "en" else "ko" if chosen == "ko" else self.language
+
     async def tell(self, who: str, message: Message) -> bool:
         """`message` to the DM of `who` ("slack:U1") if its platform runs; True if sent."""
         platform, _, user = who.partition(":")
@@ -223,6 +277,8 @@ class AdminNotices:
             log.debug("no running %s platform to tell %s", platform or "-", who)
             return False
         sender = self.platforms.get(platform)
+        if self.paced is not None:
+            sender = self.paced(sender)
         try:
             await sender.send(await sender.open_dm(user), message)
         except PlatformError as exc:

@@ -9,6 +9,7 @@ import logging
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context
 from bot.core.conversation.destinations import DestinationPolicy
+from bot.core.conversation.handlers import why
 from bot.core.conversation.inbound import Reply
 from bot.core.errors import PlatformError
 from bot.core.i18n import t
@@ -20,6 +21,10 @@ log = logging.getLogger(__name__)
 async def channel_action(ctx: Context, parsed: p.ChannelAction) -> Reply:
     if ctx.ports.policy is None:
         return ctx.say("post_unavailable")
+    if ctx.command.is_dm and parsed.action == "status":
+        own = await why.own_status(ctx)  # a reader's own: what they got, when, what is next
+        if own is not None:
+            return own
     message, changed = await ctx.ports.policy.channel_action(parsed, ctx.command, ctx.language)
     return Reply(message, public=changed)
 
