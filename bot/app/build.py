@@ -139,7 +139,6 @@ def build(
     content = load_content(content_dir, cache)
     for warning in content.warnings:
         log.debug("%s", warning)
-    store = storage.open(read_only=read_only)
     approvals = approvals_of(settings, store, read_only=read_only)
     live = LiveContent(
         content,
