@@ -136,7 +136,7 @@ async def test_the_scheduler_holds_an_unapproved_issue_at_its_time_and_tells_the
     world = World(tmp_path, auto=False)
     notices = AdminNotices(
         world.live, PlatformRegistry(world.platform), frozenset({"fake:A1"}), "en",
-        world.approvals, frozenset({"fake:E1"}),
+        approvals=world.approvals, editors=frozenset({"fake:E1"}),
     )  # fmt: skip
     world.engine.before_run = notices.before_run  # as the composition root wires it
     edition = Timetable(Schedule("30 8 * * *", SEOUL), lambda: _edition_only())
