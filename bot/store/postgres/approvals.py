@@ -1,6 +1,6 @@
 """The `ApprovalStore` port on PostgreSQL: table `approvals` (one row per issue: who, when, the
 content's digest) and `editor_notices` (the editors' notices already given), both added by
-schema step 7 (`schema.py`). `approvals()` answers from memory, read at start-up and again
+schema step 8 (`schema.py`). `approvals()` answers from memory, read at start-up and again
 by `reload()` (a leader before a run, a status asked for); each write is one durable
 statement."""
 
