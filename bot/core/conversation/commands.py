@@ -83,8 +83,6 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("start", p.start, {p.Start: guide.start, p.TermBySlug: lookups.term_by_slug}),
     CommandSpec("post", p.post, {p.PostNow: admin.post}, ("발송",), who="admins",
                 help="help_post"),
-    CommandSpec("test", p.test_send, {p.TestSend: editors.test_send}, ("시험",), who="editors",
-                help="help_test"),
     CommandSpec("reload", _no_argument(p.Reload), {p.Reload: admin.reload}, who="admins",
                 help="help_reload"),
     CommandSpec("stats", p.stats, {p.Stats: admin.stats}, who="admins",
@@ -92,6 +90,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("why", p.why, {p.WhyQuery: why.why}, who="editors", help="help_why"),
     CommandSpec("reports", p.reports, {p.ReportsChoice: reports.set_reports}, who="editors",
                 help="help_reports"),
+    CommandSpec("test", p.test_send, {p.TestSend: editors.test_send}, ("시험",), who="editors",
+                help="help_test"),
 )  # fmt: skip
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 ALIASES = {alias: spec.name for spec in COMMANDS for alias in spec.aliases}
