@@ -57,6 +57,7 @@ class BotSection(_Section):
     # per user and per chat, in any minute (admins exempt; 0: no quota)
     commands_per_minute: int = Field(20, ge=0, le=10_000)
     audit_days: int = Field(365, ge=1, le=36_500)  # how long the audit log keeps an entry
+    require_approval: bool = False  # true: an issue is released only once an editor approved it
 
     @field_validator("timezone")
     @classmethod

@@ -29,6 +29,7 @@ from bot.app.metrics import MeteredDeliverer, Metrics, Revision
 from bot.app.ops import Ops, Readiness
 from bot.config import Secrets, Settings
 from bot.content.loader import Content, load_content
+from bot.core.approvals import Approvals
 from bot.core.conversation.buttons import BUTTONS
 from bot.core.conversation.commands import COMMANDS
 from bot.core.conversation.context import Editing
@@ -41,6 +42,7 @@ from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
 from bot.core.delivery.handover import Handover, Leading
 from bot.core.delivery.retry import ANSWERS, Retrier, RetryingPlatform
+from bot.core.delivery.testsend import TestSends
 from bot.core.delivery.timetable import Timetable
 from bot.core.departures import Departures
 from bot.core.destination import DeliveryTime
@@ -148,9 +150,13 @@ def build(
     content = load_content(content_dir, cache)
     for warning in content.warnings:
         log.debug("%s", warning)
+    approvals = approvals_of(settings, store, read_only=read_only)
     live = LiveContent(
-        content, lambda: load_content(content_dir, cache), release=schedule_of(settings).release()
+        content,
+        lambda: load_content(content_dir, cache),
+        release=approvals.gate(schedule_of(settings).release()),
     )
+    approvals.changed = live.invalidate
     registry = PlatformRegistry()
     web = WebLinks.at(settings.web.base_url)
     metrics = Metrics()
@@ -165,6 +171,7 @@ def build(
     notices = AdminNotices(
         live, registry, admins, settings.bot.language,
         editors=editors, choices=store.report_choices, settings=store.destinations,
+        approvals=approvals,
         paced=lambda platform: RetryingPlatform(platform, Retrier(ANSWERS, SystemClock()), pacer),
     )  # fmt: skip  # the engine's too: the content refreshed before a run, its report after
     engine = DeliveryEngine(
@@ -182,7 +189,7 @@ def build(
         web=web,
         packing=p.delivery_packing(settings, platforms),
         concurrency=p.delivery_concurrency(settings, platforms),
-        before_run=notices.refresh,  # the content on disk, as /reload takes it
+        before_run=notices.before_run,  # the content on disk, as /reload takes it; approvals
         history=store.history,
         after_run=notices.tell_report,  # the run's report to the editors and admins
         feedback=feedback,
@@ -195,6 +202,7 @@ def build(
         concurrency=max(p.delivery_concurrency(settings, platforms).values(), default=64),
     )
     live.listeners.append(corrector.changed.set)
+    tester = TestSends(engine.planner, lambda: live.loaded, pacer, SystemClock())
     leading = Leading(now=held and not replica)
     deliverer = MeteredDeliverer(engine, metrics) if metered else engine
     pinned = p.delivery_channels(settings, platforms)
@@ -224,6 +232,8 @@ def build(
         departures=departures,
         notices=notices,
         spellings={descriptor.name: descriptor.spell for descriptor in platforms},
+        approvals=approvals,
+        tester=tester,
         editing=editing(settings, store, admins | editors),
         feedback=feedback,
         audit=store.audit,
@@ -250,6 +260,17 @@ def build(
         settings, store, live, registry, engine, service, wiring, tuple(platforms), leading,
         deliverer, ops, content_dir, corrector,
     )  # fmt: skip
+
+
+def approvals_of(settings: Settings, store: Backend, *, read_only: bool = False) -> Approvals:
+    """The release gate of `[bot] require_approval` on the store's approvals; an issue a run
+    already started delivering stays released. `read_only`: nothing recorded (a dry run)."""
+    return Approvals(
+        store.approvals,
+        required=settings.bot.require_approval,
+        released_at=store.ledger.released_at,
+        read_only=read_only,
+    )
 
 
 def command_quota(settings: Settings) -> CommandQuota | None:

@@ -152,6 +152,7 @@ async def run(bot: Bot, lock: DeliveryLock, *, console_input: bool = True) -> No
 
     with stop_signals(request_stop):
         try:
+            await _approval_since(bot)
             async with web_archive(bot), ops_server(bot), started(bot, receive=True) as running:
                 try:
                     replica = Replica(Duties.of(bot), lock, running, stop)
@@ -161,6 +162,13 @@ async def run(bot: Bot, lock: DeliveryLock, *, console_input: bool = True) -> No
                     await bot.engine.idle()
         finally:
             await bot.store.close()
+
+
+async def _approval_since(bot: Bot) -> None:
+    """With `require_approval`, record when it was first required (at the first start with
+    it on), so that no restart ever counts an issue due in between as out already."""
+    if bot.service.approvals is not None:
+        await bot.service.approvals.start()
 
 
 async def _serve(bot: Bot, replica: Replica, stop: asyncio.Event, console_input: bool) -> None:
@@ -283,6 +291,7 @@ async def post(bot: Bot, *, issue: int | None = None, dry_run: bool = False) -> 
         try:
             if dry_run:
                 return await bot.engine.deliver(issue, dry_run=True)
+            await _approval_since(bot)
             async with started(bot, receive=False):
                 report = await bot.engine.deliver(issue, by="operator")
             which = f"issue {issue}" if issue is not None else "the newest issue"
@@ -313,6 +322,7 @@ async def converse(bot: Bot, *, show_latest: bool) -> None:
     try:
         platform = await descriptor.build(bot.settings.section(descriptor.name), bot.wiring)
         assert isinstance(platform, Converses)
+        bot.platforms.add(platform, platform.start_link)  # what it sends itself (a test send)
         await platform.run(show_latest=show_latest)
     finally:
         await bot.store.close()

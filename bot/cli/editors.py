@@ -1,11 +1,14 @@
-"""`briefing-bot new` (and `import`): the editor's daily steps, on files in `content_dir`."""
+"""`briefing-bot new` (and `import`): the editor's daily steps, on files in `content_dir`; and
+`briefing-bot test [N] --to slack:U123`, /briefing test from the command line."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import sys
 from pathlib import Path
 
+from bot.config import Settings
 from bot.content.editing.importer import import_issue
 from bot.content.editing.scaffold import next_path, scaffold, usual_sections
 from bot.content.errors import ContentError, Problem
@@ -76,3 +79,21 @@ def _next_edition_day(schedule: Schedule, latest: dt.date | None) -> dt.date:
         after_latest = dt.datetime.combine(latest + dt.timedelta(days=1), dt.time(), schedule.zone)
         moment = max(moment, after_latest - dt.timedelta(microseconds=1))
     return schedule.next_after(moment).astimezone(schedule.zone).date()
+
+
+def test_send(settings: Settings, config: Path | None, number: int | None, to: str) -> int:
+    """Issue `number` (None: the next to be released) to the DM of `to`, as /briefing test
+    sends it: exit 0 once sent, 1 if it could not be, 2 for a `--to` no platform here has."""
+    from bot import app as application
+    from bot.app.editors import test_send as send
+
+    platform, _, user = to.partition(":")
+    names = [p.name for p, _ in application.enabled(settings)]
+    if platform not in names or not user:
+        wanted = ", ".join(f"{name}:<user id>" for name in names) or "an enabled platform"
+        print(f"briefing-bot test: --to {to!r} is not one of {wanted}", file=sys.stderr)
+        return 2
+    built = application.build(settings, config, read_only=True)
+    sent, answer = asyncio.run(send(built, number, to))
+    print(answer, file=sys.stdout if sent else sys.stderr)
+    return 0 if sent else 1

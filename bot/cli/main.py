@@ -1,5 +1,5 @@
-"""`briefing-bot`: run, console, validate, preview, post, site. Parses arguments; the composition
-root (`bot.app`) builds."""
+"""`briefing-bot`: run, console, validate, preview, test, post, site. Parses arguments; the
+composition root (`bot.app`) builds."""
 
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.content.checks import glossary_gaps
 from bot.content.errors import ContentError, MissingContent
 from bot.content.loader import load_content
-from bot.content.release import Release
 from bot.store import StoreCorrupt
 from bot.store.common import StoreUnavailable
 
@@ -69,6 +68,13 @@ def parser() -> argparse.ArgumentParser:
     correct.add_argument(
         "--dry-run", action="store_true", help="list the changed parts and the copies each edits"
     )
+    test = sub.add_parser(
+        "test",
+        parents=[common],
+        help="send issue N to one person's DM as a test (recorded nowhere)",
+    )
+    test.add_argument("number", type=int, nargs="?", help="default: the next to be released")
+    test.add_argument("--to", required=True, metavar="PLATFORM:USER", help="e.g. slack:U0123")
     new = sub.add_parser("new", parents=[common], help="write the next issue's file, a draft")
     new.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default: next edition)")
     imported = sub.add_parser(
@@ -151,7 +157,11 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
 
     if args.command == "validate":
         content_dir = args.dir or application.resolve(settings, config, settings.bot.content_dir)
-        return _validate(content_dir, application.schedule_of(settings).release())
+        return _validate(settings, config, content_dir)
+    if args.command == "test":
+        from bot.cli.editors import test_send
+
+        return test_send(settings, config, args.number, args.to)
     if args.command in ("new", "import"):
         from bot.cli import editors
 
@@ -174,9 +184,13 @@ def _dispatch(args: argparse.Namespace, settings: Settings, config: Path | None)
         print(f"wrote {written} files to {args.out}")
         return 0
     if args.command == "preview":
+        from bot.app.editors import approval_states
         from bot.cli.preview import preview
 
         archive, render = application.preview_of(settings, config, args.platform)
+        state = approval_states(settings, config, archive).get(args.number)
+        if state is not None and archive.entry(args.number) is not None:
+            print(f"issue {args.number}: {state}", file=sys.stderr)
         return preview(archive, args.number, render)
     raise AssertionError(f"unhandled command {args.command!r}")
 
@@ -290,7 +304,11 @@ def _correct(built: Bot, number: int, dry_run: bool) -> int:
     return EXIT_STOPPED if report.stopped else 0
 
 
-def _validate(content_dir: Path, release: Release) -> int:
+def _validate(settings: Settings, config: Path | None, content_dir: Path) -> int:
+    from bot import app as application
+    from bot.app.editors import approval_states
+
+    release = application.schedule_of(settings).release()
     content = load_content(content_dir)  # raises ContentError with every problem
     warnings = [*content.warnings, *glossary_gaps(content)]
     for warning in warnings:
@@ -298,7 +316,9 @@ def _validate(content_dir: Path, release: Release) -> int:
     summary = content.summary()
     counts = ", ".join(f"{value} {key}" for key, value in summary.items())
     print(f"ok: {counts} ({len(warnings)} warnings)")
+    states = approval_states(settings, config, content.archive)
     for entry, at in release.upcoming(content.archive, datetime.now(UTC)):
         when = f"released at {at.isoformat()}" if at else "a draft: never released"
-        print(f"issue {entry.number} ({entry.path}): {when}")
+        state = f"; {states[entry.number]}" if entry.number in states else ""
+        print(f"issue {entry.number} ({entry.path}): {when}{state}")
     return 0

@@ -169,6 +169,10 @@ class Archive:
     def numbers(self) -> tuple[int, ...]:
         return tuple(self._numbers)
 
+    def entry(self, number: int) -> Entry | None:
+        """The archive's record of issue `number` (its file's text, path and dates)."""
+        return self._entries.get(number)
+
     def get(self, number: int) -> Issue | None:
         entry = self._entries.get(number)
         if entry is None:

@@ -3,13 +3,15 @@
 An issue is released at its front matter's `publish_at` if it has one, else at the first delivery
 time on or after the start of its `date` (`first_due`, from `[schedule] cron` in `bot.timezone`);
 a `draft = true` issue is never released. `LiveContent` serves `released(archive, now)` only.
+A `gate` (approval before release: bot/core/approvals.py) may hold an issue whose time has
+come: it is released only once the gate lets it through.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.content.archive import Archive, Entry
 
@@ -17,6 +19,12 @@ from bot.content.archive import Archive, Entry
 @dataclass(frozen=True, slots=True)
 class Release:
     first_due: Callable[[dt.date], dt.datetime]  # the first delivery time on or after a date
+    # None: every issue whose time came is released; else only those it lets through
+    gate: Callable[[Entry, dt.datetime], bool] | None = None
+
+    def gated(self, gate: Callable[[Entry, dt.datetime], bool]) -> Release:
+        """This rule, releasing an issue whose time `at` has come only if `gate(entry, at)`."""
+        return replace(self, gate=gate)
 
     def time_of(self, entry: Entry) -> dt.datetime | None:
         """When `entry` is released; None for a draft."""
@@ -29,7 +37,9 @@ class Release:
         return frozenset(
             entry.number
             for entry in archive.entries
-            if (at := self.time_of(entry)) is not None and at <= now
+            if (at := self.time_of(entry)) is not None
+            and at <= now
+            and (self.gate is None or self.gate(entry, at))
         )
 
     def next_release(self, archive: Archive, now: dt.datetime) -> dt.datetime | None:

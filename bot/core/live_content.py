@@ -54,6 +54,15 @@ class LiveContent:
         self.refused: ContentError | None = None  # why the last refresh kept the old content
         self.listeners: list[Callable[[], None]] = []  # told when a reload changed something
 
+    def now(self) -> datetime:
+        """The clock the released view is worked out by."""
+        return self._now()
+
+    def invalidate(self) -> None:
+        """Work out the released issues again at the next read (an approval given or
+        withdrawn changes them: bot/core/approvals.py)."""
+        self._view = None
+
     @property
     def reloadable(self) -> bool:
         return self._load is not None

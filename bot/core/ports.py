@@ -5,7 +5,7 @@ in `bot/core/delivery/ports.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal, Protocol, runtime_checkable
@@ -204,6 +204,23 @@ class Deliverer(Protocol):
         """One delivery run: every destination, or (`at`) only those whose own delivery time
         is one of `at` (None in it: those on the edition's schedule). `by` is who asked for it
         ("slack:U1", a `/post`), for the log and for whoever delivers a queued one."""
+        ...
+
+
+class TestSender(Protocol):
+    """A test send: issue N to one person's DM as a reader there gets it, recorded nowhere
+    (bot/core/delivery/testsend.py)."""
+
+    async def test_send(
+        self,
+        number: int,
+        platform: str,
+        user: str,
+        language: Language,
+        mark: Callable[[Message], Message],
+    ) -> int:
+        """Issue `number` (drafts included) to `user`'s DM, its parent marked by `mark`; how
+        many messages it took. Raises the platform's errors (`bot.core.errors`)."""
         ...
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from bot.core.approvals import ApprovalStore
 from bot.core.audit import KEEP_DAYS, AuditLog
 from bot.core.delivery.ports import PostRequests, RunRecord
 from bot.core.feedback import FeedbackStore
@@ -21,6 +22,7 @@ from bot.core.ports import Ledger as LedgerPort
 from bot.core.privacy import ReaderData
 from bot.core.runs import DeliveryHistory, ReportChoices
 from bot.store.common import InstallationStore
+from bot.store.tinydb.approvals import Approvals
 from bot.store.tinydb.audit import Audit
 from bot.store.tinydb.claims import Claims
 from bot.store.tinydb.destinations import Destinations
@@ -52,6 +54,11 @@ class Backend(Protocol):
 
     @property
     def claims(self) -> InboundClaims: ...
+
+    @property
+    def approvals(self) -> ApprovalStore:
+        """Approvals before release and the editors' notices given once (bot/core/approvals.py)."""
+        ...
 
     @property
     def history(self) -> DeliveryHistory: ...
@@ -111,6 +118,7 @@ class TinyBackend:
         self.runs = RunLog(store)
         self.installations = Installations(store)
         self.claims = Claims(store)
+        self.approvals = Approvals(store)
         self.history = History(store)
         self.report_choices = TinyReportChoices(store)
         self.feedback = Feedback(store)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.core.approvals import Approval
 from bot.core.delivery.ports import Copy, Revision
 from bot.core.feedback import Carried
 from bot.core.model.messages import MessageRef
@@ -18,7 +19,7 @@ COUNTS = {"subscriptions": 3, "releases": 1, "delivery parts": 1, "deliveries do
           "slack installations": 1, "slack chats": 2, "slack oauth states": 1,
           "inbound claims": 2, "audit log": 2, "feedback votes": 2, "feedback reactions": 2,
           "feedback messages": 2, "delivery history": 1, "report choices": 1,
-          "sent copies": 1, "issue revisions": 1}  # fmt: skip
+          "sent copies": 1, "issue revisions": 1, "approvals": 1, "editor notices": 1}  # fmt: skip
 assert set(COUNTS) == {kind.name for kind in KINDS}, "a new kind needs its records here"
 
 
@@ -56,5 +57,7 @@ async def every_kind(backend: Backend) -> None:
     at = datetime(2024, 5, 1, 7, 30, tzinfo=UTC)
     await backend.history.record([Attempt(1, "telegram:dm:1", 3, at, ((0, at),))])
     await backend.report_choices.set_reports("slack:U1", False)
+    await backend.approvals.approve(Approval(2, "slack:U1", at, "ab" * 32))
+    await backend.approvals.first_notice("held:2")
     await backend.audit.record("telegram:9", "telegram:-1005:7", "opt-in")
     await backend.audit.record("slack:U1", "slack:C1", "post", "issue 1: sent 1")

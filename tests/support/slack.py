@@ -36,13 +36,16 @@ def make_app(
     channels: Sequence[str] = ("C1",),
     content: Path = CONTENT,
     base_url: str = "",
+    **bot: Any,
 ) -> Bot:
-    """The app as `bot.app.build` makes it: Slack only, on the fake, data in `tmp_path`."""
+    """The app as `bot.app.build` makes it: Slack only, on the fake, data in `tmp_path`; `bot`
+    adds `[bot]` settings (`editors=[...]`, `require_approval=True`)."""
     settings = Settings(
         bot={
             "data_path": str(tmp_path / "d.json"),
             "content_dir": str(content),
             "admins": list(admins),
+            **bot,
         },
         slack={"enabled": True, "api_url": fake.base_url, "mode": mode, "channels": list(channels)},
         console={"enabled": False},

@@ -17,9 +17,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from bot.core.conversation import data_requests, navigation
+from bot.core.conversation import parsing as p
 from bot.core.conversation.access import Who
 from bot.core.conversation.context import Handler
-from bot.core.conversation.handlers import feedback, lookups, privacy, subscribing
+from bot.core.conversation.handlers import editors, feedback, lookups, privacy, subscribing
 from bot.core.feedback import VOTE
 
 MAX_DATA = 64  # bytes: Telegram's limit of callback_data
@@ -38,6 +39,7 @@ class ButtonSpec:
 
 BUTTONS: tuple[ButtonSpec, ...] = (
     ButtonSpec(navigation.PREFIX, navigation.parse, lookups.navigate),
+    ButtonSpec(p.APPROVE, p.approve_press, editors.press_approve, who="editors"),
     ButtonSpec(VOTE, feedback.parse_vote, feedback.vote),  # 👍/👎 under a delivered thread
     ButtonSpec(subscribing.READ_NOW, subscribing.parse_issue, subscribing.read_now),  # welcome
     ButtonSpec(privacy.PREFIX, data_requests.forget_press, privacy.forget_pressed),

@@ -21,6 +21,7 @@ from bot.core.conversation.context import Handler
 from bot.core.conversation.handlers import (
     admin,
     channels,
+    editors,
     guide,
     lookups,
     privacy,
@@ -84,7 +85,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("briefing", p.briefing,
                 {p.ChannelAction: channels.channel_action, p.SetTime: channels.set_time,
                  p.Cadence: subscribing.cadence, p.IssueStats: admin.briefing_stats,
-                 p.AuditQuery: admin.audit_log},
+                 p.AuditQuery: admin.audit_log, p.Approve: editors.approve,
+                 p.IssueStatus: editors.issue_status},
                 help="help_briefing", menu="menu_briefing"),  # why, reports: the rows below
     CommandSpec("mydata", _no_argument(d.MyData), {d.MyData: privacy.mydata}, ("내정보",),
                 help="help_mydata", menu="menu_mydata"),
@@ -100,6 +102,8 @@ COMMANDS: tuple[CommandSpec, ...] = (
     CommandSpec("why", p.why, {p.WhyQuery: why.why}, who="editors", help="help_why"),
     CommandSpec("reports", p.reports, {p.ReportsChoice: reports.set_reports}, who="editors",
                 help="help_reports"),
+    CommandSpec("test", p.test_send, {p.TestSend: editors.test_send}, ("시험",), who="editors",
+                help="help_test"),
 )  # fmt: skip
 BY_NAME = {spec.name: spec for spec in COMMANDS}
 ALIASES = {alias: spec.name for spec in COMMANDS for alias in spec.aliases}

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from bot.content.loader import Content
+from bot.core.approvals import Approvals
 from bot.core.audit import AuditLog
 from bot.core.conversation.access import REFUSAL, Who, is_admin, is_editor, may
 from bot.core.conversation.destinations import DestinationPolicy
@@ -21,7 +22,7 @@ from bot.core.live_content import LiveContent
 from bot.core.model.messages import simple
 from bot.core.model.weblinks import WebLinks
 from bot.core.platforms import PlatformRegistry
-from bot.core.ports import Command, Deliverer, DeliveryTime, SubscriptionStore
+from bot.core.ports import Command, Deliverer, DeliveryTime, SubscriptionStore, TestSender
 from bot.core.privacy import ReaderData
 from bot.core.runs import DeliveryHistory, ReportChoices
 
@@ -61,6 +62,10 @@ class Ports:
     commands: Sequence[Listed] = ()  # the command table, for /help
     spellings: Mapping[str, Spelling] | None = None  # per platform, how a command is typed
     editors: frozenset[str] = frozenset()  # `[bot] editors`: "telegram:42"
+    approvals: Approvals | None = None  # approval before release (bot/core/approvals.py)
+    tester: TestSender | None = None  # /briefing test: an issue to one person's DM
+    # the content on disk, taken as /reload would, refusals and withdrawn approvals told
+    refresh: Callable[[], Awaitable[bool]] | None = None
     feedback: FeedbackStore | None = None  # votes and reactions ([bot] feedback)
     editing: Editing | None = None  # the editors' tools: reports, the delivery history
     audit: AuditLog | None = None  # who did what: every admin and editor action (`ctx.audit`)

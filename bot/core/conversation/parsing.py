@@ -190,6 +190,33 @@ class Unknown(Parsed):
 
 
 @dataclass(frozen=True, slots=True)
+class TestSend(Parsed):
+    """`/briefing test [N]`: issue N (None: the next to be released) to the asker's DM."""
+
+    __test__: ClassVar[bool] = False  # not a pytest class
+    who: ClassVar[str] = "editors"
+    number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Approve(Parsed):
+    """`/briefing approve N`, or the approve button of a test send (`digest`: the first
+    characters of the content's digest it was sent with; "" from the command)."""
+
+    who: ClassVar[str] = "editors"
+    number: int
+    digest: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class IssueStatus(Parsed):
+    """`/briefing status N`: issue N's release time and approval."""
+
+    who: ClassVar[str] = "editors"
+    number: int
+
+
+@dataclass(frozen=True, slots=True)
 class BadInput(Parsed):
     key: str
     values: tuple[tuple[str, object], ...] = ()
@@ -212,20 +239,29 @@ def split_text(line: str) -> tuple[str, str]:
     return name, rest
 
 
+# `/briefing <action>`
 BRIEFING_ACTIONS = ("here", "stop", "status", "time", "lang", "stats", "why", "reports", "audit",
-                    "mute", "unmute", "weekly", "daily")  # `/briefing <action>`  # fmt: skip
+                    "mute", "unmute", "weekly", "daily", "test", "approve")  # fmt: skip
 _CLOCK = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
 
 def briefing(arg: str) -> Parsed:
-    """`/briefing` alone is help; `here`, `stop`, `status`, `time HH:MM [Area/City]`, `lang`,
-    `mute [section]`, `unmute <section>`, `weekly [day] [HH:MM] [Area/City]`, `daily`."""
+    """`/briefing` alone is help; `here`, `stop`, `status [N]`, `time HH:MM [Area/City]`, `lang`,
+    `mute [section]`, `unmute <section>`, `weekly [day] [HH:MM] [Area/City]`, `daily`; the
+    editors' `test [N]` and `approve N`."""
     action, _, rest = arg.partition(" ")
     action = action.casefold()
     if not action:
         return Help()
     if action in ("here", "stop", "status") and not rest.strip():
         return ChannelAction(action)  # type: ignore[arg-type]
+    if action == "status":
+        number = _number(rest.strip())
+        return IssueStatus(number) if number else BadInput("status_usage")
+    if action == "test":
+        return test_send(rest.strip())
+    if action == "approve":
+        return approve(rest.strip())
     if action == "time":
         parsed = time_and_zone(rest)
         return parsed if isinstance(parsed, BadInput) else SetTime(*parsed)
@@ -424,6 +460,36 @@ def post(arg: str) -> Parsed:
         return PostNow()
     number = _number(arg)
     return PostNow(number) if number else BadInput("issue_bad_number", (("arg", arg),))
+
+
+def test_send(arg: str) -> Parsed:
+    """`/test [N]`, `/briefing test [N]`."""
+    if not arg:
+        return TestSend()
+    number = _number(arg)
+    return TestSend(number) if number else BadInput("test_usage")
+
+
+def approve(arg: str) -> Parsed:
+    number = _number(arg) if arg else None
+    return Approve(number) if number else BadInput("approve_usage")
+
+
+APPROVE = "approve"  # the approve button's prefix (bot/core/conversation/buttons.py)
+
+
+def approve_data(number: int, digest: str) -> str:
+    """What the approve button of issue `number` with content `digest` carries."""
+    return f"{APPROVE}:{number}:{digest[:16]}"
+
+
+def approve_press(payload: str) -> Approve | None:
+    """The approve button's payload, "<N>:<digest prefix>"; None if it is not one."""
+    number, _, digest = payload.partition(":")
+    found = _number(number)
+    if found is None or not re.fullmatch(r"[0-9a-f]{16}", digest):
+        return None
+    return Approve(found, digest)
 
 
 def stats(arg: str) -> Parsed:

@@ -15,13 +15,14 @@ import time
 from collections.abc import Mapping
 
 from bot.content.loader import Content
+from bot.core.approvals import Approvals
 from bot.core.audit import AuditLog
 from bot.core.conversation import access, buttons, commands
 from bot.core.conversation.access import is_admin, strictest
 from bot.core.conversation.context import Context, Editing, Ports, Spelling
 from bot.core.conversation.destinations import DestinationPolicy
 from bot.core.conversation.finder import Page
-from bot.core.conversation.handlers import channels, feedback, home, lookups
+from bot.core.conversation.handlers import channels, editors, feedback, home, lookups
 from bot.core.conversation.handlers.admin import AdminNotices, reload_content
 from bot.core.conversation.inbound import SILENCE, HomeState, Reaction, Reply
 from bot.core.conversation.quota import CommandQuota, Verdict
@@ -39,6 +40,7 @@ from bot.core.ports import (
     Deliverer,
     DeliveryReport,
     SubscriptionStore,
+    TestSender,
 )
 from bot.core.privacy import ReaderData
 
@@ -65,6 +67,8 @@ class CommandService:
         departures: Departures | None = None,
         notices: AdminNotices | None = None,
         spellings: Mapping[str, Spelling] | None = None,
+        approvals: Approvals | None = None,
+        tester: TestSender | None = None,
         feedback: FeedbackStore | None = None,
         editing: Editing | None = None,
         audit: AuditLog | None = None,
@@ -81,6 +85,7 @@ class CommandService:
         self.notices = notices or AdminNotices(content, platforms)  # the root's, shared
         self.departures = departures or Departures(subscriptions)  # the one rule for the gone
         self.spellings = spellings  # per platform, how its users type a command (/help)
+        self.approvals, self.tester = approvals, tester  # the editors' (handlers/editors.py)
         self.feedback = feedback  # votes and reactions; None: `[bot] feedback = false`
         self.audit, self.readers = audit, readers  # the audit log; a reader's own data
         self.observer = observer  # each command's outcome and time (the operator's metrics)
@@ -93,7 +98,8 @@ class CommandService:
     def ports(self) -> Ports:
         return Ports(self.live, self.subscriptions, self.platforms, self.admins, self.deliverer,
                      self.web, self.policy, commands.COMMANDS, self.spellings,
-                     feedback=self.feedback, editors=self.editors, editing=self.editing,
+                     feedback=self.feedback, editors=self.editors, approvals=self.approvals,
+                     tester=self.tester, refresh=self.notices.refresh, editing=self.editing,
                      audit=self.audit, readers=self.readers)  # fmt: skip
 
     async def handle(self, command: Command) -> Reply:
@@ -154,6 +160,11 @@ class CommandService:
         policy = self.policy
         lang = await policy.language_for(command) if policy is not None else self.language
         return Context(command, lang, self.ports)
+
+    async def test_send(self, command: Command, number: int | None) -> tuple[int, Reply]:
+        """A test send to `command`'s sender (`briefing-bot test N --to`): messages sent (0:
+        none) and the answer, in their language."""
+        return await editors.send_test(await self.context(command), number)
 
     def issue(self, number: int, public: bool = False, platform: str = "") -> Reply:
         return lookups.issue_reply(self.ports, self.language, number, public, platform)

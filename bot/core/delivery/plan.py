@@ -134,6 +134,7 @@ class Planner:
         votes: bool = False,
     ) -> None:
         self.votes = votes  # [bot] feedback: 👍/👎 under each thread's parent
+        self.zone = zone  # [bot] timezone: when a weekly digest's week begins
         self.store = destinations  # opted-in channels and every destination's settings
         self.content, self.channels = content, channels
         self.packing = packing or {}  # per platform: which destinations get packed threads
@@ -145,6 +146,14 @@ class Planner:
         self.digests = Digests(content, ledger, zone or ZoneInfo("UTC"), web, self.platforms)
         self._rendered_from: Content | None = None  # the content `_threads` were rendered from
         self._digests: dict[int, tuple[Message, str]] = {}  # id -> (a thread's message, digest)
+
+    def over(self, content: Callable[[], Content]) -> Planner:
+        """A planner like this one over other content (a test send: the content as loaded,
+        drafts included), rendering threads exactly as this one does."""
+        return Planner(
+            content, self.channels, self.subscriptions, self.ledger, self.language, self.web,
+            self.platforms, self.packing, self.store, zone=self.zone, votes=self.votes,
+        )  # fmt: skip
 
     def start_run(self) -> None:
         """Forget the threads rendered for a previous run (the content may have changed)."""

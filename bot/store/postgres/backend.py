@@ -23,6 +23,7 @@ import psycopg
 from bot.core.audit import KEEP_DAYS
 from bot.core.ports import Subscriber
 from bot.store.common import StoreUnavailable, utcnow
+from bot.store.postgres.approvals import PgApprovals
 from bot.store.postgres.audit import PgAudit
 from bot.store.postgres.destinations import PgDestinations
 from bot.store.postgres.feedback import PgFeedback
@@ -131,12 +132,14 @@ class PgBackend:
         self.post_requests: PgPostRequests | None = PgPostRequests(pool)
         self.audit = PgAudit(pool, audit_days)
         self.readers = PgReaders(pool, self.subscriptions, self.destinations, self.ledger)
+        self.approvals = PgApprovals(conn, pool)
 
     async def refresh(self) -> None:
         """What the ports answer from memory (the ledger, the last run), read again: the
         first step of a replica that becomes the leader."""
         await self.ledger.reload()
         await self.runs.reload()
+        await self.approvals.reload()
 
     async def watch_times(self, changed: Callable[[], None]) -> None:
         """`changed()` after any replica's change of the delivery times (this one's too),

@@ -95,6 +95,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             issue integer PRIMARY KEY, digest text NOT NULL, since timestamptz NOT NULL,
             done boolean NOT NULL, corrected_at timestamptz)""",
     ),
+    (  # approval before release (bot/store/postgres/approvals.py) and the editors' notices
+        """CREATE TABLE approvals (
+            issue integer PRIMARY KEY, approved_by text NOT NULL,
+            approved_at timestamptz NOT NULL, digest text NOT NULL)""",
+        """CREATE TABLE editor_notices (
+            key text PRIMARY KEY, noticed_at timestamptz NOT NULL DEFAULT now())""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_LOCK = 0x6E62_5343  # pg_advisory_xact_lock key: "nbSC"

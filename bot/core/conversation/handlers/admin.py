@@ -8,19 +8,21 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable
+from datetime import UTC
 
 from bot.content.errors import ContentError
+from bot.core.approvals import Approvals, digest
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context, Ports
 from bot.core.conversation.destinations import DestinationPolicy, dm_key
 from bot.core.conversation.handlers.feedback import newest, stats_lines
-from bot.core.conversation.handlers.lookups import available
+from bot.core.conversation.handlers.lookups import available, refusal
 from bot.core.conversation.inbound import Reply
 from bot.core.conversation.reporting import report_lines, report_message
 from bot.core.errors import PlatformError
 from bot.core.i18n import Language, t
 from bot.core.live_content import LiveContent
-from bot.core.model.messages import Block, Line, Message, bold, simple, text
+from bot.core.model.messages import Message, simple
 from bot.core.platforms import PlatformRegistry
 from bot.core.ports import (
     ChatPlatform,
@@ -42,6 +44,10 @@ async def post(ctx: Context, parsed: p.PostNow) -> Reply:
     if deliverer is None:
         return ctx.say("post_unavailable")
     if parsed.number is not None and archive.get(parsed.number) is None:
+        held = ctx.ports.live.loaded.archive.entry(parsed.number)
+        approvals = ctx.ports.approvals
+        if held is not None and approvals is not None and approvals.required:
+            return ctx.say("post_unapproved", number=parsed.number)
         return ctx.say("issue_not_found", number=parsed.number, available=available(ctx.ports))
     by = f"{ctx.command.platform}:{ctx.command.user}"
     report = await deliverer.deliver(parsed.number, by=by)
@@ -54,6 +60,8 @@ async def post(ctx: Context, parsed: p.PostNow) -> Reply:
 
 async def reload(ctx: Context, _: p.Reload) -> Reply:
     reply = reload_content(ctx.ports, ctx.language)
+    if ctx.ports.approvals is not None and ctx.ports.refresh is not None:
+        await ctx.ports.refresh()  # as the watcher would: approvals the change withdrew, told
     if ctx.ports.live.reloadable:
         fresh = ctx.ports.live.current.summary()
         await ctx.audit("reload", f"serving {fresh['issues']} issues, {fresh['terms']} terms")
@@ -150,13 +158,6 @@ def reload_content(ports: Ports, lang: Language) -> Reply:
     return Reply(simple(t(lang, "reloaded", issues=summary["issues"], terms=summary["terms"])))
 
 
-def refusal(exc: ContentError, lang: Language) -> Message:
-    """Why the content was refused: its first problems, one a line."""
-    problems = [Line((text(str(one)),), bullet=True) for one in exc.problems[:MAX_REPLY_PROBLEMS]]
-    head = Line((bold(t(lang, "reload_failed")),))
-    return Message((Block((head, *problems)),))
-
-
 def post_done(report: DeliveryReport, lang: Language) -> Message:
     return simple(
         t(lang, "post_done", destinations=report.destinations, sent=report.sent,
@@ -166,7 +167,9 @@ def post_done(report: DeliveryReport, lang: Language) -> Message:
 
 class AdminNotices:
     """DMs to the admins (`[bot] admins`, "slack:U1") and the editors on the platforms that
-    run: refused content, a queued `/post`'s outcome, every run's report."""
+    run: refused content, a queued `/post`'s outcome, every run's report; with `approvals`,
+    an approval withdrawn by a change to its issue's file, an issue held at its time for want
+    of approval (each once)."""
 
     def __init__(
         self,
@@ -179,11 +182,13 @@ class AdminNotices:
         choices: ReportChoices | None = None,  # who turned the reports off
         settings: DestinationStore | None = None,  # each recipient's language
         paced: Callable[[ChatPlatform], ChatPlatform] | None = None,  # through the pacer
+        approvals: Approvals | None = None,
     ) -> None:
         self.paced = paced  # the root's: each notice paced and retried as an answer is
         self.live, self.platforms = live, platforms
         self.admins, self.language = admins, language
         self.editors, self.choices, self.settings = editors, choices, settings
+        self.approvals = approvals
         self._told = ""  # the last refused content the admins were told about
 
     async def refresh(self) -> bool:
@@ -192,9 +197,44 @@ class AdminNotices:
         a refusal reaches every admin by DM once, not again until the problems change."""
         return await self.refresh_content(self.admins, self.language)
 
+    async def before_run(self) -> bool:
+        """Before a delivery run: the content on disk (`refresh`), the approvals as the store
+        has them now, and each issue held for want of approval told to the editors once."""
+        if self.approvals is not None:
+            await self.approvals.reload()  # another replica's too, before the change is checked
+        fresh = await self.refresh()
+        if self.approvals is not None:
+            await self.approvals.start()
+            await self.tell_held(self.approvals)
+        return fresh
+
+    async def tell_held(self, approvals: Approvals) -> None:
+        live = self.live
+        for entry in approvals.held(live.loaded.archive, live.release, live.now()):
+            at = live.release.time_of(entry) or live.now()
+            if await approvals.store.first_notice(f"held:{entry.number}:{digest(entry)[:16]}"):
+                log.warning("issue %d is held: its release time %s has passed and it is not "
+                            "approved", entry.number, at.isoformat())  # fmt: skip
+                when = at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+                message = simple(t(self.language, "notice_held", number=entry.number, at=when))
+                await self.tell_all(self.admins | self.editors, message)
+
+    async def withdraw_stale(self) -> None:
+        """Approvals given for content that has changed since are withdrawn, each told to the
+        editors once (of several replicas noticing the change, the one that withdrew it)."""
+        if self.approvals is None:
+            return
+        for gone in await self.approvals.stale(self.live.loaded.archive):
+            log.warning("approval of issue %d by %s withdrawn: its file changed",
+                        gone.issue, gone.by)  # fmt: skip
+            at = gone.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            message = t(self.language, "notice_withdrawn", number=gone.issue, by=gone.by, at=at)
+            await self.tell_all(self.admins | self.editors, simple(message))
+
     async def refresh_content(self, admins: frozenset[str], lang: Language) -> bool:
         if self.live.refresh():
             self._told = ""
+            await self.withdraw_stale()
             return True
         refused = self.live.refused
         if refused is not None and str(refused) != self._told:

@@ -6,16 +6,18 @@ from __future__ import annotations
 import dataclasses
 import logging
 
+from bot.content.errors import ContentError
 from bot.core.conversation import finder, navigation
 from bot.core.conversation import parsing as p
 from bot.core.conversation.context import Context, Ports
 from bot.core.conversation.inbound import Reply
 from bot.core.i18n import Language, t
 from bot.core.model import render
-from bot.core.model.messages import simple
+from bot.core.model.messages import Block, Line, Message, bold, simple, text
 from bot.core.model.termlinks import TermLinker
 
 log = logging.getLogger(__name__)
+MAX_REPLY_PROBLEMS = 10
 
 
 async def term(ctx: Context, query: p.TermQuery) -> Reply:
@@ -94,12 +96,18 @@ def term_links(ports: Ports, lang: Language, platform: str) -> TermLinker:
     return TermLinker(platform, glossary, ports.platforms, lang, ports.web)
 
 
+def refusal(exc: ContentError, lang: Language, head: str = "reload_failed") -> Message:
+    """Why the content was refused: its first problems (`path:line: message`), one a line."""
+    problems = [Line((text(str(one)),), bullet=True) for one in exc.problems[:MAX_REPLY_PROBLEMS]]
+    return Message((Block((Line((bold(t(lang, head)),)), *problems)),))
+
+
 def available(ports: Ports) -> str:
     """The issue numbers there are, as ranges ("1–3, 7"), or "-"."""
-    return _ranges(ports.live.current.archive.numbers) or "-"
+    return ranges(ports.live.current.archive.numbers) or "-"
 
 
-def _ranges(numbers: tuple[int, ...]) -> str:
+def ranges(numbers: tuple[int, ...]) -> str:
     """(1, 2, 3, 7) → "1–3, 7"."""
     parts: list[str] = []
     start = prev = None
