@@ -37,6 +37,7 @@ from bot.core.conversation.destinations import DestinationPolicy, cron_time
 from bot.core.conversation.handlers.admin import AdminNotices
 from bot.core.conversation.quota import CommandQuota
 from bot.core.conversation.service import CommandService
+from bot.core.delivery.copies import CorrectionReport
 from bot.core.delivery.corrections import Corrector
 from bot.core.delivery.cron import Schedule
 from bot.core.delivery.engine import DeliveryEngine
@@ -202,6 +203,13 @@ def build(
         concurrency=max(p.delivery_concurrency(settings, platforms).values(), default=64),
     )
     live.listeners.append(corrector.changed.set)
+
+    async def corrected(report: CorrectionReport) -> None:
+        """A correction's report to the editors and admins, and its line in the audit log."""
+        await notices.tell_run(report.run_summary())
+        await store.audit.record("leader", "delivery", "correction", report.summary)
+
+    corrector.on_report = corrected
     tester = TestSends(engine.planner, lambda: live.loaded, pacer, SystemClock())
     leading = Leading(now=held and not replica)
     deliverer = MeteredDeliverer(engine, metrics) if metered else engine

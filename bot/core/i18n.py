@@ -206,6 +206,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "report_429": ("429(속도 제한) {count}번, 모두 기다린 뒤 보냄 ({seconds}초)", "429s waited out: {count} ({seconds} s)"),
     "report_no_429": ("429(속도 제한) 없음", "No 429s"),
     "report_stopped": ("중간에 멈췄습니다 (종료 또는 리더 교체): 다음 실행이 이어서 보냅니다.", "Stopped early (a shutdown or a change of leader): the next run goes on."),
+    "report_uneditable": ("고칠 수 없는 사본 {count}곳 ({where}: {detail}): 독자가 지웠거나 너무 오래되었거나 봇이 빠졌습니다. 다시 시도하지 않습니다", "copies that can no longer be corrected: {count} ({where}: {detail}): deleted by the reader, too old, or the bot was removed; not retried"),
+    "why_kind_uneditable": ("수정할 수 없음 ({detail})", "could not be corrected ({detail})"),
     "report_no_failures": ("실패 없음", "No failures"),
     "report_reader_gone": ("독자 {count}명이 봇을 차단했거나 떠났습니다 ({where}): 구독 해지됨, 할 일 없음", "readers who blocked the bot or left: {count} ({where}): unsubscribed; nothing to do"),
     "report_channel_left": ("봇이 채널 {count}곳에서 나가게 되었습니다 ({where}): 신청이 끝났습니다. 다시 받으려면 봇을 초대한 뒤 그 채널에서 /briefing here", "channels the bot was removed from: {count} ({where}): their opt-in ended; to get one back, invite the bot and /briefing here there"),

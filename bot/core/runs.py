@@ -20,9 +20,10 @@ FailureKind = Literal[
     "rejected",  # the platform refused a message (markup, size)
     "transient",  # timeouts, 5xx, resets: retries ran out; the next run tries again
     "error",  # anything else (the log has it)
+    "uneditable",  # a correction: the copy was deleted, is too old, or the bot was removed
 ]
 FAILURE_KINDS: tuple[FailureKind, ...] = (
-    "reader_gone", "channel_left", "pinned_gone", "rejected", "transient", "error",
+    "reader_gone", "channel_left", "pinned_gone", "rejected", "transient", "error", "uneditable",
 )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from bot.core.destination import Destination
 from bot.core.i18n import Language
 from bot.core.model.messages import Block, Line, Message, Span, Style
 from bot.core.ports import Revises
+from bot.core.runs import Failure, FailureKind, RunSummary
 
 POINTER = "pointer"  # the digest of a surplus part edited to a one-line pointer
 
@@ -122,6 +123,19 @@ class CorrectionReport:
     changed: Counter[str] = field(default_factory=Counter)
     stopped: bool = False
     dry_run: bool = False
+    failures: list[Failure] = field(default_factory=list)  # by destination, for the report
+
+    def fail(self, destination: str, reason: str, kind: FailureKind = "uneditable") -> None:
+        """A copy at `destination` not corrected, and why."""
+        self.failed[reason] += 1
+        self.failures.append(Failure(destination, kind, reason, self.issue))
+
+    def run_summary(self) -> RunSummary:
+        """The correction as its report says it (`bot/core/conversation/reporting.py`)."""
+        changed = self.edited + self.added + self.deleted
+        return RunSummary("correction", self.issue, self.destinations, changed,
+                          planned=changed + len(self.failures), failures=tuple(self.failures),
+                          stopped=self.stopped)  # fmt: skip
 
     @property
     def summary(self) -> str:

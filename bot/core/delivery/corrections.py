@@ -168,7 +168,7 @@ class Corrector:
         self, number: int, target: CopySet, mark: str, report: CorrectionReport
     ) -> None:
         if target.dest.platform not in self.engine.platforms:  # not started here: later
-            report.failed[f"{target.dest.platform} is not running"] += 1
+            report.fail(target.dest.key, f"{target.dest.platform} is not running", "transient")
             report.stopped = True  # the revision stays to do: the next correction finishes it
             return
         packed, language, muted = parse_variant(target.variant)
@@ -185,7 +185,7 @@ class Corrector:
                 new = thread.messages[part]
                 await self._one(number, part, old, new, parent, target, (language, mark), report)
         except RecipientGone as exc:
-            report.failed[f"gone: {exc}"] += 1
+            report.fail(target.dest.key, f"gone: {exc}")
             log.warning("correction: %s is gone (%s)", target.dest.key, exc)
         except Stopped:
             return
@@ -230,7 +230,7 @@ class Corrector:
                 report.added += 1
             return
         if not isinstance(platform, Revises) or old.ref is None:
-            report.failed[f"{target.dest.platform} cannot edit"] += 1
+            report.fail(target.dest.key, f"{target.dest.platform} cannot edit")
             return
         await self._mark(replace(old, editing=wanted))
         pointer = simple(t(words[0], "corrected_moved"))
@@ -286,7 +286,7 @@ class Corrector:
         try:
             return await self.retrier.call(paced, dest.key)
         except MessageGone as exc:
-            report.failed[f"cannot be edited: {exc}"] += 1
+            report.fail(dest.key, f"cannot be edited: {exc}")
             if old is not None:
                 self.ledger.keep_copy(replace(old, editing="", gone=str(exc)[:200] or "gone"))
         except RecipientGone:
@@ -294,7 +294,7 @@ class Corrector:
                 self.ledger.keep_copy(replace(old, editing="", gone="recipient gone"))
             raise
         except PlatformError as exc:
-            report.failed[f"{type(exc).__name__}: {exc}"] += 1
+            report.fail(dest.key, f"{type(exc).__name__}: {exc}", "transient")
             if old is not None:
                 self.ledger.keep_copy(replace(old, editing=""))
         return None

@@ -60,3 +60,19 @@ def test_a_channel_is_named_where_the_platform_said_its_name() -> None:
     summary = RunSummary("delivery", 3, 1, 0, 11, 1.0, 0, 0.0, (LEFT,))
     [*_, line] = report_lines(summary, "en", {"slack:C1": "#ml-news"})
     assert line.startswith("• channels the bot was removed from: 1 (#ml-news (slack:C1)): ")
+
+
+def test_a_correction_reports_the_copies_it_could_not_correct() -> None:
+    from bot.core.delivery.copies import CorrectionReport
+
+    report = CorrectionReport(1, destinations=3, edited=2)
+    report.fail("telegram:dm:42", "cannot be edited: message to edit not found")
+    summary = report.run_summary()
+    assert (summary.what, summary.messages, summary.planned) == ("correction", 2, 3)
+    lines = report_lines(summary, "en")
+    assert lines[0] == "Correction report · issue 1"
+    assert any(
+        line.startswith("• copies that can no longer be corrected: 1 (telegram:dm:42: cannot be")
+        for line in lines
+    )
+    assert report.failed == {"cannot be edited: message to edit not found": 1}

@@ -61,6 +61,7 @@ async def send_test(ctx: Context, number: int | None) -> tuple[int, Reply]:
         log.warning("test send of issue %d to %s:%s failed: %s", entry.number, who.platform,
                     who.user, exc)  # fmt: skip
         return 0, ctx.say("test_failed", reason=str(exc)[:200])
+    await ctx.audit("test", f"issue {entry.number}: {sent} messages to the asker's DM")
     return sent, ctx.say("test_sent", number=entry.number, messages=sent)
 
 
@@ -84,6 +85,7 @@ async def approve(ctx: Context, parsed: p.Approve) -> Reply:
     by = f"{ctx.command.platform}:{ctx.command.user}"
     approval = await approvals.approve(entry, by, ctx.ports.live.now())
     log.info("issue %d approved by %s (content %s)", entry.number, by, approval.digest[:16])
+    await ctx.audit("approve", f"issue {entry.number} (content {approval.digest[:16]})")
     due = ctx.ports.live.release.time_of(entry)
     plan = t(ctx.language, "release_at", at=when(ctx, due)) if due else ""
     if not approvals.required:
