@@ -37,7 +37,7 @@ test-browser: $(STAMP)
 		$$SUDO apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(BROWSER_PACKAGES); \
 	fi
-	$(BIN)/pytest -m browser tests/web
+	$(BIN)/pytest -n 0 -m browser tests/web
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
