@@ -113,11 +113,11 @@ async def correct_once(
     planner, ledger, now = engine_on(seeded).planner, seeded.ledger, datetime.now(UTC)
     for n in range(readers):
         dest = Destination.reader("telegram", str(FIRST_CHAT + n))
-        packed, language = planner.variant_of(dest)
+        shape = planner.variant_of(dest)
         for part, message in enumerate(planner.thread(1, dest).messages):
             ref = MessageRef("telegram", dest.chat, str(part + 1), "1" if part else None)
             ledger.keep_copy(Copy(1, dest.key, part, ref, digest(message),
-                                  variant(packed, language), now))  # fmt: skip
+                                  variant(*shape), now))  # fmt: skip
     found = revision_of(live.current, 1)
     assert found is not None
     ledger.set_revision(1, Revision(found, now))
