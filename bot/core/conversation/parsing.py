@@ -180,7 +180,7 @@ class WhyQuery(Parsed):
 class AuditQuery(Parsed):
     """`/briefing audit [N]`: the newest N entries of the audit log (admins)."""
 
-    who: ClassVar[str] = "admins"
+    who: ClassVar[Literal["admins"]] = "admins"
     count: int = 10
 
 
