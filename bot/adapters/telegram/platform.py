@@ -38,7 +38,7 @@ from bot.adapters.telegram.http import WebhookServer
 from bot.adapters.telegram.inbound import (
     TelegramHandlers,
 )
-from bot.adapters.telegram.request import JsonRequest
+from bot.adapters.telegram.request import AiohttpRequest
 from bot.adapters.telegram.send import PLATFORM, TelegramSender
 from bot.adapters.telegram.settings import TelegramSecrets, TelegramSection
 from bot.adapters.telegram.updates import PerChatUpdateProcessor
@@ -195,12 +195,12 @@ class TelegramPlatform(SendsThroughSender):
             .job_queue(None)
         )
         if timeout is not None:
-            request = JsonRequest(
+            request = AiohttpRequest(
                 connect_timeout=timeout, read_timeout=timeout, write_timeout=timeout
             )
         else:
-            request = JsonRequest()
-        builder = builder.request(request)  # sends as JSON: see request.py
+            request = AiohttpRequest()
+        builder = builder.request(request)  # aiohttp, JSON bodies: see request.py
         if self.section.mode == "webhook":
             builder = builder.updater(None)
         return builder.build()

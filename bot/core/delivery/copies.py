@@ -8,6 +8,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import cast
 
 from bot.content.loader import Content
 from bot.core.delivery.ports import Copy, KeepsCopies, Revision
@@ -82,8 +83,18 @@ def with_mark(message: Message, mark: str) -> Message:
 def keep_sent(ledger: object, platform: object, copy: Copy) -> None:
     """A delivery keeps each sent part's copy, in the ledger's next commit, where the ledger
     keeps copies and the platform can edit what it sent (not the console)."""
-    if isinstance(ledger, KeepsCopies) and isinstance(platform, Revises):
-        ledger.keep_copy(copy)
+    kinds = (type(ledger), type(platform))
+    keeps = _KEEPS_COPIES.get(kinds)
+    if keeps is None:  # `isinstance` against a runtime protocol looks up each of its methods,
+        # a tenth of a millisecond on every part sent (docs/benchmarks.md): once per pair of types
+        keeps = _KEEPS_COPIES[kinds] = isinstance(ledger, KeepsCopies) and isinstance(
+            platform, Revises
+        )
+    if keeps:
+        cast(KeepsCopies, ledger).keep_copy(copy)
+
+
+_KEEPS_COPIES: dict[tuple[type, type], bool] = {}
 
 
 def note_release(ledger: object, content: Content, number: int, at: datetime) -> None:

@@ -65,6 +65,17 @@ class Message:
     link_previews: bool = False
     buttons: tuple[Button, ...] = ()
     sections: tuple[str, ...] = ()  # the issue's sections it carries (reactions count for them)
+    _hash: int = field(init=False, repr=False, compare=False)
+
+    def __hash__(self) -> int:
+        """Worked out once: renderers cache by message, and hashing a message's spans again
+        on every send was a tenth of a delivery's CPU (docs/benchmarks.md)."""
+        try:
+            return self._hash
+        except AttributeError:
+            value = hash((self.blocks, self.title, self.link_previews, self.buttons, self.sections))
+            object.__setattr__(self, "_hash", value)
+            return value
 
     @property
     def plain(self) -> str:

@@ -257,7 +257,7 @@ async def test_the_token_never_reaches_the_log(
     await harness.answers(USER)
     ours = [r for r in caplog.records if r.name != "aiohttp.access"]  # that one is the fake's
     text = "\n".join(r.getMessage() for r in ours)
-    assert "Calling Bot API endpoint `sendMessage`" in text  # PTB's debug log was captured
+    assert "calling bot api endpoint `sendmessage`" in text.lower()  # PTB's debug log was captured
     assert TOKEN.split(":")[1] not in text
 
 
@@ -283,3 +283,12 @@ async def test_webhook_mode_needs_the_secret(
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "not allowed!")
     with pytest.raises(ConfigError, match="TELEGRAM_WEBHOOK_SECRET must be"):
         await telegram_for(make_app(tmp_path, section))
+
+
+async def test_a_call_with_a_file_is_refused_before_it_is_sent(harness: Harness) -> None:
+    """The transport (`request.py`) sends JSON bodies only: the bot uploads no files."""
+    harness.fake.add_chat(USER, "private")
+    before = len(harness.fake.calls)
+    with pytest.raises(TelegramError, match="uploads no files"):
+        await harness.platform.application.bot.send_document(USER, document=b"%PDF-1.4")
+    assert len(harness.fake.calls) == before
