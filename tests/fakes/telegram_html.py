@@ -71,6 +71,11 @@ def _at(b: bytes, i: int) -> int:
     return b[i] if i < len(b) else 0
 
 
+def _find(b: bytes, byte: int, start: int) -> int:
+    found = b.find(byte, start)
+    return len(b) if found < 0 else found
+
+
 def decode_entity(b: bytes, pos: int) -> tuple[int, int]:
     """Decode the entity at ``b[pos] == '&'``: (code point, position after it) or (0, pos)."""
     end = pos + 1
@@ -134,11 +139,12 @@ def parse_html(text: str, *, strict: bool = True) -> ParsedText:
                 utf16 += 1 + (code > 0xFFFF)
                 i = end
                 continue
-        if c != _LT:
-            if c & 0xC0 != 0x80:  # first byte of a UTF-8 sequence
-                utf16 += 1 + (c >= 0xF0)
-            out.append(c)
-            i += 1
+        if c != _LT:  # text up to the next tag or entity, copied as one run
+            stop = min(_find(b, _LT, i + 1), _find(b, _AMP, i + 1))
+            run = b[i:stop]
+            utf16 += len(run.decode("utf-8").encode("utf-16-le")) // 2  # tdlib counts by byte
+            out += run
+            i = stop
             continue
 
         begin = i

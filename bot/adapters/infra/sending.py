@@ -3,8 +3,34 @@ are the sender's (`send.py` of each adapter), so the platform class itself is on
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from bot.core.errors import RateLimited
 from bot.core.model.messages import Message, MessageRef
 from bot.core.ports import ChatPlatform, Revises
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+CONTINUATION_ATTEMPTS = 4  # a piece's 429s waited out here before the send fails
+
+
+async def continued(post: Callable[[], Awaitable[T]], chat: str) -> T:
+    """Post a piece after a message's first (a message split at the platform's limit): its
+    429 is waited out here, never handed up. The core's retrier retries a whole `send`, which
+    would post the pieces already delivered a second time (a reader saw a split section twice
+    when a run met the flood limit). Other errors go up as they are."""
+    for attempt in range(1, CONTINUATION_ATTEMPTS + 1):
+        try:
+            return await post()
+        except RateLimited as exc:
+            if attempt == CONTINUATION_ATTEMPTS:
+                raise
+            log.info("%s: 429 on a continued piece; waiting %.1f s", chat, exc.retry_after)
+            await asyncio.sleep(exc.retry_after)
+    raise AssertionError("unreachable")
 
 
 class SendsThroughSender:

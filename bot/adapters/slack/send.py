@@ -19,6 +19,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import ClientError, ClientSession
@@ -27,6 +28,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetr
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
+from bot.adapters.infra.sending import continued
 from bot.adapters.slack.render import render_message
 from bot.core.errors import (
     MessageGone,
@@ -175,12 +177,12 @@ class SlackSender:
         first: MessageRef | None = None
         more: list[str] = []
         for payload in render_message(message, reply=reply_to is not None):
-            ts = await self._post(chat, payload, thread)
             if first is None:
+                ts = await self._post(chat, payload, thread)
                 first = MessageRef(self.name, chat, ts, thread)
                 thread = thread or ts
             else:
-                more.append(ts)
+                more.append(await continued(partial(self._post, chat, payload, thread), chat))
         assert first is not None  # render_message always returns at least one payload
         return replace(first, more=tuple(more))
 

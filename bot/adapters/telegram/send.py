@@ -28,6 +28,7 @@ import datetime as dtm
 import logging
 import warnings
 from dataclasses import dataclass
+from functools import partial
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ChatMemberStatus, ParseMode
@@ -41,6 +42,7 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.adapters.infra.sending import continued
 from bot.adapters.telegram.render import keyboard, render
 from bot.core.errors import (
     MessageGone,
@@ -114,12 +116,12 @@ class TelegramSender:
             raise MessageRejected("nothing to send: the message is empty", chat=chat)
         parent = int(reply_to.id) if reply_to is not None else None
         no_preview = parent is not None or not message.link_previews
-        ids: list[str] = []
-        for text in texts:
-            silent = parent is not None or bool(ids)
-            buttons = keyboard(message.buttons) if not ids else None
-            sent = await self._send_once(chat, dest, text, parent, no_preview, silent, buttons)
-            ids.append(str(sent))
+        silent, buttons = parent is not None, keyboard(message.buttons)
+        first = await self._send_once(chat, dest, texts[0], parent, no_preview, silent, buttons)
+        ids = [str(first)]
+        for text in texts[1:]:  # continuations: silent, no buttons, a 429 waited out
+            once = partial(self._send_once, chat, dest, text, parent, no_preview, True)
+            ids.append(str(await continued(once, chat)))
         thread = reply_to.id if reply_to else None
         return MessageRef(PLATFORM, chat, ids[0], thread, tuple(ids[1:]))
 

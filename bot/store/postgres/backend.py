@@ -22,6 +22,7 @@ import psycopg
 
 from bot.core.audit import KEEP_DAYS
 from bot.core.ports import Subscriber
+from bot.store.batched import BatchedMembership
 from bot.store.common import StoreUnavailable, utcnow
 from bot.store.postgres.approvals import PgApprovals
 from bot.store.postgres.audit import PgAudit
@@ -50,6 +51,8 @@ UNSUBSCRIBE = f"""WITH gone AS (DELETE FROM subscriptions WHERE platform = %s AN
     FROM gone {TIMED.format("gone", "gone")}"""
 SUBSCRIBERS = """SELECT platform, user_id, chat, since FROM subscriptions
     WHERE %(platform)s::text IS NULL OR platform = %(platform)s"""
+SUBSCRIBED_AMONG = """SELECT platform, user_id FROM subscriptions
+    WHERE (platform, user_id) IN (SELECT * FROM unnest(%s::text[], %s::text[]))"""
 LAST_RUN = "SELECT due FROM schedule_runs WHERE name = 'last_run'"
 RECORD_RUN = """INSERT INTO schedule_runs (name, due) VALUES ('last_run', %s)
     ON CONFLICT (name) DO UPDATE SET due = EXCLUDED.due"""
@@ -60,6 +63,7 @@ class PgSubscriptions:
 
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
+        self._subscribed = BatchedMembership(self._subscribed_among)
 
     async def _query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
         return await self.pool.query(sql, params)
@@ -72,10 +76,14 @@ class PgSubscriptions:
         return bool(await self._query(UNSUBSCRIBE, (platform, user)))
 
     async def is_subscribed(self, platform: str, user: str) -> bool:
-        rows = await self._query(
-            "SELECT 1 FROM subscriptions WHERE platform = %s AND user_id = %s", (platform, user)
-        )
-        return bool(rows)
+        """Asked before every part a reader is sent: concurrent checks are one query
+        (`bot/store/batched.py`)."""
+        return await self._subscribed.contains((platform, user))
+
+    async def _subscribed_among(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+        platforms, users = [p for p, _ in keys], [u for _, u in keys]
+        rows = await self._query(SUBSCRIBED_AMONG, (platforms, users))
+        return {(str(p), str(u)) for p, u in rows}
 
     async def subscribers(self, platform: str | None = None) -> list[Subscriber]:
         rows = await self._query(SUBSCRIBERS, {"platform": platform})

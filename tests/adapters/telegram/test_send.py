@@ -292,3 +292,16 @@ async def test_a_call_with_a_file_is_refused_before_it_is_sent(harness: Harness)
     with pytest.raises(TelegramError, match="uploads no files"):
         await harness.platform.application.bot.send_document(USER, document=b"%PDF-1.4")
     assert len(harness.fake.calls) == before
+
+
+async def test_a_429_on_a_continued_piece_is_waited_out_and_nothing_is_posted_twice(
+    harness: Harness,
+) -> None:
+    """A message split in six meets a private chat's flood limit (a burst of 3) after its third
+    piece: the 429s are waited out piece by piece, so no piece is posted again (the core's
+    retry of the whole send used to post the first pieces twice)."""
+    harness.fake.add_chat(USER, "private")
+    ref = await harness.platform.send(str(USER), big(24))
+    sent = harness.fake.messages(USER)
+    assert harness.fake.stats()["rate_limited"] >= 1  # the limit was met mid-message
+    assert len(sent) >= 5 and [str(m.message_id) for m in sent] == list(ref.ids)
