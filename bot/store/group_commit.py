@@ -21,50 +21,46 @@ class GroupCommit:
     `write()` must make durable every change made before it was called (it may write more).
     A commit with no write in flight starts one; a commit during a write waits for the next
     one, which starts as soon as that write ends and serves every commit that arrived meanwhile.
+    Each caller waits on a future of its own, so a cancelled caller cancels only its wait (the
+    write goes on for the others), at one wake-up per caller (a delivery commits before every
+    part it sends: docs/benchmarks.md).
     """
 
     def __init__(self, write: Callable[[], Awaitable[None]]) -> None:
         self._write = write
-        self._running = False
-        self._next: asyncio.Future[None] | None = None  # done when the next write is
-        self._task: asyncio.Task[None] | None = None  # the write in flight
+        self._task: asyncio.Task[None] | None = None  # the write in flight, then the next ones
+        self._waiting: list[asyncio.Future[None]] = []  # callers the next write is for
 
     async def __call__(self) -> None:
-        if self._running:
-            if self._next is None:
-                self._next = asyncio.get_running_loop().create_future()
-            done = self._next
-        else:
-            done = self._start()
-        await asyncio.shield(done)  # a cancelled caller leaves the write going
-
-    def _start(self) -> asyncio.Future[None]:
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        done.add_done_callback(_retrieved)
-        self._running = True
-        self._task = asyncio.ensure_future(self._flush(done))
-        return done
+        self._waiting.append(done)
+        if self._task is None:
+            self._task = asyncio.ensure_future(self._flush())
+        await done
 
-    async def _flush(self, done: asyncio.Future[None]) -> None:
+    async def _flush(self) -> None:
         try:
-            await self._write()
-        except Exception as exc:  # the callers of this write get it
-            done.set_exception(exc)
-        except BaseException:
-            done.cancel()
-            raise
-        else:
-            done.set_result(None)
+            while self._waiting:
+                callers, self._waiting = self._waiting, []
+                try:
+                    await self._write()
+                except Exception as exc:  # the callers of this write get it
+                    _settle(callers, exc)
+                except BaseException:
+                    for caller in callers:
+                        caller.cancel()
+                    raise
+                else:
+                    _settle(callers, None)
         finally:
-            self._running = False
-            if self._next is not None:  # commits that arrived during this write
-                waiting, self._next = self._next, None
-                waiting.add_done_callback(_retrieved)
-                self._running = True
-                self._task = asyncio.ensure_future(self._flush(waiting))
+            self._task = None
 
 
-def _retrieved(future: asyncio.Future[None]) -> None:
-    """Its callers got the error; with none left (all cancelled), nothing is left unread."""
-    if not future.cancelled():
-        future.exception()
+def _settle(callers: list[asyncio.Future[None]], error: Exception | None) -> None:
+    for caller in callers:
+        if caller.done():  # cancelled while it waited
+            continue
+        if error is None:
+            caller.set_result(None)
+        else:
+            caller.set_exception(error)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.feedback import Carried, IssueFeedback, Outcome, Vote, top_sections
 from bot.core.model.messages import MessageRef
+from bot.store.group_commit import GroupCommit
 
 if TYPE_CHECKING:
     from bot.store.postgres.pool import Pool
@@ -42,6 +43,8 @@ SECTIONS = """SELECT issue, section, sum(count) FROM feedback_reactions
 class PgFeedback:
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
+        self._remembered: list[tuple[str, str, str, int, list[str]]] = []
+        self._remember = GroupCommit(self._write_remembered)
 
     async def vote(self, issue: int, reader: str, vote: Vote) -> Outcome:
         rows = await self.pool.query(VOTE, {"issue": issue, "reader": reader, "vote": vote})
@@ -62,9 +65,18 @@ class PgFeedback:
                         await conn.execute(UNSET, (where.issue, section, who, emoji))
 
     async def remember(self, issue: int, messages: Sequence[tuple[MessageRef, Carried]]) -> None:
-        rows = [(ref.platform, ref.chat, ref.id, c.issue, list(c.sections)) for ref, c in messages]
-        async with self.pool.connection() as conn, conn.cursor() as cursor:
-            await cursor.executemany(REMEMBER, rows)
+        """Every delivered thread's messages: the threads that end together are written in
+        one batch (`group_commit.py`), not a pooled connection and a round trip each."""
+        self._remembered += [
+            (ref.platform, ref.chat, ref.id, c.issue, list(c.sections)) for ref, c in messages
+        ]
+        await self._remember()
+
+    async def _write_remembered(self) -> None:
+        rows, self._remembered = self._remembered, []
+        if rows:  # a failed batch is not written again: those messages' reactions go uncounted
+            async with self.pool.connection() as conn, conn.cursor() as cursor:
+                await cursor.executemany(REMEMBER, rows)
 
     async def find(self, platform: str, chat: str, message: str) -> Carried | None:
         rows = await self.pool.query(FIND, (platform, chat, message))
