@@ -129,7 +129,7 @@ async def _platforms(app: Bot) -> list[Any]:
     )
     app.platforms.add(telegram)
     app.platforms.add(slack)
-    return [telegram]
+    return [telegram, slack]  # each stopped after the run (closing its connections)
 
 
 async def fan_out(fanout: Fanout) -> Run:

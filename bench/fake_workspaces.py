@@ -11,6 +11,7 @@ of figures; end of input stops it. Workspace n is `T0000`… with bot token `xox
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 from typing import Any
@@ -53,4 +54,5 @@ async def serve(workspaces: int) -> None:
 
 
 if __name__ == "__main__":
+    gc.disable()  # as in fake_servers.py: a collection's pause bunches requests into 429s
     asyncio.run(serve(int(sys.argv[1])))
