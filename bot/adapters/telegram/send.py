@@ -127,23 +127,13 @@ class TelegramSender:
 
     async def edit(self, chat: str, message_id: int, message: Message) -> None:
         """Replace the text (and keyboard) of a message the bot sent with `message`'s first
-        part (the caller picks a message that fits one)."""
-        dest = ChatAddress.parse(chat)
+        part (the caller picks a message that fits one): ◀ ▶ in place. The same call as a
+        correction's edit: "not modified" (a second press on the same page) is success."""
         texts = render(message)
         if not texts:
             raise MessageRejected("nothing to show: the message is empty", chat=chat)
-        text = texts[0]
-        try:
-            await self.bot.edit_message_text(
-                text,
-                chat_id=dest.chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_markup=keyboard(message.buttons),
-            )
-        except TelegramError as exc:
-            raise translate(exc, chat, text) from exc
+        dest = ChatAddress.parse(chat)
+        await self._edit_once(chat, dest, message_id, texts[0], keyboard(message.buttons))
 
     async def revise(
         self, ref: MessageRef, message: Message, *, parent: MessageRef | None, pointer: Message

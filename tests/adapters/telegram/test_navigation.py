@@ -136,3 +136,19 @@ async def test_a_press_is_answered_in_the_pressers_app_language(two: Harness) ->
     assert two.fake.message(USER, parent.message_id).buttons()[0]["text"] == "◀ Issue 1"
     answer = await press(two, parent, "nav:999999", "en")
     assert str(answer["text"]).startswith("That issue is no longer available")
+
+
+async def test_a_second_press_on_the_same_page_is_not_an_error(
+    two: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A double tap on ▶ (the client still shows the first page): Telegram answers "message is
+    not modified" to the second edit, which is success, not a rejected message."""
+    two.fake.push_update(command(PRIVATE_CHAT, 11, "/issue 1"))
+    parent = (await two.answers(USER))[0]
+    await press(two, parent, "nav:2")
+    answer = await press(two, parent, "nav:2")  # the same data again: issue 2 is already shown
+    assert answer.get("text") is None  # no error shown to the reader
+    shown = two.fake.message(USER, parent.message_id)
+    assert shown.edits == 1 and "0002" in shown.plain_text.split("\n")[0]
+    assert len(two.fake.calls_to("editMessageText")) == 2  # the second edit was tried
+    assert not [r for r in caplog.records if "rejected" in r.getMessage()]
