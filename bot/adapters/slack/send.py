@@ -75,7 +75,23 @@ def make_client(
         base_url=api_url,
         session=session,
         retry_handlers=[AsyncConnectionErrorRetryHandler(max_retry_count=1)],
+        logger=SDK_LOG,  # type: ignore[arg-type]  # debug, info and level: all it uses
     )
+
+
+class SdkLog(logging.LoggerAdapter[logging.Logger]):
+    """slack_sdk's client logger, whose `level` is the level in effect. slack_sdk builds a
+    debug line of every request (its whole payload, as text) whenever `logger.level <= DEBUG`,
+    and a logger's own level is NOTSET (0) unless set, whatever its parents say: a tenth of a
+    Slack message's CPU went into lines no handler wanted (docs/benchmarks.md). With `-v`, or a
+    DEBUG level set later, the lines come as before."""
+
+    @property
+    def level(self) -> int:
+        return self.logger.getEffectiveLevel()
+
+
+SDK_LOG = SdkLog(logging.getLogger("slack_sdk.web.async_base_client"))
 
 
 def _retry_after(headers: Any) -> float:

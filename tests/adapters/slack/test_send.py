@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_slack_response import AsyncSlackResponse
 
 from bot.adapters.slack.render import preview_json
-from bot.adapters.slack.send import translate
+from bot.adapters.slack.send import SDK_LOG, translate
 from bot.core.delivery.retry import Retrier, RetryingPlatform, RetryPolicy
 from bot.core.errors import (
     MessageRejected,
@@ -185,3 +185,14 @@ def test_translate(error: Exception, expected: type[PlatformError]) -> None:
     assert translated.chat == "C1"
     if isinstance(translated, RateLimited):
         assert translated.retry_after == 7
+
+
+def test_the_sdk_builds_its_debug_lines_only_at_the_level_in_effect(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """slack_sdk formats a debug line of every request when its logger's `level` is DEBUG or
+    lower; the client's logger says the level in effect, which follows later changes."""
+    caplog.set_level(logging.WARNING, logger="slack_sdk")
+    assert SDK_LOG.level == logging.WARNING
+    caplog.set_level(logging.DEBUG, logger="slack_sdk")
+    assert SDK_LOG.level == logging.DEBUG
