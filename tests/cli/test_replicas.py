@@ -233,6 +233,8 @@ async def test_a_database_outage_pauses_the_delivery_and_it_resumes_once_back(
             await asyncio.to_thread(server.resume)
             await bot.logged("this replica leads", within=30)
             await until(lambda: delivered(telegram) == len(CHATS) * PARTS, "resumed", within=30)
+            # Slack's thread goes at its channel's 1/s: wait for it too before the kill
+            await until(lambda: len(slack.messages(CHANNEL)) >= PARTS, "Slack resumed", within=30)
             await bot.kill()
             _, _, err = await bot.finish()  # the whole log
         finally:

@@ -292,8 +292,10 @@ class DeliveryEngine:
                 await self.ledger.commit()
                 dirty = False
                 ref = await self._send(dest, message, parent if part else None, rank, tally)
-                self.ledger.mark_sent(number, dest.key, part, ref)
+                # the copy first: both ride on the next commit, where the "sent" mark then
+                # joins the next part's "pending" as one statement run (PostgreSQL)
                 self._keep_copy(dest, number, part, ref, message)
+                self.ledger.mark_sent(number, dest.key, part, ref)
                 dirty, refs[part] = True, ref
                 tally.sent += 1
                 progress.sent.append((part, self.clock.now()))
@@ -318,12 +320,17 @@ class DeliveryEngine:
     def _keep_copy(
         self, dest: Destination, number: int, part: int, ref: MessageRef, message: Message
     ) -> None:
-        """The copy a correction may edit later (`corrections.py`), in the same commit."""
+        """The copy a correction may edit later (`corrections.py`), in the same commit. The
+        part is sent whatever happens here: a copy not kept only leaves it uncorrected."""
         if is_digest(number):  # a weekly digest is not corrected
             return
-        keep_sent(self.ledger, self.platforms.get(dest.platform),
-                  Copy(number, dest.key, part, ref, self.planner.digest(message),
-                       variant(*self.planner.variant_of(dest)), self.clock.now()))  # fmt: skip
+        try:
+            keep_sent(self.ledger, self.platforms.get(dest.platform),
+                      Copy(number, dest.key, part, ref, self.planner.digest(message),
+                           variant(*self.planner.variant_of(dest)), self.clock.now()))  # fmt: skip
+        except Exception as exc:
+            log.warning("%s: part %d of issue %d: its copy was not kept: %s", dest.key, part,
+                        number, _describe(exc))  # fmt: skip
 
     async def _check(self, dest: Destination) -> None:
         if self._stop.is_set():
