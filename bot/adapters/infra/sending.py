@@ -15,6 +15,7 @@ from bot.core.ports import ChatPlatform, Revises
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 CONTINUATION_ATTEMPTS = 4  # a piece's 429s waited out here before the send fails
+CONTINUATION_WAIT = 60.0  # seconds: a longer retry_after fails the send (the core decides)
 
 
 async def continued(post: Callable[[], Awaitable[T]], chat: str) -> T:
@@ -26,7 +27,7 @@ async def continued(post: Callable[[], Awaitable[T]], chat: str) -> T:
         try:
             return await post()
         except RateLimited as exc:
-            if attempt == CONTINUATION_ATTEMPTS:
+            if attempt == CONTINUATION_ATTEMPTS or exc.retry_after > CONTINUATION_WAIT:
                 raise
             log.info("%s: 429 on a continued piece; waiting %.1f s", chat, exc.retry_after)
             await asyncio.sleep(exc.retry_after)

@@ -253,7 +253,7 @@ class TelegramSender:
         if parent:
             call["reply_parameters"] = {"message_id": parent}
         if no_preview:
-            call["link_preview_options"] = NO_PREVIEW
+            call["link_preview_options"] = {"is_disabled": True}
         if silent:
             call["disable_notification"] = True
         if buttons is not None:
@@ -277,7 +277,6 @@ class TelegramSender:
 # case name is how PTB is told that this call is meant (it warns when given the name of one of
 # its own methods). PTB still builds the request and maps every error, as for `send_message`.
 SEND_MESSAGE = "sendmessage"
-NO_PREVIEW = {"is_disabled": True}
 NOT_MODIFIED = "message is not modified"
 CANT_DELETE = "message can't be deleted"  # also "… for everyone": older than 48 hours
 GONE_MESSAGES = (
