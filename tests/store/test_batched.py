@@ -8,7 +8,7 @@ import asyncio
 
 import pytest
 
-from bot.store.batched import BatchedMembership
+from bot.store.group_commit import membership
 from bot.store.postgres.backend import open_postgres
 
 
@@ -38,10 +38,10 @@ async def settle() -> None:
 
 async def test_questions_asked_during_a_query_are_answered_together_by_the_next() -> None:
     finder = Finder({1, 3})
-    batched = BatchedMembership(finder)
-    first = asyncio.ensure_future(batched.contains(1))
+    batched = membership(finder)
+    first = asyncio.ensure_future(batched(1))
     await settle()
-    waiting = [asyncio.ensure_future(batched.contains(k)) for k in (2, 3, 3, 4)]
+    waiting = [asyncio.ensure_future(batched(k)) for k in (2, 3, 3, 4)]
     await settle()
     assert finder.asked == [[1]]  # the others wait for a query that begins after them
     finder.release.set()
@@ -54,14 +54,14 @@ async def test_questions_asked_during_a_query_are_answered_together_by_the_next(
 
 async def test_a_failed_query_fails_only_its_questions() -> None:
     finder = Finder({7})
-    batched = BatchedMembership(finder)
+    batched = membership(finder)
     finder.fail = ConnectionError("server closed the connection")
-    failing = asyncio.ensure_future(batched.contains(7))
+    failing = asyncio.ensure_future(batched(7))
     await settle()
     finder.release.set()
     with pytest.raises(ConnectionError):
         await failing
-    later = asyncio.ensure_future(batched.contains(7))
+    later = asyncio.ensure_future(batched(7))
     await settle()
     finder.release.set()
     assert await later is True
@@ -69,8 +69,8 @@ async def test_a_failed_query_fails_only_its_questions() -> None:
 
 async def test_a_cancelled_question_leaves_the_others_answered() -> None:
     finder = Finder({5})
-    batched = BatchedMembership(finder)
-    gone, kept = (asyncio.ensure_future(batched.contains(5)) for _ in range(2))
+    batched = membership(finder)
+    gone, kept = (asyncio.ensure_future(batched(5)) for _ in range(2))
     await settle()
     gone.cancel()
     finder.release.set()

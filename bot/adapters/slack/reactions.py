@@ -5,15 +5,12 @@ skin tone is dropped (`thumbsup::skin-tone-2` counts as `thumbsup`)."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
 
 from bot.adapters.slack.send import PLATFORM
 from bot.core.conversation.inbound import Conversation, Reaction
-
-log = logging.getLogger(__name__)
 
 
 def reaction(event: dict[str, Any]) -> Reaction | None:
@@ -31,12 +28,8 @@ def reaction(event: dict[str, Any]) -> Reaction | None:
 def register(bolt: AsyncApp, service: Conversation) -> None:
     async def on_reaction(event: dict[str, Any]) -> None:
         found = reaction(event)
-        if found is None:
-            return
-        try:
-            await service.react(found)
-        except Exception:  # nothing to answer: the log has it
-            log.exception("slack: counting a reaction in %s failed", found.chat)
+        if found is not None:
+            await service.react(found)  # nothing to answer; a failure is logged there
 
     bolt.event("reaction_added")(on_reaction)
     bolt.event("reaction_removed")(on_reaction)

@@ -7,7 +7,6 @@ update seen before was stopped by the inbound claims (`inbound.claim`), so it co
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -16,8 +15,6 @@ from telegram.ext import Application, ContextTypes, MessageReactionHandler
 
 from bot.adapters.telegram.send import PLATFORM
 from bot.core.conversation.inbound import Conversation, Reaction
-
-log = logging.getLogger(__name__)
 
 
 def name(kind: ReactionType) -> str:
@@ -51,11 +48,7 @@ def _counts(kinds: Sequence[ReactionType]) -> dict[str, int]:
 def install(application: Application[Any, Any, Any, Any, Any, Any], service: Conversation) -> None:
     async def on_reaction(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         found = reaction(update)
-        if found is None:
-            return
-        try:
-            await service.react(found)
-        except Exception:  # nothing to answer: the log has it
-            log.exception("telegram: counting a reaction in %s failed", found.chat)
+        if found is not None:
+            await service.react(found)  # nothing to answer; a failure is logged there
 
     application.add_handler(MessageReactionHandler(on_reaction))

@@ -208,8 +208,13 @@ class CommandService:
         return lookups.find(await self.context(reader), query, offset)
 
     async def react(self, reaction: Reaction) -> bool:
-        """A reaction on a message, counted if the message is one of a delivered thread."""
-        return await feedback.react(self.ports, reaction)
+        """A reaction on a message, counted if the message is one of a delivered thread. A
+        reaction has no answer, so a failure to count it is only logged (for every platform)."""
+        try:
+            return await feedback.react(self.ports, reaction)
+        except Exception:
+            log.exception("%s: counting a reaction in %s failed", reaction.platform, reaction.chat)
+            return False
 
     async def home(self, reader: Command, notice: str = "") -> HomeState:
         return await home.home_state(await self.context(reader), notice)

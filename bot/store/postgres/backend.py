@@ -22,8 +22,8 @@ import psycopg
 
 from bot.core.audit import KEEP_DAYS
 from bot.core.ports import Subscriber
-from bot.store.batched import BatchedMembership
 from bot.store.common import StoreUnavailable, utcnow
+from bot.store.group_commit import membership
 from bot.store.postgres.approvals import PgApprovals
 from bot.store.postgres.audit import PgAudit
 from bot.store.postgres.destinations import PgDestinations
@@ -63,7 +63,7 @@ class PgSubscriptions:
 
     def __init__(self, pool: Pool) -> None:
         self.pool = pool
-        self._subscribed = BatchedMembership(self._subscribed_among)
+        self._subscribed = membership(self._subscribed_among)
 
     async def _query(self, sql: str, params: Any = None) -> list[tuple[Any, ...]]:
         return await self.pool.query(sql, params)
@@ -77,8 +77,8 @@ class PgSubscriptions:
 
     async def is_subscribed(self, platform: str, user: str) -> bool:
         """Asked before every part a reader is sent: concurrent checks are one query
-        (`bot/store/batched.py`)."""
-        return await self._subscribed.contains((platform, user))
+        (`group_commit.membership`)."""
+        return await self._subscribed((platform, user))
 
     async def _subscribed_among(self, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
         platforms, users = [p for p, _ in keys], [u for _, u in keys]
