@@ -62,7 +62,8 @@ async def test_metrics_count_what_the_fakes_accepted_and_which_replica_leads(
     telegram: FakeTelegramAPI, slack: FakeSlackAPI, tmp_path: Path, database_url: str
 ) -> None:
     """The leader catches up the run due now: the group, the reader and the Slack channel each
-    get the thread. Two 429s from Telegram and one from Slack are waited out on the way."""
+    get the thread. Two 429s from Telegram and one from Slack are waited out on the way (on a busy
+    machine Slack's enforced 1/s may answer one more: the metric counts what the fake answered)."""
     env = on_postgres(database_url)
     telegram.fail_next(None, "429", count=2, retry_after=1, method="sendMessage")
     slack.fail_next(CHANNEL, "ratelimited", count=1, retry_after=1)
@@ -74,6 +75,12 @@ async def test_metrics_count_what_the_fakes_accepted_and_which_replica_leads(
         await until(lambda: len(slack.messages(CHANNEL)) == PARTS, "the slack thread", 30)
         await leader.logged("delivery of issue", within=20)  # the run's report: it ended
         async with aiohttp.ClientSession() as http:
+
+            async def counted() -> bool:  # the run's log is kept (awaited) before it is counted
+                found = await scrape(http, leader.ports["slack"])
+                return total(found, "briefing_delivery_runs_total", kind="scheduled") == 1
+
+            await until(counted, "the run counted", 20)
             led = await scrape(http, leader.ports["slack"])
             stood = await scrape(http, standby.ports["slack"])
             for one in (leader, standby):
@@ -93,8 +100,10 @@ async def test_metrics_count_what_the_fakes_accepted_and_which_replica_leads(
     assert total(led, sent, platform="telegram", kind="dm") == PARTS
     assert total(stood, sent) == 0
     assert total(led, "briefing_rate_limited_total", platform="telegram") == 2
-    assert total(led, "briefing_rate_limited_total", platform="slack", limit="group") == 1
-    assert total(led, "briefing_messages_retried_total") == 3
+    slack_429s = slack.rate_limited
+    assert slack_429s >= 1
+    assert total(led, "briefing_rate_limited_total", platform="slack", limit="group") == slack_429s
+    assert total(led, "briefing_messages_retried_total") == 2 + slack_429s
     assert total(led, "briefing_delivery_runs_total", kind="scheduled", outcome="ok") == 1
     assert total(led, "briefing_delivery_run_seconds_count", kind="scheduled") == 1
     assert total(led, "briefing_delivery_last_success_timestamp_seconds", kind="scheduled") > 0

@@ -267,6 +267,7 @@ class FakeSlackAPI:
         self._token_teams: dict[str, str] = {}  # every token issued -> its workspace
         self.enforce_limits, self.time_scale = enforce_limits, time_scale
         self.calls: list[Call] = []
+        self.rate_limited = 0  # 429s answered, injected or from enforce_limits
         self.envelopes: list[JsonDict] = []  # sent over Socket Mode
         self.acks: list[JsonDict] = []  # received over Socket Mode
         self._channels: dict[str, _Channel] = {}
@@ -686,6 +687,7 @@ class FakeSlackAPI:
         return _json({"ok": False, "error": error})
 
     def _ratelimited(self, retry_after: int) -> web.Response:
+        self.rate_limited += 1
         body = {"ok": False, "error": "ratelimited"}
         return _json(body, status=429, headers={"Retry-After": str(retry_after)})
 
