@@ -34,8 +34,13 @@ def token(n: int) -> str:
 def figures(slack: FakeSlackAPI, workspaces: int) -> Any:
     calls = slack.calls_to("chat.postMessage")
     posted = [slack.messages(channel(n)) for n in range(workspaces)]
+    starts: dict[str, float] = {}  # each channel's first call
+    for call in calls:
+        starts.setdefault(str(call.params.get("channel")), call.at)
     return {
         "sent": sum(len(p) for p in posted),
+        "first": min((c.at for c in calls), default=0.0),
+        "last_start": max(starts.values(), default=0.0),  # the channel that started last
         "last": max((c.at for c in calls), default=0.0),
         "rate_limited": len(calls) - sum(len(p) for p in posted),
         "own_token": all(set(slack.posted_by(channel(n))) <= {team(n)} for n in range(workspaces)),

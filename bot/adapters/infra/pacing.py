@@ -15,6 +15,16 @@ admissions. Two details shape the numbers below:
   free (a burst of 2 instead of 3 for Telegram private chats, 9 + 10 per minute for groups).
 * `headroom` (default 0.97) runs every rate slightly under the limit, so that the jitter
   between admission here and arrival there never makes a window overflow.
+* Where no overall limit sits in front (Slack), a chat's bucket hears when each of its
+  messages was answered (`PriorityGate.answered`): the platform had the message by then, so
+  the chat's next admission is due at least one interval after that answer. A message that
+  left late (1,000 Slack workspaces opening with 3,000 sends at once) then cannot put the
+  chat's next one in the same window: bench_workspaces went from one 429 per channel to none.
+  Answers that come back within the burst's tolerance (two seconds for Slack) change nothing.
+  Behind an overall limit (Telegram) the wait in its queue is what delays a message, and the
+  place kept free above covers it; counting from answers there would slow every reader's
+  thread by that wait while commands flood the overall queue (tests/adapters/telegram/
+  test_flood.py).
 
 `time_scale` divides every period, for benchmarks against fakes with compressed time.
 
@@ -31,6 +41,7 @@ headroom pays for that (`priority.py`), the rest still covers the jitter.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -110,21 +121,28 @@ class Pacer:
     @asynccontextmanager
     async def slot(self, platform: str, chat: str, kind: str, rank: int = 0) -> AsyncIterator[None]:
         limits = self.limits.get(platform)
+        gate = None  # a chat bucket with no overall limit in front hears the answers
         if limits is not None:
-            await self._chat_limiter(platform, chat, kind, limits).acquire(rank)
+            chat_gate = self._chat_limiter(platform, chat, kind, limits)
+            await chat_gate.acquire(rank)
             if limits.overall is not None:
                 await self._overall_limiter(platform, limits.overall).acquire(rank)
+            else:
+                gate = chat_gate
         meter = self.meter
-        if meter is None:
-            yield
-            return
         try:
             yield
         except Exception as exc:
-            private = limits.is_private(chat, kind) if limits is not None else kind == "dm"
-            meter.failed(exc, platform, kind, "dm" if private else "group")
+            if meter is not None:
+                private = limits.is_private(chat, kind) if limits is not None else kind == "dm"
+                meter.failed(exc, platform, kind, "dm" if private else "group")
             raise
-        meter.sent(platform, kind)
+        else:
+            if meter is not None:
+                meter.sent(platform, kind)
+        finally:
+            if gate is not None:  # the chat's next message counts from this one's answer
+                gate.answered(asyncio.get_running_loop().time())
 
     def _chat_limiter(self, platform: str, chat: str, kind: str, limits: Limits) -> PriorityGate:
         chat = limits.bucket_of(chat)

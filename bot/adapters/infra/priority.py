@@ -89,6 +89,15 @@ class PriorityGate:
         self._schedule()
         await future
 
+    def answered(self, at: float) -> None:
+        """A message this gate admitted was answered at `at`: the platform had it by then,
+        however late it left here (a busy event loop) or was handled there (a busy platform).
+        So the next admission is due at least an interval after `at`, as if it had arrived
+        then: the platform's own bucket can never hold more than this one counted. Costs
+        nothing while answers come back within the burst's tolerance (2 s for Slack's 3)."""
+        if self._due is not None:
+            self._due = max(self._due, at + self.interval)
+
     def _has_room(self, now: float) -> bool:
         return self._due is None or now + _EPSILON >= self._due - self.tolerance
 

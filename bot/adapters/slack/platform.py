@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable
 from typing import Literal
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import web
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -38,7 +38,14 @@ from bot.adapters.slack.oauth import distribution, pinned
 from bot.adapters.slack.oauth.flow import oauth_settings
 from bot.adapters.slack.oauth.installations import StoreInstallations
 from bot.adapters.slack.oauth.workspaces import ForgetDestinations, Workspaces
-from bot.adapters.slack.send import PLATFORM, SlackSender, error_code, make_client, translate
+from bot.adapters.slack.send import (
+    PLATFORM,
+    SlackSender,
+    error_code,
+    make_client,
+    pooled_session,
+    translate,
+)
 from bot.adapters.slack.settings import (
     SlackConfigError,
     SlackSecrets,
@@ -207,7 +214,7 @@ def _oauth_app(
     client_id, client_secret, signing = oauth_secrets(secrets)
     store = StoreInstallations(installations)
     # one connection pool for every workspace's calls (closed by `SlackPlatform.stop`)
-    client = make_client(None, section.api_url, ClientSession(timeout=ClientTimeout(total=30)))
+    client = make_client(None, section.api_url, pooled_session())
     rotator = AsyncTokenRotator(client_id=client_id, client_secret=client_secret, client=client)
     workspaces = Workspaces(store, rotator, subscriptions)
     sender = SlackSender(client, workspaces)
@@ -262,10 +269,8 @@ async def build_slack(
             sender.workspaces.forget_destinations = forget_destinations
     else:
         bot_token, app_token, signing = tokens(secrets, section.mode)
-        # one connection pool for every call (closed by `SlackPlatform.stop`): without it
-        # slack_sdk opens a session and a connection per call (#27: a third of a message's CPU)
-        session = ClientSession(timeout=ClientTimeout(total=30))
-        sender = SlackSender(make_client(bot_token, section.api_url, session))
+        # one connection pool for every call (closed by `SlackPlatform.stop`)
+        sender = SlackSender(make_client(bot_token, section.api_url, pooled_session()))
         bolt = AsyncApp(
             client=sender.client,
             signing_secret=signing or "",

@@ -22,7 +22,8 @@ from dataclasses import replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from aiohttp import ClientError, ClientSession
+import orjson
+from aiohttp import ClientError, ClientSession, ClientTimeout
 from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncConnectionErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
@@ -62,6 +63,15 @@ REJECTED = frozenset(
 FAILURES = (SlackClientError, ClientError, TimeoutError)
 USERS_KEPT = 4096  # users.info answers remembered
 LOST = frozenset({"invalid_auth", "account_inactive", "token_revoked"})  # the workspace left
+
+
+def pooled_session() -> ClientSession:
+    """The one aiohttp session (one connection pool) the platform gives its client, in both
+    install modes: without it slack_sdk opens a session and a connection per call (#27: a third
+    of a message's CPU). slack_sdk sends `chat.postMessage` as a JSON body through the session's
+    serializer, which is orjson here (aiohttp's `json_serialize_bytes`): the stdlib encoder was
+    7 % of a Slack call's CPU (docs/benchmarks.md)."""
+    return ClientSession(timeout=ClientTimeout(total=30), json_serialize_bytes=orjson.dumps)
 
 
 def make_client(

@@ -5,12 +5,13 @@ The ledger protocol, per part of a thread (parent = part 0, then the replies in 
 
     mark part pending → commit → send → mark sent with the platform's id → commit
 
-(the "sent" of one part shares the commit with the "pending" of the next). A resumed delivery
-skips the parts recorded as sent and replies under the recorded parent; a done (issue,
-destination) is never sent again. The one duplicate window: a part the platform took whose id
-was not yet recorded when the process died (or whose send timed out and was retried) is sent
-again: at most ONE message per destination per interruption (a part an adapter split into
-several platform messages counts as one), never a whole thread. Platforms offer no
+(the "sent" of one part shares the commit with the "pending" of the next; a thread's last
+"sent" and its "done" share the store's next commit, at the latest the run's last one). A
+resumed delivery skips the parts recorded as sent and replies under the recorded parent; a done
+(issue, destination) is never sent again. The one duplicate window: a part the platform took
+whose id was not yet recorded when the process died (or whose send timed out and was retried)
+is sent again: at most ONE message per destination per interruption (a part an adapter split
+into several platform messages counts as one), never a whole thread. Platforms offer no
 idempotency key that would close the window.
 
 Fan-out: `concurrency` workers per platform (one platform's queue never starves another's); a
@@ -226,7 +227,16 @@ class DeliveryEngine:
             RUN.reset(run)
             if progress is not None:
                 progress.cancel()
+            await self._commit_last()
         tally.skipped += sum(len(queue) for queue in queues.values())  # left by a stop
+
+    async def _commit_last(self) -> None:
+        """The marks no later part committed: every worker's last thread's "sent" and "done"
+        (`_deliver_issue`), and those of a thread that ended in an error."""
+        try:
+            await self.ledger.commit()
+        except Exception as exc:  # they stay queued: the next commit writes them
+            log.error("the run's last delivery marks were not committed: %s", _describe(exc))
 
     def _workers(self, platform: str) -> int:
         if isinstance(self.concurrency, int):
@@ -274,37 +284,34 @@ class DeliveryEngine:
         records = self.ledger.parts(number, dest.key)
         parent = records[0].ref if 0 in records else None
         refs = {part: record.ref for part, record in records.items() if record.ref is not None}
-        dirty = False
         part = -1
-        try:
-            while (part := part + 1) < len(messages := self.planner.thread(number, dest).messages):
-                message = messages[part]  # the content served now: a change reaches the rest
-                record = records.get(part)
-                if record is not None and record.state == "sent":
-                    continue
-                await self._check(dest)
-                if record is not None:
-                    log.warning(
-                        "%s: part %d of issue %d was left pending by an interrupted run; "
-                        "sending it again (it may appear twice)", dest.key, part, number,
-                    )  # fmt: skip
-                self.ledger.mark_pending(number, dest.key, part)
-                await self.ledger.commit()
-                dirty = False
-                ref = await self._send(dest, message, parent if part else None, rank, tally)
-                # the copy first: both ride on the next commit, where the "sent" mark then
-                # joins the next part's "pending" as one statement run (PostgreSQL)
-                self._keep_copy(dest, number, part, ref, message)
-                self.ledger.mark_sent(number, dest.key, part, ref)
-                dirty, refs[part] = True, ref
-                tally.sent += 1
-                progress.sent.append((part, self.clock.now()))
-                parent = ref if part == 0 else parent
-            self.ledger.mark_done(number, dest.key, len(messages))
-            dirty = progress.done = True
-        finally:
-            if dirty:
-                await self.ledger.commit()
+        while (part := part + 1) < len(messages := self.planner.thread(number, dest).messages):
+            message = messages[part]  # the content served now: a change reaches the rest
+            record = records.get(part)
+            if record is not None and record.state == "sent":
+                continue
+            await self._check(dest)
+            if record is not None:
+                log.warning(
+                    "%s: part %d of issue %d was left pending by an interrupted run; "
+                    "sending it again (it may appear twice)", dest.key, part, number,
+                )  # fmt: skip
+            self.ledger.mark_pending(number, dest.key, part)
+            await self.ledger.commit()
+            ref = await self._send(dest, message, parent if part else None, rank, tally)
+            # the copy first: both ride on the next commit, where the "sent" mark then
+            # joins the next part's "pending" as one statement run (PostgreSQL)
+            self._keep_copy(dest, number, part, ref, message)
+            self.ledger.mark_sent(number, dest.key, part, ref)
+            refs[part] = ref
+            tally.sent += 1
+            progress.sent.append((part, self.clock.now()))
+            parent = ref if part == 0 else parent
+        # the last "sent" and the "done" ride on the store's next commit (on tinydb: `_remember`
+        # just below; else this worker's next "pending"), at the latest the run's last one
+        # (`_run`): until then the last part is this worker's one message in flight
+        self.ledger.mark_done(number, dest.key, len(messages))
+        progress.done = True
         await self._remember(number, [(refs[p], m) for p, m in enumerate(messages) if p in refs])
 
     async def _remember(self, number: int, sent: list[tuple[MessageRef, Message]]) -> None:

@@ -6,17 +6,34 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+from collections.abc import AsyncIterator
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.infra.pacing import Bucket, Pacer
 from bot.adapters.infra.priority import PriorityGate
+from bot.adapters.slack.send import make_client, pooled_session
 from bot.adapters.telegram.limits import LIMITS, PAID_BROADCAST
 from bot.app import RATE_LIMITS
 from bot.core.delivery.ports import ANSWER
+from tests.fakes.slack_api import FakeSlackAPI
 from tests.fakes.telegram_api import _Chat, _FloodControl
 
 SCALE = 10.0  # compressed, but not so far that a loaded machine's stalls look like bursts
+
+
+@pytest.fixture
+async def slack_lagging() -> AsyncIterator[tuple[FakeSlackAPI, AsyncWebClient]]:
+    async with FakeSlackAPI(enforce_limits=True, time_scale=SCALE) as fake:
+        fake.add_channel("C1")
+        client = make_client("xoxb-test-token", fake.base_url, pooled_session())
+        client.retry_handlers.clear()  # a 429 must reach the test, not be waited out
+        try:
+            yield fake, client
+        finally:
+            assert client.session is not None
+            await client.session.close()
 
 
 async def send_in_order(
@@ -64,6 +81,24 @@ async def test_slack_channels_are_paced_each_on_its_own() -> None:
     for times in (one, two):
         assert (times[-1] - times[2]) * SCALE >= 3 * 0.95  # after the burst of 3, ~1/s
     assert two[0] < one[-1] and one[0] < two[-1]  # side by side, not one after the other
+
+
+async def test_a_message_that_left_late_moves_its_chats_next_slot(
+    slack_lagging: tuple[FakeSlackAPI, AsyncWebClient],
+) -> None:
+    """The first message is admitted at once but leaves 1.5 s late (a busy event loop; a busy
+    platform handling it late is the same to its bucket). The burst's next two follow it; the
+    fourth, due a second after the first's admission, waits a second after the first's
+    *answer*, so the fake's bucket (a burst of 3, then 1/s) never refuses one."""
+    fake, client = slack_lagging
+    pacer = Pacer(RATE_LIMITS, time_scale=SCALE)
+    for n in range(5):
+        async with pacer.slot("slack", "C1", "channel"):
+            if n == 0:
+                await asyncio.sleep(1.5 / SCALE)
+            await client.chat_postMessage(channel="C1", text=f"part {n}")
+    assert fake.rate_limited == 0
+    assert [m.text for m in fake.messages("C1")] == [f"part {n}" for n in range(5)]
 
 
 async def test_the_console_is_not_paced() -> None:

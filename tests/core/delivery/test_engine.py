@@ -7,6 +7,8 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.content.loader import load_content
 from bot.core.delivery.retry import RetryPolicy
 from bot.core.errors import MessageRejected, RateLimited, RecipientGone, TransientError
@@ -52,6 +54,37 @@ async def test_a_part_sent_but_not_recorded_is_sent_once_more_only(bench: Bench)
     assert len(sent) == PARTS + 1
     assert sent[3].message == sent[4].message  # part 3, twice
     assert all(s.reply_to == sent[0].ref for s in sent[1:])
+
+
+async def test_a_thread_s_last_marks_ride_on_the_run_s_last_commit(
+    bench: Bench, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The last part's "sent" and the thread's "done" wait for the store's next commit, here the
+    run's last one. When that commit fails the run still reports what it sent, the failure is
+    logged, and the next run sends only that last part again: the one message in flight."""
+    bench.channels = ["C1"]
+    engine = bench.engine()
+    ledger, failing = bench.ledger, False
+    real_commit = ledger.commit
+
+    async def commit() -> None:
+        if failing:
+            raise OSError("disk full")
+        await real_commit()
+
+    def fail_from_now() -> None:
+        nonlocal failing
+        failing = True
+
+    ledger.commit = commit  # type: ignore[method-assign]
+    bench.platform.before[PARTS] = fail_from_now  # after the last part's "pending" commit
+    report = await engine.deliver()
+    assert (report.sent, report.failed) == (PARTS, 0)
+    assert "the run's last delivery marks were not committed: OSError: disk full" in caplog.text
+    again = await bench.engine().deliver()  # a restart: the file as the failed commit left it
+    assert (again.sent, again.failed) == (1, 0)
+    sent = bench.thread("C1")
+    assert len(sent) == PARTS + 1 and sent[-1].message == sent[-2].message
 
 
 async def test_a_rate_limited_chat_waits_alone(bench: Bench) -> None:
