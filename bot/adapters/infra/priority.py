@@ -93,8 +93,14 @@ class PriorityGate:
         """A message this gate admitted was answered at `at`: the platform had it by then,
         however late it left here (a busy event loop) or was handled there (a busy platform).
         So the next admission is due at least an interval after `at`, as if it had arrived
-        then: the platform's own bucket can never hold more than this one counted. Costs
-        nothing while answers come back within the burst's tolerance (2 s for Slack's 3)."""
+        then. Why that suffices, for one chat's messages sent one after another: the
+        platform's GCRA moves its TAT to max(TAT, arrival) + its interval; ours moves to at
+        least max(TAT, answer) + our interval, and answer >= arrival, our interval >= its
+        (headroom), so ours never falls behind its. The next message arrives after we admit
+        it, at or after our TAT less our tolerance; when its bucket is empty our TAT is ahead
+        by the headroom's share of every interval chained since, at least the tolerances'
+        difference, so the message is within its bucket. Costs nothing while answers come
+        back within the burst's tolerance (2 s for Slack's 3)."""
         if self._due is not None:
             self._due = max(self._due, at + self.interval)
 
