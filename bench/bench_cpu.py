@@ -34,7 +34,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -57,6 +57,7 @@ CHANNELS = int(os.environ.get("BENCH_CPU_CHANNELS", "50" if QUICK else "300"))
 FREE_SCALE = 3.0
 PROFILE = Path("/tmp/bench_cpu.pstats")
 GOAL = {"telegram": 1.0, "slack": 0.7}  # ms of the bot's CPU per delivered message
+TEXT = "<b>Neural Briefing</b> #1 — " + "a line of the issue. " * 40  # the SDK-alone runs' text
 
 
 @dataclass(frozen=True)
@@ -191,17 +192,9 @@ async def sdk_alone(platform: str, messages: int, workers: int = 64) -> float:
         urls,
         _,
     ):
-        text = "<b>Neural Briefing</b> #1 — " + "a line of the issue. " * 40
         if platform == "telegram":
-            from telegram import Bot
-            from telegram.error import RetryAfter
-
-            bot = Bot("123456:TEST-TOKEN", base_url=urls["telegram"])
+            bot, send = _telegram("shipped", urls["telegram"], chats)
             await bot.initialize()
-
-            async def send(n: int) -> None:
-                with suppress(RetryAfter):  # the fake's limit (x100): the call's CPU counts
-                    await bot.send_message(FIRST_SUBSCRIBER + n % chats, text, parse_mode="HTML")
         else:
             from slack_sdk.errors import SlackApiError
             from slack_sdk.web.async_client import AsyncWebClient
@@ -210,7 +203,7 @@ async def sdk_alone(platform: str, messages: int, workers: int = 64) -> float:
 
             async def send(n: int) -> None:
                 with suppress(SlackApiError):  # a 429 from the fake (x100): the call's CPU counts
-                    await client.chat_postMessage(channel=channel_id(n % chats), text=text)
+                    await client.chat_postMessage(channel=channel_id(n % chats), text=TEXT)
 
         queue = iter(range(messages))
 
@@ -233,40 +226,48 @@ async def telegram_paced(transport: str, messages: int, rate: float) -> float:
     (`"bot"`: `AiohttpRequest`, `do_api_request`). The floor under the free run: at 30/s every
     message pays the whole request path alone, where a paid run's requests share the loop's
     wake-ups."""
-    from telegram import Bot
-    from telegram.error import RetryAfter
-
-    from bot.adapters.telegram.request import AiohttpRequest
-
     chats = 500  # each chat every 500 / rate seconds: far inside its own limit
     args = (str(FREE_SCALE), str(FREE_SCALE), str(chats), "1")
     async with fake_process("bench.fake_servers", *args) as (urls, _):
-        text = "<b>Neural Briefing</b> #1 — " + "a line of the issue. " * 40
-        if transport == "shipped":
-            bot = Bot("123456:TEST-TOKEN", base_url=urls["telegram"])
-
-            async def send(n: int) -> None:
-                await bot.send_message(FIRST_SUBSCRIBER + n % chats, text, parse_mode="HTML")
-        else:
-            bot = Bot("123456:TEST-TOKEN", base_url=urls["telegram"],
-                      request=AiohttpRequest(), get_updates_request=AiohttpRequest())  # fmt: skip
-
-            async def send(n: int) -> None:
-                kwargs = {"chat_id": FIRST_SUBSCRIBER + n % chats, "text": text,
-                          "parse_mode": "HTML"}  # fmt: skip
-                await bot.do_api_request("sendmessage", api_kwargs=kwargs)
-
+        bot, send = _telegram(transport, urls["telegram"], chats)
         await bot.initialize()
         loop = asyncio.get_running_loop()
         cpu, start = time.process_time(), loop.time()
         for n in range(messages):
             if (delay := start + n / rate - loop.time()) > 0:
                 await asyncio.sleep(delay)
-            with suppress(RetryAfter):  # none expected at this pace; the call's CPU counts
-                await send(n)
+            await send(n)
         cpu = time.process_time() - cpu
         await bot.shutdown()
         return cpu
+
+
+def _telegram(transport: str, url: str, chats: int) -> tuple[Any, Callable[[int], Awaitable[None]]]:
+    """A PTB bot on the fake, and `send(n)`: `TEXT` to reader n % `chats`. As shipped
+    (`"shipped"`: httpx, `Bot.send_message`), or through the bot's own transport and call
+    (`"bot"`: `AiohttpRequest`, `do_api_request`). A 429 from the fake is swallowed: the call's
+    CPU counts all the same."""
+    from telegram import Bot
+    from telegram.error import RetryAfter
+
+    from bot.adapters.telegram.request import AiohttpRequest
+    from bot.adapters.telegram.send import SEND_MESSAGE
+
+    if transport == "shipped":
+        bot = Bot("123456:TEST-TOKEN", base_url=url)
+    else:
+        bot = Bot("123456:TEST-TOKEN", base_url=url,
+                  request=AiohttpRequest(), get_updates_request=AiohttpRequest())  # fmt: skip
+
+    async def send(n: int) -> None:
+        with suppress(RetryAfter):
+            if transport == "shipped":
+                await bot.send_message(FIRST_SUBSCRIBER + n % chats, TEXT, parse_mode="HTML")
+            else:
+                call = {"chat_id": FIRST_SUBSCRIBER + n % chats, "text": TEXT, "parse_mode": "HTML"}
+                await bot.do_api_request(SEND_MESSAGE, api_kwargs=call)
+
+    return bot, send
 
 
 CASES = (

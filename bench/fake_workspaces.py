@@ -42,7 +42,7 @@ def figures(slack: FakeSlackAPI, workspaces: int) -> Any:
         "first": min((c.at for c in calls), default=0.0),
         "last_start": max(starts.values(), default=0.0),  # the channel that started last
         "last": max((c.at for c in calls), default=0.0),
-        "rate_limited": len(calls) - sum(len(p) for p in posted),
+        "rate_limited": slack.rate_limited,
         "own_token": all(set(slack.posted_by(channel(n))) <= {team(n)} for n in range(workspaces)),
     }
 

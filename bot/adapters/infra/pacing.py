@@ -121,14 +121,14 @@ class Pacer:
     @asynccontextmanager
     async def slot(self, platform: str, chat: str, kind: str, rank: int = 0) -> AsyncIterator[None]:
         limits = self.limits.get(platform)
-        gate = None  # a chat bucket with no overall limit in front hears the answers
+        answered = None  # a chat bucket with no overall limit in front hears the answer
         if limits is not None:
-            chat_gate = self._chat_limiter(platform, chat, kind, limits)
-            await chat_gate.acquire(rank)
+            gate = self._chat_limiter(platform, chat, kind, limits)
+            await gate.acquire(rank)
             if limits.overall is not None:
                 await self._overall_limiter(platform, limits.overall).acquire(rank)
             else:
-                gate = chat_gate
+                answered = gate.answered
         meter = self.meter
         try:
             yield
@@ -141,8 +141,8 @@ class Pacer:
             if meter is not None:
                 meter.sent(platform, kind)
         finally:
-            if gate is not None:  # the chat's next message counts from this one's answer
-                gate.answered(asyncio.get_running_loop().time())
+            if answered is not None:  # the chat's next message counts from this one's answer
+                answered(asyncio.get_running_loop().time())
 
     def _chat_limiter(self, platform: str, chat: str, kind: str, limits: Limits) -> PriorityGate:
         chat = limits.bucket_of(chat)

@@ -23,15 +23,15 @@ async def continued(post: Callable[[], Awaitable[T]], chat: str) -> T:
     429 is waited out here, never handed up. The core's retrier retries a whole `send`, which
     would post the pieces already delivered a second time (a reader saw a split section twice
     when a run met the flood limit). Other errors go up as they are."""
-    for attempt in range(1, CONTINUATION_ATTEMPTS + 1):
+    for _ in range(CONTINUATION_ATTEMPTS - 1):
         try:
             return await post()
         except RateLimited as exc:
-            if attempt == CONTINUATION_ATTEMPTS or exc.retry_after > CONTINUATION_WAIT:
+            if exc.retry_after > CONTINUATION_WAIT:
                 raise
             log.info("%s: 429 on a continued piece; waiting %.1f s", chat, exc.retry_after)
             await asyncio.sleep(exc.retry_after)
-    raise AssertionError("unreachable")
+    return await post()  # the last attempt: its 429 goes up
 
 
 class SendsThroughSender:
